@@ -1,0 +1,1 @@
+"""Open Ward: neighbourhood policing for residents, ward panels and police teams."""

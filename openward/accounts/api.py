@@ -1,0 +1,5 @@
+"""Open Ward's own API for accounts (mounted under /api/v1/ by openward/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["accounts"])

@@ -1,0 +1,35 @@
+"""The one API object: Open Ward's own API under /api/v1/, police.uk-compatible under /api/."""
+
+from ninja import NinjaAPI
+
+from openward.accounts.api import router as accounts_router
+from openward.areas.api import router as areas_router
+from openward.crime.api import router as crime_router
+from openward.engagement.api import router as engagement_router
+from openward.notifications.api import router as notifications_router
+from openward.policeuk.api import router as policeuk_router
+from openward.priorities.api import router as priorities_router
+from openward.verification.api import router as verification_router
+
+api = NinjaAPI(
+    title="Open Ward API",
+    version="1",
+    description="Open Ward's own API (under /api/v1/) and a read API compatible with data.police.uk (under /api/).",
+    urls_namespace="api",
+)
+
+
+@api.get("/v1/health", tags=["meta"], summary="Service health")
+def health(request):
+    return {"status": "ok"}
+
+
+api.add_router("/v1/", areas_router)
+api.add_router("/v1/", crime_router)
+api.add_router("/v1/", accounts_router)
+api.add_router("/v1/", verification_router)
+api.add_router("/v1/", engagement_router)
+api.add_router("/v1/", notifications_router)
+api.add_router("/v1/", priorities_router)
+# Last: its `{force}/{neighbourhood}` routes would shadow anything added after them.
+api.add_router("/", policeuk_router)

@@ -1,0 +1,28 @@
+"""Generate the demo area in official file formats and load it through the importers."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from openward.core import demo
+
+
+class Command(BaseCommand):
+    help = "Generate the demo area (files in official formats) and load it through the same importers as real data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workdir", default=str(Path(settings.VAR_DIR) / "demo"), help="Where to write the files.")
+        parser.add_argument("--only", nargs="*", help="Run only these steps.")
+
+    def handle(self, *args, workdir, only, **options):
+        root = Path(workdir)
+        root.mkdir(parents=True, exist_ok=True)
+        for step in demo.steps():
+            if only and step.name not in only:
+                continue
+            self.stdout.write(f"Demo: {step.name}")
+            path = root / step.name
+            path.mkdir(parents=True, exist_ok=True)
+            step.step(path, self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo area loaded (all of it is generated, not real)."))

@@ -1,0 +1,50 @@
+"""Sections that apps add to area pages, so the ward page does not import every app.
+
+An app registers a section in its AppConfig.ready():
+
+    sections.register("ward", order=20, template="crime/ward_section.html", context=ward_crime_context)
+
+The area view renders each registered section for that kind of area, in order, passing
+the area and the request to `context`, which returns the section's template context
+(or None to leave the section out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+AREA_KINDS = ("ward", "borough", "cluster")
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    order: int
+    template: str
+    context: Callable[[Any, Any], dict | None]
+
+
+_registry: list[Section] = []
+
+
+def register(kind: str, *, order: int, template: str, context: Callable[[Any, Any], dict | None]) -> None:
+    if kind not in AREA_KINDS:
+        raise ValueError(f"Unknown area kind {kind!r}; expected one of {AREA_KINDS}.")
+    if any(s.kind == kind and s.template == template for s in _registry):
+        return
+    _registry.append(Section(kind, order, template, context))
+    _registry.sort(key=lambda s: (s.kind, s.order))
+
+
+def render_context(kind: str, area, request) -> list[dict]:
+    """The sections for one area: [{"template": ..., "context": {...}}, ...]."""
+    out = []
+    for section in _registry:
+        if section.kind != kind:
+            continue
+        ctx = section.context(area, request)
+        if ctx is not None:
+            out.append({"template": section.template, "context": ctx})
+    return out

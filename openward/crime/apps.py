@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrimeConfig(AppConfig):
+    name = "openward.crime"
+    label = "crime"

@@ -1,0 +1,1 @@
+"""The data.police.uk-compatible read API (same paths, parameters, shapes and errors)."""

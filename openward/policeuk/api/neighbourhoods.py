@@ -1,0 +1,5 @@
+"""police.uk-compatible neighbourhoods endpoints (see docs/POLICEUK_API.md)."""
+
+from ninja import Router
+
+router = Router()

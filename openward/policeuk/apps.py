@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PoliceukConfig(AppConfig):
+    name = "openward.policeuk"
+    label = "policeuk"

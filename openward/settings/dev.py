@@ -1,0 +1,3 @@
+"""Local development: the embedded default (SQLite, database task worker, email to var/mail)."""
+
+from .base import *  # noqa: F403

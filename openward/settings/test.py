@@ -1,0 +1,14 @@
+"""Test settings: SQLite in memory unless DATABASE_URL is set; tasks run immediately."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+if not os.environ.get("DATABASE_URL"):
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
