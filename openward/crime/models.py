@@ -1,1 +1,138 @@
-"""Models for crime."""
+"""Street-level crime, outcomes and stop and search, as data.police.uk publishes them.
+
+Each record keeps what the source said (force, month, category, snap point, street, LSOA)
+and where Open Ward placed it (LSOA and ward of the right boundary generation). Re-importing
+a force's month replaces that month: `Crime.objects.filter(force=f, month=m).delete()` then
+insert, inside the import's transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from openward.areas.models import Force, Ward
+from openward.core.models import ImportRun
+
+
+class CrimeCategory(models.Model):
+    """A police.uk crime category (`burglary`, `violent-crime`, …) with the months it was used."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120, help_text='As police.uk names it, e.g. "Violence and sexual offences".')
+    first_month = models.DateField(null=True, blank=True)
+    last_month = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "crime categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Placed(models.Model):
+    """A record with a published snap point and the areas Open Ward placed it in."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(db_index=True, help_text="First day of the month the record belongs to.")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    street_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    street_name = models.CharField(max_length=255, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True, db_index=True)
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    borough_code = models.CharField(max_length=9, blank=True, db_index=True)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Crime(Placed):
+    """One street-level crime or anti-social behaviour incident."""
+
+    persistent_id = models.CharField(max_length=64, blank=True, db_index=True, help_text='"" for anti-social behaviour.')
+    api_id = models.BigIntegerField(null=True, blank=True, help_text="police.uk API id, when imported from the API.")
+    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="crimes")
+    reported_by = models.CharField(max_length=120, blank=True)
+    falls_within = models.CharField(max_length=120, blank=True)
+    lsoa_name = models.CharField(max_length=120, blank=True)
+    location_type = models.CharField(max_length=10, blank=True, help_text='"Force" or "BTP"; blank without location.')
+    location_subtype = models.CharField(max_length=40, blank=True)
+    context = models.TextField(blank=True)
+    outcome_category = models.CharField(max_length=120, blank=True, help_text="Last outcome category (name).")
+    outcome_month = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ward", "month", "category"]),
+            models.Index(fields=["force", "month"]),
+            models.Index(fields=["latitude", "longitude"]),
+        ]
+
+
+class Outcome(models.Model):
+    """One outcome for a crime, from an outcomes file (`YYYY-MM-<force>-outcomes.csv`)."""
+
+    persistent_id = models.CharField(max_length=64, db_index=True)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(db_index=True)
+    code = models.SlugField(max_length=80, blank=True)
+    name = models.CharField(max_length=160)
+    person_id = models.BigIntegerField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["force", "month"])]
+
+
+class Stop(Placed):
+    """One stop and search."""
+
+    api_id = models.CharField(max_length=80, blank=True, help_text="Source key when deduplicating API dumps.")
+    type = models.CharField(max_length=40)
+    involved_person = models.BooleanField(default=True)
+    datetime = models.DateTimeField(db_index=True)
+    operation = models.BooleanField(null=True, blank=True)
+    operation_name = models.CharField(max_length=200, blank=True)
+    gender = models.CharField(max_length=20, blank=True)
+    age_range = models.CharField(max_length=20, blank=True)
+    self_defined_ethnicity = models.CharField(max_length=120, blank=True)
+    officer_defined_ethnicity = models.CharField(max_length=40, blank=True)
+    legislation = models.CharField(max_length=160, blank=True)
+    object_of_search = models.CharField(max_length=120, blank=True)
+    outcome = models.CharField(max_length=160, blank=True)
+    outcome_code = models.CharField(max_length=80, blank=True)
+    outcome_linked_to_object_of_search = models.BooleanField(null=True, blank=True)
+    removal_of_more_than_outer_clothing = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["force", "month"]), models.Index(fields=["ward", "month"])]
+
+
+class MonthlyCount(models.Model):
+    """Crimes per ward (of the record's generation), force, category and month: the analytics' fast path.
+
+    Rebuilt for each (force, month) an import touches, inside the same transaction.
+    """
+
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    borough_code = models.CharField(max_length=9, blank=True, db_index=True)
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(CrimeCategory, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ward", "month"]), models.Index(fields=["borough_code", "month"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "lsoa_code", "force", "category", "month"], name="monthly_count_once"
+            )
+        ]
