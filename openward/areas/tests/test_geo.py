@@ -19,14 +19,24 @@ def square(lng0, lat0, size=0.01):
 def two_generations(db):
     cache.clear()
     borough = Borough.objects.create(gss_code="E09999001", name="Test", slug="test")
-    old = WardGeneration.objects.create(slug="2014", name="2014", valid_from=dt.date(2014, 5, 1), valid_to=dt.date(2022, 5, 4))
+    old = WardGeneration.objects.create(
+        slug="2014", name="2014", valid_from=dt.date(2014, 5, 1), valid_to=dt.date(2022, 5, 4)
+    )
     new = WardGeneration.objects.create(slug="2022", name="2022", valid_from=dt.date(2022, 5, 5))
-    west = Ward.objects.create(gss_code="E05999001", name="West", slug="west", borough=borough, generation=new,
-                               boundary=square(-0.02, 51.5))
-    east = Ward.objects.create(gss_code="E05999002", name="East", slug="east", borough=borough, generation=new,
-                               boundary=square(-0.01, 51.5))
-    whole = Ward.objects.create(gss_code="E05999000", name="Whole", slug="whole", borough=borough, generation=old,
-                                boundary=square(-0.02, 51.5, 0.02))
+    west = Ward.objects.create(
+        gss_code="E05999001", name="West", slug="west", borough=borough, generation=new, boundary=square(-0.02, 51.5)
+    )
+    east = Ward.objects.create(
+        gss_code="E05999002", name="East", slug="east", borough=borough, generation=new, boundary=square(-0.01, 51.5)
+    )
+    whole = Ward.objects.create(
+        gss_code="E05999000",
+        name="Whole",
+        slug="whole",
+        borough=borough,
+        generation=old,
+        boundary=square(-0.02, 51.5, 0.02),
+    )
     return west, east, whole
 
 
