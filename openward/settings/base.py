@@ -185,3 +185,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 AUTH_USER_MODEL = "accounts.User"
+
+# Notifications (openward.notifications): how the delivery ledger sends. CHUNK recipients share
+# one SMTP connection; a claim not marked sent within LEASE_SECONDS is taken to be lost (its worker
+# died) and is sent again; failures are retried with doubling delays up to MAX_ATTEMPTS.
+NOTIFICATIONS = {
+    "CHUNK": int(os.environ.get("NOTIFICATIONS_CHUNK", "500")),
+    "LEASE_SECONDS": int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300")),
+    "RETRY_SECONDS": int(os.environ.get("NOTIFICATIONS_RETRY_SECONDS", "60")),
+    "SWEEP_SECONDS": int(os.environ.get("NOTIFICATIONS_SWEEP_SECONDS", "60")),
+    "MAX_ATTEMPTS": int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8")),
+    "PLACE_OFFER_HOURS": int(os.environ.get("PLACE_OFFER_HOURS", "24")),
+}
+if REDIS_URL:
+    # `manage.py rqworker default --with-scheduler` runs the Redis workers (the scheduler runs deferred retries).
+    INSTALLED_APPS.append("django_rq")

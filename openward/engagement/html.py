@@ -1,0 +1,77 @@
+"""Bulletin text: a small set of HTML tags, checked before publishing and cleaned with nh3 when stored."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import nh3
+from django.core.exceptions import ValidationError
+
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h2", "h3", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+def clean(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+class _Inspector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def _note(self, problem: str):
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self._note(f"the <{tag}> tag")
+            return
+        for name, value in attrs:
+            if name not in ALLOWED_ATTRIBUTES.get(tag, set()):
+                self._note(f'the "{name}" attribute on <{tag}>')
+            elif name == "href":
+                scheme = urlsplit((value or "").strip()).scheme.lower()
+                if scheme and scheme not in ALLOWED_SCHEMES:
+                    self._note(f'a "{scheme}:" link')
+
+    def handle_comment(self, data):
+        self._note("HTML comments")
+
+
+def unsafe_parts(html: str) -> list[str]:
+    """What in `html` we would have to remove (an empty list means it is safe as written)."""
+    inspector = _Inspector()
+    inspector.feed(html or "")
+    inspector.close()
+    return inspector.problems
+
+
+def checked_image(upload):
+    """(upload, content type) for a real PNG, JPEG, GIF or WebP image no bigger than 5 MB."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > MAX_IMAGE_BYTES:
+        raise ValidationError(f"The image {upload.name} is larger than 5 MB. Make it smaller and try again.")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError(f"{upload.name} is not an image we can read. Upload a PNG, JPEG, GIF or WebP.") from exc
+    if kind not in IMAGE_TYPES:
+        raise ValidationError(f"{upload.name} is a {kind} image. Upload a PNG, JPEG, GIF or WebP.")
+    upload.seek(0)
+    return upload, IMAGE_TYPES[kind]

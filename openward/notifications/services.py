@@ -1,0 +1,175 @@
+"""Subscriptions and notices: every write here is one atomic service; email leaves after commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from openward.core import audit
+
+from . import delivery, tasks
+from .models import Delivery, Notice, Subscriber, Subscription
+
+
+def config(name: str) -> int:
+    return delivery.config(name)
+
+
+def subscriber_for(email: str, user=None) -> Subscriber:
+    email = email.strip().lower()
+    subscriber, created = Subscriber.objects.get_or_create(email=email, defaults={"user": user})
+    if user is not None and subscriber.user_id is None:
+        subscriber.user = user
+        subscriber.save(update_fields=["user"])
+    return subscriber
+
+
+@transaction.atomic
+def subscribe(user, ward, topics=(), frequency: str | None = None) -> Subscription:
+    """Subscribe a signed-in person to notices for a ward (optionally only some topics)."""
+    subscriber = subscriber_for(user.email, user)
+    changed = []
+    if subscriber.unsubscribed_at is not None:
+        subscriber.unsubscribed_at = None
+        changed.append("unsubscribed_at")
+    if frequency and frequency != subscriber.frequency:
+        subscriber.frequency = frequency
+        changed.append("frequency")
+    if changed:
+        subscriber.save(update_fields=changed)
+    subscription, _ = Subscription.objects.get_or_create(subscriber=subscriber, ward=ward)
+    subscription.topics.set(topics)
+    audit.record(user, "notifications.subscribe", subscription, ward_code=ward.gss_code)
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(subscriber: Subscriber, *, actor=None) -> bool:
+    """Stop every email to this address. Idempotent: returns False when it was already stopped."""
+    updated = Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=timezone.now()
+    )
+    if updated:
+        audit.record(actor, "notifications.unsubscribe", subscriber)
+    subscriber.refresh_from_db()
+    return bool(updated)
+
+
+@transaction.atomic
+def update_preferences(subscriber: Subscriber, *, frequency: str, wards, topics=(), receiving: bool = True, actor=None):
+    """Set a subscriber's wards, topics and frequency (or stop everything)."""
+    subscriber.frequency = frequency
+    subscriber.unsubscribed_at = None if receiving else (subscriber.unsubscribed_at or timezone.now())
+    subscriber.save(update_fields=["frequency", "unsubscribed_at"])
+    wards = list(wards)
+    subscriber.subscriptions.exclude(ward__in=wards).delete()
+    for ward in wards:
+        subscription, _ = Subscription.objects.get_or_create(subscriber=subscriber, ward=ward)
+        subscription.topics.set(topics)
+    audit.record(actor, "notifications.preferences", subscriber, frequency=frequency, wards=[w.gss_code for w in wards])
+    return subscriber
+
+
+def announce(kind: str, object_id: int | None, key: str, subject: str) -> Notice:
+    """Create the notice for a broadcast (bulletin, event, digest); fan-out runs after commit."""
+    notice, created = Notice.objects.get_or_create(
+        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250]}
+    )
+    if created:
+        transaction.on_commit(lambda: tasks.fan_out.enqueue(notice.pk))
+    return notice
+
+
+def notify_people(kind: str, object_id: int, key: str, subject: str, emails: list[str]) -> Notice:
+    """Email named people (a place offer, an answer, a reminder): ledger rows now, sending after commit."""
+    notice, _ = Notice.objects.get_or_create(
+        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250]}
+    )
+    subscribers = [subscriber_for(email) for email in emails]
+    Delivery.objects.bulk_create(
+        [Delivery(notice=notice, subscriber=s) for s in subscribers], ignore_conflicts=True
+    )
+    notice.fanned_out_at = notice.fanned_out_at or timezone.now()
+    notice.save(update_fields=["fanned_out_at"])
+    ids = list(Delivery.objects.filter(notice=notice, status=Delivery.Status.PENDING).values_list("pk", flat=True))
+    transaction.on_commit(lambda: tasks.enqueue_sends(notice.pk, ids, config("CHUNK")))
+    transaction.on_commit(lambda: tasks.schedule_sweep(notice.pk, config("SWEEP_SECONDS")))
+    return notice
+
+
+def audience(notice: Notice):
+    """Who gets a broadcast notice: receiving subscribers of the wards it covers (and its topics)."""
+    from openward.engagement.models import Bulletin, Event
+
+    receiving = Subscriber.objects.receiving()
+    if notice.kind == Notice.Kind.DIGEST:
+        return receiving.filter(frequency=Subscriber.Frequency.WEEKLY, subscriptions__isnull=False).distinct()
+    if notice.kind == Notice.Kind.BULLETIN:
+        bulletin = Bulletin.objects.get(pk=notice.object_id)
+        subscriptions = Subscription.objects.filter(ward__in=bulletin.covered_wards())
+        topic_ids = list(bulletin.topics.values_list("pk", flat=True))
+        if topic_ids:
+            subscriptions = subscriptions.filter(Q(topics__isnull=True) | Q(topics__in=topic_ids))
+    elif notice.kind == Notice.Kind.EVENT:
+        from .messages import _event_ward_ids
+
+        event = Event.objects.get(pk=notice.object_id)
+        subscriptions = Subscription.objects.filter(ward_id__in=_event_ward_ids(event))
+    else:
+        raise ValueError(f"Notice kind {notice.kind!r} is not a broadcast.")
+    return receiving.filter(frequency=Subscriber.Frequency.IMMEDIATE, pk__in=subscriptions.values("subscriber_id"))
+
+
+def fan_out_notice(notice_id: int) -> int:
+    """Write one ledger row per recipient (unique, so a re-run adds nobody twice), then queue the sends."""
+    notice = Notice.objects.get(pk=notice_id)
+    recipient_ids = list(audience(notice).values_list("pk", flat=True))
+    batch = 2000
+    with transaction.atomic():
+        for start in range(0, len(recipient_ids), batch):
+            Delivery.objects.bulk_create(
+                [Delivery(notice=notice, subscriber_id=sid) for sid in recipient_ids[start : start + batch]],
+                ignore_conflicts=True,
+            )
+        Notice.objects.filter(pk=notice.pk).update(fanned_out_at=timezone.now())
+    # The sweep goes first: if this worker dies while queueing, it still finds the rows.
+    tasks.schedule_sweep(notice.pk, config("SWEEP_SECONDS"))
+    ids = list(Delivery.objects.filter(notice=notice, status=Delivery.Status.PENDING).order_by("pk").values_list("pk", flat=True))
+    tasks.enqueue_sends(notice.pk, ids, config("CHUNK"))
+    return len(ids)
+
+
+def sweep_notice(notice_id: int) -> int:
+    """Queue what is due again, and come back later while anything is unsettled."""
+    ids = [pk for _, pk in delivery.due(notice_id)]
+    tasks.enqueue_sends(notice_id, ids, config("CHUNK"))
+    if delivery.outstanding(notice_id).exists():
+        tasks.schedule_sweep(notice_id, config("SWEEP_SECONDS"))
+    return len(ids)
+
+
+def sweep_all() -> int:
+    """Sweep every notice with something outstanding (the scheduled jobs command calls this)."""
+    pairs = delivery.due()
+    by_notice: dict[int, list[int]] = {}
+    for notice_id, pk in pairs:
+        by_notice.setdefault(notice_id, []).append(pk)
+    for notice_id, ids in by_notice.items():
+        tasks.enqueue_sends(notice_id, ids, config("CHUNK"))
+    return len(pairs)
+
+
+def send_weekly_digest(on=None) -> Notice:
+    """The weekly digest for subscribers who asked for one (one notice per ISO week)."""
+    on = on or timezone.now()
+    year, week, _ = on.isocalendar()
+    with transaction.atomic():
+        return announce(Notice.Kind.DIGEST, None, f"digest:{year}-W{week:02d}", f"Your Open Ward weekly digest ({on:%d %B %Y})")
+
+
+def ledger_summary(notice: Notice) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = Delivery.objects.filter(notice=notice).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
