@@ -1,5 +1,498 @@
 """Open Ward's own API for engagement (mounted under /api/v1/ by openward/api.py)."""
 
-from ninja import Router
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from openward.accounts.permissions import has_role
+from openward.core import access
+
+from . import exports, places, selectors, services
+from .models import Action, Bulletin, Event, MeetingRecord, Registration, Reply, Topic, VolunteerTask
 
 router = Router(tags=["engagement"])
+
+
+def _bad(exc: ValidationError):
+    raise HttpError(400, " ".join(exc.messages))
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    type: str
+    mode: str
+    description: str
+    address: str
+    start: datetime
+    end: datetime | None
+    capacity: int | None
+    places_left: int | None
+    status: str
+    place: str
+    agenda: list[str]
+
+    @staticmethod
+    def from_event(event: Event) -> dict:
+        return {
+            "id": event.pk,
+            "title": event.title,
+            "type": event.kind,
+            "mode": event.mode,
+            "description": event.description,
+            "address": event.address,
+            "start": event.starts_at,
+            "end": event.ends_at,
+            "capacity": event.capacity,
+            "places_left": event.places_left(),
+            "status": event.status,
+            "place": event.area_name,
+            "agenda": [a.title for a in event.agenda.all()],
+        }
+
+
+class EventIn(Schema):
+    place_kind: str  # ward, cluster or borough
+    place: str  # GSS code for a ward; slug for a cluster or borough
+    title: str
+    type: str
+    mode: str = "in_person"
+    description: str = ""
+    address: str = ""
+    online_link: str = ""
+    start: datetime
+    end: datetime | None = None
+    capacity: int | None = None
+    agenda: list[str] = []
+
+
+def _payload_area(request, payload=None, **kwargs):
+    if payload.place_kind not in ("ward", "cluster", "borough"):
+        raise HttpError(400, 'place_kind must be "ward", "cluster" or "borough".')
+    return places.area_by(payload.place_kind, payload.place)
+
+
+@router.get("/engagement/events", response=list[EventOut], summary="Upcoming events (optionally for a ward)")
+@access.public
+def list_events(request, ward: str | None = None):
+    events = Event.objects.scheduled().upcoming().select_related("ward", "cluster", "borough")
+    if ward:
+        events = events.for_ward(places.ward_by_code(ward))
+    return [EventOut.from_event(e) for e in events.prefetch_related("agenda")[:200]]
+
+
+@router.get("/engagement/events/{pk}", response=EventOut, summary="One event")
+@access.public
+def get_event(request, pk: int):
+    return EventOut.from_event(get_object_or_404(Event, pk=pk))
+
+
+@router.post("/engagement/events", response={201: EventOut}, summary="Publish an event or meeting")
+@access.role(*places.EVENT_ROLES, area=_payload_area)
+def create_event(request, payload: EventIn):
+    area = places.area_by(payload.place_kind, payload.place)
+    if payload.type not in Event.Kind.values:
+        raise HttpError(400, f"type must be one of {', '.join(Event.Kind.values)}.")
+    if payload.mode not in Event.Mode.values:
+        raise HttpError(400, f"mode must be one of {', '.join(Event.Mode.values)}.")
+    try:
+        event = services.schedule_event(
+            request.user,
+            agenda=payload.agenda,
+            **{payload.place_kind: area},
+            title=payload.title,
+            kind=payload.type,
+            mode=payload.mode,
+            description=payload.description,
+            address=payload.address,
+            online_link=payload.online_link,
+            starts_at=payload.start,
+            ends_at=payload.end,
+            capacity=payload.capacity,
+        )
+    except ValidationError as exc:
+        _bad(exc)
+    return 201, EventOut.from_event(event)
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+@router.post("/engagement/events/{pk}/cancel", response=EventOut, summary="Cancel an event")
+@access.role(*places.EVENT_ROLES, area=places.of_event)
+def cancel_event(request, pk: int, payload: CancelIn):
+    event = services.cancel_event(request.user, get_object_or_404(Event, pk=pk), payload.reason)
+    return EventOut.from_event(event)
+
+
+class RegistrationOut(Schema):
+    event: int
+    status: str
+    offer_expires_at: datetime | None
+    online_link: str | None
+
+
+def _registration(r: Registration) -> dict:
+    return {
+        "event": r.event_id,
+        "status": r.status,
+        "offer_expires_at": r.offer_expires_at if r.status == Registration.Status.OFFERED else None,
+        "online_link": r.event.online_link or None if r.status == Registration.Status.CONFIRMED else None,
+    }
+
+
+class RegisterIn(Schema):
+    share_name: bool = False
+
+
+@router.post("/engagement/events/{pk}/registration", response=RegistrationOut, summary="RSVP (a place or the waiting list)")
+@access.signed_in
+def register(request, pk: int, payload: RegisterIn):
+    try:
+        r = services.register_for_event(request.user, get_object_or_404(Event, pk=pk), share_name=payload.share_name)
+    except ValidationError as exc:
+        _bad(exc)
+    return _registration(r)
+
+
+@router.delete("/engagement/events/{pk}/registration", response=RegistrationOut, summary="Give up a place")
+@access.signed_in
+def cancel_registration(request, pk: int):
+    r = get_object_or_404(Registration, event_id=pk, user=request.user)
+    return _registration(services.cancel_registration(request.user, r))
+
+
+class OfferIn(Schema):
+    token: str
+    accept: bool = True
+
+
+@router.post("/engagement/offers", response=RegistrationOut, summary="Accept or decline an offered place")
+@access.public
+def answer_offer(request, payload: OfferIn):
+    try:
+        r = services.accept_offer(payload.token) if payload.accept else services.decline_offer(payload.token)
+    except ValidationError as exc:
+        _bad(exc)
+    return _registration(r)
+
+
+class AttendanceIn(Schema):
+    role: str
+    name: str = ""
+    agreed_to_be_named: bool = False
+
+
+class RecordIn(Schema):
+    summary: str = ""
+    minutes: dict[str, str] = {}  # topic slug -> summary
+    attendance: list[AttendanceIn] | None = None
+    publish: bool = False
+
+
+@router.put("/engagement/events/{pk}/record", summary="Write or correct a meeting record (minutes by topic slug)")
+@access.role(*places.RECORD_ROLES, area=places.of_event)
+def write_record(request, pk: int, payload: RecordIn):
+    event = get_object_or_404(Event, pk=pk)
+    topics = {t.slug: t for t in Topic.objects.filter(slug__in=payload.minutes)}
+    unknown = set(payload.minutes) - set(topics)
+    if unknown:
+        raise HttpError(400, f"Unknown topics: {', '.join(sorted(unknown))}. See /api/v1/engagement/topics.")
+    try:
+        record = services.write_meeting_record(
+            request.user,
+            event,
+            summary=payload.summary,
+            minutes={topics[s]: text for s, text in payload.minutes.items()},
+            attendance=[a.dict() for a in payload.attendance] if payload.attendance is not None else None,
+            publish=payload.publish,
+        )
+    except ValidationError as exc:
+        _bad(exc)
+    return exports.record_as_dict(record)
+
+
+class TopicOut(Schema):
+    slug: str
+    name: str
+    is_standard: bool
+
+
+@router.get("/engagement/topics", response=list[TopicOut], summary="Minutes topics")
+@access.public
+def list_topics(request):
+    return list(Topic.objects.all())
+
+
+class ActionIn(Schema):
+    what: str
+    owner: str
+    due_date: date | None = None
+    priority_id: int | None = None
+
+
+@router.post("/engagement/records/{pk}/actions", summary="Add an action to the register")
+@access.role(*places.RECORD_ROLES, area=places.of_record)
+def add_action(request, pk: int, payload: ActionIn):
+    try:
+        action = services.agree_action(request.user, get_object_or_404(MeetingRecord, pk=pk), **payload.dict())
+    except ValidationError as exc:
+        _bad(exc)
+    return exports.action_as_dict(action)
+
+
+class ActionStatusIn(Schema):
+    status: str
+    note: str = ""
+
+
+@router.patch("/engagement/actions/{pk}", summary="Move an action on")
+@access.role(*places.RECORD_ROLES, area=places.of_action)
+def update_action(request, pk: int, payload: ActionStatusIn):
+    try:
+        action = services.update_action(request.user, get_object_or_404(Action, pk=pk), **payload.dict())
+    except ValidationError as exc:
+        _bad(exc)
+    return exports.action_as_dict(action)
+
+
+@router.get("/engagement/places/{kind}/{key}/records", summary="Every published meeting record of a place (export)")
+@access.public
+def place_records(request, kind: str, key: str):
+    return json.loads(exports.records_json(places.area_by(kind, key)))
+
+
+@router.get("/engagement/places/{kind}/{key}/actions", summary="Open actions in a place, rolled up by ward and cluster")
+@access.public
+def place_actions(request, kind: str, key: str):
+    area = places.area_by(kind, key)
+    return {
+        "place": str(area.name),
+        "open": [exports.action_as_dict(a) for a in selectors.open_actions(area)],
+        "by_place": [
+            {"place": str(r["place"].name), "open": r["open"], "overdue": r["overdue"]}
+            for r in selectors.open_actions_by_place(area)
+        ],
+        "replies": services.reply_figures(area),
+    }
+
+
+class BulletinOut(Schema):
+    id: int
+    title: str
+    kind: str
+    summary: str
+    body_html: str
+    published_at: datetime | None
+    places: list[str]
+    topics: list[str]
+    images: list[str]
+
+
+def _bulletin(b: Bulletin) -> dict:
+    return {
+        "id": b.pk,
+        "title": b.title,
+        "kind": b.kind,
+        "summary": b.summary,
+        "body_html": b.body_html,
+        "published_at": b.published_at,
+        "places": [str(a.name) for a in b.areas()],
+        "topics": [t.slug for t in b.topics.all()],
+        "images": [i.get_absolute_url() for i in b.images.all()],
+    }
+
+
+@router.get("/engagement/bulletins", response=list[BulletinOut], summary="Published bulletins (optionally for a ward)")
+@access.public
+def list_bulletins(request, ward: str | None = None):
+    bulletins = Bulletin.objects.published()
+    if ward:
+        bulletins = bulletins.for_ward(places.ward_by_code(ward))
+    return [_bulletin(b) for b in bulletins[:100]]
+
+
+class BulletinIn(Schema):
+    title: str
+    kind: str = "news"
+    summary: str = ""
+    body_html: str
+    wards: list[str] = []
+    clusters: list[str] = []
+    boroughs: list[str] = []
+    topics: list[str] = []
+
+
+@router.post("/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)")
+@access.role(*places.TEAM_ROLES)
+def create_bulletin(request, payload: BulletinIn):
+    if payload.kind not in Bulletin.Kind.values:
+        raise HttpError(400, f"kind must be one of {', '.join(Bulletin.Kind.values)}.")
+    areas = {
+        "wards": [places.area_by("ward", c) for c in payload.wards],
+        "clusters": [places.area_by("cluster", c) for c in payload.clusters],
+        "boroughs": [places.area_by("borough", c) for c in payload.boroughs],
+    }
+    for area in [a for group in areas.values() for a in group]:
+        if not has_role(request.user, places.TEAM_ROLES, area):
+            raise HttpError(403, f"You do not have a team role for {area.name}.")
+    topics = list(Topic.objects.filter(slug__in=payload.topics))
+    try:
+        bulletin = services.publish_bulletin(
+            request.user,
+            title=payload.title,
+            kind=payload.kind,
+            summary=payload.summary,
+            body_html=payload.body_html,
+            topics=topics,
+            **areas,
+        )
+    except ValidationError as exc:
+        _bad(exc)
+    return 201, _bulletin(bulletin)
+
+
+class ReplyIn(Schema):
+    item: str  # "bulletin" or "event"
+    id: int
+    body: str
+
+
+class ReplyOut(Schema):
+    id: int
+    item: str
+    item_id: int
+    sender_email: str
+    body: str
+    received_at: datetime
+    answer: str
+    answered_at: datetime | None
+
+
+def _reply(r: Reply) -> dict:
+    return {
+        "id": r.pk,
+        "item": "bulletin" if r.bulletin_id else "event",
+        "item_id": r.bulletin_id or r.event_id,
+        "sender_email": r.sender_email,
+        "body": r.body,
+        "received_at": r.received_at,
+        "answer": r.answer,
+        "answered_at": r.answered_at,
+    }
+
+
+@router.post("/engagement/replies", response={201: ReplyOut}, summary="Reply to a bulletin or event")
+@access.signed_in
+def create_reply(request, payload: ReplyIn):
+    model = {"bulletin": Bulletin, "event": Event}.get(payload.item)
+    if model is None:
+        raise HttpError(400, 'item must be "bulletin" or "event".')
+    item = get_object_or_404(model, pk=payload.id)
+    try:
+        reply = services.receive_reply(item, sender_email=request.user.email, body=payload.body, user=request.user)
+    except ValidationError as exc:
+        _bad(exc)
+    return 201, _reply(reply)
+
+
+@router.get("/engagement/inbox", response=list[ReplyOut], summary="Replies to your team")
+@access.role(*places.TEAM_ROLES)
+def inbox(request, unanswered: bool = True):
+    replies = selectors.inbox_for(request.user)
+    if unanswered:
+        replies = replies.unanswered()
+    return [_reply(r) for r in replies[:200]]
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+@router.post("/engagement/replies/{pk}/answer", response=ReplyOut, summary="Answer a reply (emailed to the resident)")
+@access.role(*places.TEAM_ROLES, area=places.of_reply)
+def answer(request, pk: int, payload: AnswerIn):
+    try:
+        reply = services.answer_reply(request.user, get_object_or_404(Reply, pk=pk), payload.answer)
+    except ValidationError as exc:
+        _bad(exc)
+    return _reply(reply)
+
+
+class VolunteerTaskOut(Schema):
+    id: int
+    title: str
+    kind: str
+    ward: str
+    place: str
+    start: datetime
+    end: datetime | None
+    places: int
+    places_left: int
+    vetting: str
+    status: str
+
+
+def _task(t: VolunteerTask) -> dict:
+    return {
+        "id": t.pk,
+        "title": t.title,
+        "kind": t.kind,
+        "ward": t.ward.gss_code,
+        "place": t.place,
+        "start": t.starts_at,
+        "end": t.ends_at,
+        "places": t.places,
+        "places_left": t.places_left(),
+        "vetting": t.vetting,
+        "status": t.status,
+    }
+
+
+@router.get("/engagement/volunteering", response=list[VolunteerTaskOut], summary="Open volunteering tasks")
+@access.public
+def list_tasks(request, ward: str | None = None):
+    tasks = VolunteerTask.objects.filter(status=VolunteerTask.Status.OPEN).select_related("ward")
+    if ward:
+        tasks = tasks.filter(ward=places.ward_by_code(ward))
+    return [_task(t) for t in tasks[:200]]
+
+
+class SignupIn(Schema):
+    confirms_vetting: bool = False
+
+
+@router.post("/engagement/volunteering/{pk}/signup", response=VolunteerTaskOut, summary="Sign up to a task")
+@access.signed_in
+def sign_up(request, pk: int, payload: SignupIn):
+    task = get_object_or_404(VolunteerTask, pk=pk)
+    try:
+        services.sign_up_to_volunteer(request.user, task, confirms_vetting=payload.confirms_vetting)
+    except ValidationError as exc:
+        _bad(exc)
+    return _task(task)
+
+
+class ReportIn(Schema):
+    volunteers: int
+    hours: Decimal
+    findings: str
+
+
+@router.put("/engagement/volunteering/{pk}/report", response=VolunteerTaskOut, summary="Report what was done")
+@access.role(*places.EVENT_ROLES, area=places.of_volunteer_task)
+def report(request, pk: int, payload: ReportIn):
+    task = get_object_or_404(VolunteerTask, pk=pk)
+    try:
+        services.report_volunteering(request.user, task, **payload.dict())
+    except ValidationError as exc:
+        _bad(exc)
+    task.refresh_from_db()
+    return _task(task)

@@ -164,6 +164,11 @@ class Event(Place):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("engagement:event", args=[self.pk])
+
     @property
     def is_past(self) -> bool:
         return self.starts_at < timezone.now()

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("preferences/<str:token>/", views.preferences_by_link, name="preferences-by-link"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

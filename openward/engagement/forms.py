@@ -1,0 +1,169 @@
+from django import forms
+
+from openward.areas.models import Borough, Cluster, Ward
+
+from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"}, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(forms.ModelForm):
+    agenda = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One agenda item a line. Overdue actions are added to panel meetings for you.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "mode",
+            "starts_at",
+            "ends_at",
+            "address",
+            "online_link",
+            "capacity",
+            "description",
+        ]
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "title": forms.TextInput(attrs={"class": "input"}),
+            "address": forms.TextInput(attrs={"class": "input"}),
+            "online_link": forms.URLInput(attrs={"class": "input"}),
+            "capacity": forms.NumberInput(attrs={"class": "input", "min": 1}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class RegisterForm(forms.Form):
+    share_name = forms.BooleanField(
+        required=False, label="You may list my name in the meeting's attendance record"
+    )
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"class": "input"}))
+
+
+class MeetingRecordForm(forms.Form):
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Overall summary")
+    publish = forms.BooleanField(required=False, label="Publish the record now (it is then kept for good)")
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = list(topics)
+        for topic in self.topics:
+            self.fields[f"topic_{topic.pk}"] = forms.CharField(
+                required=False, label=topic.name, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        for role, label in Attendance.Role.choices:
+            self.fields[f"count_{role}"] = forms.IntegerField(
+                required=False, min_value=0, max_value=2000, label=label,
+                widget=forms.NumberInput(attrs={"class": "input", "inputmode": "numeric"}),
+            )
+        self.fields["named"] = forms.CharField(
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            label="People who agreed to be named",
+            help_text='One a line as "role: name", e.g. "councillor: Jo Bloggs". Others are counted only.',
+        )
+
+    def clean_named(self):
+        rows = []
+        roles = dict((label.lower(), value) for value, label in Attendance.Role.choices) | {
+            v: v for v in Attendance.Role.values
+        }
+        for line in self.cleaned_data["named"].splitlines():
+            if not line.strip():
+                continue
+            role, sep, name = line.partition(":")
+            if not sep or role.strip().lower() not in roles or not name.strip():
+                raise forms.ValidationError(f'Write "{line.strip()}" as "role: name", with a role from the list above.')
+            rows.append({"role": roles[role.strip().lower()], "name": name.strip()[:120], "agreed_to_be_named": True})
+        return rows
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["what", "owner", "due_date", "priority_id"]
+        widgets = {
+            "what": forms.Textarea(attrs={"rows": 2}),
+            "owner": forms.TextInput(attrs={"class": "input"}),
+            "due_date": forms.DateInput(attrs={"type": "date", "class": "input"}),
+            "priority_id": forms.NumberInput(attrs={"class": "input"}),
+        }
+        labels = {"priority_id": "Ward priority it serves (number, if any)"}
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Action.Status.choices)
+    note = forms.CharField(required=False, max_length=2000, widget=forms.TextInput(attrs={"class": "input"}))
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"class": "input"}))
+
+
+class BulletinForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "input"}))
+    kind = forms.ChoiceField(choices=Bulletin.Kind.choices)
+    summary = forms.CharField(max_length=300, required=False, widget=forms.TextInput(attrs={"class": "input"}))
+    body_html = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="You may use <p>, <strong>, <em>, lists, <h2>, <h3>, <blockquote> and links.",
+    )
+    wards = forms.ModelMultipleChoiceField(queryset=Ward.objects.none(), required=False)
+    clusters = forms.ModelMultipleChoiceField(queryset=Cluster.objects.none(), required=False)
+    boroughs = forms.ModelMultipleChoiceField(queryset=Borough.objects.none(), required=False)
+    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False)
+    image = forms.FileField(required=False, help_text="PNG, JPEG, GIF or WebP, up to 5 MB.")
+    image_alt = forms.CharField(required=False, max_length=300, label="Describe the image", widget=forms.TextInput(attrs={"class": "input"}))
+
+    def __init__(self, *args, wards, clusters, boroughs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wards"].queryset = wards
+        self.fields["clusters"].queryset = clusters
+        self.fields["boroughs"].queryset = boroughs
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not data.get("image_alt"):
+            self.add_error("image_alt", "Describe the image for people who cannot see it.")
+        return data
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Your answer", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class VolunteerTaskForm(forms.ModelForm):
+    class Meta:
+        model = VolunteerTask
+        fields = ["title", "kind", "place", "starts_at", "ends_at", "places", "vetting", "description"]
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "title": forms.TextInput(attrs={"class": "input"}),
+            "place": forms.TextInput(attrs={"class": "input"}),
+            "places": forms.NumberInput(attrs={"class": "input", "min": 1}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class VolunteerSignupForm(forms.Form):
+    confirms_vetting = forms.BooleanField(required=False, label="I hold the vetting this task needs")
+
+
+class VolunteerReportForm(forms.Form):
+    volunteers = forms.IntegerField(min_value=0, widget=forms.NumberInput(attrs={"class": "input"}))
+    hours = forms.DecimalField(min_value=0, max_digits=7, decimal_places=2, label="Total hours given", widget=forms.NumberInput(attrs={"class": "input", "step": "0.25"}))
+    findings = forms.CharField(label="What was found or done", widget=forms.Textarea(attrs={"rows": 5}))

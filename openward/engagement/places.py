@@ -1,0 +1,108 @@
+"""Find the place a request is about (for access rules) and the places a person works in."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from openward.accounts.models import Role, RoleGrant
+from openward.areas.models import Borough, Cluster, Ward
+
+from .models import Action, Event, MeetingRecord, Reply, VolunteerTask, within_q
+
+EVENT_ROLES = (Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR, Role.BOROUGH_LEAD)
+RECORD_ROLES = (Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR, Role.OFFICER, Role.PCSO, Role.BOROUGH_LEAD)
+TEAM_ROLES = (Role.OFFICER, Role.PCSO, Role.BOROUGH_LEAD)
+
+
+def ward_by_code(code: str) -> Ward:
+    """The current ward with this GSS code (the newest generation when it has several)."""
+    wards = Ward.objects.filter(gss_code=code.upper()).select_related("borough")
+    ward = wards.current().order_by("-valid_from").first() or wards.order_by("-valid_from").first()
+    if ward is None:
+        raise Http404(f"No ward has the code {code}.")
+    return ward
+
+
+def area_by(kind: str, key: str):
+    if kind == "ward":
+        return ward_by_code(key)
+    if kind == "cluster":
+        return get_object_or_404(Cluster, slug=key)
+    if kind == "borough":
+        return get_object_or_404(Borough.objects.filter(Q(slug=key) | Q(gss_code=key.upper())))
+    raise Http404("Unknown kind of place.")
+
+
+def area_kwargs(area) -> dict:
+    if isinstance(area, Ward):
+        return {"kind": "ward", "key": area.gss_code}
+    if isinstance(area, Cluster):
+        return {"kind": "cluster", "key": area.slug}
+    return {"kind": "borough", "key": area.slug}
+
+
+def from_kwargs(request, kind=None, key=None, **kwargs):
+    return area_by(kind, key)
+
+
+def of_event(request, pk=None, **kwargs):
+    return get_object_or_404(Event, pk=pk).area
+
+
+def of_record(request, pk=None, **kwargs):
+    return get_object_or_404(MeetingRecord.objects.select_related("event"), pk=pk).event.area
+
+
+def of_action(request, pk=None, **kwargs):
+    return get_object_or_404(Action, pk=pk).area
+
+
+def of_reply(request, pk=None, **kwargs):
+    return get_object_or_404(Reply, pk=pk).area
+
+
+def of_volunteer_task(request, pk=None, **kwargs):
+    return get_object_or_404(VolunteerTask, pk=pk).ward
+
+
+def grants_q(user, roles, prefix: str = "") -> Q | None:
+    """Items within the places where `user` holds one of `roles`; None means everywhere."""
+    grants = RoleGrant.objects.active().filter(user=user).select_related("ward", "cluster", "borough")
+    q = Q(pk__in=[])
+    for grant in grants:
+        if grant.role != Role.SITE_ADMIN and grant.role not in roles:
+            continue
+        place = grant.ward or grant.cluster or grant.borough
+        if place is None:
+            return None
+        q |= within_q(place, prefix)
+    return q
+
+
+def wards_for(user, roles):
+    q = grants_q(user, roles)
+    if q is None:
+        return Ward.objects.current()
+    grants = RoleGrant.objects.active().filter(user=user, role__in=roles)
+    return Ward.objects.current().filter(
+        Q(pk__in=grants.values("ward"))
+        | Q(clusters__in=grants.values("cluster"))
+        | Q(borough__in=grants.values("borough"))
+    ).distinct()
+
+
+def clusters_for(user, roles):
+    grants = RoleGrant.objects.active().filter(user=user)
+    if grants.filter(Q(role=Role.SITE_ADMIN) | Q(role__in=roles, ward=None, cluster=None, borough=None)).exists():
+        return Cluster.objects.all()
+    grants = grants.filter(role__in=roles)
+    return Cluster.objects.filter(Q(pk__in=grants.values("cluster")) | Q(borough__in=grants.values("borough")))
+
+
+def boroughs_for(user, roles):
+    grants = RoleGrant.objects.active().filter(user=user)
+    if grants.filter(Q(role=Role.SITE_ADMIN) | Q(role__in=roles, ward=None, cluster=None, borough=None)).exists():
+        return Borough.objects.all()
+    return Borough.objects.filter(pk__in=grants.filter(role__in=roles).values("borough"))

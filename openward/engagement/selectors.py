@@ -1,0 +1,85 @@
+"""Reads for engagement pages and the API, in domain words."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from openward.areas.models import Ward
+
+from . import places
+from .models import Action, Attendance, Event, MeetingRecord, Reply, Topic, within_q
+
+
+def calendar_window_start():
+    return timezone.now() - timedelta(days=90)
+
+
+def topics_for(event: Event):
+    """The standard topics plus those this event's panel added."""
+    q = Q(is_standard=True)
+    if event.ward_id:
+        q |= Q(added_for_ward=event.ward_id)
+    if event.cluster_id:
+        q |= Q(added_for_cluster=event.cluster_id)
+    used = MeetingRecord.objects.filter(event=event).values("minutes__topic")
+    return Topic.objects.filter(q | Q(pk__in=used)).distinct()
+
+
+def attendance_summary(record: MeetingRecord) -> dict:
+    """Counts by role, and the names of only those who agreed to be named."""
+    rows = list(record.attendance.all())
+    counts = Counter(row.role for row in rows)
+    labels = dict(Attendance.Role.choices)
+    return {
+        "total": len(rows),
+        "by_role": [(labels[role], counts[role]) for role in Attendance.Role.values if counts[role]],
+        "named": [(labels[row.role], row.name) for row in rows if row.agreed_to_be_named and row.name],
+    }
+
+
+def published_records(area):
+    return (
+        MeetingRecord.objects.filter(status=MeetingRecord.Status.PUBLISHED)
+        .filter(within_q(area, "event__"))
+        .select_related("event")
+        .order_by("-event__starts_at")
+        .distinct()
+    )
+
+
+def open_actions(area):
+    return Action.objects.published().open().within(area).select_related("record__event", "ward", "cluster", "borough")
+
+
+def open_actions_by_place(area) -> list[dict]:
+    """Open and overdue actions rolled up per ward (and per cluster or borough-wide) inside `area`."""
+    today = timezone.localdate()
+    rows = {}
+    for action in open_actions(area):
+        place = action.area
+        key = (type(place).__name__, place.pk)
+        row = rows.setdefault(key, {"place": place, "open": 0, "overdue": 0})
+        row["open"] += 1
+        if action.due_date and action.due_date < today:
+            row["overdue"] += 1
+    return sorted(rows.values(), key=lambda r: (-r["overdue"], -r["open"], str(r["place"])))
+
+
+def inbox_for(user):
+    q = places.grants_q(user, places.TEAM_ROLES)
+    replies = Reply.objects.select_related("bulletin", "event", "ward", "cluster", "borough")
+    return replies if q is None else replies.filter(q).distinct()
+
+
+def upcoming_for_area(area, limit: int = 5):
+    events = Event.objects.scheduled().upcoming()
+    events = events.for_ward(area) if isinstance(area, Ward) else events.within(area)
+    return events[:limit]
+
+
+def counts_by_status(qs, field: str = "status") -> dict:
+    return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("pk"))}

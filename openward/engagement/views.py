@@ -1,0 +1,571 @@
+"""Engagement pages: thin views that check access, call one service and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from openward.accounts.permissions import has_role
+from openward.core import access
+from openward.notifications import tokens
+from openward.notifications.models import Subscriber
+
+from . import exports, forms, ical, places, selectors, services
+from .models import (
+    Action,
+    Attendance,
+    Bulletin,
+    BulletinImage,
+    CalendarFeed,
+    Event,
+    MeetingRecord,
+    Registration,
+    Reply,
+    VolunteerSignup,
+    VolunteerTask,
+)
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# Events
+
+
+@access.public
+def event_list(request):
+    ward = places.ward_by_code(request.GET["ward"]) if request.GET.get("ward") else None
+    events = Event.objects.scheduled().upcoming().select_related("ward", "cluster", "borough")
+    if ward:
+        events = events.for_ward(ward)
+    return render(request, "engagement/event_list.html", {"events": events[:200], "ward": ward})
+
+
+@access.public
+def event_detail(request, pk):
+    event = get_object_or_404(Event.objects.select_related("ward", "cluster", "borough", "record"), pk=pk)
+    registration = None
+    if request.user.is_authenticated:
+        registration = event.registrations.filter(user=request.user).first()
+    can_manage = has_role(request.user, places.EVENT_ROLES, event.area)
+    context = {
+        "event": event,
+        "registration": registration,
+        "show_link": registration is not None and registration.status == Registration.Status.CONFIRMED,
+        "can_manage": can_manage,
+        "waiting": event.registrations.filter(status=Registration.Status.WAITING).count(),
+        "places_left": event.places_left(),
+        "register_form": forms.RegisterForm(),
+        "reply_form": forms.ReplyForm(),
+        "cancel_form": forms.CancelEventForm(),
+    }
+    if can_manage:
+        context["registrations"] = event.registrations.select_related("user").exclude(
+            status=Registration.Status.CANCELLED
+        )
+    return render(request, "engagement/event_detail.html", context)
+
+
+@access.role(*places.EVENT_ROLES, area=places.from_kwargs)
+def event_new(request, kind, key):
+    area = places.area_by(kind, key)
+    form = forms.EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agenda = data.pop("agenda").splitlines()
+        try:
+            event = services.schedule_event(request.user, agenda=agenda, **{kind: area}, **data)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "The event is published; subscribers are being told.")
+            return redirect("engagement:event", pk=event.pk)
+    return render(request, "engagement/event_form.html", {"form": form, "area": area})
+
+
+@require_POST
+@access.role(*places.EVENT_ROLES, area=places.of_event)
+def event_cancel(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    form = forms.CancelEventForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for cancelling, so people know why.")
+    else:
+        services.cancel_event(request.user, event, form.cleaned_data["reason"])
+        messages.success(request, "The event is cancelled and everyone registered is being told.")
+    return redirect("engagement:event", pk=pk)
+
+
+@require_POST
+@access.signed_in
+def register(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    form = forms.RegisterForm(request.POST)
+    form.is_valid()
+    try:
+        registration = services.register_for_event(
+            request.user, event, share_name=form.cleaned_data.get("share_name", False)
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(request, "Your place is confirmed.")
+        else:
+            messages.success(request, "The event is full: you are on the waiting list. We will email you if a place comes up.")
+    return redirect("engagement:event", pk=pk)
+
+
+@require_POST
+@access.signed_in
+def cancel_registration(request, pk):
+    registration = get_object_or_404(Registration, event_id=pk, user=request.user)
+    services.cancel_registration(request.user, registration)
+    messages.success(request, "You have given up your place. Thank you for letting someone else have it.")
+    return redirect("engagement:event", pk=pk)
+
+
+@access.public
+def offer(request, token):
+    registration = Registration.objects.select_related("event").filter(offer_token=token).first() if token else None
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "decline":
+                services.decline_offer(token)
+                messages.success(request, "You have turned down the place; it goes to the next person waiting.")
+            else:
+                services.accept_offer(token)
+                messages.success(request, "The place is yours. See you there.")
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        if registration:
+            return redirect("engagement:event", pk=registration.event_id)
+        return redirect("engagement:events")
+    if registration is None:
+        return render(
+            request,
+            "engagement/message.html",
+            {"title": "This offer link does not work", "text": "It may have been used already, or changed on the way. "
+             "Open the event page to see your registration."},
+            status=404,
+        )
+    return render(request, "engagement/offer.html", {"registration": registration, "event": registration.event})
+
+
+# Calendars
+
+
+@access.public
+def ward_calendar(request, code):
+    ward = places.ward_by_code(code)
+    events = Event.objects.for_ward(ward).filter(starts_at__gte=selectors.calendar_window_start())
+    body = ical.calendar(f"Open Ward: {ward.name}", events.order_by("starts_at"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@access.public
+def personal_calendar(request, token):
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None:
+        raise Http404("This calendar link is not valid (it may have been reset).")
+    events = Event.objects.filter(
+        registrations__user=feed.user, registrations__status=Registration.Status.CONFIRMED
+    ).filter(starts_at__gte=selectors.calendar_window_start())
+    body = ical.calendar("Open Ward: my events", events.order_by("starts_at"), show_links=True)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@access.signed_in
+def mine(request):
+    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    if request.method == "POST" and request.POST.get("reset_feed"):
+        feed.delete()
+        feed = CalendarFeed.objects.create(user=request.user)
+        messages.success(request, "Your calendar link has been changed; the old one no longer works.")
+        return redirect("engagement:mine")
+    return render(
+        request,
+        "engagement/mine.html",
+        {
+            "registrations": request.user.registrations.select_related("event").exclude(
+                status=Registration.Status.CANCELLED
+            ),
+            "volunteering": request.user.volunteering.select_related("task").filter(
+                status=VolunteerSignup.Status.SIGNED_UP
+            ),
+            "feed_url": request.build_absolute_uri(reverse("engagement:personal-calendar", args=[feed.token])),
+        },
+    )
+
+
+# Meeting records and actions
+
+
+@access.role(*places.RECORD_ROLES, area=places.of_event)
+def record_edit(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    record = MeetingRecord.objects.filter(event=event).first()
+    topics = selectors.topics_for(event)
+    initial = {}
+    if record:
+        initial["summary"] = record.summary
+        initial |= {f"topic_{m.topic_id}": m.summary for m in record.minutes.all()}
+    form = forms.MeetingRecordForm(request.POST or None, topics=topics, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        attendance = list(data["named"])
+        for role in Attendance.Role.values:
+            named = sum(1 for row in attendance if row["role"] == role)
+            attendance += [{"role": role}] * max(0, (data.get(f"count_{role}") or 0) - named)
+        try:
+            record = services.write_meeting_record(
+                request.user,
+                event,
+                summary=data["summary"],
+                minutes={t: data.get(f"topic_{t.pk}", "") for t in form.topics},
+                attendance=attendance if attendance else None,
+                publish=data["publish"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "The record is saved." + (" It is published." if record.is_published else ""))
+            return redirect("engagement:record", pk=record.pk)
+    return render(
+        request,
+        "engagement/record_form.html",
+        {"form": form, "event": event, "record": record, "topic_form": forms.TopicForm()},
+    )
+
+
+@require_POST
+@access.role(*places.RECORD_ROLES, area=places.of_event)
+def topic_add(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    form = forms.TopicForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_topic(request.user, form.cleaned_data["name"], ward=event.ward, cluster=event.cluster)
+            messages.success(request, "Topic added.")
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    return redirect("engagement:record-edit", pk=pk)
+
+
+@access.public
+def record_detail(request, pk):
+    record = get_object_or_404(MeetingRecord.objects.select_related("event"), pk=pk)
+    can_edit = has_role(request.user, places.RECORD_ROLES, record.event.area)
+    if not record.is_published and not can_edit:
+        raise Http404("This meeting record has not been published yet.")
+    return render(
+        request,
+        "engagement/record_detail.html",
+        {
+            "record": record,
+            "event": record.event,
+            "attendance": selectors.attendance_summary(record),
+            "minutes": record.minutes.select_related("topic"),
+            "actions": record.actions.all(),
+            "can_edit": can_edit,
+            "action_form": forms.ActionForm(),
+            "status_form": forms.ActionStatusForm(),
+        },
+    )
+
+
+@require_POST
+@access.role(*places.RECORD_ROLES, area=places.of_record)
+def action_add(request, pk):
+    record = get_object_or_404(MeetingRecord, pk=pk)
+    form = forms.ActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agree_action(request.user, record, **form.cleaned_data)
+            messages.success(request, "Action added to the register.")
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    else:
+        messages.error(request, "Say what the action is, who owns it and (if known) when it is due.")
+    return redirect("engagement:record", pk=pk)
+
+
+@require_POST
+@access.role(*places.RECORD_ROLES, area=places.of_action)
+def action_update(request, pk):
+    action = get_object_or_404(Action, pk=pk)
+    form = forms.ActionStatusForm(request.POST)
+    if form.is_valid():
+        services.update_action(request.user, action, **form.cleaned_data)
+        messages.success(request, "Action updated.")
+    else:
+        messages.error(request, "Choose a status for the action.")
+    return redirect("engagement:record", pk=action.record_id)
+
+
+@access.public
+def area_records(request, kind, key):
+    area = places.area_by(kind, key)
+    return render(
+        request,
+        "engagement/area_records.html",
+        {
+            "area": area,
+            "kind": kind,
+            "key": key,
+            "records": selectors.published_records(area),
+            "open_actions": selectors.open_actions(area),
+            "rollup": selectors.open_actions_by_place(area) if kind != "ward" else None,
+            "figures": services.reply_figures(area),
+            "can_manage": has_role(request.user, places.EVENT_ROLES, area),
+        },
+    )
+
+
+@access.public
+def area_export(request, kind, key, fmt):
+    area = places.area_by(kind, key)
+    if fmt == "json":
+        response = HttpResponse(exports.records_json(area), content_type="application/json")
+    else:
+        response = HttpResponse(exports.actions_csv(area), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="openward-{key}-meeting-records.{fmt}"'
+    return response
+
+
+# Bulletins
+
+
+@access.public
+def bulletin_list(request):
+    bulletins = Bulletin.objects.published()
+    area = None
+    if request.GET.get("ward"):
+        area = places.ward_by_code(request.GET["ward"])
+        bulletins = bulletins.for_ward(area)
+    return render(request, "engagement/bulletin_list.html", {"bulletins": bulletins[:100], "ward": area})
+
+
+@access.public
+def bulletin_detail(request, pk):
+    bulletin = get_object_or_404(Bulletin.objects.exclude(status=Bulletin.Status.DRAFT), pk=pk)
+    return render(
+        request,
+        "engagement/bulletin_detail.html",
+        {"bulletin": bulletin, "images": bulletin.images.all(), "reply_form": forms.ReplyForm()},
+    )
+
+
+@access.public
+def bulletin_image(request, pk):
+    image = get_object_or_404(BulletinImage.objects.exclude(bulletin__status=Bulletin.Status.DRAFT), pk=pk)
+    response = FileResponse(image.image.open("rb"), content_type=image.content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@access.role(*places.TEAM_ROLES)
+def bulletin_new(request):
+    kwargs = {
+        "wards": places.wards_for(request.user, places.TEAM_ROLES),
+        "clusters": places.clusters_for(request.user, places.TEAM_ROLES),
+        "boroughs": places.boroughs_for(request.user, places.TEAM_ROLES),
+    }
+    form = forms.BulletinForm(request.POST or None, request.FILES or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        images = [(data["image"], data["image_alt"])] if data.get("image") else []
+        try:
+            bulletin = services.publish_bulletin(
+                request.user,
+                title=data["title"],
+                kind=data["kind"],
+                summary=data["summary"],
+                body_html=data["body_html"],
+                wards=data["wards"],
+                clusters=data["clusters"],
+                boroughs=data["boroughs"],
+                topics=data["topics"],
+                images=images,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "The bulletin is published; subscribers are being emailed.")
+            return redirect(bulletin)
+    return render(request, "engagement/bulletin_form.html", {"form": form})
+
+
+# Replies
+
+
+def _reply(request, item, sender_email, user, redirect_to):
+    form = forms.ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write your reply (up to 5,000 characters) before sending it.")
+        return redirect(redirect_to)
+    try:
+        services.receive_reply(item, sender_email=sender_email, body=form.cleaned_data["body"], user=user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "Your reply has gone to the team. Their answer will come by email.")
+    return redirect(redirect_to)
+
+
+@require_POST
+@access.signed_in
+def reply_to_event(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    return _reply(request, event, request.user.email, request.user, event.get_absolute_url())
+
+
+@require_POST
+@access.signed_in
+def reply_to_bulletin(request, pk):
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    return _reply(request, bulletin, request.user.email, request.user, bulletin.get_absolute_url())
+
+
+@access.public
+def reply_by_link(request, token):
+    """The reply link in an email: it names the subscriber, so no sign-in is needed."""
+    try:
+        subscriber_id, kind, object_id = tokens.reply_target_from(token)
+    except tokens.BadToken as exc:
+        return render(request, "engagement/message.html", {"title": "This reply link does not work", "text": str(exc)}, status=400)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    model = Bulletin if kind == "bulletin" else Event
+    item = model.objects.filter(pk=object_id).first()
+    if subscriber is None or item is None:
+        return render(
+            request, "engagement/message.html",
+            {"title": "This reply link does not work", "text": "We cannot find who or what it is for."}, status=404,
+        )
+    if request.method == "POST":
+        return _reply(request, item, subscriber.email, None, item.get_absolute_url())
+    return render(request, "engagement/reply_form.html", {"item": item, "form": forms.ReplyForm(), "subscriber": subscriber})
+
+
+@access.role(*places.TEAM_ROLES)
+def inbox(request):
+    replies = selectors.inbox_for(request.user)
+    show = request.GET.get("show", "unanswered")
+    if show == "unanswered":
+        replies = replies.unanswered()
+    return render(request, "engagement/inbox.html", {"replies": replies[:200], "show": show})
+
+
+@access.role(*places.TEAM_ROLES, area=places.of_reply)
+def inbox_reply(request, pk):
+    reply = get_object_or_404(Reply.objects.select_related("bulletin", "event"), pk=pk)
+    form = forms.AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_reply(request.user, reply, form.cleaned_data["answer"])
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "Your answer has been emailed.")
+            return redirect("engagement:inbox")
+    return render(request, "engagement/inbox_reply.html", {"reply": reply, "form": form})
+
+
+# Volunteering
+
+
+@access.public
+def volunteering_list(request):
+    tasks = VolunteerTask.objects.filter(status=VolunteerTask.Status.OPEN).select_related("ward")
+    ward = None
+    if request.GET.get("ward"):
+        ward = places.ward_by_code(request.GET["ward"])
+        tasks = tasks.filter(ward=ward)
+    return render(request, "engagement/volunteering_list.html", {"tasks": tasks, "ward": ward})
+
+
+@access.public
+def volunteer_task(request, pk):
+    task = get_object_or_404(VolunteerTask.objects.select_related("ward"), pk=pk)
+    signup = None
+    if request.user.is_authenticated:
+        signup = task.signups.filter(user=request.user, status=VolunteerSignup.Status.SIGNED_UP).first()
+    can_manage = has_role(request.user, places.EVENT_ROLES, task.ward)
+    return render(
+        request,
+        "engagement/volunteer_task.html",
+        {
+            "task": task,
+            "signup": signup,
+            "can_manage": can_manage,
+            "signup_form": forms.VolunteerSignupForm(),
+            "report_form": forms.VolunteerReportForm(),
+            "report": getattr(task, "report", None),
+            "signups": task.signups.filter(status=VolunteerSignup.Status.SIGNED_UP).select_related("user")
+            if can_manage
+            else None,
+        },
+    )
+
+
+@require_POST
+@access.signed_in
+def volunteer_sign_up(request, pk):
+    task = get_object_or_404(VolunteerTask, pk=pk)
+    form = forms.VolunteerSignupForm(request.POST)
+    form.is_valid()
+    try:
+        services.sign_up_to_volunteer(request.user, task, confirms_vetting=form.cleaned_data.get("confirms_vetting", False))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "Thank you: you are signed up.")
+    return redirect("engagement:volunteer-task", pk=pk)
+
+
+@require_POST
+@access.signed_in
+def volunteer_withdraw(request, pk):
+    signup = get_object_or_404(VolunteerSignup, task_id=pk, user=request.user)
+    services.withdraw_from_volunteering(request.user, signup)
+    messages.success(request, "You are no longer signed up.")
+    return redirect("engagement:volunteer-task", pk=pk)
+
+
+@access.role(*places.EVENT_ROLES, area=places.from_kwargs)
+def volunteer_task_new(request, kind, key):
+    ward = places.area_by(kind, key)
+    if kind != "ward":
+        raise Http404("Volunteering tasks are set up for a ward.")
+    form = forms.VolunteerTaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.create_volunteer_task(request.user, ward=ward, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "The task is published.")
+            return redirect("engagement:volunteer-task", pk=task.pk)
+    return render(request, "engagement/volunteer_task_form.html", {"form": form, "ward": ward})
+
+
+@require_POST
+@access.role(*places.EVENT_ROLES, area=places.of_volunteer_task)
+def volunteer_report(request, pk):
+    task = get_object_or_404(VolunteerTask, pk=pk)
+    form = forms.VolunteerReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the number of volunteers, the hours and what was found or done.")
+    else:
+        try:
+            services.report_volunteering(request.user, task, **form.cleaned_data)
+            messages.success(request, "Report saved.")
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    return redirect("engagement:volunteer-task", pk=pk)
+
