@@ -353,7 +353,7 @@ class Action(Place):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["due_date", "id"]
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.what[:80]
