@@ -1,6 +1,5 @@
 """Open Ward's own API for engagement (mounted under /api/v1/ by openward/api.py)."""
 
-
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -152,7 +151,9 @@ class RegisterIn(Schema):
     share_name: bool = False
 
 
-@router.post("/engagement/events/{pk}/registration", response=RegistrationOut, summary="RSVP (a place or the waiting list)")
+@router.post(
+    "/engagement/events/{pk}/registration", response=RegistrationOut, summary="RSVP (a place or the waiting list)"
+)
 @access.signed_in
 def register(request, pk: int, payload: RegisterIn):
     try:
@@ -330,7 +331,9 @@ class BulletinIn(Schema):
     topics: list[str] = []
 
 
-@router.post("/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)")
+@router.post(
+    "/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)"
+)
 @access.role(*places.TEAM_ROLES)
 def create_bulletin(request, payload: BulletinIn):
     if payload.kind not in Bulletin.Kind.values:

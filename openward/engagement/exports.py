@@ -54,8 +54,20 @@ def records_json(area) -> str:
     return json.dumps({"place": str(area.name), "records": records}, indent=2)
 
 
-CSV_FIELDS = ["meeting_record_id", "meeting", "meeting_start", "id", "what", "owner", "due_date", "status",
-              "status_note", "overdue", "priority_id", "place"]
+CSV_FIELDS = [
+    "meeting_record_id",
+    "meeting",
+    "meeting_start",
+    "id",
+    "what",
+    "owner",
+    "due_date",
+    "status",
+    "status_note",
+    "overdue",
+    "priority_id",
+    "place",
+]
 
 
 def actions_csv(area) -> str:
@@ -65,6 +77,7 @@ def actions_csv(area) -> str:
     for record in selectors.published_records(area):
         for action in record.actions.all():
             writer.writerow(
-                action_as_dict(action) | {"meeting": record.event.title, "meeting_start": record.event.starts_at.isoformat()}
+                action_as_dict(action)
+                | {"meeting": record.event.title, "meeting_start": record.event.starts_at.isoformat()}
             )
     return out.getvalue()

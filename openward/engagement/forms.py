@@ -39,9 +39,7 @@ class EventForm(forms.ModelForm):
 
 
 class RegisterForm(forms.Form):
-    share_name = forms.BooleanField(
-        required=False, label="You may list my name in the meeting's attendance record"
-    )
+    share_name = forms.BooleanField(required=False, label="You may list my name in the meeting's attendance record")
 
 
 class CancelEventForm(forms.Form):
@@ -61,7 +59,10 @@ class MeetingRecordForm(forms.Form):
             )
         for role, label in Attendance.Role.choices:
             self.fields[f"count_{role}"] = forms.IntegerField(
-                required=False, min_value=0, max_value=2000, label=label,
+                required=False,
+                min_value=0,
+                max_value=2000,
+                label=label,
                 widget=forms.NumberInput(attrs={"class": "input", "inputmode": "numeric"}),
             )
         self.fields["named"] = forms.CharField(
@@ -122,7 +123,9 @@ class BulletinForm(forms.Form):
     boroughs = forms.ModelMultipleChoiceField(queryset=Borough.objects.none(), required=False)
     topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False)
     image = forms.FileField(required=False, help_text="PNG, JPEG, GIF or WebP, up to 5 MB.")
-    image_alt = forms.CharField(required=False, max_length=300, label="Describe the image", widget=forms.TextInput(attrs={"class": "input"}))
+    image_alt = forms.CharField(
+        required=False, max_length=300, label="Describe the image", widget=forms.TextInput(attrs={"class": "input"})
+    )
 
     def __init__(self, *args, wards, clusters, boroughs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,5 +168,11 @@ class VolunteerSignupForm(forms.Form):
 
 class VolunteerReportForm(forms.Form):
     volunteers = forms.IntegerField(min_value=0, widget=forms.NumberInput(attrs={"class": "input"}))
-    hours = forms.DecimalField(min_value=0, max_digits=7, decimal_places=2, label="Total hours given", widget=forms.NumberInput(attrs={"class": "input", "step": "0.25"}))
+    hours = forms.DecimalField(
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        label="Total hours given",
+        widget=forms.NumberInput(attrs={"class": "input", "step": "0.25"}),
+    )
     findings = forms.CharField(label="What was found or done", widget=forms.Textarea(attrs={"rows": 5}))

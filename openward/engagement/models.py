@@ -373,9 +373,7 @@ class BulletinQuerySet(models.QuerySet):
         return self.filter(status=Bulletin.Status.PUBLISHED).order_by("-published_at")
 
     def for_ward(self, ward):
-        return self.filter(
-            Q(wards=ward) | Q(clusters__wards=ward) | Q(boroughs=ward.borough_id)
-        ).distinct()
+        return self.filter(Q(wards=ward) | Q(clusters__wards=ward) | Q(boroughs=ward.borough_id)).distinct()
 
     def within(self, area):
         if isinstance(area, Ward):

@@ -86,11 +86,15 @@ def wards_for(user, roles):
     if q is None:
         return Ward.objects.current()
     grants = RoleGrant.objects.active().filter(user=user, role__in=roles)
-    return Ward.objects.current().filter(
-        Q(pk__in=grants.values("ward"))
-        | Q(clusters__in=grants.values("cluster"))
-        | Q(borough__in=grants.values("borough"))
-    ).distinct()
+    return (
+        Ward.objects.current()
+        .filter(
+            Q(pk__in=grants.values("ward"))
+            | Q(clusters__in=grants.values("cluster"))
+            | Q(borough__in=grants.values("borough"))
+        )
+        .distinct()
+    )
 
 
 def clusters_for(user, roles):

@@ -62,7 +62,9 @@ def schedule_event(actor, *, agenda: list[str] = (), notify: bool = True, **fiel
         carry_overdue_actions(event, start=position + 1)
     audit.record(actor, "engagement.schedule_event", event, ward_code=_ward_code(event), title=event.title)
     if notify:
-        notifications.announce(Notice.Kind.EVENT, event.pk, f"event:{event.pk}", f"{event.get_kind_display()}: {event.title}")
+        notifications.announce(
+            Notice.Kind.EVENT, event.pk, f"event:{event.pk}", f"{event.get_kind_display()}: {event.title}"
+        )
     return event
 
 
@@ -94,9 +96,7 @@ def cancel_event(actor, event: Event, reason: str) -> Event:
     event.status = Event.Status.CANCELLED
     event.cancelled_reason = reason[:300]
     event.save(update_fields=["status", "cancelled_reason", "updated_at"])
-    emails = list(
-        event.registrations.filter(status__in=Registration.ACTIVE).values_list("user__email", flat=True)
-    )
+    emails = list(event.registrations.filter(status__in=Registration.ACTIVE).values_list("user__email", flat=True))
     if emails:
         notifications.notify_people(
             Notice.Kind.EVENT, event.pk, f"event-cancelled:{event.pk}", f"Cancelled: {event.title}", emails
@@ -157,9 +157,7 @@ def offer_places(event: Event) -> list[Registration]:
     free = event.capacity - event.places_taken()
     waiting = event.registrations.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
     for registration in waiting[: max(0, free)]:
-        deadline = min(
-            timezone.now() + timedelta(hours=settings.NOTIFICATIONS["PLACE_OFFER_HOURS"]), event.starts_at
-        )
+        deadline = min(timezone.now() + timedelta(hours=settings.NOTIFICATIONS["PLACE_OFFER_HOURS"]), event.starts_at)
         registration.status = Registration.Status.OFFERED
         registration.offer_token = new_token()
         registration.offer_expires_at = deadline
@@ -219,7 +217,9 @@ def expire_offer(registration: Registration) -> None:
 def expire_lapsed_offers(now=None) -> int:
     """Offers past their deadline lapse; each place goes to the next person waiting."""
     now = now or timezone.now()
-    lapsed = list(Registration.objects.select_for_update().filter(status=Registration.Status.OFFERED, offer_expires_at__lt=now))
+    lapsed = list(
+        Registration.objects.select_for_update().filter(status=Registration.Status.OFFERED, offer_expires_at__lt=now)
+    )
     for registration in lapsed:
         expire_offer(registration)
     return len(lapsed)
@@ -314,7 +314,9 @@ def write_meeting_record(
         record.published_at = timezone.now()
         record.published_by = actor
     record.save()
-    audit.record(actor, "engagement.write_meeting_record", record, ward_code=_ward_code(event), published=record.is_published)
+    audit.record(
+        actor, "engagement.write_meeting_record", record, ward_code=_ward_code(event), published=record.is_published
+    )
     return record
 
 
@@ -373,7 +375,8 @@ def publish_bulletin(
     problems = html.unsafe_parts(body_html)
     if problems:
         raise ValidationError(
-            "The text contains things we do not allow for safety: " + "; ".join(problems[:5])
+            "The text contains things we do not allow for safety: "
+            + "; ".join(problems[:5])
             + ". Remove them and try again."
         )
     if not (list(wards) or list(clusters) or list(boroughs)):
@@ -555,7 +558,9 @@ def withdraw_from_volunteering(user, signup: VolunteerSignup) -> VolunteerSignup
 
 
 @transaction.atomic
-def report_volunteering(actor, task: VolunteerTask, *, volunteers: int, hours: Decimal, findings: str) -> VolunteerReport:
+def report_volunteering(
+    actor, task: VolunteerTask, *, volunteers: int, hours: Decimal, findings: str
+) -> VolunteerReport:
     """Record what the volunteers did: hours and what was found or done."""
     if task.starts_at > timezone.now():
         raise ValidationError("Report on a task once it has taken place.")

@@ -117,7 +117,9 @@ def register(request, pk):
         if registration.status == Registration.Status.CONFIRMED:
             messages.success(request, "Your place is confirmed.")
         else:
-            messages.success(request, "The event is full: you are on the waiting list. We will email you if a place comes up.")
+            messages.success(
+                request, "The event is full: you are on the waiting list. We will email you if a place comes up."
+            )
     return redirect("engagement:event", pk=pk)
 
 
@@ -150,8 +152,11 @@ def offer(request, token):
         return render(
             request,
             "engagement/message.html",
-            {"title": "This offer link does not work", "text": "It may have been used already, or changed on the way. "
-             "Open the event page to see your registration."},
+            {
+                "title": "This offer link does not work",
+                "text": "It may have been used already, or changed on the way. "
+                "Open the event page to see your registration.",
+            },
             status=404,
         )
     return render(request, "engagement/offer.html", {"registration": registration, "event": registration.event})
@@ -438,18 +443,24 @@ def reply_by_link(request, token):
     try:
         subscriber_id, kind, object_id = tokens.reply_target_from(token)
     except tokens.BadToken as exc:
-        return render(request, "engagement/message.html", {"title": "This reply link does not work", "text": str(exc)}, status=400)
+        return render(
+            request, "engagement/message.html", {"title": "This reply link does not work", "text": str(exc)}, status=400
+        )
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     model = Bulletin if kind == "bulletin" else Event
     item = model.objects.filter(pk=object_id).first()
     if subscriber is None or item is None:
         return render(
-            request, "engagement/message.html",
-            {"title": "This reply link does not work", "text": "We cannot find who or what it is for."}, status=404,
+            request,
+            "engagement/message.html",
+            {"title": "This reply link does not work", "text": "We cannot find who or what it is for."},
+            status=404,
         )
     if request.method == "POST":
         return _reply(request, item, subscriber.email, None, item.get_absolute_url())
-    return render(request, "engagement/reply_form.html", {"item": item, "form": forms.ReplyForm(), "subscriber": subscriber})
+    return render(
+        request, "engagement/reply_form.html", {"item": item, "form": forms.ReplyForm(), "subscriber": subscriber}
+    )
 
 
 @access.role(*places.TEAM_ROLES)
@@ -520,7 +531,9 @@ def volunteer_sign_up(request, pk):
     form = forms.VolunteerSignupForm(request.POST)
     form.is_valid()
     try:
-        services.sign_up_to_volunteer(request.user, task, confirms_vetting=form.cleaned_data.get("confirms_vetting", False))
+        services.sign_up_to_volunteer(
+            request.user, task, confirms_vetting=form.cleaned_data.get("confirms_vetting", False)
+        )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -568,4 +581,3 @@ def volunteer_report(request, pk):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     return redirect("engagement:volunteer-task", pk=pk)
-

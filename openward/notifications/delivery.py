@@ -125,9 +125,7 @@ def send_batch(notice_id: int, delivery_ids: list[int]) -> dict:
 
 def outstanding(notice_id: int | None = None):
     """Rows not yet settled: waiting, claimed, or due for a retry."""
-    rows = Delivery.objects.filter(
-        status__in=(Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.RETRY)
-    )
+    rows = Delivery.objects.filter(status__in=(Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.RETRY))
     return rows.filter(notice_id=notice_id) if notice_id is not None else rows
 
 

@@ -23,4 +23,6 @@ class PreferencesForm(forms.Form):
 class SubscribeForm(forms.Form):
     ward = forms.CharField(label="Ward code", max_length=9, widget=forms.HiddenInput)
     frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices, widget=forms.RadioSelect, initial="immediate")
-    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )

@@ -68,7 +68,9 @@ class Composer:
         wards = list(subscriber.subscriptions.values_list("ward_id", flat=True))
         bulletins = [
             b
-            for b in Bulletin.objects.published().filter(published_at__gte=since, published_at__lte=self.notice.created_at)
+            for b in Bulletin.objects.published().filter(
+                published_at__gte=since, published_at__lte=self.notice.created_at
+            )
             if b.covered_wards().filter(pk__in=wards).exists()
         ]
         events = [
@@ -83,11 +85,21 @@ class Composer:
             "events": [(e, absolute(reverse("engagement:event", args=[e.pk]))) for e in events],
         }
 
+    # Per-recipient links are filled into a body rendered once per batch (digests differ per person).
+    PLACEHOLDERS = {"unsubscribe_url": "\x00U\x00", "preferences_url": "\x00P\x00", "reply_url": "\x00R\x00"}
+
+    def _shared_body(self) -> str:
+        if not hasattr(self, "_body"):
+            placeholders = dict(self.PLACEHOLDERS)
+            if self.notice.kind not in (Notice.Kind.BULLETIN, Notice.Kind.EVENT, Notice.Kind.REMINDER):
+                placeholders["reply_url"] = ""
+            self._body = render_to_string(self.template, self.context | placeholders)
+        return self._body
+
     def message(self, subscriber: Subscriber) -> EmailMessage | None:
         """The email for `subscriber`, or None when there is nothing to tell them (an empty digest)."""
         unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[tokens.unsubscribe_token(subscriber.pk)]))
-        context = self.context | {
-            "subscriber": subscriber,
+        links = {
             "unsubscribe_url": unsubscribe_url,
             "preferences_url": unsubscribe_url.replace("/unsubscribe/", "/preferences/"),
             "reply_url": self.reply_url(subscriber),
@@ -96,8 +108,11 @@ class Composer:
             items = self.digest_items(subscriber)
             if items is None:
                 return None
-            context |= items
-        body = render_to_string(self.template, context)
+            body = render_to_string(self.template, self.context | links | items | {"subscriber": subscriber})
+        else:
+            body = self._shared_body()
+            for name, placeholder in self.PLACEHOLDERS.items():
+                body = body.replace(placeholder, links[name] or "")
         return EmailMessage(
             subject=self.notice.subject,
             body=body,

@@ -87,9 +87,7 @@ def notify_people(kind: str, object_id: int, key: str, subject: str, emails: lis
         key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250]}
     )
     subscribers = [subscriber_for(email) for email in emails]
-    Delivery.objects.bulk_create(
-        [Delivery(notice=notice, subscriber=s) for s in subscribers], ignore_conflicts=True
-    )
+    Delivery.objects.bulk_create([Delivery(notice=notice, subscriber=s) for s in subscribers], ignore_conflicts=True)
     notice.fanned_out_at = notice.fanned_out_at or timezone.now()
     notice.save(update_fields=["fanned_out_at"])
     ids = list(Delivery.objects.filter(notice=notice, status=Delivery.Status.PENDING).values_list("pk", flat=True))
@@ -135,7 +133,11 @@ def fan_out_notice(notice_id: int) -> int:
         Notice.objects.filter(pk=notice.pk).update(fanned_out_at=timezone.now())
     # The sweep goes first: if this worker dies while queueing, it still finds the rows.
     tasks.schedule_sweep(notice.pk, config("SWEEP_SECONDS"))
-    ids = list(Delivery.objects.filter(notice=notice, status=Delivery.Status.PENDING).order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Delivery.objects.filter(notice=notice, status=Delivery.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     tasks.enqueue_sends(notice.pk, ids, config("CHUNK"))
     return len(ids)
 
@@ -165,7 +167,9 @@ def send_weekly_digest(on=None) -> Notice:
     on = on or timezone.now()
     year, week, _ = on.isocalendar()
     with transaction.atomic():
-        return announce(Notice.Kind.DIGEST, None, f"digest:{year}-W{week:02d}", f"Your Open Ward weekly digest ({on:%d %B %Y})")
+        return announce(
+            Notice.Kind.DIGEST, None, f"digest:{year}-W{week:02d}", f"Your Open Ward weekly digest ({on:%d %B %Y})"
+        )
 
 
 def ledger_summary(notice: Notice) -> dict[str, int]:

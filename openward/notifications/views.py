@@ -25,8 +25,11 @@ def _bad_link(request, text, status=400):
     return render(
         request,
         "notifications/message.html",
-        {"title": "This link does not work", "text": text + " Use the link in your most recent email, or sign in to "
-         "change your preferences. Nothing has been changed."},
+        {
+            "title": "This link does not work",
+            "text": text + " Use the link in your most recent email, or sign in to "
+            "change your preferences. Nothing has been changed.",
+        },
         status=status,
     )
 

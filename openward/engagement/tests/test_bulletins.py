@@ -34,7 +34,9 @@ def png_bytes():
         ("<iframe src='https://evil.example'></iframe>", "<iframe>"),
     ],
 )
-def test_unsafe_html_is_refused_and_nothing_is_sent(ward, officer, resident, body, problem, django_capture_on_commit_callbacks):
+def test_unsafe_html_is_refused_and_nothing_is_sent(
+    ward, officer, resident, body, problem, django_capture_on_commit_callbacks
+):
     notifications.subscribe(resident, ward)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ValidationError) as excinfo:
@@ -45,8 +47,10 @@ def test_unsafe_html_is_refused_and_nothing_is_sent(ward, officer, resident, bod
 
 def test_unsafe_html_through_the_page_shows_the_problem(ward, officer, client):
     client.force_login(officer)
-    response = client.post(reverse("engagement:bulletin-new"), {
-        "title": "Appeal", "kind": "appeal", "body_html": "<p>x</p><script>x()</script>", "wards": [ward.pk]})
+    response = client.post(
+        reverse("engagement:bulletin-new"),
+        {"title": "Appeal", "kind": "appeal", "body_html": "<p>x</p><script>x()</script>", "wards": [ward.pk]},
+    )
     assert response.status_code == 200
     assert "the &lt;script&gt; tag" in response.content.decode()
     assert not Bulletin.objects.exists()
@@ -59,16 +63,26 @@ def test_safe_html_is_kept_and_cleaned_on_storage():
     assert "<strong>bikes</strong>" in cleaned and 'rel="noopener noreferrer nofollow"' in cleaned
 
 
-def test_officer_publishes_with_image_resident_reads_archive_and_feeds(ward, other_ward, officer, resident, client, django_capture_on_commit_callbacks):
+def test_officer_publishes_with_image_resident_reads_archive_and_feeds(
+    ward, other_ward, officer, resident, client, django_capture_on_commit_callbacks
+):
     notifications.subscribe(resident, ward)
     client.force_login(officer)
     upload = SimpleUploadedFile("bike.png", png_bytes(), content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("engagement:bulletin-new"), {
-            "title": "Bike marking this Saturday", "kind": "prevention", "summary": "Free bike marking.",
-            "body_html": "<p>Bring your <em>bike</em>.</p>", "wards": [ward.pk],
-            "topics": [Topic.objects.get(slug="cycle-safety").pk],
-            "image": upload, "image_alt": "A red bicycle frame being marked"})
+        response = client.post(
+            reverse("engagement:bulletin-new"),
+            {
+                "title": "Bike marking this Saturday",
+                "kind": "prevention",
+                "summary": "Free bike marking.",
+                "body_html": "<p>Bring your <em>bike</em>.</p>",
+                "wards": [ward.pk],
+                "topics": [Topic.objects.get(slug="cycle-safety").pk],
+                "image": upload,
+                "image_alt": "A red bicycle frame being marked",
+            },
+        )
     bulletin = Bulletin.objects.get()
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [resident.email]
@@ -95,14 +109,21 @@ def test_an_image_that_is_not_an_image_is_refused(ward, officer):
     assert not Bulletin.objects.exists()
 
 
-def test_bulletin_targets_topics_and_cluster(ward, other_ward, cluster, officer, residents, django_capture_on_commit_callbacks):
+def test_bulletin_targets_topics_and_cluster(
+    ward, other_ward, cluster, officer, residents, django_capture_on_commit_callbacks
+):
     a, b, c = residents[:3]
     notifications.subscribe(a, ward)  # everything for the ward
     notifications.subscribe(b, other_ward, topics=[Topic.objects.get(slug="fraud")])
     notifications.subscribe(c, other_ward, topics=[Topic.objects.get(slug="drugs")])
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_bulletin(officer, title="Courier fraud warning", body_html="<p>Beware</p>", clusters=[cluster],
-                                  topics=[Topic.objects.get(slug="fraud")])
+        services.publish_bulletin(
+            officer,
+            title="Courier fraud warning",
+            body_html="<p>Beware</p>",
+            clusters=[cluster],
+            topics=[Topic.objects.get(slug="fraud")],
+        )
     assert sorted(m.to[0] for m in mail.outbox) == sorted([a.email, b.email])
     assert Delivery.objects.filter(status="sent").count() == 2
 
@@ -110,20 +131,32 @@ def test_bulletin_targets_topics_and_cluster(ward, other_ward, cluster, officer,
 def test_only_team_roles_may_publish(ward, panel_chair, client):
     client.force_login(panel_chair)
     assert client.get(reverse("engagement:bulletin-new")).status_code == 403
-    r = client.post("/api/v1/engagement/bulletins", {"title": "x", "body_html": "<p>x</p>", "wards": [ward.gss_code]},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/engagement/bulletins",
+        {"title": "x", "body_html": "<p>x</p>", "wards": [ward.gss_code]},
+        content_type="application/json",
+    )
     assert r.status_code == 403
 
 
 def test_api_publishes_and_refuses_unsafe_html(ward, other_ward, borough, officer, client):
     client.force_login(officer)
-    bad = client.post("/api/v1/engagement/bulletins", {"title": "x", "body_html": "<script>x</script>", "wards": [ward.gss_code]},
-                      content_type="application/json")
+    bad = client.post(
+        "/api/v1/engagement/bulletins",
+        {"title": "x", "body_html": "<script>x</script>", "wards": [ward.gss_code]},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "<script>" in bad.json()["detail"]
-    elsewhere = client.post("/api/v1/engagement/bulletins", {"title": "x", "body_html": "<p>x</p>", "boroughs": [borough.slug]},
-                            content_type="application/json")
+    elsewhere = client.post(
+        "/api/v1/engagement/bulletins",
+        {"title": "x", "body_html": "<p>x</p>", "boroughs": [borough.slug]},
+        content_type="application/json",
+    )
     assert elsewhere.status_code == 403
-    ok = client.post("/api/v1/engagement/bulletins", {"title": "Appeal", "kind": "appeal", "body_html": "<p>Seen this?</p>",
-                                                      "wards": [ward.gss_code]}, content_type="application/json")
+    ok = client.post(
+        "/api/v1/engagement/bulletins",
+        {"title": "Appeal", "kind": "appeal", "body_html": "<p>Seen this?</p>", "wards": [ward.gss_code]},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["places"] == ["Aldersgate"]
     assert [b["title"] for b in client.get(f"/api/v1/engagement/bulletins?ward={ward.gss_code}").json()] == ["Appeal"]

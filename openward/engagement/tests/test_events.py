@@ -15,7 +15,9 @@ from openward.notifications.models import Delivery
 pytestmark = pytest.mark.django_db
 
 
-def test_capacity_waiting_list_and_released_place_offered_by_email(make_event, residents, django_capture_on_commit_callbacks):
+def test_capacity_waiting_list_and_released_place_offered_by_email(
+    make_event, residents, django_capture_on_commit_callbacks
+):
     event = make_event(capacity=2)
     a, b, c, d = residents[:4]
     assert services.register_for_event(a, event).status == Registration.Status.CONFIRMED
@@ -91,12 +93,19 @@ def test_online_link_shown_only_to_people_registered(make_event, resident, resid
 def test_panel_meeting_agenda_carries_overdue_actions(make_event, officer):
     past = make_event(starts_at=timezone.now() - timedelta(days=30))
     record = services.write_meeting_record(officer, past, publish=True)
-    overdue = services.agree_action(officer, record, what="Extra patrols on Fann Street", owner="PC Smith",
-                                    due_date=timezone.localdate() - timedelta(days=3))
-    services.agree_action(officer, record, what="Leaflet drop", owner="PCSO Jones",
-                          due_date=timezone.localdate() + timedelta(days=30))
-    done = services.agree_action(officer, record, what="Fix lighting", owner="Council",
-                                 due_date=timezone.localdate() - timedelta(days=10))
+    overdue = services.agree_action(
+        officer,
+        record,
+        what="Extra patrols on Fann Street",
+        owner="PC Smith",
+        due_date=timezone.localdate() - timedelta(days=3),
+    )
+    services.agree_action(
+        officer, record, what="Leaflet drop", owner="PCSO Jones", due_date=timezone.localdate() + timedelta(days=30)
+    )
+    done = services.agree_action(
+        officer, record, what="Fix lighting", owner="Council", due_date=timezone.localdate() - timedelta(days=10)
+    )
     services.update_action(officer, done, status="done")
     nxt = make_event(agenda=["Welcome", "Crime figures"])
     titles = list(nxt.agenda.values_list("title", flat=True))
@@ -142,15 +151,27 @@ def test_officer_creates_event_through_the_page_and_others_cannot(ward, officer,
     assert client.get(url).status_code == 403
     client.force_login(officer)
     start = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(url, {"title": "Street briefing", "kind": "street_briefing", "mode": "in_person",
-                                 "starts_at": start, "address": "Golden Lane", "capacity": "10", "agenda": "Hello"})
+    response = client.post(
+        url,
+        {
+            "title": "Street briefing",
+            "kind": "street_briefing",
+            "mode": "in_person",
+            "starts_at": start,
+            "address": "Golden Lane",
+            "capacity": "10",
+            "agenda": "Hello",
+        },
+    )
     event = Event.objects.get(title="Street briefing")
     assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
     assert event.ward == ward and event.created_by == officer and event.capacity == 10
 
 
 def test_policeuk_events_shape(make_event, neighbourhood, client):
-    make_event(title="Drop In Beat Surgery", kind=Event.Kind.SURGERY, ends_at=timezone.now() + timedelta(days=7, hours=2))
+    make_event(
+        title="Drop In Beat Surgery", kind=Event.Kind.SURGERY, ends_at=timezone.now() + timedelta(days=7, hours=2)
+    )
     make_event(title="Past one", starts_at=timezone.now() - timedelta(days=1))
     response = client.get("/api/city-of-london/E05009288/events")
     assert response.status_code == 200
@@ -168,7 +189,9 @@ def test_policeuk_events_shape(make_event, neighbourhood, client):
 def test_policeuk_fixture_shape_matches(shared_data, make_event, neighbourhood, client):
     import json
 
-    fixture = json.loads((shared_data / "policeuk-api-fixtures/go-ukpolice-tests/leicestershire__NC04__events.json").read_text())
+    fixture = json.loads(
+        (shared_data / "policeuk-api-fixtures/go-ukpolice-tests/leicestershire__NC04__events.json").read_text()
+    )
     make_event(ends_at=timezone.now() + timedelta(days=7, hours=1))
     ours = client.get("/api/city-of-london/E05009288/events").json()
     assert set(ours[0]) == set(fixture[0])
@@ -178,7 +201,9 @@ def test_policeuk_fixture_shape_matches(shared_data, make_event, neighbourhood, 
 def test_api_rsvp_and_cancel(make_event, residents, client):
     event = make_event(capacity=1)
     client.force_login(residents[0])
-    r = client.post(f"/api/v1/engagement/events/{event.pk}/registration", {"share_name": True}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/engagement/events/{event.pk}/registration", {"share_name": True}, content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
     client.force_login(residents[1])
     r = client.post(f"/api/v1/engagement/events/{event.pk}/registration", {}, content_type="application/json")
@@ -188,4 +213,9 @@ def test_api_rsvp_and_cancel(make_event, residents, client):
     assert r.json()["status"] == "cancelled"
     assert Registration.objects.get(user=residents[1]).status == Registration.Status.OFFERED
     client.logout()
-    assert client.post(f"/api/v1/engagement/events/{event.pk}/registration", {}, content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            f"/api/v1/engagement/events/{event.pk}/registration", {}, content_type="application/json"
+        ).status_code
+        == 401
+    )

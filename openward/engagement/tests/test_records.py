@@ -29,14 +29,19 @@ def test_chair_writes_record_through_the_page(past_meeting, panel_chair, residen
     client.force_login(resident)
     assert client.get(url).status_code == 403
     client.force_login(panel_chair)
-    response = client.post(url, {
-        "summary": "Quarterly panel.",
-        f"topic_{theft.pk}": "Phone snatches up near the station.",
-        f"topic_{fraud.pk}": "Courier fraud against older residents.",
-        "count_resident": "7", "count_officer": "2", "count_councillor": "1",
-        "named": "councillor: Jo Bloggs",
-        "publish": "on",
-    })
+    response = client.post(
+        url,
+        {
+            "summary": "Quarterly panel.",
+            f"topic_{theft.pk}": "Phone snatches up near the station.",
+            f"topic_{fraud.pk}": "Courier fraud against older residents.",
+            "count_resident": "7",
+            "count_officer": "2",
+            "count_councillor": "1",
+            "named": "councillor: Jo Bloggs",
+            "publish": "on",
+        },
+    )
     record = MeetingRecord.objects.get(event=past_meeting)
     assert response.status_code == 302
     assert record.is_published
@@ -51,10 +56,14 @@ def test_chair_writes_record_through_the_page(past_meeting, panel_chair, residen
 
 
 def test_names_kept_only_when_agreed(past_meeting, officer):
-    record = services.write_meeting_record(officer, past_meeting, attendance=[
-        {"role": "resident", "name": "Secret Person", "agreed_to_be_named": False},
-        {"role": "resident", "name": "Open Person", "agreed_to_be_named": True},
-    ])
+    record = services.write_meeting_record(
+        officer,
+        past_meeting,
+        attendance=[
+            {"role": "resident", "name": "Secret Person", "agreed_to_be_named": False},
+            {"role": "resident", "name": "Open Person", "agreed_to_be_named": True},
+        ],
+    )
     assert sorted(record.attendance.values_list("name", flat=True)) == ["", "Open Person"]
 
 
@@ -92,16 +101,32 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, other_w
     today = timezone.localdate()
     m1 = make_event(starts_at=timezone.now() - timedelta(days=20))
     r1 = services.write_meeting_record(officer, m1, publish=True)
-    services.agree_action(officer, r1, what="A1, with comma", owner="PC A", due_date=today - timedelta(days=1), priority_id=42)
+    services.agree_action(
+        officer, r1, what="A1, with comma", owner="PC A", due_date=today - timedelta(days=1), priority_id=42
+    )
     services.agree_action(officer, r1, what="A2", owner="PC B", due_date=today + timedelta(days=5))
     done = services.agree_action(officer, r1, what="A3", owner="PC C")
     services.update_action(officer, done, status="done", note="Finished")
-    m2 = services.schedule_event(officer, notify=False, ward=other_ward, title="Aldgate panel", kind=Event.Kind.WARD_PANEL,
-                                 address="Aldgate", starts_at=timezone.now() - timedelta(days=10))
+    m2 = services.schedule_event(
+        officer,
+        notify=False,
+        ward=other_ward,
+        title="Aldgate panel",
+        kind=Event.Kind.WARD_PANEL,
+        address="Aldgate",
+        starts_at=timezone.now() - timedelta(days=10),
+    )
     r2 = services.write_meeting_record(officer, m2, publish=True)
     services.agree_action(officer, r2, what="B1", owner="PCSO D", due_date=today - timedelta(days=2))
-    m3 = services.schedule_event(officer, notify=False, cluster=cluster, title="Cluster panel", kind=Event.Kind.CLUSTER_PANEL,
-                                 address="Guildhall", starts_at=timezone.now() - timedelta(days=5))
+    m3 = services.schedule_event(
+        officer,
+        notify=False,
+        cluster=cluster,
+        title="Cluster panel",
+        kind=Event.Kind.CLUSTER_PANEL,
+        address="Guildhall",
+        starts_at=timezone.now() - timedelta(days=5),
+    )
     r3 = services.write_meeting_record(officer, m3, publish=True)
     services.agree_action(officer, r3, what="C1", owner="Inspector")
     # A draft record's actions are not public yet.
@@ -118,7 +143,13 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, other_w
     page = client.get(reverse("engagement:area-records", args=["cluster", cluster.slug])).content.decode()
     assert "Open actions by place" in page and "Aldgate" in page
 
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("engagement:area-export", args=["ward", "E05009288", "csv"])).content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("engagement:area-export", args=["ward", "E05009288", "csv"])).content.decode()
+            )
+        )
+    )
     assert [r["what"] for r in rows] == ["A1, with comma", "A2", "A3"]
     assert rows[0]["priority_id"] == "42" and rows[0]["overdue"] == "True" and rows[2]["status"] == "done"
     exported = json.loads(client.get(reverse("engagement:area-export", args=["ward", "E05009288", "json"])).content)
@@ -131,16 +162,28 @@ def test_api_writes_record_and_actions(past_meeting, panel_chair, resident, clie
     url = f"/api/v1/engagement/events/{past_meeting.pk}/record"
     assert client.put(url, {}, content_type="application/json").status_code == 403
     client.force_login(panel_chair)
-    r = client.put(url, {"summary": "ok", "minutes": {"drugs": "Dealing on the estate"}, "publish": True,
-                         "attendance": [{"role": "resident"}, {"role": "officer", "name": "PC X", "agreed_to_be_named": True}]},
-                   content_type="application/json")
+    r = client.put(
+        url,
+        {
+            "summary": "ok",
+            "minutes": {"drugs": "Dealing on the estate"},
+            "publish": True,
+            "attendance": [{"role": "resident"}, {"role": "officer", "name": "PC X", "agreed_to_be_named": True}],
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["minutes"] == [{"topic": "Drugs", "summary": "Dealing on the estate"}]
     assert body["attendance"]["by_role"] == {"Resident": 1, "Police officer": 1}
     bad = client.put(url, {"minutes": {"no-such-topic": "x"}}, content_type="application/json")
     assert bad.status_code == 400 and "no-such-topic" in bad.json()["detail"]
-    a = client.post(f"/api/v1/engagement/records/{body['id']}/actions", {"what": "Test purchase op", "owner": "PC X", "due_date": "2030-01-01"},
-                    content_type="application/json").json()
-    r = client.patch(f"/api/v1/engagement/actions/{a['id']}", {"status": "in_progress"}, content_type="application/json")
+    a = client.post(
+        f"/api/v1/engagement/records/{body['id']}/actions",
+        {"what": "Test purchase op", "owner": "PC X", "due_date": "2030-01-01"},
+        content_type="application/json",
+    ).json()
+    r = client.patch(
+        f"/api/v1/engagement/actions/{a['id']}", {"status": "in_progress"}, content_type="application/json"
+    )
     assert r.json()["status"] == "in_progress"

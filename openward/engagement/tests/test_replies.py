@@ -22,7 +22,9 @@ def bulletin(ward, officer):
     return services.publish_bulletin(officer, title="Burglary appeal", body_html="<p>Did you see?</p>", wards=[ward])
 
 
-def test_reply_by_email_link_reaches_inbox_and_answer_is_emailed(ward, officer, resident, bulletin, client, django_capture_on_commit_callbacks):
+def test_reply_by_email_link_reaches_inbox_and_answer_is_emailed(
+    ward, officer, resident, bulletin, client, django_capture_on_commit_callbacks
+):
     subscriber = notifications.subscriber_for(resident.email, resident)
     token = tokens.reply_token(subscriber.pk, "bulletin", bulletin.pk)
     response = client.post(reverse("engagement:reply-by-link", args=[token]), {"body": "I saw a white van at 2am."})
@@ -61,8 +63,8 @@ def test_tampered_reply_link_is_refused(bulletin, resident, client):
 
 
 def test_other_teams_cannot_see_or_answer(ward, other_ward, bulletin, resident, client):
-    from openward.engagement.tests.conftest import make_user
     from openward.accounts.models import Role
+    from openward.engagement.tests.conftest import make_user
 
     elsewhere = make_user("pc@aldgate.example", Role.OFFICER, ward=other_ward)
     reply = services.receive_reply(bulletin, sender_email=resident.email, body="hello", user=resident)
@@ -88,13 +90,21 @@ def test_reply_figures_share_answered_within_7_days(ward, officer, bulletin, res
 
 def test_api_reply_and_answer(ward, officer, resident, bulletin, client):
     client.force_login(resident)
-    r = client.post("/api/v1/engagement/replies", {"item": "bulletin", "id": bulletin.pk, "body": "Seen it"}, content_type="application/json")
+    r = client.post(
+        "/api/v1/engagement/replies",
+        {"item": "bulletin", "id": bulletin.pk, "body": "Seen it"},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     client.force_login(officer)
     inbox = client.get("/api/v1/engagement/inbox").json()
     assert [x["body"] for x in inbox] == ["Seen it"]
-    answered = client.post(f"/api/v1/engagement/replies/{inbox[0]['id']}/answer", {"answer": "Thanks"}, content_type="application/json")
+    answered = client.post(
+        f"/api/v1/engagement/replies/{inbox[0]['id']}/answer", {"answer": "Thanks"}, content_type="application/json"
+    )
     assert answered.json()["answer"] == "Thanks"
-    again = client.post(f"/api/v1/engagement/replies/{inbox[0]['id']}/answer", {"answer": "Twice"}, content_type="application/json")
+    again = client.post(
+        f"/api/v1/engagement/replies/{inbox[0]['id']}/answer", {"answer": "Twice"}, content_type="application/json"
+    )
     assert again.status_code == 400 and "already been answered" in again.json()["detail"]
     assert Subscriber.objects.filter(email=resident.email).exists()

@@ -17,9 +17,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sweep(ward, officer):
     return services.create_volunteer_task(
-        officer, ward=ward, title="Weapons sweep, Golden Lane estate", kind=VolunteerTask.Kind.WEAPONS_SWEEP,
-        place="Golden Lane estate, meet at the community centre", starts_at=timezone.now() + timedelta(days=3),
-        places=2, vetting=VolunteerTask.Vetting.BASIC,
+        officer,
+        ward=ward,
+        title="Weapons sweep, Golden Lane estate",
+        kind=VolunteerTask.Kind.WEAPONS_SWEEP,
+        place="Golden Lane estate, meet at the community centre",
+        starts_at=timezone.now() + timedelta(days=3),
+        places=2,
+        vetting=VolunteerTask.Vetting.BASIC,
     )
 
 
@@ -32,7 +37,9 @@ def test_sign_up_needs_vetting_and_a_free_place(sweep, residents, client):
     client.post(reverse("engagement:volunteer-sign-up", args=[sweep.pk]), {"confirms_vetting": "on"})
     assert sweep.places_left() == 0
     client.force_login(c)
-    response = client.post(reverse("engagement:volunteer-sign-up", args=[sweep.pk]), {"confirms_vetting": "on"}, follow=True)
+    response = client.post(
+        reverse("engagement:volunteer-sign-up", args=[sweep.pk]), {"confirms_vetting": "on"}, follow=True
+    )
     assert "All the places on this task are taken." in response.content.decode()
     client.force_login(b)
     client.post(reverse("engagement:volunteer-withdraw", args=[sweep.pk]))
@@ -44,8 +51,10 @@ def test_officer_reports_completion(sweep, officer, resident, client):
     client.force_login(resident)
     assert client.post(reverse("engagement:volunteer-report", args=[sweep.pk]), {}).status_code == 403
     client.force_login(officer)
-    client.post(reverse("engagement:volunteer-report", args=[sweep.pk]),
-                {"volunteers": "6", "hours": "12.5", "findings": "Two knives found in bushes, handed to PC Smith."})
+    client.post(
+        reverse("engagement:volunteer-report", args=[sweep.pk]),
+        {"volunteers": "6", "hours": "12.5", "findings": "Two knives found in bushes, handed to PC Smith."},
+    )
     sweep.refresh_from_db()
     assert sweep.status == VolunteerTask.Status.COMPLETED
     assert sweep.report.hours == Decimal("12.50") and "Two knives" in sweep.report.findings
@@ -55,7 +64,15 @@ def test_officer_reports_completion(sweep, officer, resident, client):
 def test_api_lists_and_signs_up(sweep, resident, client):
     assert [t["title"] for t in client.get("/api/v1/engagement/volunteering").json()] == [sweep.title]
     client.force_login(resident)
-    r = client.post(f"/api/v1/engagement/volunteering/{sweep.pk}/signup", {"confirms_vetting": False}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/engagement/volunteering/{sweep.pk}/signup",
+        {"confirms_vetting": False},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "Basic DBS" in r.json()["detail"]
-    r = client.post(f"/api/v1/engagement/volunteering/{sweep.pk}/signup", {"confirms_vetting": True}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/engagement/volunteering/{sweep.pk}/signup",
+        {"confirms_vetting": True},
+        content_type="application/json",
+    )
     assert r.json()["places_left"] == 1

@@ -8,14 +8,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from openward.engagement import services as engagement
-from openward.engagement.models import Registration
 from openward.notifications import delivery, services
 from openward.notifications.models import Delivery, Notice, Subscriber
 
 pytestmark = pytest.mark.django_db
 
 
-def test_weekly_subscribers_get_a_digest_not_each_bulletin(ward, officer, residents, django_capture_on_commit_callbacks):
+def test_weekly_subscribers_get_a_digest_not_each_bulletin(
+    ward, officer, residents, django_capture_on_commit_callbacks
+):
     weekly, immediate = residents[:2]
     services.subscribe(weekly, ward, frequency="weekly")
     services.subscribe(immediate, ward)
@@ -60,7 +61,9 @@ def test_claims_are_exclusive_and_sent_rows_are_never_sent_again(ward, residents
     assert all(r.attempts == 2 for r in reclaimed)
 
 
-def test_smtp_down_means_retry_later_and_nothing_lost(ward, officer, smtp_server, settings, django_capture_on_commit_callbacks):
+def test_smtp_down_means_retry_later_and_nothing_lost(
+    ward, officer, smtp_server, settings, django_capture_on_commit_callbacks
+):
     subscribers = Subscriber.objects.bulk_create([Subscriber(email=f"s{i}@example.org") for i in range(30)])
     from openward.notifications.models import Subscription
 

@@ -63,7 +63,10 @@ def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client):
     for bad in (token[:-3] + "abc", other_id + ":" + token.split(":", 1)[1], "nonsense"):
         response = client.post(reverse("notifications:unsubscribe", args=[bad]))
         assert response.status_code == 400
-        assert "changed or is incomplete" in response.content.decode() and "Nothing has been changed" in response.content.decode()
+        assert (
+            "changed or is incomplete" in response.content.decode()
+            and "Nothing has been changed" in response.content.decode()
+        )
     assert Subscriber.objects.get(email=resident.email).is_receiving
     r = client.post("/api/v1/notifications/unsubscribe", {"token": token + "x"}, content_type="application/json")
     assert r.status_code == 400
@@ -80,9 +83,18 @@ def test_preferences_by_link_and_api(emailed, resident, ward, other_ward, client
     assert subscriber.frequency == "weekly"
     assert sorted(subscriber.subscriptions.values_list("ward__gss_code", flat=True)) == ["E05009288", "E05009289"]
     client.force_login(resident)
-    r = client.put("/api/v1/notifications/preferences", {"frequency": "immediate", "wards": ["E05009289"], "topics": ["fraud"]},
-                   content_type="application/json")
-    assert r.json() == {"email": resident.email, "receiving": True, "frequency": "immediate", "wards": ["E05009289"], "topics": ["fraud"]}
+    r = client.put(
+        "/api/v1/notifications/preferences",
+        {"frequency": "immediate", "wards": ["E05009289"], "topics": ["fraud"]},
+        content_type="application/json",
+    )
+    assert r.json() == {
+        "email": resident.email,
+        "receiving": True,
+        "frequency": "immediate",
+        "wards": ["E05009289"],
+        "topics": ["fraud"],
+    }
     bad = client.put("/api/v1/notifications/preferences", {"frequency": "hourly"}, content_type="application/json")
     assert bad.status_code == 400
 

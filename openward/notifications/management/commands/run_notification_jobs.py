@@ -8,7 +8,9 @@ from openward.notifications import services
 
 
 class Command(BaseCommand):
-    help = "Lapse unanswered place offers, send event reminders, re-queue unsent email; --weekly-digest adds the digest."
+    help = (
+        "Lapse unanswered place offers, send event reminders, re-queue unsent email; --weekly-digest adds the digest."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--weekly-digest", action="store_true", help="Also send this week's digest (once a week).")

@@ -1,0 +1,33 @@
+"""Settings for the worker-kill test: a file SQLite database shared by the test and a real `db_worker`,
+SMTP on a loopback port the test chooses, and short leases so a lost claim is retried quickly."""
+
+import os
+
+from openward.settings.base import *  # noqa: F403
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ["OPENWARD_TEST_DB"],
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        },
+    }
+}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = int(os.environ["OPENWARD_TEST_SMTP_PORT"])
+EMAIL_TIMEOUT = 5
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+NOTIFICATIONS = {
+    "CHUNK": 250,
+    "LEASE_SECONDS": 4,
+    "RETRY_SECONDS": 1,
+    "SWEEP_SECONDS": 1,
+    "MAX_ATTEMPTS": 100,
+    "PLACE_OFFER_HOURS": 24,
+}
