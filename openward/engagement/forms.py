@@ -8,6 +8,12 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"
 
 
 class EventForm(forms.ModelForm):
+    online_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text="Shown only to people with a confirmed place.",
+        widget=forms.URLInput(attrs={"class": "input"}),
+    )
     agenda = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -32,7 +38,6 @@ class EventForm(forms.ModelForm):
             "ends_at": DATETIME,
             "title": forms.TextInput(attrs={"class": "input"}),
             "address": forms.TextInput(attrs={"class": "input"}),
-            "online_link": forms.URLInput(attrs={"class": "input"}),
             "capacity": forms.NumberInput(attrs={"class": "input", "min": 1}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
