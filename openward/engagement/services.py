@@ -70,7 +70,7 @@ def schedule_event(actor, *, agenda: list[str] = (), notify: bool = True, **fiel
 
 def carry_overdue_actions(event: Event, start: int = 1) -> int:
     """Add each overdue open action of the event's place to its agenda (once)."""
-    actions = Action.objects.overdue(on=timezone.localdate(event.starts_at)).filter(
+    actions = Action.objects.overdue().filter(
         ward_id=event.ward_id, cluster_id=event.cluster_id, borough_id=event.borough_id
     )
     already = set(event.agenda.exclude(carried_action=None).values_list("carried_action_id", flat=True))
@@ -370,6 +370,7 @@ def publish_bulletin(
     topics=(),
     images: list[tuple] = (),
     is_demo: bool = False,
+    notify: bool = True,
 ) -> Bulletin:
     """Publish a bulletin to the places it is aimed at; subscribers are emailed after commit."""
     problems = html.unsafe_parts(body_html)
@@ -399,7 +400,8 @@ def publish_bulletin(
     for (upload, content_type), alt in checked_images:
         BulletinImage.objects.create(bulletin=bulletin, image=upload, content_type=content_type, alt_text=alt)
     audit.record(actor, "engagement.publish_bulletin", bulletin, title=bulletin.title)
-    notifications.announce(Notice.Kind.BULLETIN, bulletin.pk, f"bulletin:{bulletin.pk}", bulletin.title)
+    if notify:
+        notifications.announce(Notice.Kind.BULLETIN, bulletin.pk, f"bulletin:{bulletin.pk}", bulletin.title)
     return bulletin
 
 
