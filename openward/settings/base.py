@@ -78,7 +78,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'openward.sqlite3'}",
-        conn_max_age=60,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -134,7 +134,7 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = 25
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
@@ -198,5 +198,6 @@ NOTIFICATIONS = {
     "PLACE_OFFER_HOURS": 24,
 }
 if REDIS_URL:
-    # `manage.py rqworker default --with-scheduler` runs the Redis workers (the scheduler runs deferred retries).
+    # `manage.py rqworker default --with-scheduler --job-class django_tasks_rq.Job` runs a Redis worker;
+    # the scheduler runs deferred sweeps and retries.
     INSTALLED_APPS.append("django_rq")
