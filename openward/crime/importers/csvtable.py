@@ -1,0 +1,131 @@
+"""Read a data.police.uk CSV into a table of text columns, with the line each row came from.
+
+Fast path: polars parses the bytes; numpy counts each line's commas so that rows with
+too few or too many fields are found and reported by line. When a quoted field spans
+lines (rare), the standard csv module reads the file instead so line numbers stay true.
+
+Decisions, for a person to act on:
+- The text must be UTF-8 (data.police.uk writes UTF-8; a byte-order mark is accepted).
+  Anything else fails the whole file with the line of the first bad byte, rather than
+  guessing an encoding and storing wrong names.
+- The header must be exactly data.police.uk's, in its order; otherwise nothing is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import polars as pl
+
+BOM = b"\xef\xbb\xbf"
+
+
+class FileProblem(Exception):
+    """The file cannot be read at all; the message says why and what to do."""
+
+
+def _check_utf8(data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileProblem(
+            f"line {line} is not UTF-8 text (byte 0x{data[exc.start]:02x}); data.police.uk files are UTF-8. "
+            "Download the file again, or save it as UTF-8 (CSV UTF-8 in a spreadsheet) and import it again."
+        ) from exc
+
+
+def _header(data: bytes) -> list[str]:
+    first = data.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        return next(csv.reader([first.decode("utf-8")]), [])
+    except UnicodeDecodeError:
+        return []
+
+
+def check_header(found: list[str], expected: tuple[str, ...], what: str) -> None:
+    if [h.strip() for h in found] == list(expected):
+        return
+    missing = [h for h in expected if h not in found]
+    unexpected = [h for h in found if h not in expected]
+    detail = []
+    if missing:
+        detail.append("missing " + ", ".join(f'"{h}"' for h in missing))
+    if unexpected:
+        detail.append("unexpected " + ", ".join(f'"{h}"' for h in unexpected[:5]))
+    if not detail:
+        detail.append("the columns are in a different order")
+    raise FileProblem(
+        f"line 1: this is not a data.police.uk {what} header ({'; '.join(detail)}). "
+        f"Expected: {','.join(expected)}. Check you chose the right file."
+    )
+
+
+def read_table(data: bytes, expected: tuple[str, ...], names: tuple[str, ...], what: str) -> pl.DataFrame:
+    """Rows as text columns `names` (missing values as ""), plus `line` and `field_problem`."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if not data.strip():
+        raise FileProblem("the file is empty. Download it again.")
+    check_header(_header(data), expected, what)
+    _check_utf8(data)
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    arr = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    has_quotes = b'"' in data
+    if has_quotes:
+        quotes = np.flatnonzero(arr == 34)
+        per_line_quotes = np.diff(np.searchsorted(quotes, np.concatenate(([-1], newlines))))
+        if (per_line_quotes % 2).any():
+            return _read_with_csv_module(data, names)
+    commas = np.flatnonzero(arr == 44)
+    per_line_commas = np.diff(np.searchsorted(commas, np.concatenate(([-1], newlines))))[1:]
+    seg = np.diff(newlines)
+    blank = (seg == 1) | ((seg == 2) & (arr[newlines[1:] - 1] == 13))  # an empty line: "\n" or "\r\n"
+    df = pl.read_csv(
+        data,
+        has_header=True,
+        new_columns=list(names),
+        infer_schema=False,
+        truncate_ragged_lines=True,
+    ).with_columns(pl.all().fill_null(""))
+    lines = np.arange(2, len(newlines) + 1)[~blank]
+    wrong = per_line_commas[~blank] != len(names) - 1
+    if len(lines) != df.height:
+        return _read_with_csv_module(data, names)
+    df = df.with_columns(line=pl.Series(lines, dtype=pl.Int64))
+    if has_quotes and wrong.any():
+        # Quoted fields may hold commas: recount the suspicious lines properly.
+        text_lines = data.split(b"\n")
+        for i in np.flatnonzero(wrong):
+            row = next(csv.reader([text_lines[lines[i] - 1].decode("utf-8").rstrip("\r")]), [])
+            wrong[i] = len(row) != len(names)
+    fields = pl.Series(per_line_commas[~blank] + 1, dtype=pl.Int64)
+    return df.with_columns(
+        field_problem=pl.when(pl.Series(wrong))
+        .then(pl.format("the row has {} fields, not {}", fields, pl.lit(len(names))))
+        .otherwise(None)
+    )
+
+
+def _read_with_csv_module(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    next(reader)
+    rows, lines, problems = [], [], []
+    width = len(names)
+    start = reader.line_num + 1
+    for row in reader:
+        if row:
+            lines.append(start)
+            problems.append(None if len(row) == width else f"the row has {len(row)} fields, not {width}")
+            rows.append((row + [""] * width)[:width])
+        start = reader.line_num + 1
+    df = (
+        pl.DataFrame(rows, schema=list(names), orient="row")
+        if rows
+        else pl.DataFrame(schema=dict.fromkeys(names, pl.Utf8))
+    )
+    return df.with_columns(line=pl.Series(lines, dtype=pl.Int64), field_problem=pl.Series(problems, dtype=pl.Utf8))
