@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from itertools import groupby
 
 import polars as pl
+from django.db import connection
 
 from openward.areas.models import Force
 from openward.core.importers import BaseImporter
@@ -70,7 +71,7 @@ class PoliceUkImporter(BaseImporter):
                 + f". Known forces: {known}. Check the file name, or load the forces first.",
             )
         self.counts["files"] = len(sources)
-        yield from sorted(sources, key=_group_key)
+        yield from sorted(sources, key=self._group_key)
 
     # -- writing: one (table, force, month) at a time ------------------------------------
     def write(self, sources: list[SourceFile]) -> None:
@@ -78,14 +79,14 @@ class PoliceUkImporter(BaseImporter):
         category_ids = _category_ids()
         written: set[tuple[str, int, object]] = set()
         late: dict[tuple[int, object], list[pl.DataFrame]] = {}
-        groups = [(key, list(files)) for key, files in groupby(sources, key=_group_key)]
+        groups = [(key, list(files)) for key, files in groupby(sources, key=self._group_key)]
         for (table, force_slug, month), files in self.bar(groups, total=len(groups), desc="force-months"):
             force_id = self.forces[force_slug]
             parts = [self._parse(src, force_id, category_ids) for src in files]
             rows = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else parts[0]
             if table == "crime" and any(src.kind == API_STREET for src in files):
                 btp_id = self.forces.get(BTP)
-                if btp_id != force_id:
+                if btp_id is not None and btp_id != force_id:
                     late.setdefault((btp_id, month), []).append(rows.filter(pl.col("force_id") == btp_id))
                     rows = rows.filter(pl.col("force_id") != btp_id)
             self._store(table, force_id, frames.month_start(month), rows, placer, replace=True)
@@ -102,6 +103,9 @@ class PoliceUkImporter(BaseImporter):
                 self.counts["monthly_counts"] += store.rebuild_monthly_counts(force_id, frames.month_start(month))
         store.update_category_months()
 
+    def _group_key(self, src: SourceFile) -> tuple[str, str, object]:
+        return (src.table, src.force or self.force or "", src.month)
+
     def _store(self, table, force_id, month, rows, placer, *, replace: bool) -> None:
         if table != "outcome":
             rows = placer.place(rows, month)
@@ -109,8 +113,6 @@ class PoliceUkImporter(BaseImporter):
         if replace:
             self.counts[f"{table}_rows_replaced"] += store.replace_month(table, force_id, month, rows, COLUMNS[table])
         elif rows.height:
-            from django.db import connection
-
             with connection.cursor() as cursor:
                 store.insert(cursor, store.MODELS[table]._meta.db_table, rows.select(COLUMNS[table]))
         self.counts[f"{table}_rows"] += rows.height
@@ -158,10 +160,6 @@ class PoliceUkImporter(BaseImporter):
         for where, message in bad:
             self.problem(where, message)
         return rows
-
-
-def _group_key(src: SourceFile) -> tuple[str, str, object]:
-    return (src.table, src.force or "", src.month)
 
 
 def _api_records(where: str, text: str) -> Iterator[tuple[str, dict]]:
