@@ -1,90 +1,70 @@
 """Place records in an LSOA and a ward of the boundary generation valid in their month.
 
-London's wards changed in May 2022 (and some boroughs' in 2014 and 2018), so a crime of
-2016 belongs to a 2014-pattern ward and one of 2023 to a 2022-pattern ward. A ward is
-valid in a month when its own validity dates (or, when it has none, its generation's)
-cover the first day of that month; where two loaded patterns both claim a month, the
-later-starting one wins. When no ward of the right pattern is loaded, the ward stays empty
-rather than borrowing another pattern's ward: figures stay honest, just incomplete.
+London's wards changed in May 2022 (and in some boroughs in 2014 and 2018), so a crime of
+2016 belongs to a 2014/2018-pattern ward and one of 2023 to a 2022-pattern ward. The
+generation is the one in force on the first day of the record's month
+(`areas.geo.generation_for`). When that generation's wards are not loaded the ward stays
+empty rather than borrowing another pattern's ward: figures stay honest, just incomplete.
 
 How a record is placed:
-1. LSOA: the file's LSOA code when it has one; otherwise the LSOA (loaded boundaries:
-   census 2021 from 2023 on, else 2011) containing its snap point.
-2. Ward: the ward of the month's pattern whose boundary contains the snap point; for a
-   record without a point, or when the month's wards have no boundaries, the best-fit
-   ward of its LSOA (areas.LsoaWard, largest share).
+1. LSOA: the file's LSOA code when it has one; otherwise the LSOA whose loaded boundary
+   (census 2021 from 2023 on, else 2011) contains its snap point.
+2. Ward: the ward of that generation whose boundary contains the snap point
+   (`areas.geo`, a cached STRtree); for a record without a point, or when the
+   generation's wards have no boundaries, the best-fit ward of its LSOA in that
+   generation (areas.LsoaWard, largest share).
 3. Borough: the ward's borough, else the LSOA's.
 
-Everything is computed once per distinct snap point and LSOA code, then joined back, so
-a million rows cost the same as their few tens of thousands of distinct places.
+Everything is computed once per distinct snap point and LSOA code, then joined back, so a
+million rows cost about as much as their few tens of thousands of distinct places.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 import shapely
 
+from openward.areas import geo
 from openward.areas.models import Lsoa, LsoaWard, Ward
 
 LSOA_2021_FROM = dt.date(2023, 1, 1)
 
 
-@dataclass(frozen=True)
-class _Ward:
-    id: int
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    borough_code: str
-    boundary: str
-
-    def valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
-
-
 class Placer:
-    """Places records for one import run (areas are read once, then cached in memory)."""
+    """Places records for one import run (areas are read once per run, then kept in memory)."""
 
     def __init__(self):
-        self._wards: list[_Ward] | None = None
-        self._trees: dict[tuple[int, ...], tuple[shapely.STRtree, np.ndarray]] = {}
+        self._generations: dict[dt.date, object] = {}
+        self._by_generation: dict[object, tuple[pl.DataFrame, dict[int, str]]] = {}
         self._lsoa_trees: dict[int, tuple[shapely.STRtree, np.ndarray] | None] = {}
-        self._lsoa_links: dict[int, list[tuple[str, int, float]]] | None = None
         self._lsoa_borough: dict[str, str] | None = None
 
-    # -- areas, loaded lazily ------------------------------------------------------
-    def wards(self) -> list[_Ward]:
-        if self._wards is None:
-            rows = Ward.objects.select_related("borough", "generation").order_by("id")
-            self._wards = [
-                _Ward(
-                    w.id,
-                    w.valid_from or (w.generation.valid_from if w.generation else None),
-                    w.valid_to or (w.generation.valid_to if w.generation else None),
-                    w.borough.gss_code if w.borough_id else "",
-                    w.boundary,
-                )
-                for w in rows
-            ]
-        return self._wards
+    def generation(self, month: dt.date):
+        if month not in self._generations:
+            self._generations[month] = geo.generation_for(month)
+        return self._generations[month]
 
-    def wards_valid_in(self, month: dt.date) -> list[_Ward]:
-        valid = [w for w in self.wards() if w.valid_on(month)]
-        # Later patterns first, so that where two overlap the newer one wins.
-        return sorted(valid, key=lambda w: (w.valid_from or dt.date.min, w.id), reverse=True)
-
-    def _ward_tree(self, wards: list[_Ward]) -> tuple[shapely.STRtree, np.ndarray] | None:
-        with_shape = [w for w in wards if w.boundary]
-        if not with_shape:
-            return None
-        key = tuple(w.id for w in with_shape)
-        if key not in self._trees:
-            geoms = shapely.from_geojson([w.boundary for w in with_shape])
-            self._trees[key] = (shapely.STRtree(geoms), np.array(key, dtype=np.int64))
-        return self._trees[key]
+    def _generation_tables(self, generation) -> tuple[pl.DataFrame, dict[int, str]]:
+        """(LSOA code -> best-fit ward id, ward id -> borough code) for one generation."""
+        key = generation.pk if generation else None
+        if key not in self._by_generation:
+            wards = Ward.objects.filter(generation_id=key)
+            borough_of = dict(wards.values_list("id", "borough__gss_code"))
+            best: dict[str, tuple[float, int]] = {}
+            links = LsoaWard.objects.filter(ward__generation_id=key).values_list("lsoa__gss_code", "ward_id", "share")
+            for code, ward_id, share in links.order_by("ward_id"):
+                share = 1.0 if share is None else share
+                if code not in best or share > best[code][0]:
+                    best[code] = (share, ward_id)
+            table = pl.DataFrame(
+                {"lsoa_code": list(best), "_lsoa_ward": [v[1] for v in best.values()]},
+                schema={"lsoa_code": pl.Utf8, "_lsoa_ward": pl.Int64},
+            )
+            self._by_generation[key] = (table, borough_of)
+        return self._by_generation[key]
 
     def _lsoa_tree(self, census_year: int) -> tuple[shapely.STRtree, np.ndarray] | None:
         if census_year not in self._lsoa_trees:
@@ -92,22 +72,11 @@ class Placer:
                 Lsoa.objects.filter(census_year=census_year).exclude(boundary="").values_list("gss_code", "boundary")
             )
             self._lsoa_trees[census_year] = (
-                (
-                    shapely.STRtree(shapely.from_geojson([b for _, b in rows])),
-                    np.array([c for c, _ in rows], dtype=object),
-                )
+                (shapely.STRtree(shapely.from_geojson([b for _, b in rows])), np.array([c for c, _ in rows], dtype=object))
                 if rows
                 else None
             )
         return self._lsoa_trees[census_year]
-
-    def _links(self) -> dict[int, list[tuple[str, int, float]]]:
-        """ward id -> [(lsoa code, ward id, share)]; read once."""
-        if self._lsoa_links is None:
-            self._lsoa_links = {}
-            for code, ward_id, share in LsoaWard.objects.values_list("lsoa__gss_code", "ward_id", "share"):
-                self._lsoa_links.setdefault(ward_id, []).append((code, ward_id, share if share is not None else 1.0))
-        return self._lsoa_links
 
     def _boroughs_of_lsoas(self) -> dict[str, str]:
         if self._lsoa_borough is None:
@@ -116,37 +85,31 @@ class Placer:
             )
         return self._lsoa_borough
 
-    # -- placing -------------------------------------------------------------------
     def place(self, frame: pl.DataFrame, month: dt.date) -> pl.DataFrame:
         """Fill `lsoa_code`, `ward_id` and `borough_code` of `frame` (which has latitude, longitude, lsoa_code)."""
-        wards = self.wards_valid_in(month)
-        points = (
-            frame.select("latitude", "longitude").drop_nulls().unique(maintain_order=True)
-            if frame.height
-            else pl.DataFrame(schema={"latitude": pl.Float64, "longitude": pl.Float64})
-        )
+        generation = self.generation(month)
+        lsoa_ward, borough_of_ward = self._generation_tables(generation)
+        points = frame.select("latitude", "longitude").drop_nulls().unique(maintain_order=True)
         lats, lngs = points["latitude"].to_numpy(), points["longitude"].to_numpy()
-        geoms = shapely.points(lngs, lats) if len(points) else np.array([], dtype=object)
-        point_ward = np.full(len(points), -1, dtype=np.int64)
-        tree = self._ward_tree(wards)
-        if tree is not None and len(points):
-            point_ward = _first_hit(tree, geoms, len(points), fill=-1)
-        needs_lsoa = frame.filter(pl.col("lsoa_code") == "").height > 0
-        point_lsoa = np.full(len(points), "", dtype=object)
-        if needs_lsoa and len(points):
-            lsoa_tree = self._lsoa_tree(2021 if month >= LSOA_2021_FROM else 2011) or self._lsoa_tree(2011)
-            if lsoa_tree is not None:
-                point_lsoa = _first_hit(lsoa_tree, geoms, len(points), fill="")
-        by_point = points.with_columns(
-            _point_ward=pl.Series(point_ward).replace(-1, None), _point_lsoa=pl.Series(point_lsoa, dtype=pl.Utf8)
+        point_ward = (
+            geo.locate_ward_ids(lats, lngs, generation=generation) if len(points) and borough_of_ward else None
         )
-        out = frame.join(by_point, on=["latitude", "longitude"], how="left", nulls_equal=False).with_columns(
+        point_lsoa = np.full(len(points), "", dtype=object)
+        if len(points) and (frame["lsoa_code"] == "").any():
+            tree = self._lsoa_tree(2021 if month >= LSOA_2021_FROM else 2011) or self._lsoa_tree(2011)
+            if tree is not None:
+                point_lsoa = _first_hit(tree, shapely.points(lngs, lats), len(points))
+        by_point = points.with_columns(
+            _point_ward=pl.Series(point_ward if point_ward is not None else np.zeros(len(points), np.int64)).replace(
+                0, None
+            ),
+            _point_lsoa=pl.Series(point_lsoa, dtype=pl.Utf8),
+        )
+        out = frame.join(by_point, on=["latitude", "longitude"], how="left").with_columns(
             lsoa_code=pl.when(pl.col("lsoa_code") == "")
             .then(pl.col("_point_lsoa").fill_null(""))
             .otherwise(pl.col("lsoa_code"))
         )
-        lsoa_ward = self._lsoa_ward_table(wards)
-        borough_of_ward = {w.id: w.borough_code for w in wards}
         out = out.join(lsoa_ward, on="lsoa_code", how="left").with_columns(
             ward_id=pl.coalesce("_point_ward", "_lsoa_ward")
         )
@@ -159,30 +122,11 @@ class Placer:
         )
         return out.drop("_point_ward", "_point_lsoa", "_lsoa_ward")
 
-    def _lsoa_ward_table(self, wards: list[_Ward]) -> pl.DataFrame:
-        links = self._links()
-        best: dict[str, tuple[float, int]] = {}
-        rank = {w.id: i for i, w in enumerate(wards)}
-        for w in wards:
-            for code, ward_id, share in links.get(w.id, ()):
-                current = best.get(code)
-                # Largest share wins; among equals, the newer pattern (listed first).
-                if current is None or (share, -rank[ward_id]) > (current[0], -rank[current[1]]):
-                    best[code] = (share, ward_id)
-        return pl.DataFrame(
-            {"lsoa_code": list(best), "_lsoa_ward": [v[1] for v in best.values()]},
-            schema={"lsoa_code": pl.Utf8, "_lsoa_ward": pl.Int64},
-        )
 
-
-def _first_hit(tree: tuple[shapely.STRtree, np.ndarray], geoms, n: int, fill):
-    """For each point, the value of the first (lowest-index) tree geometry that contains it."""
-    strtree, values = tree
-    hits = strtree.query(geoms, predicate="intersects")
-    out = np.full(n, fill, dtype=values.dtype)
-    if hits.shape[1]:
-        order = np.lexsort((hits[1], hits[0]))
-        pts, idx = hits[0][order], hits[1][order]
-        first = np.concatenate(([True], pts[1:] != pts[:-1]))
-        out[pts[first]] = values[idx[first]]
+def _first_hit(tree: tuple[shapely.STRtree, np.ndarray], geoms, n: int) -> np.ndarray:
+    """For each point, the code of the first (lowest-index) area that contains it ("" for none)."""
+    strtree, codes = tree
+    point_idx, area_idx = strtree.query(geoms, predicate="intersects")
+    out = np.full(n, "", dtype=object)
+    out[point_idx[::-1]] = codes[area_idx[::-1]]
     return out
