@@ -72,7 +72,10 @@ class Placer:
                 Lsoa.objects.filter(census_year=census_year).exclude(boundary="").values_list("gss_code", "boundary")
             )
             self._lsoa_trees[census_year] = (
-                (shapely.STRtree(shapely.from_geojson([b for _, b in rows])), np.array([c for c, _ in rows], dtype=object))
+                (
+                    shapely.STRtree(shapely.from_geojson([b for _, b in rows])),
+                    np.array([c for c, _ in rows], dtype=object),
+                )
                 if rows
                 else None
             )
@@ -91,9 +94,7 @@ class Placer:
         lsoa_ward, borough_of_ward = self._generation_tables(generation)
         points = frame.select("latitude", "longitude").drop_nulls().unique(maintain_order=True)
         lats, lngs = points["latitude"].to_numpy(), points["longitude"].to_numpy()
-        point_ward = (
-            geo.locate_ward_ids(lats, lngs, generation=generation) if len(points) and borough_of_ward else None
-        )
+        point_ward = geo.locate_ward_ids(lats, lngs, generation=generation) if len(points) and borough_of_ward else None
         point_lsoa = np.full(len(points), "", dtype=object)
         if len(points) and (frame["lsoa_code"] == "").any():
             tree = self._lsoa_tree(2021 if month >= LSOA_2021_FROM else 2011) or self._lsoa_tree(2011)

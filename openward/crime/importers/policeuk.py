@@ -111,7 +111,9 @@ class PoliceUkImporter(BaseImporter):
             rows = placer.place(rows, month)
             self.counts[f"{table}_rows_unplaced"] += rows.filter(pl.col("ward_id").is_null()).height
         if replace:
-            self.counts[f"{table}_rows_replaced"] += store.replace_month(table, force_id, month, rows, COLUMNS[table])
+            self.counts[f"{table}_rows_replaced"] += store.replace_month(
+                table, force_id, month, rows, COLUMNS[table], is_demo=self.is_demo
+            )
         elif rows.height:
             with connection.cursor() as cursor:
                 store.insert(cursor, store.MODELS[table]._meta.db_table, rows.select(COLUMNS[table]))

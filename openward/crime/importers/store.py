@@ -17,11 +17,19 @@ from ..models import Crime, CrimeCategory, MonthlyCount, Outcome, Stop
 MODELS = {"crime": Crime, "outcome": Outcome, "stop": Stop}
 
 
-def replace_month(table: str, force_id: int, month: dt.date, rows: pl.DataFrame, columns: tuple[str, ...]) -> int:
-    """Delete the table's rows for (force, month) and insert `rows`; returns rows deleted."""
+def replace_month(
+    table: str, force_id: int, month: dt.date, rows: pl.DataFrame, columns: tuple[str, ...], *, is_demo: bool
+) -> int:
+    """Delete the table's rows for (force, month) and insert `rows`; returns rows deleted.
+
+    Generated demo rows and real rows replace only their own kind, so loading the demo
+    into a database with real data (or the reverse) never deletes the other.
+    """
     db_table = MODELS[table]._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s", [force_id, month])
+        cursor.execute(
+            f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s AND is_demo = %s", [force_id, month, is_demo]
+        )
         deleted = cursor.rowcount
         if rows.height:
             insert(cursor, db_table, rows.select(columns))
