@@ -162,9 +162,10 @@ def write_archive(wards: list[Ward], force_name: str, folder: Path) -> Path:
                         age = len(months) - index
                         outcome = "Under investigation" if rng.random() < 2 / (age + 1) else _pick(rng, OUTCOMES)[0]
                         if index + 1 < len(months) and rng.random() < 0.5:
+                            later = outcome if outcome != "Under investigation" else "Unable to prosecute suspect"
                             pending_outcomes.setdefault(months[index + 1], []).append(
                                 [crime_id, str(months[index + 1]), force_name, force_name, lng_s, lat_s, location,
-                                 lsoa_code, lsoa_name, outcome if outcome != "Under investigation" else "Unable to prosecute suspect"]
+                                 lsoa_code, lsoa_name, later]
                             )  # fmt: skip
                     street.append(
                         [crime_id, str(month), force_name, force_name, lng_s, lat_s, location, lsoa_code, lsoa_name,
