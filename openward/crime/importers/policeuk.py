@@ -75,6 +75,10 @@ class PoliceUkImporter(BaseImporter):
 
     # -- writing: one (table, force, month) at a time ------------------------------------
     def write(self, sources: list[SourceFile]) -> None:
+        with store.fast_writes():
+            self._write(sources)
+
+    def _write(self, sources: list[SourceFile]) -> None:
         placer = Placer()
         category_ids = _category_ids()
         written: set[tuple[str, int, object]] = set()

@@ -296,3 +296,24 @@ def test_a_damaged_file_in_a_folder_stops_the_whole_import(tmp_path, city):
     with pytest.raises(ImportFailed, match="2023-02-city-of-london-street.csv: line 1"):
         PoliceUkImporter(folder, commit=True).run()
     assert Crime.objects.count() == 0
+
+
+def test_large_first_load_on_postgresql_rebuilds_every_index(tmp_path, city, monkeypatch):
+    from django.db import connection
+
+    from openward.crime.importers import store
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the drop-and-rebuild path is PostgreSQL's (DATABASE_URL=postgres://… runs it)")
+
+    def index_names():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'crime_crime'")
+            return sorted(r[0] for r in cursor.fetchall())
+
+    before = index_names()
+    monkeypatch.setattr(store, "BULK_LOAD_ROWS", 2)
+    path = write(tmp_path, "2023-01-city-of-london-street.csv", row(ID1), row(ID2), row(""))
+    PoliceUkImporter(path, commit=True).run()
+    assert index_names() == before and len(before) > 10
+    assert Crime.objects.filter(persistent_id=ID1).count() == 1
