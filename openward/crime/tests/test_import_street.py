@@ -320,3 +320,30 @@ def test_large_first_load_rebuilds_every_index(tmp_path, city, monkeypatch):
     more = write(_sub(tmp_path), "2023-02-city-of-london-street.csv", row(ID1, month="2023-02"))
     PoliceUkImporter(more, commit=True).run()  # smaller than the table: indexes updated in place
     assert index_names() == before and Crime.objects.count() == 4
+
+
+def test_quoted_fields_with_commas_and_line_breaks_keep_true_line_numbers(tmp_path, city):
+    multi_line = row(ID1).rstrip(",") + ',"Seen near the market,\nthen on Moor Lane"'
+    path = write(
+        tmp_path,
+        "2023-01-city-of-london-street.csv",
+        multi_line,
+        row(ID2, location='"On or near Moor Lane, East"'),
+        row("", month="2023-02"),
+    )
+    run = PoliceUkImporter(path, commit=True).run()
+    assert Crime.objects.get(persistent_id=ID1).context == "Seen near the market,\nthen on Moor Lane"
+    assert Crime.objects.get(persistent_id=ID2).street_name == "On or near Moor Lane, East"
+    assert [p["where"].rsplit(":", 1)[1] for p in run.problems] == ["5"]
+
+
+def test_quoted_commas_on_the_fast_path_are_not_mistaken_for_extra_fields(tmp_path, city):
+    path = write(
+        tmp_path,
+        "2023-01-city-of-london-street.csv",
+        row(ID1, location='"On or near Moor Lane, East"'),
+        row(ID2) + ",extra",
+    )
+    run = PoliceUkImporter(path, commit=True).run()
+    assert list(Crime.objects.values_list("street_name", flat=True)) == ["On or near Moor Lane, East"]
+    assert run.problems == [{"where": f"{path}:3", "message": "the row has 13 fields, not 12"}]
