@@ -82,6 +82,7 @@ class PoliceUkImporter(BaseImporter):
         placer = Placer()
         category_ids = _category_ids()
         written: set[tuple[str, int, object]] = set()
+        self.month_counts: dict[tuple[int, object], list[pl.DataFrame]] = {}
         late: dict[tuple[int, object], list[pl.DataFrame]] = {}
         groups = [(key, list(files)) for key, files in groupby(sources, key=self._group_key)]
         for (table, force_slug, month), files in self.bar(groups, total=len(groups), desc="force-months"):
@@ -102,9 +103,10 @@ class PoliceUkImporter(BaseImporter):
             replace = ("crime", btp_id, month) not in written
             self._store("crime", btp_id, frames.month_start(month), rows, placer, replace=replace)
             written.add(("crime", btp_id, month))
-        for table, force_id, month in sorted(written, key=str):
-            if table == "crime":
-                self.counts["monthly_counts"] += store.rebuild_monthly_counts(force_id, frames.month_start(month))
+        for (force_id, month), parts in sorted(self.month_counts.items(), key=str):
+            self.counts["monthly_counts"] += store.replace_monthly_counts(
+                force_id, frames.month_start(month), pl.concat(parts), is_demo=self.is_demo
+            )
         store.update_category_months()
 
     def _group_key(self, src: SourceFile) -> tuple[str, str, object]:
@@ -122,6 +124,8 @@ class PoliceUkImporter(BaseImporter):
             with connection.cursor() as cursor:
                 store.insert(cursor, store.MODELS[table]._meta.db_table, rows.select(COLUMNS[table]))
         self.counts[f"{table}_rows"] += rows.height
+        if table == "crime":
+            self.month_counts.setdefault((force_id, month), []).append(store.count_crimes(rows))
 
     def _parse(self, src: SourceFile, force_id: int, category_ids: dict[str, int]) -> pl.DataFrame:
         try:

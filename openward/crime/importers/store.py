@@ -149,6 +149,39 @@ def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
         cursor.execute(definition)
 
 
+COUNT_KEYS = ("ward_id", "lsoa_code", "category_id")
+
+
+def count_crimes(rows: pl.DataFrame) -> pl.DataFrame:
+    """Crimes per ward, LSOA and category in placed crime rows (to add up with `replace_monthly_counts`)."""
+    return rows.group_by(COUNT_KEYS).agg(pl.col("borough_code").max(), count=pl.len())
+
+
+def replace_monthly_counts(force_id: int, month: dt.date, counted: pl.DataFrame, *, is_demo: bool) -> int:
+    """Store one force's month of counts from the rows just imported; returns rows written.
+
+    The rows just imported are the whole month unless rows of the other kind (demo or real)
+    share it; then the database recounts them all.
+    """
+    crimes = Crime._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {crimes} WHERE force_id = %s AND month = %s AND is_demo = %s LIMIT 1",
+            [force_id, month, not is_demo],
+        )
+        if cursor.fetchone():
+            return rebuild_monthly_counts(force_id, month)
+        counts = MonthlyCount._meta.db_table
+        cursor.execute(f"DELETE FROM {counts} WHERE force_id = %s AND month = %s", [force_id, month])
+        table = counted.group_by(COUNT_KEYS).agg(pl.col("borough_code").max(), pl.col("count").sum())
+        if table.height:
+            table = table.with_columns(force_id=pl.lit(force_id, pl.Int64), month=pl.lit(month))
+            insert(cursor, counts, table.select(
+                "ward_id", "lsoa_code", "borough_code", "force_id", "category_id", "month", "count"
+            ))  # fmt: skip
+        return table.height
+
+
 def rebuild_monthly_counts(force_id: int, month: dt.date) -> int:
     """Recount crimes per ward, LSOA and category for one force's month; returns rows written."""
     counts, crimes = MonthlyCount._meta.db_table, Crime._meta.db_table

@@ -347,3 +347,14 @@ def test_quoted_commas_on_the_fast_path_are_not_mistaken_for_extra_fields(tmp_pa
     run = PoliceUkImporter(path, commit=True).run()
     assert list(Crime.objects.values_list("street_name", flat=True)) == ["On or near Moor Lane, East"]
     assert run.problems == [{"where": f"{path}:3", "message": "the row has 13 fields, not 12"}]
+
+
+def test_demo_and_real_rows_of_one_month_replace_only_their_own_kind_and_count_together(tmp_path, city):
+    from django.db.models import Sum
+
+    PoliceUkImporter(write(tmp_path, "2023-01-city-of-london-street.csv", row(ID1), row(ID2)), commit=True).run()
+    demo_file = write(_sub(tmp_path), "2023-01-city-of-london-street.csv", row(""))
+    PoliceUkImporter(demo_file, commit=True, is_demo=True).run()
+    PoliceUkImporter(demo_file, commit=True, is_demo=True).run()
+    assert Crime.objects.filter(is_demo=False).count() == 2 and Crime.objects.filter(is_demo=True).count() == 1
+    assert MonthlyCount.objects.aggregate(n=Sum("count"))["n"] == 3
