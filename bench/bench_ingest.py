@@ -159,7 +159,7 @@ def _time_phases() -> dict[str, float]:
     timed(frames, "street_frame", "check rows")
     timed(placement.Placer, "place", "place")
     timed(store, "replace_month", "store")
-    timed(store, "rebuild_monthly_counts", "monthly counts")
+    timed(store, "replace_monthly_counts", "monthly counts")
     return totals
 
 
