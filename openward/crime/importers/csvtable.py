@@ -69,8 +69,8 @@ def read_table(data: bytes, expected: tuple[str, ...], names: tuple[str, ...], w
         data = data[len(BOM) :]
     if not data.strip():
         raise FileProblem("the file is empty. Download it again.")
-    check_header(_header(data), expected, what)
     _check_utf8(data)
+    check_header(_header(data), expected, what)
     if not data.endswith(b"\n"):
         data += b"\n"
     arr = np.frombuffer(data, dtype=np.uint8)

@@ -3,7 +3,7 @@
 Each `*_frame` function returns `(rows, problems)`: `rows` has the columns of the table it
 fills (areas not yet placed), `problems` has `line` and `message` for the rows we could
 not keep. The checks are vectorised (polars), so a million-row file is checked in
-about a second.
+seconds.
 
 Decisions:
 - Coordinates must both be given or both be empty (empty = a crime with no location,

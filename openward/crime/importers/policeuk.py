@@ -60,13 +60,14 @@ class PoliceUkImporter(BaseImporter):
                 "give the force, e.g. --force metropolitan.",
             )
         self.forces = dict(Force.objects.values_list("slug", "id"))
-        wanted = {(s.force or self.force): s.where for s in sources}
+        wanted = {(s.force or self.force): s for s in sources}
         unknown = sorted(f for f in wanted if f not in self.forces)
         if unknown:
             known = ", ".join(sorted(self.forces)) or "none are loaded yet"
+            origin = "from the file name" if wanted[unknown[0]].force else "given as --force"
             self.fail(
-                wanted[unknown[0]],
-                f'force "{unknown[0]}" (from the file name) is not a police force we know'
+                wanted[unknown[0]].where,
+                f'force "{unknown[0]}" ({origin}) is not a police force we know'
                 + (f" (nor are {', '.join(unknown[1:])})" if len(unknown) > 1 else "")
                 + f". Known forces: {known}. Check the file name, or load the forces first.",
             )
