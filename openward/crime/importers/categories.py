@@ -49,11 +49,6 @@ def category_slug(csv_name: str) -> str | None:
     return _CSV_NAMES.get(re.sub(r"\s+", " ", csv_name or "").strip().lower())
 
 
-def csv_name_to_slug_table() -> dict[str, str]:
-    """Every accepted (lower-case) CSV name and its slug, for vectorised mapping."""
-    return dict(_CSV_NAMES)
-
-
 # Outcome names (outcomes files, "Last outcome category") -> police.uk outcome codes.
 OUTCOME_CODES: dict[str, str] = {
     "Investigation complete; no suspect identified": "no-further-action",

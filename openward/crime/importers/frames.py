@@ -36,7 +36,7 @@ import polars as pl
 
 from openward.core.values import Month
 
-from .categories import CATEGORY_NAMES, STOP_OUTCOME_CODES, STOP_TYPES, csv_name_to_slug_table, outcome_code
+from .categories import CATEGORY_NAMES, STOP_OUTCOME_CODES, STOP_TYPES, category_slug, outcome_code
 
 STREET_HEADER = (
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
@@ -129,11 +129,11 @@ def _month_check(month: Month) -> pl.Expr:
     )
 
 
-def _lsoa_check() -> pl.Expr:
+def _lsoa_check(table: pl.DataFrame) -> pl.Expr:
+    codes = table["lsoa_code"].unique()
+    bad = codes.filter((codes != "") & ~codes.str.contains(_LSOA_RE))
     code = pl.col("lsoa_code")
-    return pl.when((code != "") & ~code.str.contains(_LSOA_RE)).then(
-        pl.format('LSOA code "{}" is not an LSOA code (E01… or W01…)', code)
-    )
+    return pl.when(code.is_in(bad.implode())).then(pl.format('LSOA code "{}" is not an LSOA code (E01… or W01…)', code))
 
 
 def _split(df: pl.DataFrame, checks: list[pl.Expr], data_columns: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -160,17 +160,17 @@ def street_frame(
     table: pl.DataFrame, *, month: Month, force_id: int, is_btp: bool, category_ids: dict[str, int], is_demo: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Street-level crime CSV rows -> crime rows (unplaced) and problems."""
-    names = csv_name_to_slug_table()
+    # A file holds a dozen distinct crime types: map those, not every row.
+    slugs = {name: category_slug(name) for name in table["crime_type"].unique().to_list()}
     df = _coordinates(table).with_columns(
-        slug=pl.col("crime_type").str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
-        .replace_strict(names, default=None, return_dtype=pl.Utf8)
-    )  # fmt: skip
+        slug=pl.col("crime_type").replace_strict(slugs, default=None, return_dtype=pl.Utf8)
+    )
     checks = [
         _month_check(month),
         pl.when(pl.col("slug").is_null()).then(
             pl.format('Crime type "{}" is not a police.uk crime type', pl.col("crime_type"))
         ),
-        _lsoa_check(),
+        _lsoa_check(table),
         _too_long("crime_id", "Crime ID", 64),
         _too_long("location", "Location", 255),
         _too_long("reported_by", "Reported by", 120),
@@ -213,7 +213,7 @@ def outcomes_frame(
         _month_check(month),
         pl.when(pl.col("crime_id") == "").then(pl.lit("Crime ID is empty: an outcome must say which crime it is for")),
         pl.when(pl.col("outcome_type").str.strip_chars() == "").then(pl.lit("Outcome type is empty")),
-        _lsoa_check(),
+        _lsoa_check(table),
         _too_long("crime_id", "Crime ID", 64),
         _too_long("outcome_type", "Outcome type", 160),
     ]
