@@ -109,7 +109,7 @@ def demo_wards() -> tuple[DemoWard, ...]:
             seeds.append(p)
     cells = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=outline.buffer(2000))
     wards = []
-    for i, seed in enumerate(seeds):
+    for seed in seeds:
         cell = next(c for c in cells.geoms if c.contains(seed))
         shape = shapely.set_precision(cell.intersection(outline), 1.0)
         wards.append((seed, shape))
