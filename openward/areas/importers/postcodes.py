@@ -73,8 +73,8 @@ def bng_to_wgs84(frame: pl.DataFrame) -> pl.DataFrame:
     northings = frame.select(pl.when(has_grid).then(pl.col("northing"))).to_series().cast(pl.Float64).to_numpy()
     lng, lat = _to_wgs84.transform(eastings, northings)
     return frame.with_columns(
-        pl.Series("latitude", lat).round(6).fill_nan(None),
-        pl.Series("longitude", lng).round(6).fill_nan(None),
+        pl.when(has_grid).then(pl.Series("latitude", lat).round(6)).alias("latitude"),
+        pl.when(has_grid).then(pl.Series("longitude", lng).round(6)).alias("longitude"),
     )
 
 
