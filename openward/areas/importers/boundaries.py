@@ -283,10 +283,14 @@ class BoundaryImporter(BaseImporter):
                     record = reader.record(i)
                     geo = reader.shape(i).__geo_interface__
                 except UnicodeDecodeError as exc:
-                    raise SourceError(
-                        where, f"the attributes are not {encoding} text ({exc.reason}). Add a .cpg naming the encoding."
-                    ) from None
-                except (shapefile.ShapefileException, OSError, ValueError, IndexError, EOFError) as exc:
+                    raise SourceError(where, _not_text(encoding, exc.reason)) from None
+                except shapefile.ShapefileException as exc:
+                    if "decode" not in str(exc):
+                        raise SourceError(
+                            where, f"this record cannot be read ({exc}); the file may be cut short."
+                        ) from None
+                    raise SourceError(where, _not_text(encoding, str(exc).split(" using ")[0])) from None
+                except (OSError, ValueError, IndexError, EOFError) as exc:
                     raise SourceError(
                         where, f"this record cannot be read ({exc}); the file may be cut short."
                     ) from None
@@ -296,6 +300,13 @@ class BoundaryImporter(BaseImporter):
                     raise SourceError(where, f"the geometry cannot be read ({exc}).") from None
                 rows.append((where, record.as_dict(), geometry))
         return crs, fields, rows
+
+
+def _not_text(encoding: str, detail: str) -> str:
+    return (
+        f"the attributes are not {encoding} text ({detail}). "
+        "Put a .cpg file naming the encoding (e.g. ISO-8859-1) next to the .shp and import again."
+    )
 
 
 # -- wards ------------------------------------------------------------------------------------------------
