@@ -39,6 +39,9 @@ def link_neighbours(gen: WardGeneration) -> int:
 def neighbourhood_force_slug(ward: Ward) -> str | None:
     if ward.borough.force_id:
         return ward.borough.force.slug
+    if ward.borough.is_demo:
+        # Generated boroughs use E09 codes too, but the Met does not police them.
+        return None
     return places.london_force_slug(ward.borough.gss_code)
 
 
