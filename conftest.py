@@ -13,3 +13,101 @@ def shared_data() -> Path:
     if not (path / "MANIFEST.tsv").exists():
         pytest.skip(f"real data not found at {path} (set OPENWARD_SHARED_DATA); CI provides it")
     return path
+
+
+class CapturedMail:
+    """Messages a real SMTP server (aiosmtpd on loopback) received, parsed."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.changed = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.changed:
+            self.messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from, "message": msg})
+            self.changed.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 30.0):
+        """Block until `count` messages arrived (a wait, not a timing assertion)."""
+        with self.changed:
+            self.changed.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
+        return self.messages
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; Django's SMTP backend is pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    handler = CapturedMail()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    handler.port = settings.EMAIL_PORT
+    handler.controller = controller
+    yield handler
+    controller.stop()
+
+
+def chromium_path() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    import os
+
+    exe = chromium_path()
+    if not exe:
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still sync.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=exe,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page; `page.base_url` is the live server."""
+    context = browser.new_context(base_url=live_server.url)
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    yield pg
+    context.close()

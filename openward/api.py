@@ -1,9 +1,11 @@
 """The one API object: Open Ward's own API under /api/v1/, police.uk-compatible under /api/."""
 
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
 from openward.accounts.api import router as accounts_router
 from openward.areas.api import router as areas_router
+from openward.core import access
 from openward.crime.api import router as crime_router
 from openward.engagement.api import router as engagement_router
 from openward.notifications.api import router as notifications_router
@@ -19,7 +21,18 @@ api = NinjaAPI(
 )
 
 
+@api.exception_handler(access.NotSignedIn)
+def not_signed_in(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
+
+
 @api.get("/v1/health", tags=["meta"], summary="Service health")
+@access.public
 def health(request):
     return {"status": "ok"}
 

@@ -38,3 +38,49 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", "Resident"
+    PANEL_MEMBER = "panel_member", "Ward panel member"
+    PANEL_CHAIR = "panel_chair", "Ward panel chair"
+    PANEL_VICE_CHAIR = "panel_vice_chair", "Ward panel vice-chair"
+    OFFICER = "officer", "Neighbourhood officer"
+    PCSO = "pcso", "Police community support officer"
+    BOROUGH_LEAD = "borough_lead", "Borough lead"
+    ANALYST = "analyst", "Analyst"
+    MONITORING_GROUP = "monitoring_group", "Stop-and-search monitoring group member"
+    SITE_ADMIN = "site_admin", "Site administrator"
+
+
+STAFF_ROLES = frozenset(r for r in Role if r != Role.RESIDENT)
+
+
+class RoleGrantQuerySet(models.QuerySet):
+    def active(self):
+        from django.utils import timezone
+
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class RoleGrant(models.Model):
+    """A role held for a place: a ward, a cluster, a borough, or (no place) everywhere."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    ward = models.ForeignKey("areas.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    cluster = models.ForeignKey("areas.Cluster", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    borough = models.ForeignKey("areas.Borough", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        place = self.ward or self.cluster or self.borough or "everywhere"
+        return f"{self.user} – {self.get_role_display()} – {place}"

@@ -1,7 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from openward.core import access
 
-@login_required
+
+@access.signed_in
 def profile(request):
     return render(request, "accounts/profile.html")

@@ -52,7 +52,9 @@ class Placed(models.Model):
 class Crime(Placed):
     """One street-level crime or anti-social behaviour incident."""
 
-    persistent_id = models.CharField(max_length=64, blank=True, db_index=True, help_text='"" for anti-social behaviour.')
+    persistent_id = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text='"" for anti-social behaviour.'
+    )
     api_id = models.BigIntegerField(null=True, blank=True, help_text="police.uk API id, when imported from the API.")
     category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="crimes")
     reported_by = models.CharField(max_length=120, blank=True)

@@ -1,0 +1,118 @@
+"""Point → ward look-ups over stored boundaries, with a per-process spatial index.
+
+Ward boundaries are GeoJSON text in the database; parsing them for every request would be
+slow, so each process builds an STRtree per ward generation on first use and keeps it until
+the boundaries change. Importers call `boundaries_changed()` after committing boundaries;
+that bumps a version in the cache (shared by processes when the cache is Redis), and every
+process rebuilds its index on its next look-up.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import shapely
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Ward, WardGeneration
+
+VERSION_KEY = "areas:geo-version"
+_lock = threading.Lock()
+_indexes: dict[tuple[int | None, int], WardIndex] = {}
+
+
+def boundaries_changed() -> None:
+    """Tell every process to rebuild its indexes once the current transaction commits."""
+
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def _version() -> int:
+    return cache.get(VERSION_KEY, 0)
+
+
+def generation_for(on: date | None = None) -> WardGeneration | None:
+    """The ward generation in force on a date (today by default); None if none is loaded."""
+    on = on or timezone.localdate()
+    return (
+        WardGeneration.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+@dataclass
+class WardIndex:
+    """The wards of one generation: ids, codes and geometries in an STRtree."""
+
+    ward_ids: np.ndarray
+    codes: list[str]
+    geometries: np.ndarray
+    tree: shapely.STRtree
+
+    @classmethod
+    def build(cls, generation_id: int | None) -> WardIndex:
+        rows = list(
+            Ward.objects.filter(generation_id=generation_id)
+            .exclude(boundary="")
+            .order_by("id")
+            .values_list("id", "gss_code", "boundary")
+        )
+        geoms = np.array([shapely.from_geojson(json.dumps(json.loads(b))) for _, _, b in rows], dtype=object)
+        shapely.prepare(geoms)
+        return cls(
+            ward_ids=np.array([r[0] for r in rows], dtype=np.int64),
+            codes=[r[1] for r in rows],
+            geometries=geoms,
+            tree=shapely.STRtree(geoms),
+        )
+
+    def locate(self, lats, lngs) -> np.ndarray:
+        """Ward id for each point (0 where no ward contains it); a point on a shared edge goes to the lower id."""
+        points = shapely.points(np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float))
+        out = np.zeros(len(points), dtype=np.int64)
+        if not len(self.ward_ids):
+            return out
+        point_idx, geom_idx = self.tree.query(points, predicate="intersects")
+        # Reverse so that, for points on a boundary, the first ward found wins when assigned last.
+        out[point_idx[::-1]] = self.ward_ids[geom_idx[::-1]]
+        return out
+
+
+def ward_index(generation: WardGeneration | None) -> WardIndex:
+    key = (generation.pk if generation else None, _version())
+    index = _indexes.get(key)
+    if index is None:
+        with _lock:
+            index = _indexes.get(key)
+            if index is None:
+                for stale in [k for k in _indexes if k[0] == key[0]]:
+                    del _indexes[stale]
+                index = _indexes[key] = WardIndex.build(key[0])
+    return index
+
+
+def locate_ward_ids(lats, lngs, on: date | None = None, generation: WardGeneration | None = None) -> np.ndarray:
+    """Vectorised point → ward id (0 = outside every ward) for the generation in force on `on`."""
+    generation = generation or generation_for(on)
+    return ward_index(generation).locate(lats, lngs)
+
+
+def locate_ward(lat: float, lng: float, on: date | None = None) -> Ward | None:
+    """The ward containing a point on a date (today by default), or None."""
+    ward_id = int(locate_ward_ids([lat], [lng], on=on)[0])
+    return Ward.objects.select_related("borough", "generation").filter(pk=ward_id).first() if ward_id else None

@@ -1,0 +1,64 @@
+"""Point → ward over stored boundaries, checked against hand-drawn squares."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.cache import cache
+
+from openward.areas import geo
+from openward.areas.models import Borough, Ward, WardGeneration
+
+
+def square(lng0, lat0, size=0.01):
+    ring = [[lng0, lat0], [lng0 + size, lat0], [lng0 + size, lat0 + size], [lng0, lat0 + size], [lng0, lat0]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+@pytest.fixture
+def two_generations(db):
+    cache.clear()
+    borough = Borough.objects.create(gss_code="E09999001", name="Test", slug="test")
+    old = WardGeneration.objects.create(
+        slug="2014", name="2014", valid_from=dt.date(2014, 5, 1), valid_to=dt.date(2022, 5, 4)
+    )
+    new = WardGeneration.objects.create(slug="2022", name="2022", valid_from=dt.date(2022, 5, 5))
+    west = Ward.objects.create(
+        gss_code="E05999001", name="West", slug="west", borough=borough, generation=new, boundary=square(-0.02, 51.5)
+    )
+    east = Ward.objects.create(
+        gss_code="E05999002", name="East", slug="east", borough=borough, generation=new, boundary=square(-0.01, 51.5)
+    )
+    whole = Ward.objects.create(
+        gss_code="E05999000",
+        name="Whole",
+        slug="whole",
+        borough=borough,
+        generation=old,
+        boundary=square(-0.02, 51.5, 0.02),
+    )
+    return west, east, whole
+
+
+def test_point_goes_to_the_ward_of_the_generation_in_force(two_generations):
+    west, east, whole = two_generations
+    assert geo.locate_ward(51.505, -0.015, on=dt.date(2024, 1, 1)) == west
+    assert geo.locate_ward(51.505, -0.005, on=dt.date(2024, 1, 1)) == east
+    assert geo.locate_ward(51.505, -0.005, on=dt.date(2016, 1, 1)) == whole
+    assert geo.locate_ward(52.0, -0.005, on=dt.date(2024, 1, 1)) is None
+
+
+def test_vectorised_lookup_matches_single_lookups(two_generations):
+    west, east, _ = two_generations
+    ids = geo.locate_ward_ids([51.505, 51.505, 40.0], [-0.015, -0.005, 0.0], on=dt.date(2024, 1, 1))
+    assert list(ids) == [west.pk, east.pk, 0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_index_is_rebuilt_after_boundaries_change(two_generations):
+    west, east, _ = two_generations
+    assert geo.locate_ward(51.515, -0.005) is None
+    east.boundary = square(-0.01, 51.5, 0.02)
+    east.save()
+    geo.boundaries_changed()
+    assert geo.locate_ward(51.515, -0.005) == east
