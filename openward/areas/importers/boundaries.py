@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import shapefile
 import shapely
+from django.utils.text import slugify
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry import shape
@@ -24,12 +25,14 @@ from shapely.validation import explain_validity
 
 from openward.core.importers.base import BaseImporter
 
-from ..models import Lsoa
+from ..geo import boundaries_changed
+from ..models import Lsoa, Ward
 from . import places
 from .files import SourceError, decode_utf8, open_zip, read_bytes
 from .neighbours import link_neighbours, open_neighbourhoods
 
 WGS84 = CRS.from_epsg(4326)
+BOUNDED_FIELDS = ["boundary", "min_lat", "max_lat", "min_lng", "max_lng", "centre_lat", "centre_lng"]
 
 
 @dataclass
@@ -342,19 +345,33 @@ class WardBoundaryImporter(BoundaryImporter):
                 boroughs[feature.parent_code] = places.upsert_borough(
                     feature.parent_code, feature.parent_name or None, is_demo=self.demo, counts=self.counts
                 )
-            ward = places.upsert_ward(
-                feature.code,
-                feature.name or None,
-                boroughs[feature.parent_code],
-                gen,
-                is_demo=self.demo,
-                counts=self.counts,
-            )
+        existing = {w.gss_code: w for w in Ward.objects.filter(generation=gen)}
+        new, changed = [], []
+        for feature in records:
+            ward = existing.get(feature.code)
+            if ward is None:
+                ward = Ward(
+                    gss_code=feature.code,
+                    generation=gen,
+                    valid_from=gen.valid_from,
+                    valid_to=gen.valid_to,
+                    is_demo=self.demo,
+                )
+                new.append(ward)
+            else:
+                changed.append(ward)
+            ward.name = feature.name or ward.name or feature.code
+            ward.slug = slugify(ward.name) or feature.code.lower()
+            ward.borough = boroughs[feature.parent_code]
             set_bounds(ward, feature.geometry)
-            ward.save()
-            self.counts["wards"] += 1
+        Ward.objects.bulk_create(new, batch_size=200)
+        Ward.objects.bulk_update(changed, ["name", "slug", "borough", *BOUNDED_FIELDS], batch_size=200)
+        self.counts["wards_created"] += len(new)
+        self.counts["wards_updated"] += len(changed)
+        self.counts["wards"] += len(records)
         self.counts["neighbour_pairs"] += link_neighbours(gen)
         self.counts["neighbourhoods"] += open_neighbourhoods(gen, demo=self.demo)
+        boundaries_changed()
 
 
 class LondonWards2014Esri(WardBoundaryImporter):

@@ -51,35 +51,40 @@ def open_neighbourhoods(gen: WardGeneration, *, demo: bool = False) -> int:
     A ward code unchanged between generations is one neighbourhood valid over both; it points at
     the newest generation's ward.
     """
-    count = 0
+    forces: dict[str, object] = {}
+    existing = {
+        (n.force_id, n.code): n for n in Neighbourhood.objects.select_related("ward__generation").order_by("pk")
+    }
+    new, changed = [], []
     for ward in Ward.objects.filter(generation=gen).select_related("borough__force"):
         slug = neighbourhood_force_slug(ward)
         if slug is None:
             continue
-        force = places.force(slug)
-        nbhd = Neighbourhood.objects.filter(force=force, code=ward.gss_code).select_related("ward__generation").first()
+        force = forces.get(slug) or forces.setdefault(slug, places.force(slug))
+        nbhd = existing.get((force.pk, ward.gss_code))
         if nbhd is None:
-            Neighbourhood.objects.create(
-                force=force,
-                code=ward.gss_code,
-                name=ward.name,
-                ward=ward,
-                valid_from=ward.valid_from,
-                valid_to=ward.valid_to,
-                is_demo=demo or ward.is_demo,
+            new.append(
+                Neighbourhood(
+                    force=force,
+                    code=ward.gss_code,
+                    name=ward.name,
+                    ward=ward,
+                    valid_from=ward.valid_from,
+                    valid_to=ward.valid_to,
+                    is_demo=demo or ward.is_demo,
+                )
             )
-            count += 1
             continue
-        current = nbhd.ward.generation if nbhd.ward_id else None
-        newer = current is None or current.pk == gen.pk or _starts(gen) >= _starts(current)
-        if newer:
+        current = nbhd.ward.generation if nbhd.ward_id and nbhd.ward.generation_id else None
+        if current is None or current.pk == gen.pk or _starts(gen) >= _starts(current):
             nbhd.ward, nbhd.name = ward, ward.name
         starts = [d for d in (nbhd.valid_from, ward.valid_from) if d]
         nbhd.valid_from = min(starts) if len(starts) == 2 else None
         nbhd.valid_to = None if nbhd.valid_to is None or ward.valid_to is None else max(nbhd.valid_to, ward.valid_to)
-        nbhd.save()
-        count += 1
-    return count
+        changed.append(nbhd)
+    Neighbourhood.objects.bulk_create(new, batch_size=500)
+    Neighbourhood.objects.bulk_update(changed, ["ward", "name", "valid_from", "valid_to"], batch_size=500)
+    return len(new) + len(changed)
 
 
 def _starts(gen: WardGeneration) -> date:
