@@ -150,3 +150,47 @@ def upsert_ward(
         if counts is not None:
             counts["wards_updated"] += 1
     return ward
+
+
+def upsert_wards(
+    pairs: list[tuple[str, str]],
+    names: dict[str, str],
+    boroughs: dict[str, Borough],
+    gen: WardGeneration,
+    *,
+    is_demo: bool = False,
+    rename: bool = True,
+    counts=None,
+) -> None:
+    """`upsert_ward` for many (ward code, borough code) pairs in a few queries, for postcode files."""
+    existing = {w.gss_code: w for w in Ward.objects.filter(generation=gen)}
+    new, changed = [], []
+    for code, borough_code in pairs:
+        name = names.get(code)
+        ward = existing.get(code)
+        if ward is None:
+            label = name or code
+            new.append(
+                Ward(
+                    gss_code=code,
+                    name=label,
+                    slug=slugify(label) or code.lower(),
+                    borough=boroughs[borough_code],
+                    generation=gen,
+                    valid_from=gen.valid_from,
+                    valid_to=gen.valid_to,
+                    is_demo=is_demo,
+                )
+            )
+            continue
+        before = (ward.name, ward.borough_id)
+        if name and ward.name != name and (rename or ward.name == code):
+            ward.name, ward.slug = name, slugify(name) or code.lower()
+        ward.borough = boroughs[borough_code]
+        if (ward.name, ward.borough_id) != before:
+            changed.append(ward)
+    Ward.objects.bulk_create(new, batch_size=500)
+    Ward.objects.bulk_update(changed, ["name", "slug", "borough"], batch_size=500)
+    if counts is not None:
+        counts["wards_created"] += len(new)
+        counts["wards_updated"] += len(changed)

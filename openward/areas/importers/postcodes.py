@@ -34,7 +34,6 @@ from .files import (
 
 POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
 GSS_PATTERN = r"^[EWSNL]\d{8}$"
-BATCH_SIZE = 2000
 # Code-Point Open's positional quality: 10 = within the building … 60 = postcode sector mean, 90 = none.
 POSITIONAL_QUALITIES = [10, 20, 30, 40, 50, 60, 90]
 
@@ -200,45 +199,51 @@ class PostcodeImporter(BaseImporter):
             boroughs[code] = places.upsert_borough(
                 code, borough_names.get(code), is_demo=self.demo, rename=False, counts=self.counts
             )
-        for ward_code, borough_code in pairs.iter_rows():
-            places.upsert_ward(
-                ward_code,
-                ward_names.get(ward_code),
-                boroughs[borough_code],
-                gen,
-                is_demo=self.demo,
-                rename=False,
-                counts=self.counts,
-            )
+        places.upsert_wards(
+            pairs.rows(), ward_names, boroughs, gen, is_demo=self.demo, rename=False, counts=self.counts
+        )
 
     def upsert_postcodes(self, frame: pl.DataFrame) -> None:
-        columns = ["compact", *self.provides, "source", "is_demo"]
-        frame = frame.with_columns(pl.lit(self.source_label).alias("source"), pl.lit(self.demo).alias("is_demo"))
-        rows = frame.select(columns).rows()
-        table = connection.ops.quote_name(Postcode._meta.db_table)
-        quoted = [connection.ops.quote_name(c) for c in columns]
-        # Columns this source does not provide keep their defaults on insert and their values on update.
-        defaults = {
+        """Batched `INSERT … ON CONFLICT (compact) DO UPDATE` of the columns this source provides."""
+        columns = ["compact", *self.provides]
+        # Rows in key order keep the unique index's B-tree writes local.
+        rows = frame.sort("compact").select(columns).rows()
+        # Constants (and the defaults of columns this source does not fill) are written into the
+        # statement once instead of bound on every row: fewer parameters, much faster on SQLite.
+        constants = {"source": self.source_label, "is_demo": self.demo}
+        constants |= {
             f.column: f.get_default()
             for f in Postcode._meta.concrete_fields
-            if f.column not in columns and not f.primary_key
+            if f.column not in columns and f.column not in constants and not f.primary_key
         }
-        insert_columns = quoted + [connection.ops.quote_name(c) for c in defaults]
-        default_values = tuple(defaults.values())
-        placeholders = ", ".join(["%s"] * len(insert_columns))
-        updates = ", ".join(f"{q} = EXCLUDED.{q}" for q in quoted[1:])
-        sql = (
-            f"INSERT INTO {table} ({', '.join(insert_columns)}) VALUES ({placeholders}) "
-            f"ON CONFLICT ({quoted[0]}) DO UPDATE SET {updates}"
+        q = connection.ops.quote_name
+        insert_columns = ", ".join(q(c) for c in [*columns, *constants])
+        row_sql = "(" + ", ".join(["%s"] * len(columns) + [_literal(v) for v in constants.values()]) + ")"
+        updated = [c for c in [*columns[1:], "source", "is_demo"]]
+        conflict = f"ON CONFLICT ({q('compact')}) DO UPDATE SET " + ", ".join(
+            f"{q(c)} = EXCLUDED.{q(c)}" for c in updated
         )
+        table = q(Postcode._meta.db_table)
+        sql = f"INSERT INTO {table} ({insert_columns}) VALUES {row_sql} {conflict}"
+        batch = 5000
         before = Postcode.objects.count()
         with connection.cursor() as cursor:
-            for start in self.bar(range(0, len(rows), BATCH_SIZE), total=-(-len(rows) // BATCH_SIZE), desc="postcodes"):
-                batch = [row + default_values for row in rows[start : start + BATCH_SIZE]]
-                cursor.executemany(sql, batch)
+            for start in self.bar(range(0, len(rows), batch), total=-(-len(rows) // batch), desc="postcodes"):
+                cursor.executemany(sql, rows[start : start + batch])
         created = Postcode.objects.count() - before
         self.counts["postcodes_created"] += created
         self.counts["postcodes_updated"] += len(rows) - created
+
+
+def _literal(value) -> str:
+    """SQL for a constant this module chooses itself (never user input): NULL, TRUE/FALSE, a number or text."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 # -- OS Code-Point Open ---------------------------------------------------------------------------------
