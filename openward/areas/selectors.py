@@ -1,0 +1,307 @@
+"""Reads over places: postcode → ward, point → neighbourhood, neighbours, nearest front counter.
+
+Look-ups return plain values (codes and names) so a page or an API call costs one or two
+indexed queries; pages that need the full ward fetch it by code afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from openward.core.models import ImportRun
+from openward.core.values import InvalidPostcode, Postcode
+
+from . import geo
+from .models import Borough, Cluster, Neighbourhood, Station, TeamMember, Ward
+from .models import Postcode as PostcodeRecord
+
+GSS_CODE_RE = re.compile(r"^[EWSN]\d{8}$")
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+
+
+class PostcodeLookupError(ValueError):
+    """A postcode we cannot place; `str(error)` is a message a person can act on."""
+
+    status = 404
+
+
+class PostcodeInvalid(PostcodeLookupError):
+    status = 400
+
+
+class PostcodeUnknown(PostcodeLookupError):
+    pass
+
+
+class PostcodeTerminated(PostcodeLookupError):
+    def __init__(self, message: str, terminated: date, suggestion: Postcode | None):
+        super().__init__(message)
+        self.terminated = terminated
+        self.suggestion = suggestion
+
+
+@dataclass(frozen=True)
+class PostcodeResult:
+    """Where a postcode is: its ward, borough, force and police.uk neighbourhood."""
+
+    postcode: Postcode
+    latitude: float | None
+    longitude: float | None
+    ward_code: str
+    ward_name: str
+    borough_code: str
+    borough_name: str
+    force_id: str
+    force_name: str
+    neighbourhood_id: str
+    neighbourhood_name: str
+    is_demo: bool
+
+
+_AREA_FIELDS = (
+    "id",
+    "gss_code",
+    "name",
+    "is_demo",
+    "borough__gss_code",
+    "borough__name",
+    "borough__force__slug",
+    "borough__force__name",
+    "neighbourhoods__code",
+    "neighbourhoods__name",
+    "neighbourhoods__valid_to",
+    "neighbourhoods__force__slug",
+    "neighbourhoods__force__name",
+)
+
+
+def postcode_data_updated() -> date | None:
+    """When postcodes were last imported (the last committed postcode ImportRun)."""
+    run = (
+        ImportRun.objects.filter(importer__icontains="postcode", status=ImportRun.Status.COMMITTED)
+        .order_by("-finished_at")
+        .only("finished_at")
+        .first()
+    )
+    return timezone.localdate(run.finished_at) if run else None
+
+
+def _nearby_live_postcode(record: PostcodeRecord) -> Postcode | None:
+    """The nearest live postcode in the same sector ("SW1A 1"), if there is one."""
+    code = Postcode(record.compact)
+    sector = code.outcode + code.incode[0]
+    candidates = list(
+        PostcodeRecord.objects.live()
+        .annotate(length=Length("compact"))
+        .filter(compact__startswith=sector, length=len(code.compact))
+        .values_list("compact", "latitude", "longitude")
+    )
+    if not candidates:
+        return None
+    if record.latitude is not None and record.longitude is not None:
+        candidates.sort(
+            key=lambda c: distance_km(record.latitude, record.longitude, c[1], c[2]) if c[1] is not None else 1e9
+        )
+    else:
+        candidates.sort()
+    return Postcode(candidates[0][0])
+
+
+def _area_row(ward_code: str, lat: float | None, lng: float | None) -> dict | None:
+    """The ward (current generation first) with its borough, force and neighbourhood, as one joined row."""
+    rows = []
+    if ward_code:
+        rows = list(
+            Ward.objects.filter(gss_code=ward_code)
+            .order_by("-generation__valid_from", "-id")
+            .values(*_AREA_FIELDS)
+        )
+    if not rows and lat is not None and lng is not None:
+        # The source's ward code is unknown to us (another generation): place the point instead.
+        ward_id = int(geo.locate_ward_ids([lat], [lng])[0])
+        if ward_id:
+            rows = list(Ward.objects.filter(pk=ward_id).values(*_AREA_FIELDS))
+    if not rows:
+        return None
+    ward_rows = [r for r in rows if r["id"] == rows[0]["id"]]
+    # Prefer a current neighbourhood; a ward may keep ended ones for history.
+    ward_rows.sort(key=lambda r: (r["neighbourhoods__code"] is None, r["neighbourhoods__valid_to"] is not None))
+    return ward_rows[0]
+
+
+def postcode_lookup(text: str) -> PostcodeResult:
+    """Place a postcode written any way ("sw1a1aa", " SW1A  1AA "); raises PostcodeLookupError."""
+    try:
+        code = Postcode.parse(text)
+    except InvalidPostcode as exc:
+        raise PostcodeInvalid(str(exc)) from None
+    record = PostcodeRecord.objects.filter(compact=code.compact).first()
+    if record is None:
+        updated = postcode_data_updated()
+        when = f"last updated {updated:%Y-%m-%d}" if updated else "no postcode data has been loaded yet"
+        raise PostcodeUnknown(
+            f'Postcode "{code}" is not in our lookup ({when}). Check it, or try a nearby postcode.'
+        )
+    if record.terminated is not None:
+        suggestion = _nearby_live_postcode(record)
+        message = f'Postcode "{code}" is no longer in use: it was terminated on {record.terminated:%-d %B %Y}.'
+        message += (
+            f' Try a nearby postcode that is still in use, such as "{suggestion}".'
+            if suggestion
+            else " Try a nearby postcode that is still in use."
+        )
+        raise PostcodeTerminated(message, record.terminated, suggestion)
+    row = _area_row(record.ward_code, record.latitude, record.longitude)
+    if row is None:
+        raise PostcodeUnknown(
+            f'Postcode "{code}" is outside the wards we cover. Check it, or try a postcode in London.'
+        )
+    return PostcodeResult(
+        postcode=code,
+        latitude=record.latitude,
+        longitude=record.longitude,
+        ward_code=row["gss_code"],
+        ward_name=row["name"],
+        borough_code=row["borough__gss_code"],
+        borough_name=row["borough__name"],
+        force_id=row["neighbourhoods__force__slug"] or row["borough__force__slug"] or "",
+        force_name=row["neighbourhoods__force__name"] or row["borough__force__name"] or "",
+        neighbourhood_id=row["neighbourhoods__code"] or "",
+        neighbourhood_name=row["neighbourhoods__name"] or "",
+        is_demo=row["is_demo"] or record.is_demo,
+    )
+
+
+def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tuple[str, str] | None:
+    """(force id, neighbourhood id) of the team covering a point, or None."""
+    ward_id = int(geo.locate_ward_ids([lat], [lng], on=on)[0])
+    if not ward_id:
+        return None
+    row = (
+        Neighbourhood.objects.filter(ward_id=ward_id)
+        .order_by(Q(valid_to__isnull=False), "id")
+        .values_list("force__slug", "code")
+        .first()
+    )
+    return row
+
+
+def ward_by_code(code: str, generation: str | None = None) -> Ward | None:
+    """The ward with a GSS code, in the named generation or else the newest one holding the code."""
+    if not GSS_CODE_RE.match(code or ""):
+        return None
+    wards = Ward.objects.filter(gss_code=code).select_related("borough", "borough__force", "generation")
+    if generation:
+        wards = wards.filter(generation__slug=generation)
+    return wards.order_by("-generation__valid_from", "-id").first()
+
+
+def borough_by_code(code: str) -> Borough | None:
+    if not GSS_CODE_RE.match(code or ""):
+        return None
+    return Borough.objects.select_related("force").filter(gss_code=code).first()
+
+
+def cluster_by_slug(slug: str) -> Cluster | None:
+    if not SLUG_RE.match(slug or ""):
+        return None
+    return Cluster.objects.select_related("borough").filter(slug=slug).first()
+
+
+def current_wards():
+    """Wards of the generation in force today (all wards if no generation is loaded)."""
+    generation = geo.generation_for()
+    wards = Ward.objects.select_related("borough")
+    return wards.filter(generation=generation) if generation else wards
+
+
+def borough_wards(borough: Borough):
+    return current_wards().filter(borough=borough).order_by("name")
+
+
+def cluster_wards(cluster: Cluster):
+    return cluster.wards.select_related("borough").order_by("name")
+
+
+def neighbouring_wards(ward: Ward):
+    """Wards sharing a boundary with `ward` (computed by the boundary importer)."""
+    return ward.neighbours.select_related("borough").order_by("name")
+
+
+def ward_neighbourhood(ward: Ward) -> Neighbourhood | None:
+    """The police.uk neighbourhood for a ward, preferring one still current."""
+    return (
+        Neighbourhood.objects.filter(ward=ward)
+        .select_related("force")
+        .order_by(Q(valid_to__isnull=False), "id")
+        .first()
+    )
+
+
+def team(neighbourhood: Neighbourhood | None) -> list[TeamMember]:
+    if neighbourhood is None:
+        return []
+    return list(neighbourhood.people.all())
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class NearbyStation:
+    station: Station
+    distance_km: float
+
+
+def nearest_front_counters(lat: float | None, lng: float | None, limit: int = 1) -> list[NearbyStation]:
+    """Front counters nearest a point, closest first."""
+    if lat is None or lng is None:
+        return []
+    stations = Station.objects.filter(has_front_counter=True, latitude__isnull=False, longitude__isnull=False)
+    ranked = sorted(
+        (NearbyStation(s, distance_km(lat, lng, s.latitude, s.longitude)) for s in stations),
+        key=lambda n: n.distance_km,
+    )
+    return ranked[:limit]
+
+
+def nearest_front_counter(ward: Ward) -> NearbyStation | None:
+    """The front counter nearest the ward's centre, or None if no station has one."""
+    found = nearest_front_counters(ward.centre_lat, ward.centre_lng, 1)
+    return found[0] if found else None
+
+
+DAYS = (
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+)
+
+
+def opening_hours(station: Station) -> list[tuple[str, str]]:
+    """[("Monday", "08:00 to 20:00"), ("Sunday", "Closed"), …]; days the data does not mention are left out."""
+    hours = station.opening_hours or {}
+    out = []
+    for key, day in DAYS:
+        if key not in hours:
+            continue
+        spans = hours[key] or []
+        text = ", ".join(f"{a} to {b}" for a, b in spans) if spans else "Closed"
+        out.append((day, text))
+    return out
