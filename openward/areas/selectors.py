@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -186,7 +186,7 @@ def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tupl
         return None
     row = (
         Neighbourhood.objects.filter(ward_id=ward_id)
-        .order_by(Q(valid_to__isnull=False), "id")
+        .order_by(F("valid_to").desc(nulls_first=True), "id")
         .values_list("force__slug", "code")
         .first()
     )
@@ -240,7 +240,7 @@ def ward_neighbourhood(ward: Ward) -> Neighbourhood | None:
     return (
         Neighbourhood.objects.filter(ward=ward)
         .select_related("force")
-        .order_by(Q(valid_to__isnull=False), "id")
+        .order_by(F("valid_to").desc(nulls_first=True), "id")
         .first()
     )
 

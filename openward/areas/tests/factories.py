@@ -193,6 +193,7 @@ class ClusterFactory(DjangoModelFactory):
     class Meta:
         model = models.Cluster
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"cluster-{n}")
     name = factory.Sequence(lambda n: f"Cluster {n}")
