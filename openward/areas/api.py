@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 
 from openward.core import access
 
@@ -69,8 +69,8 @@ def postcode(request, postcode: str):
     try:
         found = selectors.postcode_lookup(postcode)
     except selectors.PostcodeLookupError as exc:
-        return exc.status, {"detail": str(exc)}
-    return 200, {
+        return Status(exc.status, {"detail": str(exc)})
+    return {
         "postcode": found.postcode.display,
         "latitude": found.latitude,
         "longitude": found.longitude,
@@ -87,8 +87,8 @@ def postcode(request, postcode: str):
     }
 
 
-def _no_ward(code: str) -> tuple[int, dict]:
-    return 404, {"detail": f'There is no ward with the code "{code[:20]}". Ward codes look like E05000138.'}
+def _no_ward(code: str) -> Status:
+    return Status(404, {"detail": f'There is no ward with the code "{code[:20]}". Ward codes look like E05000138.'})
 
 
 @router.get("wards/{code}", response={200: WardOut, 404: Message})
@@ -101,7 +101,7 @@ def ward(request, code: str, generation: str | None = None):
     nb = selectors.ward_neighbourhood(found)
     counter = selectors.nearest_front_counter(found)
     gen = found.generation
-    return 200, {
+    return {
         "code": found.gss_code,
         "name": found.name,
         "borough": {"code": found.borough.gss_code, "name": found.borough.name},
@@ -155,7 +155,7 @@ def ward_boundary(request, code: str, generation: str | None = None):
     found = selectors.ward_by_code(code, generation)
     if found is None:
         return _no_ward(code)
-    return 200, _feature(found)
+    return _feature(found)
 
 
 @router.get("boroughs", response=list[BoroughRef])
@@ -165,8 +165,10 @@ def boroughs(request):
     return [_borough_ref(b) for b in Borough.objects.current().select_related("force").order_by("name")]
 
 
-def _no_borough(code: str) -> tuple[int, dict]:
-    return 404, {"detail": f'There is no borough with the code "{code[:20]}". Borough codes look like E09000001.'}
+def _no_borough(code: str) -> Status:
+    return Status(
+        404, {"detail": f'There is no borough with the code "{code[:20]}". Borough codes look like E09000001.'}
+    )
 
 
 @router.get("boroughs/{code}", response={200: BoroughOut, 404: Message})
@@ -176,7 +178,7 @@ def borough(request, code: str):
     found = selectors.borough_by_code(code)
     if found is None:
         return _no_borough(code)
-    return 200, {
+    return {
         **_borough_ref(found),
         "wards": [_ward_ref(w) for w in selectors.borough_wards(found)],
         "clusters": [_cluster_ref(c) for c in found.clusters.order_by("name")],
@@ -190,7 +192,7 @@ def borough_wards_geojson(request, code: str):
     found = selectors.borough_by_code(code)
     if found is None:
         return _no_borough(code)
-    return 200, {"type": "FeatureCollection", "features": [_feature(w) for w in selectors.borough_wards(found)]}
+    return {"type": "FeatureCollection", "features": [_feature(w) for w in selectors.borough_wards(found)]}
 
 
 @router.get("clusters", response=list[ClusterRef])
@@ -200,8 +202,8 @@ def clusters(request):
     return [_cluster_ref(c) for c in Cluster.objects.order_by("name")]
 
 
-def _no_cluster(slug: str) -> tuple[int, dict]:
-    return 404, {"detail": f'There is no cluster called "{slug[:40]}". GET /api/v1/clusters lists them.'}
+def _no_cluster(slug: str) -> Status:
+    return Status(404, {"detail": f'There is no cluster called "{slug[:40]}". GET /api/v1/clusters lists them.'})
 
 
 @router.get("clusters/{slug}", response={200: ClusterOut, 404: Message})
@@ -211,7 +213,7 @@ def cluster(request, slug: str):
     found = selectors.cluster_by_slug(slug)
     if found is None:
         return _no_cluster(slug)
-    return 200, {
+    return {
         **_cluster_ref(found),
         "description": found.description,
         "borough": {"code": found.borough.gss_code, "name": found.borough.name} if found.borough else None,
@@ -227,4 +229,4 @@ def cluster_wards_geojson(request, slug: str):
     found = selectors.cluster_by_slug(slug)
     if found is None:
         return _no_cluster(slug)
-    return 200, {"type": "FeatureCollection", "features": [_feature(w) for w in selectors.cluster_wards(found)]}
+    return {"type": "FeatureCollection", "features": [_feature(w) for w in selectors.cluster_wards(found)]}

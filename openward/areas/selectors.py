@@ -119,9 +119,7 @@ def _area_row(ward_code: str, lat: float | None, lng: float | None) -> dict | No
     rows = []
     if ward_code:
         rows = list(
-            Ward.objects.filter(gss_code=ward_code)
-            .order_by("-generation__valid_from", "-id")
-            .values(*_AREA_FIELDS)
+            Ward.objects.filter(gss_code=ward_code).order_by("-generation__valid_from", "-id").values(*_AREA_FIELDS)
         )
     if not rows and lat is not None and lng is not None:
         # The source's ward code is unknown to us (another generation): place the point instead.
@@ -146,9 +144,7 @@ def postcode_lookup(text: str) -> PostcodeResult:
     if record is None:
         updated = postcode_data_updated()
         when = f"last updated {updated:%Y-%m-%d}" if updated else "no postcode data has been loaded yet"
-        raise PostcodeUnknown(
-            f'Postcode "{code}" is not in our lookup ({when}). Check it, or try a nearby postcode.'
-        )
+        raise PostcodeUnknown(f'Postcode "{code}" is not in our lookup ({when}). Check it, or try a nearby postcode.')
     if record.terminated is not None:
         suggestion = _nearby_live_postcode(record)
         message = f'Postcode "{code}" is no longer in use: it was terminated on {record.terminated:%-d %B %Y}.'

@@ -1,8 +1,8 @@
 """Factories for places, teams and postcodes; wards are non-overlapping squares unless told otherwise.
 
-    ward = WardFactory()                                   # a square somewhere in London
-    ward = WardFactory(square=(-0.10, 51.50, 0.01))        # lng, lat of the south-west corner, size in degrees
-    PostcodeFactory(compact="SW1A1AA", ward=ward)          # ward/borough codes and a point inside the ward
+ward = WardFactory()                                   # a square somewhere in London
+ward = WardFactory(square=(-0.10, 51.50, 0.01))        # lng, lat of the south-west corner, size in degrees
+PostcodeFactory(compact="SW1A1AA", ward=ward)          # ward/borough codes and a point inside the ward
 """
 
 from __future__ import annotations

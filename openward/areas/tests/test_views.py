@@ -32,7 +32,10 @@ def test_a_postcode_in_any_spelling_redirects_to_its_ward(client, place, typed):
         ("", "Enter a postcode, like &quot;SW1A 1AA&quot;."),
         ("banana", "&quot;banana&quot; is not a UK postcode."),
         ("SW1A 1ZZ", "Postcode &quot;SW1A 1ZZ&quot; is not in our lookup (last updated 2025-04-15)."),
-        ("W2 1JR", "terminated on 1 March 2019. Try a nearby postcode that is still in use, such as &quot;W2 1JQ&quot;."),
+        (
+            "W2 1JR",
+            "terminated on 1 March 2019. Try a nearby postcode that is still in use, such as &quot;W2 1JQ&quot;.",
+        ),
     ],
 )
 def test_postcode_errors_show_in_a_summary_and_beside_the_field(client, place, typed, message):
@@ -55,14 +58,14 @@ def test_ward_page_shows_team_front_counter_map_neighbours_and_clusters(client, 
     assert html.index("Ada Lovelace") < html.index("Alan Turing")
     assert 'href="mailto:bayswater@met.police.uk"' in html
     assert "Paddington Green" in html and "Far Away" not in html and "Closed Nearby" not in html
-    assert "<th scope=\"row\">Monday</th><td>08:00 to 20:00</td>" in html
+    assert '<th scope="row">Monday</th><td>08:00 to 20:00</td>' in html
     assert "About 0.2 km" in html
     # The map: the ward and both neighbours, neighbours linked, a text alternative and the GeoJSON.
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert svg.count("<path") == 3
     assert 'class="area"' in svg and svg.count('class="neighbour"') == 2
     assert '<a href="/wards/E05013806/">' in svg and '<a href="/wards/E05013808/">' in svg
-    assert 'role="img"' in svg and "<desc id=\"map-desc\">Bayswater ward is shaded blue." in svg
+    assert 'role="img"' in svg and '<desc id="map-desc">Bayswater ward is shaded blue.' in svg
     assert "Around it, in grey: Abbey Road, Church Street." in html
     assert 'href="/api/v1/wards/E05013807/boundary"' in html
     assert 'href="/clusters/west-end/"' in html
@@ -149,7 +152,9 @@ def test_demo_cluster_is_tagged_and_unknown_cluster_is_404(client, place):
 
 @pytest.fixture
 def registered_section(settings, tmp_path):
-    (tmp_path / "test_section.html").write_text('<section id="s"><h2>Extra for {{ area.name }}: {{ note }}</h2></section>')
+    (tmp_path / "test_section.html").write_text(
+        '<section id="s"><h2>Extra for {{ area.name }}: {{ note }}</h2></section>'
+    )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
     engines._engines = {}
     engines.__dict__.pop("templates", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ninja import Router
+from ninja import Router, Status
 
 from openward.areas.models import Force, TeamMember
 from openward.core import access
@@ -23,8 +23,8 @@ def force_or_none(force_id: str) -> Force | None:
     return Force.objects.filter(slug=force_id).first()
 
 
-def unknown_force(force_id: str) -> tuple[int, dict]:
-    return 404, {"detail": f'There is no force with the id "{force_id[:64]}". GET /api/forces lists them.'}
+def unknown_force(force_id: str) -> Status:
+    return Status(404, {"detail": f'There is no force with the id "{force_id[:64]}". GET /api/forces lists them.'})
 
 
 def person(member: TeamMember) -> dict:
@@ -48,7 +48,7 @@ def force_detail(request, force_id: str):
     force = force_or_none(force_id)
     if force is None:
         return unknown_force(force_id)
-    return 200, {
+    return {
         "id": force.slug,
         "name": force.name,
         "description": force.description or None,
@@ -68,4 +68,4 @@ def force_people(request, force_id: str):
     force = force_or_none(force_id)
     if force is None:
         return unknown_force(force_id)
-    return 200, [person(m) for m in TeamMember.objects.filter(force=force, neighbourhood__isnull=True)]
+    return [person(m) for m in TeamMember.objects.filter(force=force, neighbourhood__isnull=True)]

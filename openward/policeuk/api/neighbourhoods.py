@@ -9,7 +9,7 @@ import json
 import math
 import re
 
-from ninja import Router
+from ninja import Router, Status
 
 from openward.areas import selectors
 from openward.areas.models import Neighbourhood, Station
@@ -37,13 +37,9 @@ def neighbourhood_or_error(force_id: str, neighbourhood_id: str):
         return None, unknown_force(force_id)
     found = None
     if NEIGHBOURHOOD_ID_RE.match(neighbourhood_id or ""):
-        found = (
-            Neighbourhood.objects.select_related("force", "ward")
-            .filter(force=force, code=neighbourhood_id)
-            .first()
-        )
+        found = Neighbourhood.objects.select_related("force", "ward").filter(force=force, code=neighbourhood_id).first()
     if found is None:
-        return None, (
+        return None, Status(
             404,
             {
                 "detail": f'{force.name} has no neighbourhood with the id "{neighbourhood_id[:64]}". '
@@ -72,13 +68,13 @@ def locate_neighbourhood(request, q: str = ""):
     try:
         lat, lng = (float(part) for part in q.split(","))
     except ValueError:
-        return 400, {"detail": 'Give the point as q=latitude,longitude, for example q=51.5007,-0.1246.'}
+        return Status(400, {"detail": "Give the point as q=latitude,longitude, for example q=51.5007,-0.1246."})
     if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
-        return 400, {"detail": "Latitude must be between -90 and 90 and longitude between -180 and 180."}
+        return Status(400, {"detail": "Latitude must be between -90 and 90 and longitude between -180 and 180."})
     found = selectors.locate_neighbourhood(lat, lng)
     if found is None:
-        return 404, {"detail": "No neighbourhood team covers that point."}
-    return 200, {"force": found[0], "neighbourhood": found[1]}
+        return Status(404, {"detail": "No neighbourhood team covers that point."})
+    return {"force": found[0], "neighbourhood": found[1]}
 
 
 @router.get("{force_id}/neighbourhoods", response={200: list[NeighbourhoodRef], 404: Message})
@@ -89,7 +85,7 @@ def neighbourhoods(request, force_id: str):
     if force is None:
         return unknown_force(force_id)
     rows = Neighbourhood.objects.current().filter(force=force).order_by("name", "code").values_list("code", "name")
-    return 200, [{"id": code, "name": name} for code, name in rows]
+    return [{"id": code, "name": name} for code, name in rows]
 
 
 @router.get("{force_id}/{neighbourhood_id}", response={200: NeighbourhoodDetail, 404: Message})
@@ -108,7 +104,7 @@ def neighbourhood_detail(request, force_id: str, neighbourhood_id: str):
         latitude=coordinate(ward.centre_lat) if ward and ward.centre_lat is not None else "0",
         longitude=coordinate(ward.centre_lng) if ward and ward.centre_lng is not None else "0",
     )
-    return 200, {
+    return {
         "id": nb.code,
         "name": nb.name,
         "description": nb.description or None,
@@ -133,10 +129,10 @@ def neighbourhood_boundary(request, force_id: str, neighbourhood_id: str):
     if error:
         return error
     if nb.ward is None or not nb.ward.boundary:
-        return 200, []
+        return []
     geometry = json.loads(nb.ward.boundary)
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    return 200, [
+    return [
         {"latitude": coordinate(lat), "longitude": coordinate(lng)}
         for polygon in polygons
         for lng, lat, *_ in polygon[0]
@@ -150,6 +146,4 @@ def neighbourhood_people(request, force_id: str, neighbourhood_id: str):
     nb, error = neighbourhood_or_error(force_id, neighbourhood_id)
     if error:
         return error
-    return 200, [person(m) for m in nb.people.all()]
-
-
+    return [person(m) for m in nb.people.all()]
