@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -24,6 +24,8 @@ from .models import Postcode as PostcodeRecord
 
 GSS_CODE_RE = re.compile(r"^[EWSN]\d{8}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+# Importers whose runs date the postcode look-up (the areas-data importers' names).
+POSTCODE_IMPORTERS = ("codepoint-open", "ons-postcode-directory")
 
 
 class PostcodeLookupError(ValueError):
@@ -85,7 +87,8 @@ _AREA_FIELDS = (
 def postcode_data_updated() -> date | None:
     """When postcodes were last imported (the last committed postcode ImportRun)."""
     run = (
-        ImportRun.objects.filter(importer__icontains="postcode", status=ImportRun.Status.COMMITTED)
+        ImportRun.objects.filter(Q(importer__in=POSTCODE_IMPORTERS) | Q(importer__icontains="postcode"))
+        .filter(status=ImportRun.Status.COMMITTED)
         .order_by("-finished_at")
         .only("finished_at")
         .first()

@@ -78,7 +78,7 @@ def place(db) -> Place:
     cluster = ClusterFactory(slug="west-end", name="West End cluster", borough=borough, wards=[middle, east])
     now = timezone.now()
     ImportRun.objects.create(
-        importer="postcodes-codepoint-open",
+        importer="codepoint-open",
         source="codepoint.csv",
         status=ImportRun.Status.COMMITTED,
         started_at=now.replace(year=2025, month=4, day=15),
