@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from openward.areas import models
+from openward.areas import geo, models
 from openward.core.models import ImportRun
 
 from .factories import (
@@ -42,10 +42,13 @@ class Place:
 
 @pytest.fixture(autouse=True)
 def _fresh_geo_index():
-    # The geo index is per process and keyed on a cache version; each test starts clean.
+    # The geo index is per process, keyed on generation id and a cache version; rolled-back
+    # tests reuse ids and clearing the cache resets the version, so drop built indexes too.
     cache.clear()
+    geo._indexes.clear()
     yield
     cache.clear()
+    geo._indexes.clear()
 
 
 @pytest.fixture
