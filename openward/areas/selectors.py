@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -19,7 +21,7 @@ from openward.core.models import ImportRun
 from openward.core.values import InvalidPostcode, Postcode
 
 from . import geo
-from .models import Borough, Cluster, Neighbourhood, Station, TeamMember, Ward
+from .models import Borough, Cluster, Force, Neighbourhood, Station, TeamMember, Ward, WardGeneration
 from .models import Postcode as PostcodeRecord
 
 GSS_CODE_RE = re.compile(r"^[EWSN]\d{8}$")
@@ -67,21 +69,56 @@ class PostcodeResult:
     is_demo: bool
 
 
-_AREA_FIELDS = (
-    "id",
-    "gss_code",
-    "name",
-    "is_demo",
-    "borough__gss_code",
-    "borough__name",
-    "borough__force__slug",
-    "borough__force__name",
-    "neighbourhoods__code",
-    "neighbourhoods__name",
-    "neighbourhoods__valid_to",
-    "neighbourhoods__force__slug",
-    "neighbourhoods__force__name",
+# The look-ups below are the hottest paths in the app (every "find your ward" and every
+# locate-neighbourhood call), so they are single hand-written queries: building an ORM query
+# costs about as much as running it here (measured by bench/bench_lookup_http.py).
+# Ordering puts the current generation's ward first, then its current neighbourhood.
+_AREA_COLUMNS = (
+    "w.id, w.gss_code, w.name, w.is_demo, b.gss_code, b.name, bf.slug, bf.name, n.code, n.name, nf.slug, nf.name"
 )
+_AREA_JOINS = (
+    " LEFT JOIN {generation} g ON g.id = w.generation_id"
+    " LEFT JOIN {borough} b ON b.id = w.borough_id"
+    " LEFT JOIN {force} bf ON bf.id = b.force_id"
+    " LEFT JOIN {neighbourhood} n ON n.ward_id = w.id"
+    " LEFT JOIN {force} nf ON nf.id = n.force_id"
+)
+_AREA_ORDER = (
+    " ORDER BY CASE WHEN g.valid_from IS NULL THEN 1 ELSE 0 END, g.valid_from DESC, w.id DESC,"
+    " CASE WHEN n.code IS NULL THEN 1 ELSE 0 END, CASE WHEN n.valid_to IS NULL THEN 0 ELSE 1 END, n.id LIMIT 1"
+)
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "postcode": PostcodeRecord._meta.db_table,
+        "ward": Ward._meta.db_table,
+        "generation": WardGeneration._meta.db_table,
+        "borough": Borough._meta.db_table,
+        "force": Force._meta.db_table,
+        "neighbourhood": Neighbourhood._meta.db_table,
+    }
+
+
+_POSTCODE_SQL = (
+    "SELECT p.compact, p.latitude, p.longitude, p.terminated IS NOT NULL, p.is_demo, "
+    + _AREA_COLUMNS
+    + " FROM {postcode} p"
+    " LEFT JOIN {ward} w ON w.gss_code = p.ward_code" + _AREA_JOINS + " WHERE p.compact = %s" + _AREA_ORDER
+).format(**_tables())
+_WARD_AREA_SQL = ("SELECT " + _AREA_COLUMNS + " FROM {ward} w" + _AREA_JOINS + " WHERE w.id = %s" + _AREA_ORDER).format(
+    **_tables()
+)
+_NEIGHBOURHOOD_SQL = (
+    "SELECT f.slug, n.code FROM {neighbourhood} n JOIN {force} f ON f.id = n.force_id WHERE n.ward_id = %s"
+    " ORDER BY CASE WHEN n.valid_to IS NULL THEN 0 ELSE 1 END, n.valid_to DESC, n.id LIMIT 1"
+).format(**_tables())
+
+
+def _fetch_one(sql: str, params: list) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def postcode_data_updated() -> date | None:
@@ -117,38 +154,20 @@ def _nearby_live_postcode(record: PostcodeRecord) -> Postcode | None:
     return Postcode(candidates[0][0])
 
 
-def _area_row(ward_code: str, lat: float | None, lng: float | None) -> dict | None:
-    """The ward (current generation first) with its borough, force and neighbourhood, as one joined row."""
-    rows = []
-    if ward_code:
-        rows = list(
-            Ward.objects.filter(gss_code=ward_code).order_by("-generation__valid_from", "-id").values(*_AREA_FIELDS)
-        )
-    if not rows and lat is not None and lng is not None:
-        # The source's ward code is unknown to us (another generation): place the point instead.
-        ward_id = int(geo.locate_ward_ids([lat], [lng])[0])
-        if ward_id:
-            rows = list(Ward.objects.filter(pk=ward_id).values(*_AREA_FIELDS))
-    if not rows:
-        return None
-    ward_rows = [r for r in rows if r["id"] == rows[0]["id"]]
-    # Prefer a current neighbourhood; a ward may keep ended ones for history.
-    ward_rows.sort(key=lambda r: (r["neighbourhoods__code"] is None, r["neighbourhoods__valid_to"] is not None))
-    return ward_rows[0]
-
-
 def postcode_lookup(text: str) -> PostcodeResult:
     """Place a postcode written any way ("sw1a1aa", " SW1A  1AA "); raises PostcodeLookupError."""
     try:
         code = Postcode.parse(text)
     except InvalidPostcode as exc:
         raise PostcodeInvalid(str(exc)) from None
-    record = PostcodeRecord.objects.filter(compact=code.compact).first()
-    if record is None:
+    row = _fetch_one(_POSTCODE_SQL, [code.compact])
+    if row is None:
         updated = postcode_data_updated()
         when = f"last updated {updated:%Y-%m-%d}" if updated else "no postcode data has been loaded yet"
         raise PostcodeUnknown(f'Postcode "{code}" is not in our lookup ({when}). Check it, or try a nearby postcode.')
-    if record.terminated is not None:
+    _, lat, lng, terminated, postcode_is_demo, *area = row
+    if terminated:
+        record = PostcodeRecord.objects.get(compact=code.compact)
         suggestion = _nearby_live_postcode(record)
         message = f'Postcode "{code}" is no longer in use: it was terminated on {record.terminated:%-d %B %Y}.'
         message += (
@@ -157,39 +176,65 @@ def postcode_lookup(text: str) -> PostcodeResult:
             else " Try a nearby postcode that is still in use."
         )
         raise PostcodeTerminated(message, record.terminated, suggestion)
-    row = _area_row(record.ward_code, record.latitude, record.longitude)
-    if row is None:
+    if area[0] is None and lat is not None and lng is not None:
+        # The source's ward code is unknown to us (another generation): place the point instead.
+        ward_id = int(geo.locate_ward_ids([lat], [lng])[0])
+        area = list(_fetch_one(_WARD_AREA_SQL, [ward_id]) or area) if ward_id else area
+    if area[0] is None:
         raise PostcodeUnknown(
             f'Postcode "{code}" is outside the wards we cover. Check it, or try a postcode in London.'
         )
+    (
+        _,
+        ward_code,
+        ward_name,
+        ward_is_demo,
+        borough_code,
+        borough_name,
+        bf_slug,
+        bf_name,
+        nb_code,
+        nb_name,
+        nf_slug,
+        nf_name,
+    ) = area
     return PostcodeResult(
         postcode=code,
-        latitude=record.latitude,
-        longitude=record.longitude,
-        ward_code=row["gss_code"],
-        ward_name=row["name"],
-        borough_code=row["borough__gss_code"],
-        borough_name=row["borough__name"],
-        force_id=row["neighbourhoods__force__slug"] or row["borough__force__slug"] or "",
-        force_name=row["neighbourhoods__force__name"] or row["borough__force__name"] or "",
-        neighbourhood_id=row["neighbourhoods__code"] or "",
-        neighbourhood_name=row["neighbourhoods__name"] or "",
-        is_demo=row["is_demo"] or record.is_demo,
+        latitude=lat,
+        longitude=lng,
+        ward_code=ward_code,
+        ward_name=ward_name,
+        borough_code=borough_code or "",
+        borough_name=borough_name or "",
+        force_id=nf_slug or bf_slug or "",
+        force_name=nf_name or bf_name or "",
+        neighbourhood_id=nb_code or "",
+        neighbourhood_name=nb_name or "",
+        is_demo=bool(ward_is_demo or postcode_is_demo),
     )
+
+
+_generations: dict[tuple, WardGeneration | None] = {}
+
+
+def _current_generation() -> WardGeneration | None:
+    """The generation in force today, remembered per process until the day or the boundaries change."""
+    key = (timezone.localdate(), cache.get(geo.VERSION_KEY, 0))
+    if key not in _generations:
+        _generations.clear()
+        _generations[key] = geo.generation_for(key[0])
+    return _generations[key]
 
 
 def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tuple[str, str] | None:
     """(force id, neighbourhood id) of the team covering a point, or None."""
-    ward_id = int(geo.locate_ward_ids([lat], [lng], on=on)[0])
+    if on is None:
+        ward_id = int(geo.ward_index(_current_generation()).locate([lat], [lng])[0])
+    else:
+        ward_id = int(geo.locate_ward_ids([lat], [lng], on=on)[0])
     if not ward_id:
         return None
-    row = (
-        Neighbourhood.objects.filter(ward_id=ward_id)
-        .order_by(F("valid_to").desc(nulls_first=True), "id")
-        .values_list("force__slug", "code")
-        .first()
-    )
-    return row
+    return _fetch_one(_NEIGHBOURHOOD_SQL, [ward_id])
 
 
 def ward_by_code(code: str, generation: str | None = None) -> Ward | None:

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from openward.areas import geo, models
+from openward.areas import geo, models, selectors
 from openward.core.models import ImportRun
 
 from .factories import (
@@ -46,9 +46,11 @@ def _fresh_geo_index():
     # tests reuse ids and clearing the cache resets the version, so drop built indexes too.
     cache.clear()
     geo._indexes.clear()
+    selectors._generations.clear()
     yield
     cache.clear()
     geo._indexes.clear()
+    selectors._generations.clear()
 
 
 @pytest.fixture

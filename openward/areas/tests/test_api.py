@@ -41,8 +41,8 @@ def test_postcode_errors_carry_the_same_messages_as_the_page(client, place, type
     assert message in response.json()["detail"]
 
 
-def test_postcode_lookup_costs_two_queries(client, place, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+def test_postcode_lookup_costs_one_query(client, place, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
         client.get("/api/v1/postcodes/W21JQ")
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from openward.areas import selectors
 
-from .factories import PostcodeFactory, WardFactory
+from .factories import NeighbourhoodFactory, PostcodeFactory, WardFactory, WardGenerationFactory
 
 
 @pytest.mark.parametrize("text", ["W21JQ", "w2 1jq", " W2  1JQ ", "w21jq\t"])
@@ -19,9 +19,24 @@ def test_postcode_in_any_spelling_finds_the_ward_team_and_force(place, text):
     assert (found.neighbourhood_id, found.neighbourhood_name) == ("E05013807", "Bayswater")
 
 
-def test_postcode_lookup_costs_two_queries(place, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_postcode_lookup_costs_one_query(place, django_assert_num_queries):
+    with django_assert_num_queries(1):
         selectors.postcode_lookup("W2 1JQ")
+
+
+def test_point_lookup_costs_one_query_once_the_index_is_built(place, django_assert_num_queries):
+    selectors.locate_neighbourhood(51.505, -0.185)
+    with django_assert_num_queries(1):
+        assert selectors.locate_neighbourhood(51.505, -0.175) == ("metropolitan", "E05013808")
+
+
+def test_postcode_prefers_the_current_generation_and_current_team(place):
+    old = WardGenerationFactory(slug="2014", valid_from=dt.date(2014, 5, 22), valid_to=dt.date(2022, 5, 4))
+    old_ward = WardFactory(gss_code="E05013807", name="Old Bayswater", borough=place.borough, generation=old)
+    NeighbourhoodFactory(ward=old_ward, code="OLD", force=place.force)
+    NeighbourhoodFactory(ward=place.middle, code="ENDED", force=place.force, valid_to=dt.date(2023, 1, 1))
+    found = selectors.postcode_lookup("W2 1JQ")
+    assert (found.ward_name, found.neighbourhood_id) == ("Bayswater", "E05013807")
 
 
 def test_invalid_postcode_says_what_a_postcode_looks_like(place):

@@ -154,9 +154,9 @@ def test_locate_neighbourhood_outside_or_malformed(client, place, q, status):
     assert response.json()["detail"]
 
 
-def test_locate_neighbourhood_costs_at_most_two_queries(client, place, django_assert_max_num_queries):
+def test_locate_neighbourhood_costs_one_query(client, place, django_assert_max_num_queries):
     client.get("/api/locate-neighbourhood", {"q": "51.505,-0.185"})  # builds the per-process index
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         client.get("/api/locate-neighbourhood", {"q": "51.505,-0.185"})
 
 
