@@ -148,17 +148,19 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def sequential(base: str, paths: list[str]) -> tuple[list[float], dict[int, int]]:
+def sequential(base: str, workloads: dict[str, list[str]]) -> dict[str, tuple[list[float], dict[int, int]]]:
+    """Time each call; the workloads are interleaved call by call so machine load hits them alike."""
     import httpx
 
-    times, statuses = [], {}
+    out = {name: ([], {}) for name in workloads}
     with httpx.Client(base_url=base, timeout=30) as client:
-        for path in paths:
-            start = time.perf_counter()
-            response = client.get(path)
-            times.append(time.perf_counter() - start)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-    return times, statuses
+        for calls in zip(*workloads.values(), strict=True):
+            for name, path in zip(workloads, calls, strict=True):
+                start = time.perf_counter()
+                response = client.get(path)
+                out[name][0].append(time.perf_counter() - start)
+                out[name][1][response.status_code] = out[name][1].get(response.status_code, 0) + 1
+    return out
 
 
 def concurrent(base: str, paths: list[str], clients: int) -> tuple[float, dict[int, int]]:
@@ -238,21 +240,27 @@ def main() -> None:
         # Warm every worker: connections, and each process's ward index.
         concurrent(base, workloads["locate-neighbourhood"][:400], args.clients)
 
-        print(f"\n{args.calls:,} sequential calls each, gunicorn -w {args.workers}, SQLite")
+        print(f"\n{args.calls:,} sequential calls each (interleaved), gunicorn -w {args.workers}, SQLite")
         print(f"{'endpoint':24} {'p50 ms':>8} {'p95 ms':>8}  statuses")
-        latency = {}
-        for name, paths in workloads.items():
-            times, statuses = sequential(base, paths)
-            latency[name] = (percentile(times, 50) * 1000, percentile(times, 95) * 1000)
-            print(f"{name:24} {latency[name][0]:8.2f} {latency[name][1]:8.2f}  {statuses}")
+        for name, (times, statuses) in sequential(base, workloads).items():
+            print(f"{name:24} {percentile(times, 50) * 1000:8.2f} {percentile(times, 95) * 1000:8.2f}  {statuses}")
 
-        print(f"\n{args.clients} concurrent clients, {args.calls:,} calls each")
+        rounds = 5
+        print(f"\n{args.clients} concurrent clients, {args.calls:,} calls each in {rounds} alternating rounds")
         print(f"{'endpoint':24} {'req/s':>8} {'ratio':>6}  statuses")
-        baseline = None
-        for name, paths in workloads.items():
-            rps, statuses = concurrent(base, paths, args.clients)
-            baseline = baseline or rps
-            print(f"{name:24} {rps:8.0f} {rps / baseline:6.2f}  {statuses}")
+        elapsed = dict.fromkeys(workloads, 0.0)
+        statuses = {name: {} for name in workloads}
+        for r in range(rounds):
+            for name, paths in workloads.items():
+                chunk = paths[r::rounds]
+                rps, got = concurrent(base, chunk, args.clients)
+                elapsed[name] += len(chunk) / rps
+                for code, n in got.items():
+                    statuses[name][code] = statuses[name].get(code, 0) + n
+        baseline = args.calls / elapsed["health (baseline)"]
+        for name in workloads:
+            rps = args.calls / elapsed[name]
+            print(f"{name:24} {rps:8.0f} {rps / baseline:6.2f}  {statuses[name]}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
