@@ -45,3 +45,18 @@ def test_crime_summary_needs_a_force_or_ward():
         call_command("crime_summary")
     with pytest.raises(CommandError, match='Ward "E05999999" is not known'):
         call_command("crime_summary", "--ward", "E05999999")
+
+
+def test_crime_summary_for_a_ward(tmp_path, capsys):
+    import datetime as dt
+
+    areas.force("city-of-london")
+    gen = areas.generation("2022", dt.date(2022, 5, 5), None)
+    areas.ward("E05009001", gen, (-0.10, 51.51, -0.085, 51.52))
+    path = write(tmp_path, "2023-01-city-of-london-street.csv", row(ID1), row(ID2, lng="-0.0500"))
+    call_command("import_crime", str(path), "--commit", "--no-progress")
+    capsys.readouterr()
+    call_command("crime_summary", "--ward", "E05009001")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Ward E05009001 (E05009001)"
+    assert lines[1].split() == ["Burglary", "1"]  # the other crime lies outside the ward
