@@ -110,18 +110,21 @@ def _copy(cursor, db_table: str, rows: pl.DataFrame) -> None:
 
 @contextmanager
 def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
-    """A load that at least doubles a table drops the table's plain indexes and builds them again after.
+    """A load that at least doubles a table drops the table's plain indexes (and, on PostgreSQL, its
+    foreign keys) and builds them again after.
 
     Building an index once, by sorting, is several times faster than updating it row by row
-    once it outgrows memory (the advice of both SQLite and PostgreSQL for populating a
-    database). On PostgreSQL dropping an index locks the table until the import commits, so
-    this is kept for first and very large loads, when no page can be reading that data yet;
-    on SQLite, readers keep seeing the previous snapshot meanwhile.
+    once it outgrows memory, and one foreign-key check of the whole table is faster than a
+    trigger per row (the advice of both SQLite and PostgreSQL for populating a database). On
+    PostgreSQL this locks the table until the import commits, so it is kept for first and very
+    large loads, when no page can be reading that data yet; on SQLite, readers keep seeing the
+    previous snapshot meanwhile.
     """
     cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {db_table} LIMIT %s) AS existing", [incoming + 1])
     if incoming < BULK_LOAD_ROWS or cursor.fetchone()[0] > incoming:
         yield
         return
+    foreign_keys = []
     if connection.vendor == "postgresql":
         cursor.execute(
             """SELECT i.indexname, i.indexdef FROM pg_indexes i
@@ -129,24 +132,35 @@ def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
             [db_table],
         )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'f'",
+            [db_table],
+        )
+        foreign_keys = cursor.fetchall()
+        # Checks still pending from earlier writes in this transaction must run before the
+        # table can be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, _ in foreign_keys:
+            cursor.execute(f'ALTER TABLE {db_table} DROP CONSTRAINT "{name}"')
     else:
         # Indexes SQLite makes for constraints have no SQL; they stay.
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
             [db_table],
         )
-    indexes = cursor.fetchall()
+        indexes = cursor.fetchall()
     for name, _ in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
     yield
     if connection.vendor == "postgresql":
-        # Foreign keys are checked at commit; run those checks now, as PostgreSQL will not build
-        # an index on a table with checks pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # sort each index in memory
     for _, definition in indexes:
         cursor.execute(definition)
+    for name, definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE {db_table} ADD CONSTRAINT "{name}" {definition}')
 
 
 COUNT_KEYS = ("ward_id", "lsoa_code", "category_id")

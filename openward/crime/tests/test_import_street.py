@@ -306,7 +306,10 @@ def test_large_first_load_rebuilds_every_index(tmp_path, city, monkeypatch):
     def index_names():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'crime_crime'")
+                cursor.execute(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'crime_crime' UNION ALL "
+                    "SELECT conname FROM pg_constraint WHERE conrelid = 'crime_crime'::regclass"
+                )
             else:
                 cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crime_crime'")
             return sorted(r[0] for r in cursor.fetchall())
