@@ -47,15 +47,27 @@ def codepoint_rows(shared_data):
         return list(csv.DictReader(fh))
 
 
-def wipe():
-    for model in (LsoaWard, Lsoa, TeamMember, Station, Neighbourhood, Cluster, Postcode):
-        model.objects.all().delete()
-    Ward.neighbours.through.objects.all().delete()
-    Ward.objects.all().delete()
-    Borough.objects.all().delete()
-    WardGeneration.objects.all().delete()
-    Force.objects.all().delete()
-    ImportRun.objects.all().delete()
+MODELS = (
+    LsoaWard,
+    Lsoa,
+    TeamMember,
+    Station,
+    Neighbourhood,
+    Cluster,
+    Postcode,
+    Ward.neighbours.through,
+    Ward,
+    Borough,
+    WardGeneration,
+    Force,
+    ImportRun,
+)
+
+
+def remove_rows_added_since(before: dict) -> None:
+    """Delete what this module committed, leaving anything that was there before it."""
+    for model in MODELS:
+        model.objects.exclude(pk__in=before[model]).delete()
     geo.boundaries_changed()
 
 
@@ -63,16 +75,17 @@ def wipe():
 def london(django_db_setup, django_db_blocker, shared_data):
     """All 180,446 London postcodes and the 704 wards of 2025, imported once for this module."""
     with django_db_blocker.unblock():
-        wipe()
-        runs = {
-            "forces": ForceImporter(commit=True, progress=False).run(),
-            "codepoint": CodePointOpenImporter(
-                shared_data / CODEPOINT, names=shared_data / "geo/london_wards.csv", commit=True, progress=False
-            ).run(),
-            "wards": OnsWards(shared_data / WARDS_2025, generation="2022", commit=True, progress=False).run(),
-        }
-        yield runs
-        wipe()
+        before = {model: list(model.objects.values_list("pk", flat=True)) for model in MODELS}
+        try:
+            yield {
+                "forces": ForceImporter(commit=True, progress=False).run(),
+                "codepoint": CodePointOpenImporter(
+                    shared_data / CODEPOINT, names=shared_data / "geo/london_wards.csv", commit=True, progress=False
+                ).run(),
+                "wards": OnsWards(shared_data / WARDS_2025, generation="2022", commit=True, progress=False).run(),
+            }
+        finally:
+            remove_rows_added_since(before)
 
 
 def test_every_ward_and_borough_of_the_code_point_file_is_imported(london, shared_data):
