@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -275,7 +276,7 @@ class BoundaryImporter(BaseImporter):
             encoding = "utf-8"
         try:
             reader = shapefile.Reader(str(path), encoding=encoding, encodingErrors="strict")
-        except (shapefile.ShapefileException, OSError, LookupError) as exc:
+        except (shapefile.ShapefileException, OSError, LookupError, struct.error) as exc:
             raise SourceError(name, f"the shapefile cannot be opened ({exc}). Is the .shx or .dbf missing?") from None
         with reader:
             fields = [f[0] for f in reader.fields[1:]]
@@ -293,7 +294,7 @@ class BoundaryImporter(BaseImporter):
                             where, f"this record cannot be read ({exc}); the file may be cut short."
                         ) from None
                     raise SourceError(where, _not_text(encoding, str(exc).split(" using ")[0])) from None
-                except (OSError, ValueError, IndexError, EOFError) as exc:
+                except (OSError, ValueError, IndexError, EOFError, struct.error) as exc:
                     raise SourceError(
                         where, f"this record cannot be read ({exc}); the file may be cut short."
                     ) from None
