@@ -11,10 +11,13 @@ import shapefile
 
 from openward.areas import geo
 from openward.areas.importers import (
+    BoroughBoundaryImporter,
     CodePointOpenImporter,
     ForceImporter,
+    LondonBoroughsGeoJson,
     LondonWards2014Esri,
     LondonWards2018Esri,
+    LsoaBoundaryImporter,
     LsoaWardLookupImporter,
     OnsPostcodeDirectoryImporter,
     OnsWards,
@@ -191,3 +194,20 @@ def test_forces_cover_every_police_force_area(shared_data):
     assert set(ours) == set(england_wales)
     for code, name in england_wales.items():
         assert name.split()[0] in ours[code], (code, name, ours[code])
+
+
+def test_borough_boundaries_replace_code_list_names(london, shared_data):
+    assert Borough.objects.get(gss_code="E09000006").name == "Bromley"  # from the 2025 ward file's LAD25NM
+    run = LondonBoroughsGeoJson(shared_data / "boundaries/boroughs/london_boroughs.geojson", commit=True).run()
+    assert run.counts["boroughs"] == 33 and run.counts["geometries_repaired"] == 2
+    shp = BoroughBoundaryImporter(shared_data / "boundaries/boroughs/london-2021-lad22-gen20.shp", commit=True).run()
+    assert shp.counts["boroughs"] == 33 and "geometries_repaired" not in shp.counts
+    city = Borough.objects.get(gss_code="E09000001")
+    assert city.name == "City of London" and city.force.slug == "city-of-london"
+    assert city.min_lat < 51.515 < city.max_lat and city.min_lng < -0.09 < city.max_lng
+
+
+def test_lsoa_2011_boundaries_from_their_shapefile(london, shared_data):
+    path = shared_data / "boundaries/lsoa2011/london-2011-lsoa-gen20.shp"
+    run = LsoaBoundaryImporter(path, census_year=2011, progress=False).run()
+    assert run.counts["lsoas_created"] == 4835 and not run.problems
