@@ -59,7 +59,7 @@ def run_backend(label: str, source: Path) -> None:
     print(f"[{label}] baseline polars.read_csv:          {baseline:7.3f} s")
     for name, seconds in (
         ("import into empty database", first),
-        ("re-import (upsert, updates)", again),
+        ("re-import, same file (no row changes)", again),
         ("dry run (rolled back)", dry),
     ):
         print(

@@ -211,3 +211,14 @@ def test_lsoa_2011_boundaries_from_their_shapefile(london, shared_data):
     path = shared_data / "boundaries/lsoa2011/london-2011-lsoa-gen20.shp"
     run = LsoaBoundaryImporter(path, census_year=2011, progress=False).run()
     assert run.counts["lsoas_created"] == 4835 and not run.problems
+
+
+def test_derived_lsoa11_to_2025_ward_lookup(london, shared_data):
+    path = shared_data / "geo/london_lsoa11_to_ward.csv"
+    run = LsoaWardLookupImporter(path, commit=True, progress=False).run()
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert run.counts["links"] == len(rows)
+    first = rows[0]
+    link = LsoaWard.objects.get(lsoa__gss_code=first["lsoa11cd"], ward__generation__slug="2022")
+    assert (link.ward.gss_code, link.share) == (first["ward_code"], float(first["share_of_postcodes"]))
