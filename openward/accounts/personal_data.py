@@ -58,7 +58,12 @@ def export(user) -> dict:
             for m in user.memberships.select_related("ward")
         ],
         "letters_pending": [
-            {"address": a.address, "postcode": a.postcode, "requested": _iso(a.created_at), "expires": _iso(a.expires_at)}
+            {
+                "address": a.address,
+                "postcode": a.postcode,
+                "requested": _iso(a.created_at),
+                "expires": _iso(a.expires_at),
+            }
             for a in AddressLetter.objects.pending().filter(membership__user=user)
         ],
         "roles": [
@@ -72,7 +77,8 @@ def export(user) -> dict:
             for g in user.role_grants.select_related("ward", "cluster", "borough")
         ],
         "api_tokens": [
-            {"name": t.name, "created": _iso(t.created_at), "revoked": _iso(t.revoked_at)} for t in user.api_tokens.all()
+            {"name": t.name, "created": _iso(t.created_at), "revoked": _iso(t.revoked_at)}
+            for t in user.api_tokens.all()
         ],
     }
     for name, exporter in _exporters.items():

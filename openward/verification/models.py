@@ -47,10 +47,7 @@ class MembershipQuerySet(models.QuerySet):
     def with_level(self):
         """Annotate `current_level`: 0 until the email is confirmed, else the best active grant."""
         top = (
-            VerificationGrant.objects.active()
-            .filter(membership=OuterRef("pk"))
-            .order_by("-level")
-            .values("level")[:1]
+            VerificationGrant.objects.active().filter(membership=OuterRef("pk")).order_by("-level").values("level")[:1]
         )
         return self.annotate(
             current_level=Case(

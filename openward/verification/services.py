@@ -16,8 +16,8 @@ from openward.core import audit
 from .models import (
     AddressLetter,
     InPersonReference,
-    Level,
     LetterBatch,
+    Level,
     Membership,
     Method,
     Relationship,
@@ -109,7 +109,9 @@ def request_letter(user, membership: Membership, *, address: str, postcode: str,
     for locked in membership.letters.pending().filter(locked_at__isnull=False):
         _erase_letter(locked)
     if membership.letters.pending().filter(locked_at__isnull=True).exists():
-        raise VerificationError("A letter is already on its way. Enter its code when it arrives, or wait until it expires.")
+        raise VerificationError(
+            "A letter is already on its way. Enter its code when it arrives, or wait until it expires."
+        )
     key = address_key(lines, postcode_value.compact)
     code = random_code()
     letter = AddressLetter.objects.create(
@@ -123,7 +125,9 @@ def request_letter(user, membership: Membership, *, address: str, postcode: str,
         possible_duplicate=_duplicate_address(key, user),
         expires_at=_days(settings.OPENWARD_LETTER_CODE_DAYS),
     )
-    audit.record(user, "letter.requested", letter, ward_code=ward.gss_code, possible_duplicate=letter.possible_duplicate)
+    audit.record(
+        user, "letter.requested", letter, ward_code=ward.gss_code, possible_duplicate=letter.possible_duplicate
+    )
     if settings.OPENWARD_LETTER_BACKEND == "notify":
         from .letters import send_by_notify
 
@@ -279,7 +283,9 @@ IN_PERSON_METHODS = {Method.OFFICER, Method.PANEL_CHAIR, Method.FRONT_COUNTER}
 def verify_in_person(actor, reference: InPersonReference, *, method: str, evidence: str) -> VerificationGrant:
     """Level 2 granted face to face, recording the method and what evidence was seen (not copies)."""
     if method not in IN_PERSON_METHODS:
-        raise VerificationError("Choose how you checked the person: as an officer, a panel chair, or at a front counter.")
+        raise VerificationError(
+            "Choose how you checked the person: as an officer, a panel chair, or at a front counter."
+        )
     evidence = (evidence or "").strip()
     if len(evidence) < 3:
         raise VerificationError("Say what evidence you saw, for example: council tax bill dated this year.")
@@ -294,9 +300,7 @@ def verify_in_person(actor, reference: InPersonReference, *, method: str, eviden
         expires_at=_days(settings.OPENWARD_ADDRESS_VERIFICATION_DAYS),
         evidence=evidence[:200],
     )
-    audit.record(
-        actor, "verification.granted", grant, ward_code=membership.ward.gss_code, level=2, method=method
-    )
+    audit.record(actor, "verification.granted", grant, ward_code=membership.ward.gss_code, level=2, method=method)
     return grant
 
 

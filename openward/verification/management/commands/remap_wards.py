@@ -7,7 +7,9 @@ from openward.verification.remap import remap_memberships
 
 
 class Command(BaseCommand):
-    help = "Move every ward membership to the ward of GENERATION its postcode lies in; flag those that cannot be placed."
+    help = (
+        "Move every ward membership to the ward of GENERATION its postcode lies in; flag those that cannot be placed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("generation", help='Ward generation slug, e.g. "2022".')
