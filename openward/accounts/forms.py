@@ -6,10 +6,13 @@ from .models import Purpose, Role
 
 
 class SignUpForm(forms.Form):
-    email = forms.CharField(label="Email address", max_length=254)
+    email = forms.CharField(
+        label="Email address", max_length=254, error_messages={"required": "Enter your email address."}
+    )
     postcode = forms.CharField(
         label="Postcode",
         max_length=12,
+        error_messages={"required": "Enter your postcode, like SW1A 1AA."},
         help_text="Where you live, work, study or run a business. We use it to find your ward.",
     )
     relationship = forms.ChoiceField(
@@ -20,7 +23,9 @@ class SignUpForm(forms.Form):
 
 
 class SignInForm(forms.Form):
-    email = forms.CharField(label="Email address", max_length=254)
+    email = forms.CharField(
+        label="Email address", max_length=254, error_messages={"required": "Enter your email address."}
+    )
 
 
 class ConsentForm(forms.Form):

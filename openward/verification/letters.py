@@ -28,6 +28,8 @@ def batch_pdf(batch: LetterBatch) -> bytes:
     """One A4 page per letter, address in the window position, code large; only letters still pending."""
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
+    # Uncompressed: a few pages of text, and the team (and tests) can search the file.
+    pdf.set_compression(False)
     pdf.set_title(f"{settings.SITE_NAME} verification letters, batch {batch.pk}")
     site = settings.SITE_URL.rstrip("/")
     letters = batch.letters.pending().filter(code__gt="").select_related("membership__ward")

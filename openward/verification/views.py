@@ -150,13 +150,16 @@ def verify_in_person(request, gss_code):
     form = None
     if "evidence" in request.POST:
         form = InPersonForm(request.POST)
-        if form.is_valid():
+        try:
+            reference = services.find_reference(request.user, ward, request.POST.get("reference", ""))
+        except (services.VerificationError, ratelimit.RateLimited) as exc:
+            form.add_error(None, str(exc))
+        if reference is not None and form.is_valid():
             try:
-                reference = services.find_reference(request.user, ward, form.cleaned_data["reference"])
                 services.verify_in_person(
                     request.user, reference, method=form.cleaned_data["method"], evidence=form.cleaned_data["evidence"]
                 )
-            except (services.VerificationError, ratelimit.RateLimited) as exc:
+            except services.VerificationError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Verified: a resident of {ward.name}, level 2.")
