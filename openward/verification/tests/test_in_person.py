@@ -47,7 +47,9 @@ def test_officer_of_another_ward_is_refused(client, places, reference):
     membership, code = reference
     other = make_staff(Role.OFFICER, places.ward_b)
     sign_in(client, other)
-    assert client.get(f"/verify/staff/wards/{places.ward_a.gss_code}/in-person/", {"reference": code}).status_code == 403
+    assert (
+        client.get(f"/verify/staff/wards/{places.ward_a.gss_code}/in-person/", {"reference": code}).status_code == 403
+    )
     # In their own ward the reference does not exist.
     page = client.get(f"/verify/staff/wards/{places.ward_b.gss_code}/in-person/", {"reference": code})
     assert page.status_code == 400 and "No current reference" in page.content.decode()
