@@ -1,6 +1,5 @@
 """Open Ward's own API for verification (mounted under /api/v1/ by openward/api.py)."""
 
-from __future__ import annotations
 
 from datetime import datetime
 
