@@ -4,7 +4,6 @@ Signed-in calls take a browser session (with its CSRF token for writes) or a per
 token: `Authorization: Bearer ow_…` (make one on your account page).
 """
 
-
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,6 +1,5 @@
 """Open Ward's own API for verification (mounted under /api/v1/ by openward/api.py)."""
 
-
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404

@@ -22,7 +22,8 @@ def ward_for_postcode(text: str, generation=None) -> tuple[Postcode, Ward]:
         )
     if row.terminated:
         raise PostcodeNotInWard(
-            f"{postcode.display} is no longer in use (it ended on {row.terminated:%d %B %Y}). Use your current postcode."
+            f"{postcode.display} is no longer in use (it ended on {row.terminated:%d %B %Y}). "
+            "Use your current postcode."
         )
     generation = generation or generation_for()
     ward = None

@@ -62,7 +62,9 @@ def test_whole_verification_by_api(client, ada, places):
     added = post(client, "/api/v1/me/wards", {"postcode": "N1 9QY", "relationship": "works"}, **bearer(key))
     assert added.status_code == 201 and added.json()["level"] == 1 and added.json()["ward"] == "E05000902"
     home = Membership.objects.get(user=ada, is_home=True)
-    bad = post(client, f"/api/v1/me/wards/{home.pk}/letter", {"address": "1 Road", "postcode": "SE9 9QZ"}, **bearer(key))
+    bad = post(
+        client, f"/api/v1/me/wards/{home.pk}/letter", {"address": "1 Road", "postcode": "SE9 9QZ"}, **bearer(key)
+    )
     assert bad.status_code == 400 and "is in Common, not Abbey" in bad.json()["detail"]
     sent = post(client, f"/api/v1/me/wards/{home.pk}/letter", {"address": "1 Road", "postcode": "N19QZ"}, **bearer(key))
     assert sent.status_code == 201

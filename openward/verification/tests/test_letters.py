@@ -46,7 +46,7 @@ def test_wrong_codes_lock_the_letter(client, resident, settings):
     ask_for_letter(client, resident)
     letter = AddressLetter.objects.get()
     wrong = "ABCDEFGH" if letter.code != "ABCDEFGH" else "HGFEDCBA"
-    for attempt in range(1, settings.OPENWARD_CODE_ATTEMPTS + 1):
+    for _ in range(settings.OPENWARD_CODE_ATTEMPTS):
         response = client.post("/verify/code/", {"code": wrong})
         assert response.status_code == 400
     assert "locked" in response.content.decode()
