@@ -35,12 +35,20 @@ class Places:
     postcode_nowhere: str  # a real-looking postcode in our list but in no ward
 
 
-def make_places() -> Places:
+def forget_geo_indexes() -> None:
+    """Drop cached rate limits and per-process ward indexes: database ids are reused between tests."""
     from django.core.cache import cache
 
-    from openward.areas.models import Borough, Postcode, Ward, WardGeneration
+    from openward.areas import geo
 
     cache.clear()
+    geo._indexes.clear()
+
+
+def make_places() -> Places:
+    from openward.areas.models import Borough, Postcode, Ward, WardGeneration
+
+    forget_geo_indexes()
     generation = WardGeneration.objects.create(slug="2022", name="2022 wards", valid_from=dt.date(2022, 5, 5))
     borough_a = Borough.objects.create(gss_code="E09000901", name="Northbury", slug="northbury")
     borough_b = Borough.objects.create(gss_code="E09000902", name="Southwick", slug="southwick")

@@ -118,3 +118,11 @@ def test_purge_runs_as_a_task(places):
 
     result = purge_expired_personal_data.enqueue(reschedule_hours=0)
     assert result.return_value == {"unconfirmed_accounts": 0, "letter_addresses": 0}
+
+
+def test_schedule_needs_a_backend_that_can_defer(places):
+    from django.core.management.base import CommandError
+
+    # Tests run tasks immediately, which cannot wait a day: the command says what to do instead.
+    with pytest.raises(CommandError, match="cron"):
+        call_command("purge_personal_data", "--schedule")

@@ -1,7 +1,6 @@
 import pytest
-from django.core.cache import cache
 
-from openward.accounts.testing import make_places
+from openward.accounts.testing import forget_geo_indexes, make_places
 
 
 @pytest.fixture
@@ -10,6 +9,8 @@ def places(db):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # Rate-limit counters live in the cache; each test starts with none.
-    cache.clear()
+def fresh_caches():
+    # Rate-limit counters and ward indexes outlive a test's database; each test starts and ends clean.
+    forget_geo_indexes()
+    yield
+    forget_geo_indexes()

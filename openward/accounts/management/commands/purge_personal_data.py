@@ -1,6 +1,6 @@
 """Run the retention sweep now (cron it daily, or pass --schedule to queue it daily on the task worker)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from openward.accounts.retention import purge_expired_personal_data
 
@@ -17,6 +17,10 @@ class Command(BaseCommand):
         if schedule:
             from openward.accounts.tasks import purge_expired_personal_data as task
 
+            if not task.get_backend().supports_defer:
+                raise CommandError(
+                    "The task backend cannot run tasks later; run this command daily from cron instead of --schedule."
+                )
             task.enqueue(reschedule_hours=24)
             self.stdout.write("Queued the retention sweep; it re-queues itself every 24 hours.")
             return
