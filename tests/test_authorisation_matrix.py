@@ -82,6 +82,15 @@ def test_every_page_and_operation_has_an_access_rule():
     assert missing == [], f"views without @access.public / signed_in / role(...): {missing}"
 
 
+def test_area_functions_without_a_sample_are_guessed(places):
+    from openward.areas.models import Ward
+
+    def custom(request, code):
+        return Ward.objects.get(gss_code=code)
+
+    assert guess_area(custom, "wards/<str:code>/edit/", places) == ("ward", "code")
+
+
 def test_a_view_without_a_rule_is_reported():
     from django.urls import path
 
@@ -103,7 +112,7 @@ def test_role_rules_on_place_urls_are_scoped_to_the_place():
         if getattr(e.view, "access_rule", None) is not None
         and e.view.access_rule.kind == "role"
         and e.view.access_rule.area is None
-        and PLACE_KWARGS & set(re.findall(r"[<{](?:\w+:)?(\w+)[>}]", e.route))
+        and PLACE_KWARGS & set(route_kwargs(e.route))
     ]
     assert unscoped == []
 
@@ -111,19 +120,49 @@ def test_role_rules_on_place_urls_are_scoped_to_the_place():
 # --- the matrix ----------------------------------------------------------------------------
 
 
-def place_kwargs(rule, places, right: bool) -> dict:
-    area = rule.area
-    if area is None:
+def route_kwargs(route: str) -> list[str]:
+    return re.findall(r"[<{](?:\w+:)?(\w+)[>}]", route)
+
+
+def guess_area(area, route: str, places):
+    """For an area function without `.sample`: try each route kwarg as a ward or borough code."""
+    request = RequestFactory().get("/")
+    for name in route_kwargs(route):
+        for kind, value in (("ward", places.ward_a.gss_code), ("borough", places.borough_a.gss_code)):
+            try:
+                found = area(request, **{name: value})
+            except Exception:  # noqa: BLE001 - any failure means "not this kwarg"
+                continue
+            if found is not None and found.__class__.__name__.lower() == kind:
+                return kind, name
+    return None, None
+
+
+def area_kind(rule, endpoint, places) -> str:
+    if rule.area is None:
+        return "ward"
+    kind = getattr(rule.area, "area_kind", None) or guess_area(rule.area, endpoint.route, places)[0]
+    if kind is None:
+        pytest.fail(
+            f"{endpoint}: cannot tell which place its area function {rule.area!r} reads; give it `.sample(place)` "
+            "(access.ward_from / borough_from / cluster_from do) so the matrix can try the right and wrong place"
+        )
+    return kind
+
+
+def place_kwargs(rule, places, right: bool, endpoint=None) -> dict:
+    if rule.area is None:
         return {}
-    kind = getattr(area, "area_kind", None)
+    kind = area_kind(rule, endpoint, places)
     target = {
         "ward": places.ward_a if right else places.ward_b,
         "borough": places.borough_a if right else places.borough_b,
         "cluster": places.cluster_a if right else places.cluster_b,
-    }.get(kind)
-    if target is None or not hasattr(area, "sample"):
-        pytest.fail(f"area function {area!r} needs `.sample(place)` (use access.ward_from/borough_from/cluster_from)")
-    return area.sample(target)
+    }[kind]
+    if hasattr(rule.area, "sample"):
+        return rule.area.sample(target)
+    _, name = guess_area(rule.area, endpoint.route, places)
+    return {name: target.gss_code}
 
 
 def fill_route(endpoint: Endpoint, kwargs: dict) -> str:
@@ -137,13 +176,13 @@ def fill_route(endpoint: Endpoint, kwargs: dict) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, endpoint.route)
 
 
-def grant_place(rule, places):
-    kind = getattr(rule.area, "area_kind", "ward") if rule.area else "ward"
+def grant_place(rule, places, endpoint):
+    kind = area_kind(rule, endpoint, places)
     return {"ward": places.ward_a, "borough": places.borough_a, "cluster": places.cluster_a}[kind]
 
 
-def wrong_place(rule, places):
-    kind = getattr(rule.area, "area_kind", "ward") if rule.area else "ward"
+def wrong_place(rule, places, endpoint):
+    kind = area_kind(rule, endpoint, places)
     return {"ward": places.ward_b, "borough": places.borough_b, "cluster": places.cluster_b}[kind]
 
 
@@ -207,7 +246,7 @@ def test_matrix(client, places, endpoint):
     from django.contrib.auth.models import AnonymousUser
 
     rule = endpoint.view.access_rule
-    right = place_kwargs(rule, places, right=True)
+    right = place_kwargs(rule, places, right=True, endpoint=endpoint)
     anonymous = outcome(client, endpoint, AnonymousUser(), right)
     if rule.kind == "public":
         assert anonymous == "allowed", f"{endpoint} is public but refused anonymous people"
@@ -217,14 +256,14 @@ def test_matrix(client, places, endpoint):
     if rule.kind == "signed_in":
         assert outcome(client, endpoint, resident, right) == "allowed"
         return
-    wrong = place_kwargs(rule, places, right=False)
+    wrong = place_kwargs(rule, places, right=False, endpoint=endpoint)
     for role in Role:
-        holder = make_staff(role, grant_place(rule, places), email=f"{role}-right@example.org")
+        holder = make_staff(role, grant_place(rule, places, endpoint), email=f"{role}-right@example.org")
         allowed = role in rule.roles or role == Role.SITE_ADMIN
         got = outcome(client, endpoint, holder, right)
         assert got == ("allowed" if allowed else "refused"), f"{endpoint}: {role} in the right place got {got}"
         if rule.area is not None and role != Role.SITE_ADMIN:
-            elsewhere = make_staff(role, wrong_place(rule, places), email=f"{role}-wrong@example.org")
+            elsewhere = make_staff(role, wrong_place(rule, places, endpoint), email=f"{role}-wrong@example.org")
             got = outcome(client, endpoint, elsewhere, right)
             assert got == "refused", f"{endpoint}: {role} holding the role in another place got {got}"
             # ...while in their own place they pass.
@@ -243,7 +282,7 @@ PROTECTED_API_GETS = [
 @pytest.mark.parametrize("endpoint", PROTECTED_API_GETS, ids=str)
 def test_api_gets_answer_401_to_anonymous_people_over_http(client, places, endpoint):
     rule = endpoint.view.access_rule
-    response = client.get(fill_route(endpoint, place_kwargs(rule, places, right=True)))
+    response = client.get(fill_route(endpoint, place_kwargs(rule, places, right=True, endpoint=endpoint)))
     assert response.status_code == 401
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.revoke_token, name="revoke-token"),
     path("two-factor/", views.two_factor, name="two-factor"),
     path("roles/", views.roles_index, name="roles"),
+    path("roles/everywhere/", views.roles_everywhere, name="roles-everywhere"),
     path("roles/<str:borough_code>/", views.roles_borough, name="roles-borough"),
     path("roles/<str:borough_code>/<int:pk>/revoke/", views.revoke_role, name="revoke-role"),
     path("audit/", views.audit_log, name="audit-log"),

@@ -25,7 +25,7 @@ from openward.verification.places import PostcodeNotInWard
 from . import erasure, personal_data, ratelimit, services
 from .forms import ConsentForm, DeleteForm, GrantRoleForm, OtpForm, SignInForm, SignUpForm, TokenForm
 from .models import ApiToken, Purpose, Role, RoleGrant, User
-from .permissions import has_role, is_staff_person, second_factor_ok
+from .permissions import EVERYWHERE, has_role, is_staff_person, second_factor_ok
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -234,7 +234,11 @@ def _managed_boroughs(user):
 
 @access.role(Role.BOROUGH_LEAD, Role.SITE_ADMIN)
 def roles_index(request):
-    return render(request, "accounts/roles_index.html", {"boroughs": _managed_boroughs(request.user)})
+    return render(
+        request,
+        "accounts/roles_index.html",
+        {"boroughs": _managed_boroughs(request.user), "site_admin": has_role(request.user, [Role.SITE_ADMIN])},
+    )
 
 
 def _ward_choices(borough):
@@ -276,6 +280,40 @@ def roles_borough(request, borough_code):
         "accounts/roles_borough.html",
         {"borough": borough, "form": form, "grants": grants},
         status=400 if form.errors else 200,
+    )
+
+
+SITE_WIDE_ROLES = [Role.ANALYST, Role.SITE_ADMIN, Role.BOROUGH_LEAD, Role.MONITORING_GROUP]
+
+
+@access.role(Role.SITE_ADMIN)
+def roles_everywhere(request):
+    """Site admins: roles held everywhere (analysts, other site admins)."""
+    form = GrantRoleForm(request.POST or None)
+    form.fields["role"].choices = [(r.value, r.label) for r in SITE_WIDE_ROLES]
+    form.fields["ward"].required = False
+    form.fields["ward"].choices = [("", "Everywhere")]
+    if request.method == "POST" and form.is_valid():
+        person = User.objects.filter(email__iexact=form.cleaned_data["email"].strip(), erased_at__isnull=True).first()
+        if person is None:
+            form.add_error("email", "Nobody has an account with that email address. Ask them to sign up first.")
+        else:
+            try:
+                services.grant_role(request.user, person, form.cleaned_data["role"], None)
+            except services.RoleError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{person.email} is now {Role(form.cleaned_data['role']).label} everywhere.")
+                return redirect("accounts:roles-everywhere")
+    if request.method == "POST" and request.POST.get("revoke"):
+        grant = get_object_or_404(RoleGrant.objects.active().filter(EVERYWHERE), pk=request.POST["revoke"])
+        services.revoke_role(request.user, grant)
+        messages.success(request, "The role is removed.")
+        return redirect("accounts:roles-everywhere")
+    grants = RoleGrant.objects.active().filter(EVERYWHERE).select_related("user").order_by("role")
+    audit.record(request.user, "roles.viewed", None, place="everywhere")
+    return render(
+        request, "accounts/roles_everywhere.html", {"form": form, "grants": grants}, status=400 if form.errors else 200
     )
 
 

@@ -98,3 +98,19 @@ def test_staff_views_of_personal_data_are_audited(client, places, lead):
     sign_in(client, admin)
     page = client.get("/accounts/audit/")
     assert page.status_code == 200 and "roles.viewed" in page.content.decode()
+
+
+def test_site_admin_grants_and_removes_roles_everywhere(client, places):
+    admin = make_staff(Role.SITE_ADMIN, None, email="admin@example.org")
+    analyst = make_resident("analyst@example.org", places.ward_a)
+    sign_in(client, admin)
+    response = client.post("/accounts/roles/everywhere/", {"email": "analyst@example.org", "role": "analyst"})
+    assert response.status_code == 302
+    grant = RoleGrant.objects.active().get(user=analyst)
+    assert grant.place is None and grant.role == "analyst"
+    client.post("/accounts/roles/everywhere/", {"revoke": grant.pk})
+    assert not RoleGrant.objects.active().filter(user=analyst).exists()
+
+
+def test_borough_lead_cannot_reach_site_wide_roles(client, places, lead):
+    assert client.get("/accounts/roles/everywhere/").status_code == 403
