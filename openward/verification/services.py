@@ -129,9 +129,9 @@ def request_letter(user, membership: Membership, *, address: str, postcode: str,
         user, "letter.requested", letter, ward_code=ward.gss_code, possible_duplicate=letter.possible_duplicate
     )
     if settings.OPENWARD_LETTER_BACKEND == "notify":
-        from .letters import send_by_notify
+        from .tasks import send_letter_by_notify
 
-        transaction.on_commit(lambda: send_by_notify(letter.pk))
+        transaction.on_commit(lambda: send_letter_by_notify.enqueue(letter.pk))
     return letter
 
 

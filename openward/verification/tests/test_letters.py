@@ -130,3 +130,43 @@ def test_batch_pdf_holds_each_pending_letter_then_codes_are_forgotten(client, pl
     other = make_staff(Role.BOROUGH_LEAD, places.borough_b)
     sign_in(client, other)
     assert client.get(f"/verify/staff/boroughs/{places.borough_a.gss_code}/letters/{batch.pk}.pdf").status_code == 403
+
+
+def test_notify_backend_posts_the_letter_and_forgets_the_code(places, settings, monkeypatch):
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    import httpx
+
+    service_id, secret = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-000000000000"
+    settings.OPENWARD_LETTER_BACKEND = "notify"
+    settings.NOTIFY_API_KEY = f"openward-{service_id}-{secret}"
+    settings.NOTIFY_LETTER_TEMPLATE_ID = "template-1"
+    sent = []
+
+    def fake_post(url, json=None, headers=None, timeout=None):
+        sent.append((url, json, headers))
+        return httpx.Response(201, request=httpx.Request("POST", url))
+
+    monkeypatch.setattr(httpx, "post", fake_post)
+    person = make_resident("ada@example.org", places.ward_a, postcode=places.postcode_a)
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        letter = services.request_letter(person, person.memberships.get(), address="12 Mill Lane", postcode="N19QZ")
+    url, payload, headers = sent[0]
+    assert url == "https://api.notifications.service.gov.uk/v2/notifications/letter"
+    assert payload["template_id"] == "template-1"
+    assert payload["personalisation"]["address_line_2"] == "12 Mill Lane"
+    assert payload["personalisation"]["address_line_3"] == "N1 9QZ"
+    header, claims, signature = headers["Authorization"].removeprefix("Bearer ").split(".")
+    assert json.loads(base64.urlsafe_b64decode(claims + "==="))["iss"] == service_id
+    expected = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    assert base64.urlsafe_b64decode(signature + "===") == expected
+    code = payload["personalisation"]["code"].replace("-", "")
+    letter.refresh_from_db()
+    assert letter.code == "" and len(code) == 8
+    services.confirm_letter_code(person, code)
+    assert person.memberships.get().level == Level.ADDRESS
