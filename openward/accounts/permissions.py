@@ -18,23 +18,32 @@ def has_role(user, roles: Iterable[str], area=None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     roles = set(roles)
-    grants = RoleGrant.objects.active().filter(user=user)
-    if grants.filter(role=Role.SITE_ADMIN).exists():
+    # One query for the person's few grants, then decide in Python: this runs on every staff request.
+    grants = [
+        g
+        for g in RoleGrant.objects.active().filter(user=user).values("role", "ward_id", "cluster_id", "borough_id")
+        if g["role"] == Role.SITE_ADMIN or g["role"] in roles
+    ]
+    if any(g["role"] == Role.SITE_ADMIN for g in grants):
         return True
-    grants = grants.filter(role__in=roles)
     if area is None:
-        return grants.exists()
-    if isinstance(area, Ward):
-        return grants.filter(models_q_for_ward(area)).exists()
-    if isinstance(area, Cluster):
-        return (
-            grants.filter(cluster=area).exists()
-            or (area.borough_id is not None and grants.filter(borough_id=area.borough_id).exists())
-            or grants.filter(EVERYWHERE).exists()
-        )
-    if isinstance(area, Borough):
-        return grants.filter(Q(borough=area) | EVERYWHERE).exists()
-    raise TypeError(f"has_role() does not know areas of type {type(area).__name__}")
+        return bool(grants)
+    if not isinstance(area, Ward | Cluster | Borough):
+        raise TypeError(f"has_role() does not know areas of type {type(area).__name__}")
+    for g in grants:
+        if g["ward_id"] is None and g["cluster_id"] is None and g["borough_id"] is None:
+            return True
+        if isinstance(area, Ward):
+            if g["ward_id"] == area.pk or g["borough_id"] == area.borough_id:
+                return True
+            if g["cluster_id"] and Cluster.wards.through.objects.filter(cluster_id=g["cluster_id"], ward=area).exists():
+                return True
+        elif isinstance(area, Cluster):
+            if g["cluster_id"] == area.pk or (area.borough_id and g["borough_id"] == area.borough_id):
+                return True
+        elif g["borough_id"] == area.pk:
+            return True
+    return False
 
 
 def models_q_for_ward(ward: Ward):
