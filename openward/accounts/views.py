@@ -110,22 +110,48 @@ def sign_out(request):
     return redirect("accounts:sign-in")
 
 
+WARD_STAFF_ROLES = {Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR}
+
+
+def _staff_links(grants) -> list[tuple[str, str]]:
+    """Where each of a person's roles lets them work."""
+    links = []
+    for grant in grants:
+        if grant.role in WARD_STAFF_ROLES and grant.ward_id:
+            code = grant.ward.gss_code
+            links.append(
+                (f"Verify residents in person in {grant.ward.name}", reverse("verification:in-person", args=[code]))
+            )
+            links.append((f"Memberships to review in {grant.ward.name}", reverse("verification:review", args=[code])))
+        if grant.role == Role.BOROUGH_LEAD and grant.borough_id:
+            code = grant.borough.gss_code
+            links.append(
+                (f"Verification letters for {grant.borough.name}", reverse("verification:letters", args=[code]))
+            )
+            links.append((f"Roles in {grant.borough.name}", reverse("accounts:roles-borough", args=[code])))
+        if grant.role == Role.SITE_ADMIN:
+            links.append(("Roles", reverse("accounts:roles")))
+            links.append(("Audit log", reverse("accounts:audit-log")))
+    return list(dict.fromkeys(links))
+
+
 @access.signed_in
 def profile(request):
     user = request.user
     consents = {c.purpose: c.granted for c in user.consents.all()}
+    roles = list(RoleGrant.objects.active().filter(user=user).select_related("ward", "cluster", "borough"))
     return render(
         request,
         "accounts/profile.html",
         {
+            "staff_links": _staff_links(roles),
             "consent_form": ConsentForm(initial=consents),
             "token_form": TokenForm(),
             "tokens": user.api_tokens.filter(revoked_at__isnull=True),
             "new_token": request.session.pop("new_api_token", None),
-            "roles": RoleGrant.objects.active().filter(user=user).select_related("ward", "cluster", "borough"),
+            "roles": roles,
             "is_staff_person": is_staff_person(user),
             "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-            "manages_roles": has_role(user, [Role.BOROUGH_LEAD]),
         },
     )
 

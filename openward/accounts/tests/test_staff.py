@@ -114,3 +114,11 @@ def test_site_admin_grants_and_removes_roles_everywhere(client, places):
 
 def test_borough_lead_cannot_reach_site_wide_roles(client, places, lead):
     assert client.get("/accounts/roles/everywhere/").status_code == 403
+
+
+def test_account_page_lists_the_staff_pages_of_each_role(client, places):
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    sign_in(client, officer)
+    html = client.get("/accounts/profile/").content.decode()
+    assert f"/verify/staff/wards/{places.ward_a.gss_code}/in-person/" in html
+    assert "/verify/staff/boroughs/" not in html
