@@ -44,6 +44,7 @@ class MembershipOut(Schema):
 class JoinIn(Schema):
     postcode: str
     relationship: str
+    home: bool = False
 
 
 class LetterIn(Schema):
@@ -111,7 +112,7 @@ def join_ward(request, payload: JoinIn):
     try:
         postcode, ward = ward_for_postcode(payload.postcode)
         membership = services.join_ward(
-            request.user, ward, postcode=postcode.compact, relationship=payload.relationship
+            request.user, ward, postcode=postcode.compact, relationship=payload.relationship, is_home=payload.home
         )
     except (InvalidPostcode, PostcodeNotInWard, services.VerificationError) as exc:
         return 400, {"detail": str(exc)}

@@ -11,6 +11,7 @@ class JoinWardForm(forms.Form):
         error_messages={"required": "Enter a postcode in the ward you want to add."},
     )
     relationship = forms.ChoiceField(label="How are you connected to this ward?", choices=Relationship.choices)
+    home = forms.BooleanField(label="This is my home ward now (I have moved here)", required=False)
 
 
 class LetterForm(forms.Form):

@@ -51,7 +51,8 @@ class MembershipQuerySet(models.QuerySet):
         )
         return self.annotate(
             current_level=Case(
-                When(Q(user__email_confirmed_at__isnull=True) | Q(user__erased_at__isnull=False), then=Value(0)),
+                # An erased account keeps its level, so results by level still add up.
+                When(user__email_confirmed_at__isnull=True, then=Value(0)),
                 default=Coalesce(Subquery(top), Value(0)),
                 output_field=models.IntegerField(),
             )
@@ -93,7 +94,7 @@ class Membership(models.Model):
         return f"{self.user_id} – {self.ward.gss_code} ({self.relationship})"
 
     def current_grant(self):
-        if not self.user.is_confirmed:
+        if self.user.email_confirmed_at is None:
             return None
         return self.grants.active().order_by("-level", "-granted_at").first()
 

@@ -106,6 +106,12 @@ def request_letter(user, membership: Membership, *, address: str, postcode: str,
             f"{postcode_value.display} is in {ward.name}, not {membership.ward.name}. "
             "The letter must go to an address in the ward you are verifying."
         )
+    recent = membership.letters.filter(created_at__gt=timezone.now() - timedelta(days=30)).count()
+    if recent >= settings.OPENWARD_LETTERS_PER_MONTH:
+        raise VerificationError(
+            f"We have posted {recent} letters for this ward in the last 30 days. "
+            "Ask your neighbourhood team to verify you in person instead."
+        )
     for locked in membership.letters.pending().filter(locked_at__isnull=False):
         _erase_letter(locked)
     if membership.letters.pending().filter(locked_at__isnull=True).exists():

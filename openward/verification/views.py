@@ -69,7 +69,11 @@ def join(request):
         try:
             postcode, ward = ward_for_postcode(form.cleaned_data["postcode"])
             services.join_ward(
-                request.user, ward, postcode=postcode.compact, relationship=form.cleaned_data["relationship"]
+                request.user,
+                ward,
+                postcode=postcode.compact,
+                relationship=form.cleaned_data["relationship"],
+                is_home=form.cleaned_data["home"],
             )
         except (InvalidPostcode, PostcodeNotInWard) as exc:
             form.add_error("postcode", str(exc))

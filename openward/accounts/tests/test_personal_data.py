@@ -91,7 +91,7 @@ def test_erasure_leaves_no_email_name_postcode_or_address_anywhere(client, ada, 
     user = User.objects.get(pk=ada.pk)
     assert user.erased_at and not user.is_active and user.email.endswith("@erased.invalid")
     membership = Membership.objects.get(user=user)
-    assert membership.ward == places.ward_a and membership.postcode == ""
+    assert membership.ward == places.ward_a and membership.postcode == "" and membership.level == 1
     # And the person is signed out everywhere.
     assert client.get("/verify/").status_code == 302
 

@@ -170,3 +170,12 @@ def test_notify_backend_posts_the_letter_and_forgets_the_code(places, settings, 
     assert letter.code == "" and len(code) == 8
     services.confirm_letter_code(person, code)
     assert person.memberships.get().level == Level.ADDRESS
+
+
+def test_letters_per_month_are_limited(client, resident, settings):
+    settings.OPENWARD_LETTERS_PER_MONTH = 1
+    ask_for_letter(client, resident)
+    AddressLetter.objects.update(locked_at=timezone.now())
+    response = ask_for_letter(client, resident)
+    assert response.status_code == 400 and "in person instead" in response.content.decode()
+    assert AddressLetter.objects.count() == 1
