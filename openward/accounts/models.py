@@ -39,7 +39,11 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def confirmed(self):
-        return self.filter(email_confirmed_at__isnull=False, erased_at__isnull=True)
+        return self.filter(email_confirmed_at__isnull=False, erased_at__isnull=True, is_active=True)
+
+    def consenting_to(self, purpose: str):
+        """Confirmed, active people who said yes to `purpose` (e.g. Purpose.NOTIFICATIONS)."""
+        return self.confirmed().filter(consents__purpose=purpose, consents__granted=True)
 
 
 class User(AbstractUser):

@@ -60,6 +60,17 @@ def test_consents_change_and_are_audited(client, ada):
     assert AuditEvent.objects.filter(action="consent.changed", actor=ada).count() == 2
 
 
+def test_only_consenting_confirmed_people_are_found_for_a_purpose(client, ada, places):
+    from openward.accounts.models import Purpose
+    from openward.accounts.services import set_consent
+
+    unconfirmed = make_resident("new@example.org", places.ward_a, level=0)
+    set_consent(ada, Purpose.NOTIFICATIONS, True)
+    set_consent(unconfirmed, Purpose.NOTIFICATIONS, True)
+    assert list(User.objects.consenting_to(Purpose.NOTIFICATIONS)) == [ada]
+    assert list(User.objects.consenting_to(Purpose.RESEARCH)) == []
+
+
 def test_download_my_data(client, ada):
     response = client.get("/accounts/my-data.json")
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
