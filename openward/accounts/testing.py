@@ -39,10 +39,11 @@ def forget_geo_indexes() -> None:
     """Drop cached rate limits and per-process ward indexes: database ids are reused between tests."""
     from django.core.cache import cache
 
-    from openward.areas import geo
+    from openward.areas import geo, selectors
 
     cache.clear()
     geo._indexes.clear()
+    selectors._generations.clear()
 
 
 def make_places() -> Places:

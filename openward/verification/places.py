@@ -1,8 +1,8 @@
-"""Postcode → ward for sign-up and verification (switch to areas.selectors once it lands)."""
+"""Postcode → ward for sign-up, verification and boundary re-mapping."""
 
 from __future__ import annotations
 
-from openward.areas.geo import generation_for
+from openward.areas import selectors
 from openward.areas.models import Postcode as PostcodeRow
 from openward.areas.models import Ward
 from openward.core.values import InvalidPostcode, Postcode
@@ -13,22 +13,29 @@ class PostcodeNotInWard(ValueError):
 
 
 def ward_for_postcode(text: str, generation=None) -> tuple[Postcode, Ward]:
-    """The postcode, normalised, and the ward of the given (default: current) generation it lies in."""
-    postcode = Postcode.parse(text)  # raises InvalidPostcode with a message a person can act on
+    """The postcode, normalised, and its ward in the current generation (or the one given)."""
+    if generation is None:
+        try:
+            found = selectors.postcode_lookup(text)
+        except selectors.PostcodeInvalid as exc:
+            raise InvalidPostcode(str(exc)) from None
+        except selectors.PostcodeLookupError as exc:
+            raise PostcodeNotInWard(str(exc)) from None
+        current = selectors._current_generation()
+        ward = (
+            Ward.objects.select_related("borough").filter(gss_code=found.ward_code, generation=current).first()
+        ) or selectors.ward_by_code(found.ward_code)
+        return found.postcode, ward
+    return _ward_in_generation(Postcode.parse(text), generation)
+
+
+def _ward_in_generation(postcode: Postcode, generation) -> tuple[Postcode, Ward]:
+    """Re-mapping after a boundary change: the postcode file's ward code if it names a ward of
+    `generation`, else the ward of `generation` containing the postcode's point."""
     row = PostcodeRow.objects.filter(compact=postcode.compact).first()
     if row is None:
-        raise PostcodeNotInWard(
-            f"We could not find {postcode.display} in our postcode list. Check it, or use a nearby postcode."
-        )
-    if row.terminated:
-        raise PostcodeNotInWard(
-            f"{postcode.display} is no longer in use (it ended on {row.terminated:%d %B %Y}). "
-            "Use your current postcode."
-        )
-    generation = generation or generation_for()
+        raise PostcodeNotInWard(f"{postcode.display} is not in our postcode list any more.")
     ward = None
-    # The postcode file's own ward code first; it may name an older generation's ward,
-    # so fall back to the point in the generation's boundaries.
     if row.ward_code:
         ward = Ward.objects.select_related("borough").filter(gss_code=row.ward_code, generation=generation).first()
     if ward is None and row.latitude is not None and row.longitude is not None:
@@ -38,10 +45,7 @@ def ward_for_postcode(text: str, generation=None) -> tuple[Postcode, Ward]:
         if ward_id:
             ward = Ward.objects.select_related("borough").filter(pk=ward_id).first()
     if ward is None:
-        raise PostcodeNotInWard(
-            f"{postcode.display} is not in any ward Open Ward covers yet. "
-            "If you live, work or study in London, check the postcode; otherwise Open Ward cannot place you."
-        )
+        raise PostcodeNotInWard(f"{postcode.display} is in no ward of {generation}.")
     return postcode, ward
 
 

@@ -82,7 +82,7 @@ def test_sign_up_by_api_does_not_enumerate(client, ada, places, django_capture_o
     assert old.status_code == new.status_code == 202 and old.json() == new.json()
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "bob@example.org"]
     bad = post(client, "/api/v1/accounts/sign-up", {"email": "x@example.org", "postcode": "ZE1 9QZ"})
-    assert bad.status_code == 400 and "not in any ward" in bad.json()["detail"]
+    assert bad.status_code == 400 and "is outside the wards we cover" in bad.json()["detail"]
 
 
 def test_staff_tokens_need_two_factor_and_keep_the_place_check(client, places, ada):

@@ -74,8 +74,8 @@ def test_gmail_dots_and_tags_are_one_person(client, places, django_capture_on_co
     [
         ("email", "not-an-email", "correct format"),
         ("postcode", "HELLO", "is not a UK postcode"),
-        ("postcode", "ZE1 9QZ", "not in any ward"),
-        ("postcode", "N1 9XX", "could not find N1 9XX"),
+        ("postcode", "ZE1 9QZ", "is outside the wards we cover"),
+        ("postcode", "N1 9XX", "is not in our lookup"),
     ],
 )
 def test_bad_sign_up_input_says_what_to_do_and_changes_nothing(client, places, field, value, message):

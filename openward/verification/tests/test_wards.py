@@ -23,7 +23,7 @@ def test_a_postcode_in_no_ward_is_explained(client, places):
     person = make_resident("ada@example.org", places.ward_a, postcode=places.postcode_a)
     sign_in(client, person)
     response = client.post("/verify/add/", {"postcode": "ZE1 9QZ", "relationship": "works"})
-    assert response.status_code == 400 and "not in any ward Open Ward covers" in response.content.decode()
+    assert response.status_code == 400 and "is outside the wards we cover" in response.content.decode()
     assert Membership.objects.filter(user=person).count() == 1
 
 
