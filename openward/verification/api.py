@@ -159,7 +159,7 @@ def in_person_reference(request, membership_id: int):
     return 201, {"reference": show_code(reference), "expires_at": ref.expires_at}
 
 
-@router.post("/wards/{gss_code}/in-person-verifications", response={201: MembershipOut, 400: Problem, 429: Problem})
+@router.post("/verification/wards/{gss_code}/in-person", response={201: MembershipOut, 400: Problem, 429: Problem})
 @access.role(Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR, area=ward_area)
 def verify_in_person(request, gss_code: str, payload: InPersonIn):
     """Staff: verify a resident of this ward in person from the reference they show, saying what was seen."""

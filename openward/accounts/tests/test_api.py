@@ -98,9 +98,9 @@ def test_staff_tokens_need_two_factor_and_keep_the_place_check(client, places, a
 
     reference = issue_in_person_reference(ada, membership)
     payload = {"reference": reference, "method": "officer", "evidence": "Passport and tenancy agreement"}
-    other_ward = post(client, f"/api/v1/wards/{places.ward_b.gss_code}/in-person-verifications", payload, **bearer(key))
+    other_ward = post(client, f"/api/v1/verification/wards/{places.ward_b.gss_code}/in-person", payload, **bearer(key))
     assert other_ward.status_code == 403
-    done = post(client, f"/api/v1/wards/{places.ward_a.gss_code}/in-person-verifications", payload, **bearer(key))
+    done = post(client, f"/api/v1/verification/wards/{places.ward_a.gss_code}/in-person", payload, **bearer(key))
     assert done.status_code == 201 and done.json()["level"] == Level.ADDRESS
 
 
