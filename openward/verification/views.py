@@ -189,7 +189,8 @@ def review(request, gss_code):
         services.resolve_review(request.user, membership, note=request.POST.get("note", ""))
         messages.success(request, "Marked as reviewed.")
         return redirect("verification:review", gss_code=ward.gss_code)
-    flagged = Membership.objects.filter(ward=ward).needing_review().with_level()
+    flagged = list(Membership.objects.filter(ward=ward).needing_review().with_level())
+    audit.record(request.user, "review.viewed", None, ward_code=ward.gss_code, memberships=len(flagged))
     return render(request, "verification/review.html", {"ward": ward, "flagged": flagged})
 
 

@@ -40,3 +40,21 @@ def test_unknown_generation_is_a_clear_error(places):
 
     with pytest.raises(CommandError, match="No ward generation 'nope'. Known generations: 2022"):
         call_command("remap_wards", "nope")
+
+
+def test_flagged_people_are_reviewed_by_staff_of_the_ward(client, places):
+    from openward.accounts.models import Role
+    from openward.accounts.testing import make_staff, sign_in
+    from openward.core.models import AuditEvent
+
+    person = make_resident("a@example.org", places.ward_a, postcode="")
+    Membership.objects.filter(user=person).update(needs_review=True, review_reason="Ward E05000901 changed")
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    sign_in(client, officer)
+    url = f"/verify/staff/wards/{places.ward_a.gss_code}/review/"
+    page = client.get(url).content.decode()
+    assert "Ward E05000901 changed" in page and "a@example.org" not in page
+    assert AuditEvent.objects.filter(action="review.viewed", actor=officer).exists()
+    membership = Membership.objects.get(user=person)
+    assert client.post(url, {"membership": membership.pk}).status_code == 302
+    assert not Membership.objects.get(pk=membership.pk).needs_review
