@@ -57,8 +57,6 @@ class EventOut(Schema):
 
 
 class EventIn(Schema):
-    place_kind: str  # ward, cluster or borough
-    place: str  # GSS code for a ward; slug for a cluster or borough
     title: str
     type: str
     mode: str = "in_person"
@@ -69,12 +67,6 @@ class EventIn(Schema):
     end: datetime | None = None
     capacity: int | None = None
     agenda: list[str] = []
-
-
-def _payload_area(request, payload=None, **kwargs):
-    if payload.place_kind not in ("ward", "cluster", "borough"):
-        raise HttpError(400, 'place_kind must be "ward", "cluster" or "borough".')
-    return places.area_by(payload.place_kind, payload.place)
 
 
 @router.get("/engagement/events", response=list[EventOut], summary="Upcoming events (optionally for a ward)")
@@ -92,10 +84,14 @@ def get_event(request, pk: int):
     return EventOut.from_event(get_object_or_404(Event, pk=pk))
 
 
-@router.post("/engagement/events", response={201: EventOut}, summary="Publish an event or meeting")
-@access.role(*places.EVENT_ROLES, area=_payload_area)
-def create_event(request, payload: EventIn):
-    area = places.area_by(payload.place_kind, payload.place)
+@router.post(
+    "/engagement/places/{kind}/{key}/events",
+    response={201: EventOut},
+    summary="Publish an event or meeting for a ward (GSS code), cluster or borough (slug)",
+)
+@access.role(*places.EVENT_ROLES, area=places.from_kwargs)
+def create_event(request, kind: str, key: str, payload: EventIn):
+    area = places.area_by(kind, key)
     if payload.type not in Event.Kind.values:
         raise HttpError(400, f"type must be one of {', '.join(Event.Kind.values)}.")
     if payload.mode not in Event.Mode.values:
@@ -104,7 +100,7 @@ def create_event(request, payload: EventIn):
         event = services.schedule_event(
             request.user,
             agenda=payload.agenda,
-            **{payload.place_kind: area},
+            **{kind: area},
             title=payload.title,
             kind=payload.type,
             mode=payload.mode,

@@ -88,8 +88,8 @@ def event_new(request, kind, key):
     return render(request, "engagement/event_form.html", {"form": form, "area": area})
 
 
-@require_POST
 @access.role(*places.EVENT_ROLES, area=places.of_event)
+@require_POST
 def event_cancel(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = forms.CancelEventForm(request.POST)
@@ -101,8 +101,8 @@ def event_cancel(request, pk):
     return redirect("engagement:event", pk=pk)
 
 
-@require_POST
 @access.signed_in
+@require_POST
 def register(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = forms.RegisterForm(request.POST)
@@ -123,8 +123,8 @@ def register(request, pk):
     return redirect("engagement:event", pk=pk)
 
 
-@require_POST
 @access.signed_in
+@require_POST
 def cancel_registration(request, pk):
     registration = get_object_or_404(Registration, event_id=pk, user=request.user)
     services.cancel_registration(request.user, registration)
@@ -248,8 +248,8 @@ def record_edit(request, pk):
     )
 
 
-@require_POST
 @access.role(*places.RECORD_ROLES, area=places.of_event)
+@require_POST
 def topic_add(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = forms.TopicForm(request.POST)
@@ -284,8 +284,8 @@ def record_detail(request, pk):
     )
 
 
-@require_POST
 @access.role(*places.RECORD_ROLES, area=places.of_record)
+@require_POST
 def action_add(request, pk):
     record = get_object_or_404(MeetingRecord, pk=pk)
     form = forms.ActionForm(request.POST)
@@ -300,8 +300,8 @@ def action_add(request, pk):
     return redirect("engagement:record", pk=pk)
 
 
-@require_POST
 @access.role(*places.RECORD_ROLES, area=places.of_action)
+@require_POST
 def action_update(request, pk):
     action = get_object_or_404(Action, pk=pk)
     form = forms.ActionStatusForm(request.POST)
@@ -423,15 +423,15 @@ def _reply(request, item, sender_email, user, redirect_to):
     return redirect(redirect_to)
 
 
-@require_POST
 @access.signed_in
+@require_POST
 def reply_to_event(request, pk):
     event = get_object_or_404(Event, pk=pk)
     return _reply(request, event, request.user.email, request.user, event.get_absolute_url())
 
 
-@require_POST
 @access.signed_in
+@require_POST
 def reply_to_bulletin(request, pk):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     return _reply(request, bulletin, request.user.email, request.user, bulletin.get_absolute_url())
@@ -524,8 +524,8 @@ def volunteer_task(request, pk):
     )
 
 
-@require_POST
 @access.signed_in
+@require_POST
 def volunteer_sign_up(request, pk):
     task = get_object_or_404(VolunteerTask, pk=pk)
     form = forms.VolunteerSignupForm(request.POST)
@@ -541,8 +541,8 @@ def volunteer_sign_up(request, pk):
     return redirect("engagement:volunteer-task", pk=pk)
 
 
-@require_POST
 @access.signed_in
+@require_POST
 def volunteer_withdraw(request, pk):
     signup = get_object_or_404(VolunteerSignup, task_id=pk, user=request.user)
     services.withdraw_from_volunteering(request.user, signup)
@@ -567,8 +567,8 @@ def volunteer_task_new(request, kind, key):
     return render(request, "engagement/volunteer_task_form.html", {"form": form, "ward": ward})
 
 
-@require_POST
 @access.role(*places.EVENT_ROLES, area=places.of_volunteer_task)
+@require_POST
 def volunteer_report(request, pk):
     task = get_object_or_404(VolunteerTask, pk=pk)
     form = forms.VolunteerReportForm(request.POST)

@@ -40,7 +40,11 @@ def neighbourhood(ward):
 def make_user(email, role=None, **place):
     user = User.objects.create_user(email=email, password="a long password 123")
     if role:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         RoleGrant.objects.create(user=user, role=role, **place)
+        # Staff must pass two-factor; `accounts.testing.sign_in` marks the session verified with this device.
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     return user
 
 

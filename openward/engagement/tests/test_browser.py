@@ -8,13 +8,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from openward.accounts import testing
 from openward.engagement.models import Event, Registration
 
 
-def sign_in(browser, live_server, user):
-    """A browser context carrying the session `Client.force_login` creates."""
+def browser_page_for(browser, live_server, user):
+    """A browser page carrying the session (two-factor passed for staff) that `testing.sign_in` creates."""
     client = Client()
-    client.force_login(user)
+    testing.sign_in(client, user)
     context = browser.new_context(base_url=live_server.url)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     return context.new_page()
@@ -25,7 +26,7 @@ def sign_in(browser, live_server, user):
 def test_officer_creates_meeting_residents_fill_it_and_a_released_place_is_offered(
     browser, live_server, page, ward, officer, residents, smtp_server
 ):
-    officer_page = sign_in(browser, live_server, officer)
+    officer_page = browser_page_for(browser, live_server, officer)
     officer_page.goto(f"/engagement/places/ward/{ward.gss_code}/events/new/")
     officer_page.get_by_label("Title").fill("Aldersgate ward panel, spring")
     officer_page.get_by_label("Kind").select_option("ward_panel")
@@ -49,7 +50,7 @@ def test_officer_creates_meeting_residents_fill_it_and_a_released_place_is_offer
         (c, "on the waiting list"),
         (d, "on the waiting list"),
     ):
-        p = sign_in(browser, live_server, person)
+        p = browser_page_for(browser, live_server, person)
         p.goto(f"/engagement/events/{event.pk}/")
         button = "Register" if expected.startswith("Your place") else "Join the waiting list"
         p.get_by_role("button", name=button, exact=True).click()

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from openward.accounts.testing import sign_in
 from openward.engagement import html, services
 from openward.engagement.models import Bulletin, Topic
 from openward.notifications import services as notifications
@@ -46,7 +47,7 @@ def test_unsafe_html_is_refused_and_nothing_is_sent(
 
 
 def test_unsafe_html_through_the_page_shows_the_problem(ward, officer, client):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.post(
         reverse("engagement:bulletin-new"),
         {"title": "Appeal", "kind": "appeal", "body_html": "<p>x</p><script>x()</script>", "wards": [ward.pk]},
@@ -67,7 +68,7 @@ def test_officer_publishes_with_image_resident_reads_archive_and_feeds(
     ward, other_ward, officer, resident, client, django_capture_on_commit_callbacks
 ):
     notifications.subscribe(resident, ward)
-    client.force_login(officer)
+    sign_in(client, officer)
     upload = SimpleUploadedFile("bike.png", png_bytes(), content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -129,7 +130,7 @@ def test_bulletin_targets_topics_and_cluster(
 
 
 def test_only_team_roles_may_publish(ward, panel_chair, client):
-    client.force_login(panel_chair)
+    sign_in(client, panel_chair)
     assert client.get(reverse("engagement:bulletin-new")).status_code == 403
     r = client.post(
         "/api/v1/engagement/bulletins",
@@ -140,7 +141,7 @@ def test_only_team_roles_may_publish(ward, panel_chair, client):
 
 
 def test_api_publishes_and_refuses_unsafe_html(ward, other_ward, borough, officer, client):
-    client.force_login(officer)
+    sign_in(client, officer)
     bad = client.post(
         "/api/v1/engagement/bulletins",
         {"title": "x", "body_html": "<script>x</script>", "wards": [ward.gss_code]},

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.accounts.testing import sign_in
 from openward.engagement import ical, services
 from openward.engagement.models import Event, Registration
 from openward.notifications.models import Delivery
@@ -70,7 +71,7 @@ def test_rsvp_to_past_or_cancelled_event_is_refused_and_changes_nothing(make_eve
     for event, words in ((past, "already started"), (cancelled, "cancelled")):
         with pytest.raises(ValidationError, match=words):
             services.register_for_event(resident, event)
-    client.force_login(resident)
+    sign_in(client, resident)
     response = client.post(reverse("engagement:register", args=[cancelled.pk]), follow=True)
     assert response.status_code == 200
     assert "This event has been cancelled" in response.content.decode()
@@ -82,7 +83,7 @@ def test_online_link_shown_only_to_people_registered(make_event, resident, resid
     event = make_event(mode=Event.Mode.HYBRID, online_link="https://meet.example.org/panel-123", capacity=5)
     page = client.get(event.get_absolute_url()).content.decode()
     assert "meet.example.org/panel-123" not in page
-    client.force_login(resident)
+    sign_in(client, resident)
     assert "meet.example.org/panel-123" not in client.get(event.get_absolute_url()).content.decode()
     client.post(reverse("engagement:register", args=[event.pk]))
     assert "meet.example.org/panel-123" in client.get(event.get_absolute_url()).content.decode()
@@ -134,7 +135,7 @@ def test_personal_feed_is_tokenised_and_lists_only_my_events(make_event, residen
     mine = make_event(title="My meeting", mode=Event.Mode.ONLINE, address="", online_link="https://meet.example.org/x")
     make_event(title="Someone else's meeting")
     services.register_for_event(resident, mine)
-    client.force_login(resident)
+    sign_in(client, resident)
     page = client.get(reverse("engagement:mine")).content.decode()
     token = resident.calendar_feed.token
     assert token in page
@@ -147,9 +148,9 @@ def test_personal_feed_is_tokenised_and_lists_only_my_events(make_event, residen
 
 def test_officer_creates_event_through_the_page_and_others_cannot(ward, officer, resident, client):
     url = reverse("engagement:event-new", args=["ward", ward.gss_code])
-    client.force_login(resident)
+    sign_in(client, resident)
     assert client.get(url).status_code == 403
-    client.force_login(officer)
+    sign_in(client, officer)
     start = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         url,
@@ -200,15 +201,15 @@ def test_policeuk_fixture_shape_matches(shared_data, make_event, neighbourhood, 
 
 def test_api_rsvp_and_cancel(make_event, residents, client):
     event = make_event(capacity=1)
-    client.force_login(residents[0])
+    sign_in(client, residents[0])
     r = client.post(
         f"/api/v1/engagement/events/{event.pk}/registration", {"share_name": True}, content_type="application/json"
     )
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
-    client.force_login(residents[1])
+    sign_in(client, residents[1])
     r = client.post(f"/api/v1/engagement/events/{event.pk}/registration", {}, content_type="application/json")
     assert r.json()["status"] == "waiting"
-    client.force_login(residents[0])
+    sign_in(client, residents[0])
     r = client.delete(f"/api/v1/engagement/events/{event.pk}/registration")
     assert r.json()["status"] == "cancelled"
     assert Registration.objects.get(user=residents[1]).status == Registration.Status.OFFERED

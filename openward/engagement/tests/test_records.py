@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import Action, Event, KeptForGood, MeetingRecord, Topic
 
@@ -26,9 +27,9 @@ def test_chair_writes_record_through_the_page(past_meeting, panel_chair, residen
     theft = Topic.objects.get(slug="theft")
     fraud = Topic.objects.get(slug="fraud")
     url = reverse("engagement:record-edit", args=[past_meeting.pk])
-    client.force_login(resident)
+    sign_in(client, resident)
     assert client.get(url).status_code == 403
-    client.force_login(panel_chair)
+    sign_in(client, panel_chair)
     response = client.post(
         url,
         {
@@ -73,7 +74,7 @@ def test_draft_record_is_not_public(past_meeting, officer, client):
 
 
 def test_panel_adds_topic(past_meeting, panel_chair, client):
-    client.force_login(panel_chair)
+    sign_in(client, panel_chair)
     client.post(reverse("engagement:topic-add", args=[past_meeting.pk]), {"name": "Moped crime"})
     topic = Topic.objects.get(name="Moped crime")
     assert topic.added_for_ward == past_meeting.ward and not topic.is_standard
@@ -158,10 +159,10 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, other_w
 
 
 def test_api_writes_record_and_actions(past_meeting, panel_chair, resident, client):
-    client.force_login(resident)
+    sign_in(client, resident)
     url = f"/api/v1/engagement/events/{past_meeting.pk}/record"
     assert client.put(url, {}, content_type="application/json").status_code == 403
-    client.force_login(panel_chair)
+    sign_in(client, panel_chair)
     r = client.put(
         url,
         {

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import Reply
 from openward.notifications import services as notifications
@@ -32,7 +33,7 @@ def test_reply_by_email_link_reaches_inbox_and_answer_is_emailed(
     reply = Reply.objects.get()
     assert reply.ward == ward and reply.sender_email == resident.email
 
-    client.force_login(officer)
+    sign_in(client, officer)
     inbox = client.get(reverse("engagement:inbox")).content.decode()
     assert "I saw a white van" in inbox and 'name="viewport"' in inbox
     with django_capture_on_commit_callbacks(execute=True):
@@ -68,7 +69,7 @@ def test_other_teams_cannot_see_or_answer(ward, other_ward, bulletin, resident, 
 
     elsewhere = make_user("pc@aldgate.example", Role.OFFICER, ward=other_ward)
     reply = services.receive_reply(bulletin, sender_email=resident.email, body="hello", user=resident)
-    client.force_login(elsewhere)
+    sign_in(client, elsewhere)
     assert "hello" not in client.get(reverse("engagement:inbox")).content.decode()
     assert client.post(reverse("engagement:inbox-reply", args=[reply.pk]), {"answer": "x"}).status_code == 403
 
@@ -89,14 +90,14 @@ def test_reply_figures_share_answered_within_7_days(ward, officer, bulletin, res
 
 
 def test_api_reply_and_answer(ward, officer, resident, bulletin, client):
-    client.force_login(resident)
+    sign_in(client, resident)
     r = client.post(
         "/api/v1/engagement/replies",
         {"item": "bulletin", "id": bulletin.pk, "body": "Seen it"},
         content_type="application/json",
     )
     assert r.status_code == 201
-    client.force_login(officer)
+    sign_in(client, officer)
     inbox = client.get("/api/v1/engagement/inbox").json()
     assert [x["body"] for x in inbox] == ["Seen it"]
     answered = client.post(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import VolunteerTask
 
@@ -33,24 +34,24 @@ def test_sign_up_needs_vetting_and_a_free_place(sweep, residents, client):
     with pytest.raises(ValidationError, match="Basic DBS check"):
         services.sign_up_to_volunteer(a, sweep)
     services.sign_up_to_volunteer(a, sweep, confirms_vetting=True)
-    client.force_login(b)
+    sign_in(client, b)
     client.post(reverse("engagement:volunteer-sign-up", args=[sweep.pk]), {"confirms_vetting": "on"})
     assert sweep.places_left() == 0
-    client.force_login(c)
+    sign_in(client, c)
     response = client.post(
         reverse("engagement:volunteer-sign-up", args=[sweep.pk]), {"confirms_vetting": "on"}, follow=True
     )
     assert "All the places on this task are taken." in response.content.decode()
-    client.force_login(b)
+    sign_in(client, b)
     client.post(reverse("engagement:volunteer-withdraw", args=[sweep.pk]))
     assert sweep.places_left() == 1
 
 
 def test_officer_reports_completion(sweep, officer, resident, client):
     VolunteerTask.objects.filter(pk=sweep.pk).update(starts_at=timezone.now() - timedelta(hours=3))
-    client.force_login(resident)
+    sign_in(client, resident)
     assert client.post(reverse("engagement:volunteer-report", args=[sweep.pk]), {}).status_code == 403
-    client.force_login(officer)
+    sign_in(client, officer)
     client.post(
         reverse("engagement:volunteer-report", args=[sweep.pk]),
         {"volunteers": "6", "hours": "12.5", "findings": "Two knives found in bushes, handed to PC Smith."},
@@ -63,7 +64,7 @@ def test_officer_reports_completion(sweep, officer, resident, client):
 
 def test_api_lists_and_signs_up(sweep, resident, client):
     assert [t["title"] for t in client.get("/api/v1/engagement/volunteering").json()] == [sweep.title]
-    client.force_login(resident)
+    sign_in(client, resident)
     r = client.post(
         f"/api/v1/engagement/volunteering/{sweep.pk}/signup",
         {"confirms_vetting": False},

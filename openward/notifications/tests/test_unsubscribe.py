@@ -5,6 +5,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from openward.accounts.testing import sign_in
 from openward.core.models import AuditEvent
 from openward.engagement import services as engagement
 from openward.notifications import services, tokens
@@ -82,7 +83,7 @@ def test_preferences_by_link_and_api(emailed, resident, ward, other_ward, client
     subscriber = Subscriber.objects.get(email=resident.email)
     assert subscriber.frequency == "weekly"
     assert sorted(subscriber.subscriptions.values_list("ward__gss_code", flat=True)) == ["E05009288", "E05009289"]
-    client.force_login(resident)
+    sign_in(client, resident)
     r = client.put(
         "/api/v1/notifications/preferences",
         {"frequency": "immediate", "wards": ["E05009289"], "topics": ["fraud"]},
@@ -100,7 +101,7 @@ def test_preferences_by_link_and_api(emailed, resident, ward, other_ward, client
 
 
 def test_subscribe_page(ward, resident, client):
-    client.force_login(resident)
+    sign_in(client, resident)
     page = client.get(reverse("notifications:subscribe") + f"?ward={ward.gss_code}").content.decode()
     assert "Get notices for Aldersgate" in page
     client.post(reverse("notifications:subscribe"), {"ward": ward.gss_code, "frequency": "weekly"})
