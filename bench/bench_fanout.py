@@ -159,7 +159,10 @@ def main() -> None:
         )
         for _ in range(args.workers)
     ]
-    time.sleep(3)  # let the workers register before the clock starts
+    from rq import Worker
+
+    while Worker.count(queue=queue) < args.workers:  # start the clock once every worker is listening
+        time.sleep(0.1)
     try:
         from django.db import transaction
 

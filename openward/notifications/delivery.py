@@ -73,6 +73,7 @@ def send_batch(notice_id: int, delivery_ids: list[int]) -> dict:
     if not rows:
         return counts
     composer = Composer(notice)
+    _relax_commit_flush()
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -121,6 +122,20 @@ def send_batch(notice_id: int, delivery_ids: list[int]) -> dict:
         except (OSError, smtplib.SMTPException):
             pass
     return counts
+
+
+def _relax_commit_flush() -> None:
+    """On PostgreSQL, don't wait for the WAL flush on each "sent" mark.
+
+    A dead worker loses nothing (the database has the commit); only a crash of the database server
+    itself could forget the last fraction of a second of marks, and those messages would be sent
+    again: still at-least-once. Waiting for the flush costs several milliseconds per message.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
 
 
 def outstanding(notice_id: int | None = None):
