@@ -494,22 +494,29 @@ SMALL_COUNT = 5
 
 def reply_figures(area, *, now=None) -> dict:
     """Replies received and the share answered within 7 days (the last 12 months; small counts suppressed)."""
+    from django.db.models import Count, F, Q
+
     now = now or timezone.now()
-    replies = Reply.objects.within(area).filter(received_at__gte=now - timedelta(days=365))
-    settled = replies.filter(received_at__lte=now - timedelta(days=7))
-    received = replies.count()
-    settled_count = settled.count()
-    on_time = sum(
-        1 for r, a in settled.values_list("received_at", "answered_at") if a is not None and a - r <= timedelta(days=7)
+    week_ago = now - timedelta(days=7)
+    replies = Reply.objects.filter(
+        pk__in=Reply.objects.within(area).filter(received_at__gte=now - timedelta(days=365)).values("pk")
     )
-    suppressed = received < SMALL_COUNT
+    counts = replies.aggregate(
+        received=Count("pk"),
+        settled=Count("pk", filter=Q(received_at__lte=week_ago)),
+        on_time=Count(
+            "pk",
+            filter=Q(received_at__lte=week_ago, answered_at__lte=F("received_at") + timedelta(days=7)),
+        ),
+    )
+    suppressed = counts["received"] < SMALL_COUNT
     return {
-        "received": None if suppressed else received,
+        "received": None if suppressed else counts["received"],
         "suppressed": suppressed,
         "answered_within_7_days_share": (
-            None if suppressed or settled_count == 0 else round(100 * on_time / settled_count)
+            None if suppressed or counts["settled"] == 0 else round(100 * counts["on_time"] / counts["settled"])
         ),
-        "settled": settled_count,
+        "settled": counts["settled"],
     }
 
 
