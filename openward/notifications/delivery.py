@@ -1,11 +1,12 @@
 """The delivery ledger at work: write rows, claim them, send, mark each sent.
 
 Guarantee: at-least-once. A row is written (pending) before anything is sent, claimed by one
-worker (status `sending`, a claim id, a time), sent over SMTP, and marked `sent` the moment the
-server accepts it. A worker that dies leaves its claimed rows in `sending`; once the lease has
+worker (status `sending`, a claim id, a time), sent over SMTP, and marked `sent` as soon as the
+server has accepted it (marks are written every MARK_EVERY messages, default 10, and at the end
+of the batch). A worker that dies leaves its claimed rows in `sending`; once the lease has
 passed they are claimed and sent again. So nobody is missed, and the only messages that can
 arrive twice are those in flight when a worker died: accepted by the SMTP server but not yet
-marked sent — at most one per worker, since each row is marked right after its own send.
+marked sent — at most MARK_EVERY per worker.
 A sent row is never claimed again, so a re-run fan-out or a duplicate task sends nothing twice.
 """
 
@@ -84,6 +85,7 @@ def send_batch(notice_id: int, delivery_ids: list[int]) -> dict:
         return counts
     # Hand back what is left well before the lease ends, so a slow batch is never sent twice.
     give_back_at = timezone.now() + timedelta(seconds=config("LEASE_SECONDS") / 2)
+    accepted: list[int] = []  # accepted by the SMTP server, not yet marked sent: the messages in flight
     try:
         for index, row in enumerate(rows):
             if timezone.now() > give_back_at:
@@ -112,16 +114,25 @@ def send_batch(notice_id: int, delivery_ids: list[int]) -> dict:
                 _release_for_retry(rows[index:], claim_id, f"SMTP error: {exc}")
                 counts["retry"] += len(rows) - index
                 return counts
-            Delivery.objects.filter(pk=row.pk, claim=claim_id).update(
-                status=Delivery.Status.SENT, sent_at=timezone.now(), claim=""
-            )
+            accepted.append(row.pk)
+            if len(accepted) >= config("MARK_EVERY"):
+                mark_sent(accepted, claim_id)
             counts["sent"] += 1
     finally:
+        mark_sent(accepted, claim_id)
         try:
             connection.close()
         except (OSError, smtplib.SMTPException):
             pass
     return counts
+
+
+def mark_sent(accepted: list[int], claim_id: str) -> None:
+    if accepted:
+        Delivery.objects.filter(pk__in=accepted, claim=claim_id).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now(), claim=""
+        )
+        accepted.clear()
 
 
 def _relax_commit_flush() -> None:

@@ -235,6 +235,7 @@ NOTIFICATIONS = {
     "RETRY_SECONDS": 60,
     "SWEEP_SECONDS": 60,
     "MAX_ATTEMPTS": 8,
+    "MARK_EVERY": 10,  # sent-marks per ledger write: also the most duplicates a killed worker can cause
     "PLACE_OFFER_HOURS": 24,
 }
 if REDIS_URL:

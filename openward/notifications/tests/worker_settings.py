@@ -8,7 +8,7 @@ from openward.settings.base import *  # noqa: F403
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ["OPENWARD_TEST_DB"],
+        "NAME": os.environ.get("OPENWARD_TEST_DB", ""),
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
@@ -19,7 +19,7 @@ DATABASES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
-EMAIL_PORT = int(os.environ["OPENWARD_TEST_SMTP_PORT"])
+EMAIL_PORT = int(os.environ.get("OPENWARD_TEST_SMTP_PORT", "0"))
 EMAIL_TIMEOUT = 5
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
@@ -29,5 +29,6 @@ NOTIFICATIONS = {
     "RETRY_SECONDS": 1,
     "SWEEP_SECONDS": 1,
     "MAX_ATTEMPTS": 100,
+    "MARK_EVERY": 10,
     "PLACE_OFFER_HOURS": 24,
 }
