@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from openward.areas.models import Ward
@@ -79,7 +79,3 @@ def upcoming_for_area(area, limit: int = 5):
     events = Event.objects.scheduled().upcoming()
     events = events.for_ward(area) if isinstance(area, Ward) else events.within(area)
     return events[:limit]
-
-
-def counts_by_status(qs, field: str = "status") -> dict:
-    return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("pk"))}

@@ -30,7 +30,6 @@ from .models import (
     VolunteerReport,
     VolunteerSignup,
     VolunteerTask,
-    covering_q,
     new_token,
 )
 
@@ -585,7 +584,3 @@ def report_volunteering(
     task.save(update_fields=["status"])
     audit.record(actor, "engagement.report_volunteering", report, ward_code=task.ward.gss_code, hours=str(hours))
     return report
-
-
-def events_for_ward(ward):
-    return Event.objects.filter(covering_q(ward)).distinct()

@@ -170,10 +170,3 @@ def send_weekly_digest(on=None) -> Notice:
         return announce(
             Notice.Kind.DIGEST, None, f"digest:{year}-W{week:02d}", f"Your Open Ward weekly digest ({on:%d %B %Y})"
         )
-
-
-def ledger_summary(notice: Notice) -> dict[str, int]:
-    from django.db.models import Count
-
-    rows = Delivery.objects.filter(notice=notice).values("status").annotate(n=Count("pk"))
-    return {row["status"]: row["n"] for row in rows}
