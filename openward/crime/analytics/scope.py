@@ -186,7 +186,10 @@ def _ward_for_code(code: str, generation: str | None) -> Ward:
 
 
 def ward_scope(code: str, generation: str | None = None) -> Scope:
-    ward = _ward_for_code(code, generation)
+    return scope_for_ward(_ward_for_code(code, generation))
+
+
+def scope_for_ward(ward: Ward) -> Scope:
     note = "" if ward.population else "The census population of this ward is not loaded, so there are no rates."
     return Scope(
         kind="ward",

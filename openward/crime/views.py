@@ -1,0 +1,85 @@
+"""Crime pages for wards, boroughs, clusters, forces and drawn areas, with CSV and GeoJSON downloads."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from openward.areas.models import Force
+from openward.core import access
+
+from .analytics import charts, export
+from .analytics.scope import ScopeError, borough_scope, cluster_scope, force_scope, polygon_scope, ward_scope
+from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
+
+FORMATS = {"csv": ("text/csv; charset=utf-8", "csv"), "geojson": ("application/geo+json", "geojson")}
+
+
+def _problem(request, message: str, status: int):
+    return render(request, "crime/problem.html", {"message": message}, status=status)
+
+
+def _area_page(request, make_scope, not_found_status: int = 404):
+    try:
+        scope = make_scope()
+    except ScopeError as exc:
+        return _problem(request, str(exc), not_found_status)
+    force_slug = request.GET.get("force") or None
+    if force_slug and not Force.objects.filter(slug=force_slug).exists():
+        return _problem(request, f'There is no police force "{force_slug[:40]}". Choose one from the list.', 400)
+    fmt = request.GET.get("format")
+    if fmt and fmt not in FORMATS:
+        return _problem(request, "Downloads come as format=csv or format=geojson.", 400)
+    summary = crime_summary(scope, force_slug)
+    if fmt:
+        content_type, ext = FORMATS[fmt]
+        body = export.summary_csv(summary) if fmt == "csv" else export.summary_geojson(summary)
+        response = HttpResponse(body, content_type=content_type)
+        name = slugify(f"crime-{scope.kind}-{scope.name}")[:80] or "crime"
+        response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+        return response
+    boundary = getattr(scope.area, "boundary", None) if scope.area is not None else None
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {
+        "summary": summary,
+        "scope": scope,
+        "trend_svg": charts.trend_svg(summary) if summary.has_data else "",
+        "map_svg": charts.map_svg(summary, boundary) if summary.has_data else "",
+        "busiest": summary.points[:10],
+        "caveat": SNAP_POINT_CAVEAT,
+        "forces": Force.objects.filter(slug__in=[f.key for f in summary.by_force]),
+        "query": query.urlencode(),
+        "poly": scope.code if scope.kind == "polygon" else "",
+    }
+    return render(request, "crime/area.html", context)
+
+
+@access.public
+def ward_crime(request, code: str):
+    return _area_page(request, lambda: ward_scope(code, request.GET.get("generation") or None))
+
+
+@access.public
+def borough_crime(request, code: str):
+    return _area_page(request, lambda: borough_scope(code))
+
+
+@access.public
+def cluster_crime(request, slug: str):
+    return _area_page(request, lambda: cluster_scope(slug))
+
+
+@access.public
+def force_crime(request, slug: str):
+    return _area_page(request, lambda: force_scope(slug))
+
+
+@access.public
+def drawn_area_crime(request):
+    """A police.uk-style polygon (`poly=lat,lng:lat,lng:…`), by GET or, for long ones, a POST form."""
+    poly = request.POST.get("poly") if request.method == "POST" else request.GET.get("poly")
+    if not poly:
+        return render(request, "crime/draw.html", {})
+    return _area_page(request, lambda: polygon_scope(poly), not_found_status=400)
