@@ -5,6 +5,7 @@ from ninja import Router, Status
 from openward.areas.models import Force
 from openward.core import access
 
+from .analytics.cache import cached
 from .analytics.export import summary_dict
 from .analytics.scope import ScopeError, borough_scope, cluster_scope, force_scope, polygon_scope, ward_scope
 from .analytics.summary import crime_summary
@@ -22,7 +23,8 @@ def _summary(make_scope, force: str | None, bad_status: int = 404):
         return Status(bad_status, {"detail": str(exc)})
     if force and not Force.objects.filter(slug=force).exists():
         return Status(400, {"detail": f'There is no police force "{force[:40]}". Leave force empty for all forces.'})
-    return Status(200, summary_dict(crime_summary(scope, force or None)))
+    key = f"api|{scope.kind}|{scope.code}|{getattr(scope.area, 'pk', '')}|{force}"
+    return Status(200, cached(key, lambda: summary_dict(crime_summary(scope, force or None))))
 
 
 @router.get("/crime/wards/{code}", response=RESPONSES, summary="Crime summary for a ward")

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from openward.core import sections
 
+from .analytics.cache import cached
 from .analytics.scope import ScopeError, borough_scope, cluster_scope, scope_for_ward
 from .analytics.summary import crime_summary
 
@@ -15,7 +16,9 @@ def _context(make_scope, url_name, key):
         except ScopeError:
             return None
         return {
-            "summary": crime_summary(scope, with_detail=False),
+            "summary": cached(
+                f"section|{scope.kind}|{scope.code}|{area.pk}", lambda: crime_summary(scope, with_detail=False)
+            ),
             "url": reverse(url_name, args=[getattr(area, key)]),
         }
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from openward.areas.models import Force
 from openward.core import access
 
 from .analytics import charts, export
+from .analytics.cache import cached
 from .analytics.scope import ScopeError, borough_scope, cluster_scope, force_scope, polygon_scope, ward_scope
 from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
 
@@ -31,17 +34,27 @@ def _area_page(request, make_scope, not_found_status: int = 404):
     fmt = request.GET.get("format")
     if fmt and fmt not in FORMATS:
         return _problem(request, "Downloads come as format=csv or format=geojson.", 400)
-    summary = crime_summary(scope, force_slug)
+    query = request.GET.copy()
+    query.pop("format", None)
+    key = f"page|{scope.kind}|{scope.code}|{getattr(scope.area, 'pk', '')}|{force_slug}|{fmt}|{query.urlencode()}"
+    body = cached(key, lambda: _render(scope, force_slug, fmt, query.urlencode()))
     if fmt:
         content_type, ext = FORMATS[fmt]
-        body = export.summary_csv(summary) if fmt == "csv" else export.summary_geojson(summary)
         response = HttpResponse(body, content_type=content_type)
         name = slugify(f"crime-{scope.kind}-{scope.name}")[:80] or "crime"
         response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
         return response
+    return render(request, "crime/area.html", {"content": mark_safe(body), "scope": scope})
+
+
+def _render(scope, force_slug, fmt, query) -> str:
+    """The page body (or download) for one area: computed once per data version, then served from cache."""
+    summary = crime_summary(scope, force_slug)
+    if fmt == "csv":
+        return export.summary_csv(summary)
+    if fmt == "geojson":
+        return export.summary_geojson(summary)
     boundary = getattr(scope.area, "boundary", None) if scope.area is not None else None
-    query = request.GET.copy()
-    query.pop("format", None)
     context = {
         "summary": summary,
         "scope": scope,
@@ -50,10 +63,10 @@ def _area_page(request, make_scope, not_found_status: int = 404):
         "busiest": summary.points[:10],
         "caveat": SNAP_POINT_CAVEAT,
         "forces": Force.objects.filter(slug__in=[f.key for f in summary.by_force]),
-        "query": query.urlencode(),
+        "query": query,
         "poly": scope.code if scope.kind == "polygon" else "",
     }
-    return render(request, "crime/area.html", context)
+    return render_to_string("crime/_area_content.html", context)
 
 
 @access.public

@@ -5,12 +5,20 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from openward.crime.models import Crime
 
 from .factories import CrimeFactory, ForceFactory, OutcomeFactory, StopFactory, category
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached figures are keyed by primary-key maxima, which repeat between rolled-back tests."""
+    cache.clear()
+
 
 # 0.01 degrees of latitude is about 1.11 km; a mile is 1.609 km.
 CENTRE = (51.5, -0.1)

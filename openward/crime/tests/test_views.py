@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 
 from openward.core import sections
@@ -14,6 +15,12 @@ from openward.crime.models import Crime
 from .factories import CrimeFactory, ForceFactory, WardFactory, category, populate_ward, rebuild_counts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached figures are keyed by primary-key maxima, which repeat between rolled-back tests."""
+    cache.clear()
 
 
 def raw_rolling_change(ward):
@@ -156,3 +163,14 @@ def test_demo_data_is_labelled(client):
     html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
     assert "Generated demo data" in html
     assert client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()["source"]["is_demo"] is True
+
+
+def test_cached_figures_change_when_new_data_lands(client):
+    ward = populate_ward()
+    before = client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()["total"]["recent"]
+    client.get(f"/crime/wards/{ward.gss_code}/")
+    for _ in range(5):
+        CrimeFactory(force=ForceFactory(), ward=ward, month=dt.date(2024, 12, 1), category=category("robbery"))
+    rebuild_counts()
+    assert client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()["total"]["recent"] == before + 5
+    assert f"{before + 5} crimes (January 2024" in client.get(f"/crime/wards/{ward.gss_code}/").content.decode()

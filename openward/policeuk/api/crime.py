@@ -8,20 +8,18 @@ shape tests compare them with real recorded police.uk responses.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 
 import numpy as np
-from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from ninja import Router
 
 from openward.areas.models import Force
 from openward.core import access
-from openward.core.models import ImportRun
 from openward.core.values import InvalidMonth, Month
+from openward.crime.analytics.cache import cached
 from openward.crime.analytics.scope import ScopeError, parse_poly
 from openward.crime.models import Crime, CrimeCategory, Outcome, Stop
 from openward.crime.schemas import (
@@ -86,24 +84,6 @@ def param(request, name: str, value):
     return value
 
 
-def data_version() -> tuple:
-    """Changes whenever crime data changes; cheap (primary-key maxima)."""
-    return (
-        ImportRun.objects.aggregate(m=Max("pk"))["m"],
-        Crime.objects.aggregate(m=Max("pk"))["m"],
-        Stop.objects.aggregate(m=Max("pk"))["m"],
-    )
-
-
-def cached(key: str, compute):
-    full = "policeuk:" + hashlib.sha1(f"{key}:{data_version()}".encode()).hexdigest()
-    value = cache.get(full)
-    if value is None:
-        value = compute()
-        cache.set(full, value, timeout=3600)
-    return value
-
-
 def latest_month(model=Crime) -> dt.date | None:
     return model.objects.aggregate(m=Max("month"))["m"]
 
@@ -150,8 +130,10 @@ class Area:
             except ScopeError as exc:
                 raise ApiError(400, str(exc)) from None
             self.min_lng, self.min_lat, self.max_lng, self.max_lat = self.polygon.bounds
+            self.key = f"poly:{self.polygon.wkb_hex}"
         elif lat not in (None, "") or lng not in (None, ""):
             self.lat, self.lng = parse_lat_lng(lat, lng)
+            self.key = f"point:{self.lat!r},{self.lng!r}"
             dlat = math.degrees(MILE_M / EARTH_RADIUS_M)
             dlng = dlat / max(math.cos(math.radians(self.lat)), 1e-6)
             self.min_lat, self.max_lat = self.lat - dlat, self.lat + dlat
@@ -365,7 +347,9 @@ def crimes_street(
     area = Area(request, lat, lng, poly)
     month = parse_date(param(request, "date", date))
     crimes = category_filter(Crime.objects.filter(month=month), category)
-    return json_response(crimes_by_pk(area.select(crimes)))
+    key = f"crimes-street|{category}|{month}|{area.key}"
+    body = cached(key, lambda: json.dumps(crimes_by_pk(area.select(crimes)), separators=(",", ":")))
+    return HttpResponse(body, content_type="application/json")
 
 
 def nearest_street(lat: float, lng: float, queryset) -> int | None:
