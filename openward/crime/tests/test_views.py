@@ -174,3 +174,13 @@ def test_cached_figures_change_when_new_data_lands(client):
     rebuild_counts()
     assert client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()["total"]["recent"] == before + 5
     assert f"{before + 5} crimes (January 2024" in client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
+
+
+def test_crime_section_appears_on_the_ward_page(client):
+    ward = populate_ward()
+    recent, earlier = raw_rolling_change(ward)
+    response = client.get(f"/wards/{ward.gss_code}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert stats.compare_counts(recent, earlier).statement in html
+    assert f'href="/crime/wards/{ward.gss_code}/"' in html
