@@ -12,7 +12,7 @@ import json
 import math
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.http import HttpResponse
 from ninja import Router
 
@@ -164,24 +164,19 @@ class Area:
         return distance_m(self.lat, self.lng, lats, lngs) <= MILE_M
 
     def select(self, queryset, limit: int | None = MAX_RESULTS, what: str = "crimes") -> list[int]:
-        """Primary keys of the rows inside the area; 503 when more than `limit` (counted by snap point first)."""
-        queryset = self.narrow(queryset)
-        if limit is not None:
-            points = list(queryset.values_list("latitude", "longitude").annotate(n=Count("pk")).order_by())
-            if points:
-                inside = self.keep([p[0] for p in points], [p[1] for p in points])
-                total = sum(p[2] for p, ok in zip(points, inside, strict=True) if ok)
-                if total > limit:
-                    raise ApiError(
-                        503,
-                        f"The area holds {total:,} {what}, more than the {limit:,} one request may "
-                        "return. Ask for a smaller area.",
-                    )
-        rows = list(queryset.values_list("pk", "latitude", "longitude"))
+        """Primary keys of the rows inside the area, in one query; 503 when more than `limit`."""
+        rows = list(self.narrow(queryset).values_list("pk", "latitude", "longitude"))
         if not rows:
             return []
         inside = self.keep([r[1] for r in rows], [r[2] for r in rows])
-        return [r[0] for r, ok in zip(rows, inside, strict=True) if ok]
+        pks = [r[0] for r, ok in zip(rows, inside, strict=True) if ok]
+        if limit is not None and len(pks) > limit:
+            raise ApiError(
+                503,
+                f"The area holds {len(pks):,} {what}, more than the {limit:,} one request may return. "
+                "Ask for a smaller area.",
+            )
+        return pks
 
 
 def month_text(d: dt.date | None) -> str | None:
