@@ -396,6 +396,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--reuse", help="an existing benchmark directory (skips the build)")
+    parser.add_argument("--no-redis", action="store_true", help="use each worker's own memory cache")
     parser.add_argument("--keep", action="store_true", help="keep the database directory afterwards")
     args = parser.parse_args()
 
@@ -418,6 +419,18 @@ def main() -> None:
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    redis = None
+    if shutil.which("redis-server") and not args.no_redis:
+        # The production set-up: one Redis cache shared by every gunicorn worker (our own, on loopback).
+        redis_port = free_port()
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        time.sleep(0.5)
+    cache_kind = "Redis (shared by workers)" if redis else "per-process memory"
     server = subprocess.Popen(
         [
             GUNICORN,
@@ -465,10 +478,13 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if redis:
+            redis.terminate()
+            redis.wait(timeout=30)
 
     print(
         f"\n{n_crimes:,} crimes, {len(wards)} wards, latest month {latest:%Y-%m}; gunicorn -w {args.workers} "
-        f"on {os.cpu_count()} cores, SQLite"
+        f"on {os.cpu_count()} cores, SQLite; cache: {cache_kind}"
     )
     print("\nlatency (one client):")
     for name, r in results.items():

@@ -13,7 +13,16 @@ from openward.core import access
 
 from .analytics import charts, export
 from .analytics.cache import cached
-from .analytics.scope import ScopeError, borough_scope, cluster_scope, force_scope, polygon_scope, ward_scope
+from .analytics.scope import (
+    ScopeError,
+    UnknownForce,
+    borough_scope,
+    check_force,
+    cluster_scope,
+    force_scope,
+    polygon_scope,
+    ward_scope,
+)
 from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
 
 FORMATS = {"csv": ("text/csv; charset=utf-8", "csv"), "geojson": ("application/geo+json", "geojson")}
@@ -23,32 +32,41 @@ def _problem(request, message: str, status: int):
     return render(request, "crime/problem.html", {"message": message}, status=status)
 
 
-def _area_page(request, make_scope, not_found_status: int = 404):
-    try:
-        scope = make_scope()
-    except ScopeError as exc:
-        return _problem(request, str(exc), not_found_status)
+def _area_page(request, key: str, make_scope, not_found_status: int = 404):
+    """Render an area's crime page or download; the body is cached per data version, so a repeat visit
+    costs one query."""
     force_slug = request.GET.get("force") or None
-    if force_slug and not Force.objects.filter(slug=force_slug).exists():
-        return _problem(request, f'There is no police force "{force_slug[:40]}". Choose one from the list.', 400)
     fmt = request.GET.get("format")
     if fmt and fmt not in FORMATS:
         return _problem(request, "Downloads come as format=csv or format=geojson.", 400)
     query = request.GET.copy()
     query.pop("format", None)
-    key = f"page|{scope.kind}|{scope.code}|{getattr(scope.area, 'pk', '')}|{force_slug}|{fmt}|{query.urlencode()}"
-    body = cached(key, lambda: _render(scope, force_slug, fmt, query.urlencode()))
+
+    def compute():
+        scope = make_scope()
+        check_force(force_slug)
+        return {
+            "body": _render(scope, force_slug, fmt, query.urlencode()),
+            "name": scope.name,
+            "filename": slugify(f"crime-{scope.kind}-{scope.name}")[:80] or "crime",
+        }
+
+    try:
+        page = cached(f"page|{key}|{force_slug}|{fmt}|{query.urlencode()}", compute)
+    except UnknownForce as exc:
+        return _problem(request, str(exc), 400)
+    except ScopeError as exc:
+        return _problem(request, str(exc), not_found_status)
     if fmt:
         content_type, ext = FORMATS[fmt]
-        response = HttpResponse(body, content_type=content_type)
-        name = slugify(f"crime-{scope.kind}-{scope.name}")[:80] or "crime"
-        response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+        response = HttpResponse(page["body"], content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{page["filename"]}.{ext}"'
         return response
-    return render(request, "crime/area.html", {"content": mark_safe(body), "scope": scope})
+    return render(request, "crime/area.html", {"content": mark_safe(page["body"]), "name": page["name"]})
 
 
 def _render(scope, force_slug, fmt, query) -> str:
-    """The page body (or download) for one area: computed once per data version, then served from cache."""
+    """The page body (or download) for one area."""
     summary = crime_summary(scope, force_slug)
     if fmt == "csv":
         return export.summary_csv(summary)
@@ -71,22 +89,23 @@ def _render(scope, force_slug, fmt, query) -> str:
 
 @access.public
 def ward_crime(request, code: str):
-    return _area_page(request, lambda: ward_scope(code, request.GET.get("generation") or None))
+    generation = request.GET.get("generation") or None
+    return _area_page(request, f"ward|{code}|{generation}", lambda: ward_scope(code, generation))
 
 
 @access.public
 def borough_crime(request, code: str):
-    return _area_page(request, lambda: borough_scope(code))
+    return _area_page(request, f"borough|{code}", lambda: borough_scope(code))
 
 
 @access.public
 def cluster_crime(request, slug: str):
-    return _area_page(request, lambda: cluster_scope(slug))
+    return _area_page(request, f"cluster|{slug}", lambda: cluster_scope(slug))
 
 
 @access.public
 def force_crime(request, slug: str):
-    return _area_page(request, lambda: force_scope(slug))
+    return _area_page(request, f"force|{slug}", lambda: force_scope(slug))
 
 
 @access.public
@@ -95,4 +114,4 @@ def drawn_area_crime(request):
     poly = request.POST.get("poly") if request.method == "POST" else request.GET.get("poly")
     if not poly:
         return render(request, "crime/draw.html", {})
-    return _area_page(request, lambda: polygon_scope(poly), not_found_status=400)
+    return _area_page(request, f"polygon|{poly}", lambda: polygon_scope(poly), not_found_status=400)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 
 from openward.core.models import ImportRun
 
@@ -20,7 +20,10 @@ TIMEOUT = 24 * 3600
 
 
 def data_version() -> str:
-    return ":".join(str(model.objects.aggregate(m=Max("pk"))["m"]) for model in (ImportRun, Crime, Stop))
+    tables = [model._meta.db_table for model in (ImportRun, Crime, Stop)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in tables))
+        return ":".join(str(v) for v in cursor.fetchone())
 
 
 def cached(key: str, compute, timeout: int = TIMEOUT):

@@ -29,6 +29,15 @@ class ScopeError(ValueError):
     """The area asked for does not exist or cannot be used; the message says what to do."""
 
 
+class UnknownForce(ScopeError):
+    """A `force` choice that names no force."""
+
+
+def check_force(slug: str | None) -> None:
+    if slug and not Force.objects.filter(slug=slug).exists():
+        raise UnknownForce(f'There is no police force "{slug[:40]}". Leave it empty for all forces together.')
+
+
 @dataclass
 class Scope:
     kind: str  # "ward" | "borough" | "cluster" | "force" | "polygon"

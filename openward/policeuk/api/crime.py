@@ -12,11 +12,11 @@ import json
 import math
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from ninja import Router
 
-from openward.areas.models import Force
+from openward.areas.models import Force, Ward
 from openward.core import access
 from openward.core.values import InvalidMonth, Month
 from openward.crime.analytics.cache import cached
@@ -145,15 +145,21 @@ class Area:
                 "(lat,lng:lat,lng:… for a custom area).",
             )
 
-    def narrow(self, queryset, lat="latitude", lng="longitude"):
-        return queryset.filter(
-            **{
-                f"{lat}__gte": self.min_lat,
-                f"{lat}__lte": self.max_lat,
-                f"{lng}__gte": self.min_lng,
-                f"{lng}__lte": self.max_lng,
-            }
+    def narrow(self, queryset):
+        """Rows in the bounding box. Crimes and stops go through their (ward, month) index: only wards whose
+        box meets the area can hold a row inside it (rows placed in no ward are checked too)."""
+        queryset = queryset.filter(
+            latitude__gte=self.min_lat,
+            latitude__lte=self.max_lat,
+            longitude__gte=self.min_lng,
+            longitude__lte=self.max_lng,
         )
+        if queryset.model is Outcome:
+            return queryset
+        wards = Ward.objects.filter(
+            min_lat__lte=self.max_lat, max_lat__gte=self.min_lat, min_lng__lte=self.max_lng, max_lng__gte=self.min_lng
+        ).values_list("pk", flat=True)
+        return queryset.filter(Q(ward_id__in=list(wards)) | Q(ward_id=None))
 
     def keep(self, lats, lngs) -> np.ndarray:
         import shapely
