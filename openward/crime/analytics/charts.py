@@ -48,9 +48,9 @@ def trend_svg(summary: CrimeSummary, chart_id: str = "trend") -> SafeString:
         '<defs><pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse">'
         '<path d="M0,4 L4,0" stroke="#505a5f" stroke-width="1"/></pattern></defs>',
     ]
-    for i in range(5):
-        value = top * i / 4
-        y = PAD_T + plot_h - plot_h * i / 4
+    for i in range(6):
+        value = top * i / 5
+        y = PAD_T + plot_h - plot_h * i / 5
         parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="chart__grid"/>')
         parts.append(f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart__axis">{value:,.0f}</text>')
     for i, m in enumerate(months):
