@@ -56,15 +56,19 @@ class Scope:
     # Filters ---------------------------------------------------------------
 
     def placed_q(self) -> Q:
-        """Filter for Crime and Stop rows (both carry ward, borough_code, force and a snap point)."""
+        """Filter for Crime and Stop rows (both carry ward, borough_code, force and a snap point).
+
+        Boroughs and polygons go through the wards they contain or meet, so the (ward, month)
+        index narrows by month too; rows placed in no ward are matched by borough code or box.
+        """
         if self.ward_ids is not None:
             return Q(ward_id__in=self.ward_ids)
         if self.borough_code is not None:
-            return Q(borough_code=self.borough_code)
+            wards = Ward.objects.filter(borough__gss_code=self.borough_code).values_list("pk", flat=True)
+            return Q(ward_id__in=list(wards)) | Q(ward_id=None, borough_code=self.borough_code)
         if self.force_id is not None:
             return Q(force_id=self.force_id)
-        min_lng, min_lat, max_lng, max_lat = self.polygon.bounds
-        return Q(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lng, longitude__lte=max_lng)
+        return rows_near(self.polygon.bounds)
 
     def counts_q(self) -> Q | None:
         """Filter for MonthlyCount rows, or None when the scope has to count from crimes (a polygon)."""
@@ -177,6 +181,17 @@ class Scope:
     @property
     def url_kind(self) -> str:
         return {"ward": "wards", "borough": "boroughs", "cluster": "clusters", "force": "forces"}.get(self.kind, "")
+
+
+def rows_near(bounds) -> Q:
+    """Crime or Stop rows that can lie in a box (min_lng, min_lat, max_lng, max_lat): rows of every ward whose
+    own box meets it, and unplaced rows inside it. Callers test the exact shape on the rows' points."""
+    min_lng, min_lat, max_lng, max_lat = bounds
+    wards = Ward.objects.filter(
+        min_lat__lte=max_lat, max_lat__gte=min_lat, min_lng__lte=max_lng, max_lng__gte=min_lng
+    ).values_list("pk", flat=True)
+    box = Q(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lng, longitude__lte=max_lng)
+    return Q(ward_id__in=list(wards)) | (Q(ward_id=None) & box)
 
 
 def _ward_for_code(code: str, generation: str | None) -> Ward:

@@ -12,15 +12,15 @@ import json
 import math
 
 import numpy as np
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from ninja import Router
 
-from openward.areas.models import Force, Ward
+from openward.areas.models import Force
 from openward.core import access
 from openward.core.values import InvalidMonth, Month
 from openward.crime.analytics.cache import cached
-from openward.crime.analytics.scope import ScopeError, parse_poly
+from openward.crime.analytics.scope import ScopeError, parse_poly, rows_near
 from openward.crime.models import Crime, CrimeCategory, Outcome, Stop
 from openward.crime.schemas import (
     CaseHistory,
@@ -146,20 +146,16 @@ class Area:
             )
 
     def narrow(self, queryset):
-        """Rows in the bounding box. Crimes and stops go through their (ward, month) index: only wards whose
-        box meets the area can hold a row inside it (rows placed in no ward are checked too)."""
-        queryset = queryset.filter(
-            latitude__gte=self.min_lat,
-            latitude__lte=self.max_lat,
-            longitude__gte=self.min_lng,
-            longitude__lte=self.max_lng,
-        )
+        """Rows that can lie in the area. Crimes and stops go through their (ward, month) index."""
+        bounds = (self.min_lng, self.min_lat, self.max_lng, self.max_lat)
         if queryset.model is Outcome:
-            return queryset
-        wards = Ward.objects.filter(
-            min_lat__lte=self.max_lat, max_lat__gte=self.min_lat, min_lng__lte=self.max_lng, max_lng__gte=self.min_lng
-        ).values_list("pk", flat=True)
-        return queryset.filter(Q(ward_id__in=list(wards)) | Q(ward_id=None))
+            return queryset.filter(
+                latitude__gte=self.min_lat,
+                latitude__lte=self.max_lat,
+                longitude__gte=self.min_lng,
+                longitude__lte=self.max_lng,
+            )
+        return queryset.filter(rows_near(bounds))
 
     def keep(self, lats, lngs) -> np.ndarray:
         import shapely
