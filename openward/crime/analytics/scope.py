@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from openward.areas.geo import generation_for
 from openward.areas.models import Borough, Cluster, Force, Lsoa, Ward
@@ -140,9 +140,9 @@ class Scope:
         """Records that repeat a crime another force already reported here, by (month, category_id, force_id).
 
         The same crime can be published by two forces (the Met and British Transport Police,
-        or the City of London Police). The force with most records here is counted in full;
-        a record from another force is a duplicate when the same persistent_id is already in
-        scope from the main force, or from another force with an earlier row.
+        or the City of London Police). Among the copies of one persistent_id inside this
+        scope, the one from the force with most records here is kept (else the earliest row);
+        the others are duplicates. Copies are found once per data version (see `twin_rows`).
         """
         by_force = Counter()
         for (_, _, force_id), n in counts.items():
@@ -150,37 +150,80 @@ class Scope:
         if len(by_force) < 2:
             return Counter()
         main_force = by_force.most_common(1)[0][0]
-        minority = list(
-            Crime.objects.filter(self.placed_q(), month__gte=first_month, month__lte=last_month)
-            .exclude(force_id=main_force)
-            .exclude(persistent_id="")
-            .values_list("pk", "persistent_id", "month", "category_id", "force_id", "latitude", "longitude")
-        )
-        if self.polygon is not None and minority:
-            keep = self.inside(
-                [r[5] if r[5] is not None else math.nan for r in minority],
-                [r[6] if r[6] is not None else math.nan for r in minority],
-            )
-            minority = [r for r, ok in zip(minority, keep, strict=True) if ok]
-        if not minority:
+        rows = twin_rows()
+        if not rows:
             return Counter()
-        twins: dict[str, list[tuple]] = {}
-        pids = sorted({r[1] for r in minority})
-        for start in range(0, len(pids), 500):
-            for row in Crime.objects.filter(persistent_id__in=pids[start : start + 500]).values_list(
-                "pk", "persistent_id", "force_id", "ward_id", "borough_code", "latitude", "longitude"
-            ):
-                if self.contains_row(row[3], row[4], row[2], row[5], row[6]):
-                    twins.setdefault(row[1], []).append(row)
+        if self.polygon is not None:
+            keep = self.inside(
+                [r[5] if r[5] is not None else math.nan for r in rows],
+                [r[6] if r[6] is not None else math.nan for r in rows],
+            )
+            rows = [r for r, ok in zip(rows, keep, strict=True) if ok]
+        else:
+            rows = [r for r in rows if self.contains_row(r[3], r[4], r[2], r[5], r[6])]
+        copies: dict[str, list[tuple]] = {}
+        for row in rows:
+            copies.setdefault(row[1], []).append(row)
         out: Counter = Counter()
-        for pk, pid, month, category_id, force_id, _, _ in minority:
-            if any(t[0] != pk and (t[2] == main_force or t[0] < pk) for t in twins.get(pid, ())):
-                out[(month, category_id, force_id)] += 1
+        for group in copies.values():
+            if len(group) < 2:
+                continue
+            kept = min(group, key=lambda r: (r[2] != main_force, r[0]))
+            for pk, _, force_id, _, _, _, _, month, category_id in group:
+                if pk != kept[0] and first_month <= month <= last_month:
+                    out[(month, category_id, force_id)] += 1
         return out
 
     @property
     def url_kind(self) -> str:
         return {"ward": "wards", "borough": "boroughs", "cluster": "clusters", "force": "forces"}.get(self.kind, "")
+
+
+_twins: dict[str, list[tuple]] = {}
+
+
+def twin_rows() -> list[tuple]:
+    """Every row whose persistent_id another force also published, with its copies:
+    (pk, persistent_id, force_id, ward_id, borough_code, latitude, longitude, month, category_id).
+
+    Built once per data version and process: the smaller forces' rows are read through the
+    (force, month) index and matched on persistent_id, so no request scans the whole table.
+    """
+    from .cache import data_version
+
+    version = data_version()
+    rows = _twins.get(version)
+    if rows is not None:
+        return rows
+    by_force = Counter(dict(MonthlyCount.objects.values_list("force_id").annotate(n=Sum("count")).order_by()))
+    fields = (
+        "pk",
+        "persistent_id",
+        "force_id",
+        "ward_id",
+        "borough_code",
+        "latitude",
+        "longitude",
+        "month",
+        "category_id",
+    )
+    rows = []
+    if len(by_force) > 1:
+        smaller = [f for f, _ in by_force.most_common()[1:]]
+        twin = Crime.objects.filter(persistent_id=OuterRef("persistent_id")).exclude(force_id=OuterRef("force_id"))
+        pids = sorted(
+            set(
+                Crime.objects.filter(force_id__in=smaller)
+                .exclude(persistent_id="")
+                .filter(Exists(twin))
+                .values_list("persistent_id", flat=True)
+            )
+        )
+        for start in range(0, len(pids), 500):
+            rows.extend(Crime.objects.filter(persistent_id__in=pids[start : start + 500]).values_list(*fields))
+    _twins.clear()
+    _twins[version] = rows
+    return rows
 
 
 def rows_near(bounds) -> Q:

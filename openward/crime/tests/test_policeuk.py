@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from openward.crime.analytics import scope
 from openward.crime.models import Crime
 
 from .factories import CrimeFactory, ForceFactory, OutcomeFactory, StopFactory, category
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 def fresh_cache():
     """Cached figures are keyed by primary-key maxima, which repeat between rolled-back tests."""
     cache.clear()
+    scope._twins.clear()
 
 
 # 0.01 degrees of latitude is about 1.11 km; a mile is 1.609 km.

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from openward.core import sections
 from openward.crime import stats
+from openward.crime.analytics import scope
 from openward.crime.models import Crime
 
 from .factories import CrimeFactory, ForceFactory, WardFactory, category, populate_ward, rebuild_counts
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 def fresh_cache():
     """Cached figures are keyed by primary-key maxima, which repeat between rolled-back tests."""
     cache.clear()
+    scope._twins.clear()
 
 
 def raw_rolling_change(ward):
