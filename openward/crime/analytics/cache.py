@@ -26,9 +26,13 @@ def data_version() -> str:
         return ":".join(str(v) for v in cursor.fetchone())
 
 
-def cached(key: str, compute, timeout: int = TIMEOUT):
-    """`compute()`'s value for `key` under the current data version."""
-    full = "crime:" + hashlib.sha1(f"{key}|{data_version()}".encode()).hexdigest()
+def has_crime_data(version: str) -> bool:
+    return version.split(":")[1] != "None"
+
+
+def cached(key: str, compute, timeout: int = TIMEOUT, version: str | None = None):
+    """`compute()`'s value for `key` under the current data version (pass `version` if already read)."""
+    full = "crime:" + hashlib.sha1(f"{key}|{version or data_version()}".encode()).hexdigest()
     value = cache.get(full)
     if value is None:
         value = compute()

@@ -186,3 +186,9 @@ def test_crime_section_appears_on_the_ward_page(client):
     html = response.content.decode()
     assert stats.compare_counts(recent, earlier).statement in html
     assert f'href="/crime/wards/{ward.gss_code}/"' in html
+
+
+def test_section_is_left_out_until_crime_data_is_loaded():
+    ward = WardFactory()
+    request = RequestFactory().get("/")
+    assert not any(s["template"] == "crime/section.html" for s in sections.render_context("ward", ward, request))
