@@ -247,6 +247,20 @@ def ward_by_code(code: str, generation: str | None = None) -> Ward | None:
     return wards.order_by("-generation__valid_from", "-id").first()
 
 
+def ward_has_ended(ward: Ward) -> bool:
+    """Is the ward's boundary generation (or the ward itself) no longer in force?"""
+    today = timezone.localdate()
+    ends = [d for d in (ward.valid_to, ward.generation.valid_to if ward.generation else None) if d]
+    return any(d < today for d in ends)
+
+
+def ward_now_covering(ward: Ward) -> Ward | None:
+    """For a ward no longer in force, the current ward covering its centre (None if it is current)."""
+    if not ward_has_ended(ward) or ward.centre_lat is None or ward.centre_lng is None:
+        return None
+    return geo.locate_ward(ward.centre_lat, ward.centre_lng)
+
+
 def borough_by_code(code: str) -> Borough | None:
     if not GSS_CODE_RE.match(code or ""):
         return None
