@@ -59,14 +59,14 @@ def test_every_city_postcode_finds_the_ward_the_source_names(city_of_london):
 
 @pytest.mark.realdata
 def test_postcode_points_locate_the_same_neighbourhood(city_of_london):
-    features, rows, points = city_of_london
+    features, _, points = city_of_london
     city = {
         f["properties"]["WD25CD"]: shapely.from_geojson(json.dumps(f["geometry"]))
         for f in features["features"]
         if f["properties"]["LAD25CD"] == CITY
     }
     agree = checked = 0
-    for r, (lng, lat) in zip(rows, points, strict=True):
+    for lng, lat in points:
         # Only points clearly inside one ward (10 m from its edge): Code-Point puts some on the boundary line.
         inside = [code for code, shape in city.items() if shape.contains(shapely.Point(lng, lat).buffer(0.00015))]
         if len(inside) != 1:
