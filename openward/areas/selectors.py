@@ -226,6 +226,13 @@ def _current_generation() -> WardGeneration | None:
     return _generations[key]
 
 
+def demo_postcode() -> Postcode | None:
+    """A postcode in the generated demo area, to suggest on the home page when the demo is loaded."""
+    compact = PostcodeRecord.objects.live().filter(is_demo=True).order_by("compact").values_list("compact", flat=True)
+    first = compact.first()
+    return Postcode(first) if first else None
+
+
 def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tuple[str, str] | None:
     """(force id, neighbourhood id) of the team covering a point, or None."""
     if on is None:

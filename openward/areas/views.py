@@ -39,11 +39,7 @@ def home(request):
     form = PostcodeForm(request.GET) if "postcode" in request.GET else PostcodeForm()
     if form.is_bound and form.is_valid():
         return redirect("areas:ward", code=form.result.ward_code)
-    return render(
-        request,
-        "areas/home.html",
-        {"form": form},
-    )
+    return render(request, "areas/home.html", {"form": form, "demo_postcode": selectors.demo_postcode()})
 
 
 @access.public

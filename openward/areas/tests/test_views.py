@@ -19,6 +19,16 @@ def test_home_page_offers_the_postcode_form(client, db):
     assert "There is a problem" not in html
 
 
+def test_home_page_suggests_a_demo_postcode_when_the_demo_is_loaded(client, place):
+    assert "demo area" not in client.get("/").content.decode()
+    from .factories import PostcodeFactory
+
+    PostcodeFactory(compact="ZZ11AB", ward=place.west, is_demo=True)
+    html = client.get("/").content.decode()
+    assert 'use the postcode <a href="?postcode=ZZ11AB">ZZ1 1AB</a>' in html
+    assert client.get("/?postcode=ZZ11AB")["Location"] == f"/wards/{place.west.gss_code}/"
+
+
 @pytest.mark.parametrize("typed", ["w21jq", " W2  1JQ "])
 def test_a_postcode_in_any_spelling_redirects_to_its_ward(client, place, typed):
     response = client.get("/", {"postcode": typed})
