@@ -13,7 +13,6 @@ from openward.crime.analytics import scope
 from .factories import ForceFactory, WardFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-pytest.importorskip("openward.crime.importers", reason="the crime importers are not merged yet")
 
 HEADER = [
     "Crime ID",
