@@ -154,6 +154,10 @@ class StopSummary:
         return stats.shown_count(self.total)
 
     @property
+    def months_shown(self) -> list[tuple[dt.date, str]]:
+        return [(m, stats.shown_count(n)) for m, n in self.by_month]
+
+    @property
     def arrest_rate(self) -> float | None:
         return None if stats.is_suppressed(self.total) or not self.total else self.arrests / self.total
 

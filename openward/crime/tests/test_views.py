@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from openward.core import sections
 from openward.crime import stats
 from openward.crime.analytics import scope
-from openward.crime.models import Crime
+from openward.crime.models import Crime, Stop
 
 from .factories import CrimeFactory, ForceFactory, WardFactory, category, populate_ward, rebuild_counts
 
@@ -192,3 +192,14 @@ def test_section_is_left_out_until_crime_data_is_loaded():
     ward = WardFactory()
     request = RequestFactory().get("/")
     assert not any(s["template"] == "crime/section.html" for s in sections.render_context("ward", ward, request))
+
+
+def test_stop_and_search_panel(client):
+    ward = populate_ward()
+    html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
+    panel = html.split('id="stop-and-search"')[1]
+    assert "30 searches, January 2024 to December 2024." in panel
+    arrests = Stop.objects.filter(ward=ward, outcome="Arrest").count()
+    assert f"{round(100 * arrests / 30)}% led to an arrest." in panel
+    assert "Searches each month" in panel and "fewer than 10" in panel
+    assert "no census population by ethnicity" in panel
