@@ -27,3 +27,13 @@ def test_every_management_command_has_a_test():
     )
     untested = [c for c in commands if f'"{c}"' not in tests_text and f"'{c}'" not in tests_text]
     assert not untested, f"management commands with no test calling them: {untested}"
+
+
+def test_every_environment_setting_is_documented():
+    read = set()
+    for path in ROOT.glob("openward/settings/*.py"):
+        read |= set(re.findall(r"os\.environ(?:\.get)?[\(\[]\s*\"([A-Z0-9_]+)\"", path.read_text()))
+    documented = (ROOT / "docs" / "settings.md").read_text()
+    assert read, "no settings read from the environment were found"
+    missing = sorted(name for name in read if f"`{name}`" not in documented)
+    assert not missing, f"settings read from the environment but not in docs/settings.md: {missing}"

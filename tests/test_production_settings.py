@@ -1,0 +1,42 @@
+"""Production settings read the environment, refuse a default secret key and pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "openward.settings.production",
+    "SECRET_KEY": "k" * 20 + "-production-test-key-that-is-long-and-random-0123456789",
+    "DATABASE_URL": "postgres://openward@127.0.0.1:5432/openward",
+    "ALLOWED_HOSTS": "openward.example.org",
+}
+
+
+def manage(*args, env):
+    full_env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_a_real_environment():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=GOOD_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_default_secret_key_is_refused():
+    env = dict(GOOD_ENV, SECRET_KEY="dev-insecure-openward-key-change-me")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_missing_database_url_is_refused():
+    env = {k: v for k, v in GOOD_ENV.items() if k != "DATABASE_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
