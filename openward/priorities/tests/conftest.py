@@ -1,0 +1,98 @@
+"""Personas and places for priorities tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from openward.accounts.models import Role, RoleGrant, User
+from openward.areas.models import Borough, Cluster, Force, Ward
+from openward.crime.models import Crime, CrimeCategory
+from openward.priorities import eligibility
+from openward.priorities.models import Concern
+
+
+@pytest.fixture
+def force(db):
+    return Force.objects.create(slug="metropolitan", name="Metropolitan Police Service")
+
+
+@pytest.fixture
+def borough(force):
+    return Borough.objects.create(gss_code="E09000099", name="Testborough", slug="testborough", force=force)
+
+
+@pytest.fixture
+def ward(borough):
+    return Ward.objects.create(gss_code="E05009999", name="Station Ward", slug="station-ward", borough=borough)
+
+
+@pytest.fixture
+def other_ward(borough):
+    return Ward.objects.create(gss_code="E05009998", name="Park Ward", slug="park-ward", borough=borough)
+
+
+@pytest.fixture
+def cluster(borough, ward, other_ward):
+    c = Cluster.objects.create(slug="test-cluster", name="Test Cluster", borough=borough)
+    c.wards.set([ward, other_ward])
+    return c
+
+
+_counter = iter(range(1, 10**6))
+
+
+def make_user(email=None, **extra) -> User:
+    return User.objects.create_user(email or f"person{next(_counter)}@example.org", "pw-for-tests", **extra)
+
+
+def grant(user, role, *, ward=None, cluster=None, borough=None):
+    RoleGrant.objects.create(user=user, role=role, ward=ward, cluster=cluster, borough=borough)
+    return user
+
+
+@pytest.fixture
+def panel_chair(ward):
+    return grant(make_user("chair@example.org"), Role.PANEL_CHAIR, ward=ward)
+
+
+@pytest.fixture
+def officer(ward):
+    return grant(make_user("officer@example.org", is_staff=True), Role.OFFICER, ward=ward)
+
+
+@pytest.fixture
+def levels(monkeypatch):
+    """Verification levels per (user id, ward id); everyone else is level 0."""
+    table: dict[tuple[int, int], int] = {}
+
+    def level_for(user, ward):
+        if not getattr(user, "is_authenticated", False):
+            return 0
+        return table.get((user.pk, ward.pk), 0)
+
+    monkeypatch.setattr(eligibility, "level_for", level_for)
+    return table
+
+
+@pytest.fixture
+def concerns(db):
+    return {c.slug: c for c in Concern.objects.all()}
+
+
+@pytest.fixture
+def open_window():
+    now = timezone.now()
+    return now - timedelta(days=1), now + timedelta(days=13)
+
+
+def category(slug: str) -> CrimeCategory:
+    return CrimeCategory.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})[0]
+
+
+def add_crimes(ward, slug: str, month: date, n: int, force=None):
+    force = force or ward.borough.force
+    cat = category(slug)
+    Crime.objects.bulk_create(Crime(force=force, month=month, category=cat, ward=ward) for _ in range(n))
