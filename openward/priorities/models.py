@@ -83,9 +83,7 @@ class Consultation(models.Model):
     """'What should your team focus on?' for a ward or a cluster, open between two dates."""
 
     ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations")
-    cluster = models.ForeignKey(
-        Cluster, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
-    )
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations")
     title = models.CharField(max_length=200)
     question = models.CharField(max_length=300, default="What should your neighbourhood team focus on?")
     opens_at = models.DateTimeField()
@@ -112,7 +110,9 @@ class Consultation(models.Model):
                 | (Q(ward__isnull=True) & Q(cluster__isnull=False)),
                 name="consultation_for_one_ward_or_cluster",
             ),
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="consultation_closes_after_opening"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="consultation_closes_after_opening"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -297,7 +297,8 @@ class Priority(models.Model):
         return self.statement
 
     def latest_action(self):
-        return self.actions.order_by("-taken_on", "-id").first()
+        # Sorted in Python so a prefetched `actions` is used as is.
+        return max(self.actions.all(), key=lambda a: (a.taken_on, a.pk), default=None)
 
 
 class PriorityAction(models.Model):

@@ -131,7 +131,14 @@ def _result(label: str, ballots: tally.Ballots, concerns: list[Concern], weights
     ranks = tally.rank(counts.points, counts.first)
     total = counts.points.sum() or 1.0
     rows = [
-        Row(concerns[i], int(ranks[i]), float(counts.points[i]), float(counts.first[i]), float(counts.mentions[i]), float(counts.points[i] / total))
+        Row(
+            concerns[i],
+            int(ranks[i]),
+            float(counts.points[i]),
+            float(counts.first[i]),
+            float(counts.mentions[i]),
+            float(counts.points[i] / total),
+        )
         for i in np.argsort(ranks, kind="stable")
     ]
     return Result(label, counts.respondents, rows, weighted=weights is not None)
@@ -203,7 +210,11 @@ def _against_crime(consultation: Consultation, headline: Result) -> tuple[tuple 
             "Worry runs ahead of the data" if gap >= 2 else "The data runs ahead of worry" if gap <= -2 else "In step"
         )
         trend = compare_counts(previous[row.concern.pk], recent[row.concern.pk], 12, 12)
-        out.append(CrimeComparison(row.concern, int(worry), int(crime), recent[row.concern.pk], previous[row.concern.pk], trend, verdict))
+        out.append(
+            CrimeComparison(
+                row.concern, int(worry), int(crime), recent[row.concern.pk], previous[row.concern.pk], trend, verdict
+            )
+        )
     return (recent_start, latest, previous_start, previous_end), out
 
 
@@ -214,7 +225,8 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
     results = ConsultationResults(consultation, respondents=len(ballots))
     if len(ballots) < MIN_GROUP:
         results.notes.append(
-            f"Results are shown once at least {MIN_GROUP} people have taken part, so that no one's choices can be picked out."
+            f"Results are shown once at least {MIN_GROUP} people have taken part, "
+            "so that no one's choices can be picked out."
         )
         return results
     results.overall = _result("All respondents", ballots, concerns)
@@ -234,7 +246,9 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
         weights = tally.rake(ballots.age, ballots.ethnicity, profile["age"], profile["ethnicity"])
         results.weighted = _result("All respondents, weighted to the census", ballots, concerns, weights)
     else:
-        results.notes.append("No census profile is loaded for this area, so respondents cannot be compared with it or weighted.")
+        results.notes.append(
+            "No census profile is loaded for this area, so respondents cannot be compared with it or weighted."
+        )
     headline = results.verified or results.overall
     results.crime_period, results.against_crime = _against_crime(consultation, headline)
     return results

@@ -140,7 +140,13 @@ def cast_ballot(user, consultation: Consultation, choices: list, *, other_text: 
         ballot, _ = Ballot.objects.select_for_update().update_or_create(
             consultation=consultation,
             voter_key=key,
-            defaults={"level": level, "first": ranked[0], "second": ranked[1], "third": ranked[2], "other_text": other_text},
+            defaults={
+                "level": level,
+                "first": ranked[0],
+                "second": ranked[1],
+                "third": ranked[2],
+                "other_text": other_text,
+            },
         )
         Demographics.objects.filter(ballot=ballot).delete()
         if any(answers.values()):
@@ -149,9 +155,10 @@ def cast_ballot(user, consultation: Consultation, choices: list, *, other_text: 
 
 
 def has_voted(user, consultation: Consultation) -> bool:
-    return getattr(user, "is_authenticated", False) and consultation.ballots.filter(
-        voter_key=voter_key(user, consultation)
-    ).exists()
+    return (
+        getattr(user, "is_authenticated", False)
+        and consultation.ballots.filter(voter_key=voter_key(user, consultation)).exists()
+    )
 
 
 @transaction.atomic
@@ -239,7 +246,9 @@ def set_priority(
         agreed_month = evidence.month_start(agreed_on)
         priority.baseline_start = evidence.add_months(agreed_month, -BASELINE_MONTHS)
         priority.baseline_end = evidence.add_months(agreed_month, -1)
-        priority.baseline_count = evidence.crime_count([ward], categories, priority.baseline_start, priority.baseline_end)
+        priority.baseline_count = evidence.crime_count(
+            [ward], categories, priority.baseline_start, priority.baseline_end
+        )
         parts.append(
             f"{priority.baseline_count} recorded crimes ({', '.join(categories)}) in the {BASELINE_MONTHS} months "
             f"{priority.baseline_start:%B %Y} to {priority.baseline_end:%B %Y}."
@@ -265,7 +274,9 @@ def set_priority(
 
 
 @transaction.atomic
-def record_action(actor, priority: Priority, *, taken_on: date, description: str, is_demo: bool = False) -> PriorityAction:
+def record_action(
+    actor, priority: Priority, *, taken_on: date, description: str, is_demo: bool = False
+) -> PriorityAction:
     """Record something the team did about an open priority, on a date."""
     description = (description or "").strip()
     if not description:
@@ -332,7 +343,10 @@ def review_priority(
     if reviewed_on <= priority.agreed_on:
         raise Refused("A review must come after the priority was agreed.")
     review = Review(
-        priority=priority, reviewed_on=reviewed_on, outcome=outcome, note=(note or "").strip(),
+        priority=priority,
+        reviewed_on=reviewed_on,
+        outcome=outcome,
+        note=(note or "").strip(),
         reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if priority.crime_categories:

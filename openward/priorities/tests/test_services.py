@@ -102,7 +102,12 @@ def test_the_database_refuses_a_fourth_open_slot(panel_chair, ward, concerns):
     first = _priority(panel_chair, ward, concerns)
     with pytest.raises(IntegrityError), transaction.atomic():
         Priority.objects.create(
-            ward=ward, statement="x", agreed_on=date(2025, 1, 1), review_on=date(2025, 2, 1), slot=first.slot, evidence="x"
+            ward=ward,
+            statement="x",
+            agreed_on=date(2025, 1, 1),
+            review_on=date(2025, 2, 1),
+            slot=first.slot,
+            evidence="x",
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Priority.objects.create(
@@ -110,7 +115,9 @@ def test_the_database_refuses_a_fourth_open_slot(panel_chair, ward, concerns):
         )
 
 
-def test_baseline_and_review_figures_equal_counts_from_the_crimes_created(officer, panel_chair, ward, other_ward, concerns):
+def test_baseline_and_review_figures_equal_counts_from_the_crimes_created(
+    officer, panel_chair, ward, other_ward, concerns
+):
     robbery = concerns["street-robbery-and-theft"]
     created = []  # (ward, category, month, count): every crime this test creates
 

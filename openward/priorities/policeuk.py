@@ -1,0 +1,59 @@
+"""police.uk-compatible `GET {force}/{neighbourhood}/priorities`, from Open Ward's ward priorities.
+
+The shape follows data.police.uk: `issue` (HTML), `issue-date` and `action-date` as naive ISO
+datetimes with hyphenated keys, `action` the latest recorded action. For the Met the
+neighbourhood id is the ward's GSS code. Mount this router before the generic neighbourhood
+routes (see openward/policeuk/api/__init__.py).
+"""
+
+from datetime import date, datetime, time
+
+from django.http import Http404
+from django.utils.html import escape
+from ninja import Field, Router, Schema
+
+from openward.areas.models import Neighbourhood
+from openward.core import access
+
+from .models import Priority
+
+router = Router()
+
+
+class PoliceUkPriority(Schema):
+    issue: str | None
+    issue_date: str = Field(..., alias="issue-date")
+    action: str | None
+    action_date: str | None = Field(None, alias="action-date")
+
+
+def naive_iso(day: date) -> str:
+    return datetime.combine(day, time.min).isoformat()
+
+
+def as_policeuk(priority: Priority) -> dict:
+    action = priority.latest_action()
+    return {
+        "issue": f"<p>{escape(priority.statement)}</p>",
+        "issue-date": naive_iso(priority.agreed_on),
+        "action": f"<p>{escape(action.description)}</p>" if action else None,
+        "action-date": naive_iso(action.taken_on) if action else None,
+    }
+
+
+@router.get(
+    "/{force}/{neighbourhood}/priorities",
+    response=list[PoliceUkPriority],
+    by_alias=True,
+    summary="Neighbourhood priorities (police.uk format)",
+)
+@access.public
+def neighbourhood_priorities(request, force: str, neighbourhood: str):
+    """Priorities for a neighbourhood, newest first; 404 for an unknown force or neighbourhood."""
+    hood = Neighbourhood.objects.filter(force__slug=force, code=neighbourhood).select_related("ward").first()
+    if hood is None:
+        raise Http404("Neighbourhood not found")
+    if hood.ward_id is None:
+        return []
+    priorities = Priority.objects.for_ward(hood.ward).prefetch_related("actions").order_by("-agreed_on", "-id")
+    return [as_policeuk(p) for p in priorities]

@@ -1,0 +1,228 @@
+"""The whole flow through pages and the API: consult, vote, close, set priorities, act, review."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from ninja.testing import TestClient
+
+from openward.accounts.models import Role
+from openward.areas.models import Neighbourhood
+from openward.priorities import policeuk, services
+from openward.priorities.models import Ballot, Consultation, Priority, PriorityAction
+
+from .conftest import grant, make_user
+
+
+@pytest.fixture
+def consultation(ward, panel_chair, concerns, open_window):
+    return services.create_consultation(
+        panel_chair,
+        ward=ward,
+        title="Station Ward 2026",
+        opens_at=open_window[0],
+        closes_at=open_window[1],
+        concerns=concerns.values(),
+    )
+
+
+def test_every_priorities_view_declares_an_access_rule():
+    from openward.priorities.urls import urlpatterns
+
+    missing = [p.name for p in urlpatterns if not hasattr(p.callback, "access_rule")]
+    assert not missing
+
+
+def test_panel_chair_creates_a_consultation_through_the_page(client, panel_chair, ward, concerns):
+    client.force_login(panel_chair)
+    url = reverse("priorities:consultation-new-ward", args=[ward.pk])
+    assert client.get(url).status_code == 200
+    today = timezone.localdate()
+    response = client.post(
+        url,
+        {
+            "title": "Summer 2026",
+            "question": "What should we focus on?",
+            "opens_on": today.isoformat(),
+            "closes_on": (today + timedelta(days=14)).isoformat(),
+            "min_level": "0",
+            "concerns": [concerns["burglary"].pk, concerns["drugs"].pk],
+            "allow_free_text": "on",
+        },
+    )
+    consultation = Consultation.objects.get(title="Summer 2026")
+    assert response.status_code == 302
+    assert set(consultation.concerns.values_list("slug", flat=True)) == {"burglary", "drugs"}
+
+
+def test_a_resident_cannot_create_a_consultation(client, ward):
+    client.force_login(make_user())
+    assert client.get(reverse("priorities:consultation-new-ward", args=[ward.pk])).status_code == 403
+
+
+def test_signed_out_voter_is_sent_to_sign_in(client, consultation):
+    response = client.get(reverse("priorities:vote", args=[consultation.pk]))
+    assert response.status_code == 302 and "sign-in" in response["Location"]
+
+
+def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, concerns):
+    voter = make_user()
+    client.force_login(voter)
+    url = reverse("priorities:vote", args=[consultation.pk])
+    assert client.get(url).status_code == 200
+    twice = client.post(url, {"first": concerns["drugs"].pk, "second": concerns["drugs"].pk})
+    assert twice.status_code == 400
+    assert "more than once" in twice.content.decode()
+    assert not Ballot.objects.exists()
+    ok = client.post(url, {"first": concerns["drugs"].pk, "second": concerns["burglary"].pk, "age_band": "16-29"})
+    assert ok.status_code == 302
+    ballot = Ballot.objects.get()
+    assert ballot.ranked_ids() == [concerns["drugs"].pk, concerns["burglary"].pk]
+    assert ballot.demographics.age_band == "16-29"
+    page = client.get(reverse("priorities:consultation", args=[consultation.pk])).content.decode()
+    assert "Change your choices" in page
+
+
+def test_api_vote_refused_when_closed(client, consultation, concerns):
+    voter = make_user()
+    client.force_login(voter)
+    consultation.closes_at = timezone.now() - timedelta(minutes=1)
+    consultation.save()
+    response = client.post(
+        f"/api/v1/priorities/consultations/{consultation.pk}/ballot",
+        json.dumps({"choices": ["drugs"]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "closed" in response.json()["detail"]
+    assert not Ballot.objects.exists()
+
+
+def test_api_vote_signed_out_is_401(client, consultation):
+    response = client.post(
+        f"/api/v1/priorities/consultations/{consultation.pk}/ballot",
+        json.dumps({"choices": ["drugs"]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+
+
+def test_api_vote_unknown_concern(client, consultation):
+    client.force_login(make_user())
+    response = client.post(
+        f"/api/v1/priorities/consultations/{consultation.pk}/ballot",
+        json.dumps({"choices": ["aliens"]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "Unknown concern" in response.json()["detail"]
+
+
+def test_concerns_api_finds_synonyms(client, db):
+    response = client.get("/api/v1/priorities/concerns", {"q": "mugging"})
+    assert [c["slug"] for c in response.json()] == ["street-robbery-and-theft"]
+
+
+def test_priority_lifecycle_through_the_api(client, ward, panel_chair, officer, concerns):
+    client.force_login(panel_chair)
+    body = {"statement": "Tackle burglary", "agreed_on": "2025-03-01", "review_on": "2025-09-01", "concern": "burglary"}
+    ids = []
+    for n in range(3):
+        r = client.post(
+            f"/api/v1/priorities/wards/{ward.pk}/priorities",
+            {**body, "statement": f"P{n}"},
+            content_type="application/json",
+        )
+        assert r.status_code == 201, r.content
+        ids.append(r.json()["id"])
+    fourth = client.post(f"/api/v1/priorities/wards/{ward.pk}/priorities", body, content_type="application/json")
+    assert fourth.status_code == 400 and "already has 3 open priorities" in fourth.json()["detail"]
+    assert Priority.objects.count() == 3
+
+    # A panel chair may not record officers' actions; an officer may.
+    assert (
+        client.post(
+            f"/api/v1/priorities/{ids[0]}/actions",
+            {"taken_on": "2025-04-01", "description": "x"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    client.force_login(officer)
+    r = client.post(
+        f"/api/v1/priorities/{ids[0]}/actions",
+        {"taken_on": "2025-04-02", "description": "Weekly patrols on Station Road"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    r = client.post(
+        f"/api/v1/priorities/{ids[0]}/review",
+        {"outcome": "achieved", "reviewed_on": "2025-09-02"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "achieved"
+    listed = client.get(f"/api/v1/priorities/wards/{ward.pk}").json()
+    assert {p["status"] for p in listed} == {"open", "achieved"}
+
+
+def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chair, concerns):
+    p = services.set_priority(panel_chair, ward, statement="x", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1))
+    stranger = grant(make_user(), Role.OFFICER, ward=other_ward)
+    client.force_login(stranger)
+    assert client.get(reverse("priorities:action-new", args=[p.pk])).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/priorities/{p.pk}/actions",
+            {"taken_on": "2025-02-01", "description": "x"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert not PriorityAction.objects.exists()
+
+
+def test_pages_render_for_ward_cluster_borough_and_priority(
+    client, ward, cluster, borough, panel_chair, officer, concerns
+):
+    p = services.set_priority(
+        panel_chair,
+        ward,
+        statement="Reduce phone snatching",
+        agreed_on=date(2025, 1, 10),
+        review_on=date(2025, 7, 1),
+        concern=concerns["street-robbery-and-theft"],
+        meeting_ref="https://example.org/meetings/1",
+    )
+    services.record_action(officer, p, taken_on=date(2025, 2, 1), description="Plain-clothes patrols")
+    for url in (
+        reverse("priorities:ward", args=[ward.pk]),
+        reverse("priorities:cluster", args=[cluster.slug]),
+        reverse("priorities:borough", args=[borough.slug]),
+        reverse("priorities:priority", args=[p.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Reduce phone snatching" in page and "Plain-clothes patrols" in page, url
+
+
+def test_policeuk_priorities_have_hyphenated_naive_dates(ward, force, panel_chair, officer):
+    Neighbourhood.objects.create(force=force, code=ward.gss_code, name=ward.name, ward=ward)
+    p = services.set_priority(
+        panel_chair, ward, statement="Burglary <b>", agreed_on=date(2025, 1, 10), review_on=date(2025, 7, 1)
+    )
+    services.record_action(officer, p, taken_on=date(2025, 2, 3), description="Leaflets")
+    services.record_action(officer, p, taken_on=date(2025, 3, 4), description="Patrols")
+    api = TestClient(policeuk.router)
+    body = api.get(f"/metropolitan/{ward.gss_code}/priorities").json()
+    assert body == [
+        {
+            "issue": "<p>Burglary &lt;b&gt;</p>",
+            "issue-date": "2025-01-10T00:00:00",
+            "action": "<p>Patrols</p>",
+            "action-date": "2025-03-04T00:00:00",
+        }
+    ]
+    assert api.get("/metropolitan/E05000000/priorities").status_code == 404
+    assert api.get(f"/nowhere/{ward.gss_code}/priorities").status_code == 404
