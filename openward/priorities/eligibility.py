@@ -6,16 +6,26 @@ how residents are verified.
 
 from __future__ import annotations
 
+from django.apps import apps
+
+
+def _membership_model():
+    try:
+        return apps.get_model("verification", "Membership")
+    except LookupError:
+        return None
+
 
 def level_for(user, ward) -> int:
-    """The verification level (0, 1 or 2) `user` holds for `ward`; 0 for anyone not signed in.
-
-    Until the verification app's model is on main, everyone signed in counts as level 0
-    (email only): consultations open to level 0 work, and verified results stay empty.
-    """
+    """The verification level (0, 1 or 2) `user` holds for `ward`; 0 without a membership there."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return 0
+    membership = _membership_model()
+    if membership is None:
+        # The verification app's model is not installed yet: nobody is verified.
+        return 0
+    level = membership.objects.with_level().filter(user=user, ward=ward).values_list("current_level", flat=True).first()
+    return int(level or 0)
 
 
 def level_for_any(user, wards) -> int:

@@ -56,7 +56,7 @@ class ConsultationForm(forms.Form):
     opens_on = forms.DateField(widget=DateInput, label="Opens on")
     closes_on = forms.DateField(widget=DateInput, label="Closes on (at the end of the day before)")
     min_level = forms.TypedChoiceField(
-        coerce=int, choices=Level.choices, initial=Level.ADDRESS, label="Who may take part (lowest verification level)"
+        coerce=int, choices=Level.choices, initial=Level.EMAIL, label="Who may take part (lowest verification level)"
     )
     concerns = forms.ModelMultipleChoiceField(
         queryset=Concern.objects.active(), widget=forms.CheckboxSelectMultiple, label="Concerns to offer"

@@ -60,11 +60,11 @@ class Concern(models.Model):
 
 
 class Level(models.IntegerChoices):
-    """Verification levels as the residents work defines them."""
+    """Verification levels, as openward.verification defines them (per person, per ward)."""
 
-    EMAIL = 0, "Signed up (email only)"
-    ADDRESS = 1, "Address verified"
-    IN_PERSON = 2, "Verified in person"
+    UNCONFIRMED = 0, "Not confirmed"
+    EMAIL = 1, "Email confirmed, postcode in the ward"
+    ADDRESS = 2, "Address verified"
 
 
 class ConsultationQuerySet(models.QuerySet):

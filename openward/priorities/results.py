@@ -18,6 +18,7 @@ from .stats import Comparison, compare_counts
 MIN_GROUP = 10
 # A group is named as under-represented when its share of respondents is below this fraction of its census share.
 UNDER_REPRESENTED = 0.8
+# "Verified" means an address verified by letter or in person; an email alone is easy to fake.
 VERIFIED_FROM = Level.ADDRESS
 
 DIMENSIONS = (("age", AgeBand), ("ethnicity", Ethnicity))

@@ -33,7 +33,9 @@ class ConsultationIn(Schema):
     question: str = ""
     opens_at: datetime
     closes_at: datetime
-    min_level: int = 0
+    min_level: int = Field(
+        1, ge=0, le=2, description="0 anyone signed up, 1 email confirmed in the ward, 2 address verified."
+    )
     concerns: list[str] = Field(default_factory=list, description="Concern slugs; empty: every active concern.")
     allow_free_text: bool = True
     ask_demographics: bool = True

@@ -45,7 +45,7 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
     verified = []
     for i in range(15):
         voter = make_user()
-        levels[(voter.pk, ward.pk)] = 1 + i % 2
+        levels[(voter.pk, ward.pk)] = 2
         first, second = ("burglary", "drugs") if i < 10 else ("drugs", "burglary")
         services.cast_ballot(voter, consultation, [concerns[first].pk, concerns[second].pk])
         verified.append(voter)
@@ -54,7 +54,7 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
     assert before.verified.rows[0].concern.slug == "burglary"
     assert before.verified.rows[0].points == 10 * 3 + 5 * 2
 
-    for _ in range(20):  # sock puppets: signed up, never verified
+    for _ in range(20):  # sock puppets: email confirmed (level 1), address never verified
         services.cast_ballot(make_user(), consultation, [concerns["road-safety"].pk])
     _close(consultation)
     after = consultation_results(consultation)
@@ -77,7 +77,7 @@ def test_small_groups_are_not_broken_down(consultation, concerns, levels, ward):
     for i in range(12):
         voter = make_user()
         if i < 3:
-            levels[(voter.pk, ward.pk)] = 1
+            levels[(voter.pk, ward.pk)] = 2
         services.cast_ballot(
             voter, consultation, [concerns["burglary"].pk], demographics={"age_band": "16-29" if i < 4 else "45-64"}
         )
@@ -113,7 +113,7 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, le
     voters = []
     for i in range(24):
         voter = make_user(f"voter{i:02d}@example.org", display_name=f"Voter Number{i:02d}")
-        levels[(voter.pk, ward.pk)] = i % 3
+        levels[(voter.pk, ward.pk)] = 1 + i % 2
         choice = ["burglary", "drugs", "violence"][i % 3]
         demographics = {
             "age_band": ["16-29", "30-44", "45-64", "65+"][i % 4],

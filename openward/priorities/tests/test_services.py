@@ -60,14 +60,14 @@ def test_ballot_refused_when_a_concern_is_ranked_twice(consultation, concerns):
 
 
 def test_ballot_refused_below_the_consultation_level(consultation, concerns, levels, ward):
-    consultation.min_level = 1
+    consultation.min_level = 2
     consultation.save()
     voter = make_user()
-    with pytest.raises(Refused, match="level 1"):
+    with pytest.raises(Refused, match="level 2"):
         services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
-    levels[(voter.pk, ward.pk)] = 1
+    levels[(voter.pk, ward.pk)] = 2
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
-    assert Ballot.objects.get().level == 1
+    assert Ballot.objects.get().level == 2
 
 
 def test_casting_a_ballot_writes_no_audit_row_naming_the_voter(consultation, concerns):
