@@ -253,3 +253,20 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
     headline = results.verified or results.overall
     results.crime_period, results.against_crime = _against_crime(consultation, headline)
     return results
+
+
+def free_text(consultation: Consultation) -> list[tuple[str, list[str]]]:
+    """Respondents' own words, alphabetically (never in ballot order), each with the concerns it matches.
+
+    For the panel only, and only once at least `MIN_GROUP` people have taken part.
+    """
+    if consultation.ballots.count() < MIN_GROUP:
+        return []
+    texts = sorted(t for t in consultation.ballots.exclude(other_text="").values_list("other_text", flat=True))
+    vocabulary = list(Concern.objects.active())
+    out = []
+    for text in texts:
+        lowered = text.lower()
+        matched = [c.name for c in vocabulary if any(s.lower() in lowered for s in c.synonyms)]
+        out.append((text, matched))
+    return out

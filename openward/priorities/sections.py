@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openward.core import sections
 
+from .results import consultation_results
 from .selectors import you_said_we_did
 
 
@@ -12,13 +13,17 @@ def _context(wards, area, kind):
     if not (data["open_priorities"] or data["past_priorities"] or data["consultations"]):
         return None
     open_consultations = [c for c in data["consultations"] if c.status() == "open"]
+    latest_closed = next((c for c in data["consultations"] if c.status() == "closed"), None)
+    results = consultation_results(latest_closed) if latest_closed else None
+    headline = (results.verified or results.overall) if results else None
     return {
         "area": area,
         "kind": kind,
         "open_priorities": data["open_priorities"],
         "recently_reviewed": data["past_priorities"][:3],
         "open_consultations": open_consultations,
-        "latest_closed": next((c for c in data["consultations"] if c.status() == "closed"), None),
+        "latest_closed": latest_closed,
+        "headline": headline,
     }
 
 

@@ -18,7 +18,7 @@ from openward.core.models import AuditEvent
 from . import evidence, exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
 from .models import Consultation, Priority
-from .results import consultation_results
+from .results import consultation_results, free_text
 from .services import Refused
 from .stats import compare_counts
 
@@ -87,6 +87,8 @@ def consultation_detail(request, consultation_id):
     }
     if consultation.is_closed():
         context["results"] = consultation_results(consultation)
+        if context["can_manage"]:
+            context["free_text"] = free_text(consultation)
     return render(request, "priorities/consultation.html", context)
 
 

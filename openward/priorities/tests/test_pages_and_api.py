@@ -226,3 +226,67 @@ def test_policeuk_priorities_have_hyphenated_naive_dates(ward, force, panel_chai
     ]
     assert api.get("/metropolitan/E05000000/priorities").status_code == 404
     assert api.get(f"/nowhere/{ward.gss_code}/priorities").status_code == 404
+
+
+def test_ward_section_shows_priorities_and_latest_results(
+    rf, ward, cluster, borough, panel_chair, concerns, open_window
+):
+    from django.template.loader import render_to_string
+
+    from openward.core import sections
+
+    consultation = services.create_consultation(
+        panel_chair,
+        ward=ward,
+        title="Spring",
+        opens_at=open_window[0],
+        closes_at=open_window[1],
+        concerns=concerns.values(),
+    )
+    for _ in range(12):
+        services.cast_ballot(make_user(), consultation, [concerns["drugs"].pk, concerns["burglary"].pk])
+    consultation.closes_at = timezone.now() - timedelta(seconds=1)
+    consultation.save()
+    services.set_priority(
+        panel_chair, ward, statement="Close the drug market", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1)
+    )
+    request = rf.get("/")
+    for kind, area in (("ward", ward), ("cluster", cluster), ("borough", borough)):
+        (section,) = [
+            s for s in sections.render_context(kind, area, request) if s["template"] == "priorities/section.html"
+        ]
+        html = render_to_string(section["template"], section["context"], request=request)
+        assert "Close the drug market" in html and "Drug dealing and drug use" in html, kind
+        assert '<td class="num">36</td>' in html  # 12 first choices x 3 points
+
+
+def test_panel_sees_free_text_alphabetically_with_matched_concerns(client, consultation, concerns, panel_chair):
+    for text in ["zebra crossing", "mugging near the shops", "", "", "", "", "", "", "", "", ""]:
+        services.cast_ballot(make_user(), consultation, [concerns["drugs"].pk], other_text=text)
+    consultation.closes_at = timezone.now() - timedelta(seconds=1)
+    consultation.save()
+    url = reverse("priorities:consultation", args=[consultation.pk])
+    assert "mugging near the shops" not in client.get(url).content.decode()
+    client.force_login(panel_chair)
+    page = client.get(url).content.decode()
+    assert page.index("mugging near the shops") < page.index("zebra crossing")
+    assert "Street robbery and theft from the person" in page
+
+
+def test_cluster_consultation_lets_people_from_any_of_its_wards_take_part(
+    cluster, other_ward, panel_chair, concerns, open_window, levels
+):
+    borough_lead = grant(make_user(), Role.BOROUGH_LEAD, borough=cluster.borough)
+    consultation = services.create_consultation(
+        borough_lead,
+        cluster=cluster,
+        title="Cluster",
+        opens_at=open_window[0],
+        closes_at=open_window[1],
+        concerns=concerns.values(),
+        min_level=2,
+    )
+    voter = make_user()
+    levels[(voter.pk, other_ward.pk)] = 2
+    services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
+    assert Ballot.objects.get().level == 2
