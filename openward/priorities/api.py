@@ -8,6 +8,7 @@ from openward.core import access
 
 from . import exports, selectors, services
 from .models import Concern, Consultation, Priority
+from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
 from .results import consultation_results
 from .schemas import (
     ActionIn,
@@ -22,7 +23,6 @@ from .schemas import (
     ReviewIn,
 )
 from .services import Refused
-from .views import cluster_area, consultation_area, priority_area, ward_area
 
 router = Router(tags=["priorities"])
 
@@ -87,10 +87,11 @@ def list_concerns(request, q: str = ""):
 
 @router.get("/priorities/consultations", response=list[ConsultationOut], summary="Consultations")
 @access.public
-def list_consultations(request, ward_id: int | None = None, cluster: str | None = None):
+def list_consultations(request, ward: str | None = None, cluster: str | None = None):
+    """Consultations, newest first; `ward` (a GSS code) includes its clusters' consultations."""
     qs = Consultation.objects.select_related("ward", "cluster").prefetch_related("concerns")
-    if ward_id is not None:
-        qs = qs.for_ward(get_object_or_404(Ward, pk=ward_id))
+    if ward:
+        qs = qs.for_ward(ward_by_code(ward))
     if cluster:
         qs = qs.filter(cluster__slug=cluster)
     return [_consultation_out(c) for c in qs]
@@ -158,14 +159,14 @@ def _create_consultation(request, payload: ConsultationIn, **area):
 
 
 @router.post(
-    "/priorities/wards/{ward_id}/consultations",
+    "/priorities/wards/{gss_code}/consultations",
     response={201: ConsultationOut, 400: Message},
     summary="Open a consultation for a ward",
 )
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
-def create_ward_consultation(request, ward_id: int, payload: ConsultationIn):
+def create_ward_consultation(request, gss_code: str, payload: ConsultationIn):
     try:
-        c = _create_consultation(request, payload, ward=get_object_or_404(Ward, pk=ward_id))
+        c = _create_consultation(request, payload, ward=ward_by_code(gss_code))
     except Refused as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, _consultation_out(c))
@@ -200,10 +201,12 @@ def close_consultation(request, consultation_id: int):
     return Status(200, _consultation_out(consultation))
 
 
-@router.get("/priorities/wards/{ward_id}", response=list[PriorityOut], summary="A ward's priorities (you said, we did)")
+@router.get(
+    "/priorities/wards/{gss_code}", response=list[PriorityOut], summary="A ward's priorities (you said, we did)"
+)
 @access.public
-def ward_priorities(request, ward_id: int):
-    ward = get_object_or_404(Ward, pk=ward_id)
+def ward_priorities(request, gss_code: str):
+    ward = ward_by_code(gss_code)
     return [_priority_out(p) for p in selectors.priorities_for([ward])]
 
 
@@ -214,13 +217,13 @@ def get_priority(request, priority_id: int):
 
 
 @router.post(
-    "/priorities/wards/{ward_id}/priorities",
+    "/priorities/wards/{gss_code}/priorities",
     response={201: PriorityOut, 400: Message},
     summary="Set a ward priority (at most three open)",
 )
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
-def set_priority(request, ward_id: int, payload: PriorityIn):
-    ward = get_object_or_404(Ward, pk=ward_id)
+def set_priority(request, gss_code: str, payload: PriorityIn):
+    ward = ward_by_code(gss_code)
     try:
         concern = _concerns_by_slug([payload.concern])[0] if payload.concern else None
         consultation = None

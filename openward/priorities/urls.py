@@ -4,9 +4,9 @@ from . import views
 
 app_name = "priorities"
 urlpatterns = [
-    path("ward/<int:ward_id>/", views.ward_page, name="ward"),
-    path("ward/<int:ward_id>/consultations/new/", views.consultation_new_for_ward, name="consultation-new-ward"),
-    path("ward/<int:ward_id>/priorities/new/", views.priority_new, name="priority-new"),
+    path("ward/<str:gss_code>/", views.ward_page, name="ward"),
+    path("ward/<str:gss_code>/consultations/new/", views.consultation_new_for_ward, name="consultation-new-ward"),
+    path("ward/<str:gss_code>/priorities/new/", views.priority_new, name="priority-new"),
     path("cluster/<slug:cluster_slug>/", views.cluster_page, name="cluster"),
     path(
         "cluster/<slug:cluster_slug>/consultations/new/",

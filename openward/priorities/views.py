@@ -11,32 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openward.areas.models import Borough, Cluster, Ward
+from openward.areas.models import Borough, Cluster
 from openward.core import access
 from openward.core.models import AuditEvent
 
 from . import evidence, exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
 from .models import Consultation, Priority
+from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
 from .results import consultation_results, free_text
 from .services import Refused
 from .stats import compare_counts
-
-
-def ward_area(request, ward_id, **kwargs):
-    return get_object_or_404(Ward, pk=ward_id)
-
-
-def cluster_area(request, cluster_slug, **kwargs):
-    return get_object_or_404(Cluster, slug=cluster_slug)
-
-
-def consultation_area(request, consultation_id, **kwargs):
-    return get_object_or_404(Consultation, pk=consultation_id).area
-
-
-def priority_area(request, priority_id, **kwargs):
-    return get_object_or_404(Priority, pk=priority_id).ward
 
 
 def _refused(form, exc: Refused):
@@ -47,8 +32,8 @@ def _refused(form, exc: Refused):
 
 
 @access.public
-def ward_page(request, ward_id):
-    ward = get_object_or_404(Ward.objects.select_related("borough"), pk=ward_id)
+def ward_page(request, gss_code):
+    ward = ward_by_code(gss_code)
     context = selectors.you_said_we_did([ward])
     context.update(
         area=ward,
@@ -193,8 +178,8 @@ def _new_consultation(request, *, ward=None, cluster=None):
 
 
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
-def consultation_new_for_ward(request, ward_id):
-    return _new_consultation(request, ward=get_object_or_404(Ward, pk=ward_id))
+def consultation_new_for_ward(request, gss_code):
+    return _new_consultation(request, ward=ward_by_code(gss_code))
 
 
 @access.role(*selectors.PANEL_ROLES, area=cluster_area)
@@ -202,8 +187,9 @@ def consultation_new_for_cluster(request, cluster_slug):
     return _new_consultation(request, cluster=get_object_or_404(Cluster, slug=cluster_slug))
 
 
-@require_POST
+# The access check comes first, so a refused person is refused whatever the method.
 @access.role(*selectors.PANEL_ROLES, area=consultation_area)
+@require_POST
 def consultation_close(request, consultation_id):
     consultation = get_object_or_404(Consultation, pk=consultation_id)
     try:
@@ -216,8 +202,8 @@ def consultation_close(request, consultation_id):
 
 
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
-def priority_new(request, ward_id):
-    ward = get_object_or_404(Ward, pk=ward_id)
+def priority_new(request, gss_code):
+    ward = ward_by_code(gss_code)
     form = PriorityForm(ward, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

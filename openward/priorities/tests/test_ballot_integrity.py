@@ -17,7 +17,7 @@ from openward.priorities import services
 from openward.priorities.models import Ballot, Demographics, PopulationGroup
 from openward.priorities.results import consultation_results
 
-from .conftest import grant, make_user
+from .conftest import grant, make_user, sign_in
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, le
             "ethnicity": "white",
             "relationship": "live",
         }
-        client.force_login(voter)
+        sign_in(client, voter)
         response = client.post(
             f"/api/v1/priorities/consultations/{consultation.pk}/ballot",
             json.dumps({"choices": [choice], **demographics}),
@@ -141,15 +141,15 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, le
     for who, user in (("anonymous", None), ("officer", officer), ("site admin", site_admin)):
         client.logout()
         if user:
-            client.force_login(user)
+            sign_in(client, user)
         for name, url in {
             "page": reverse("priorities:consultation", args=[consultation.pk]),
             "csv": reverse("priorities:consultation-csv", args=[consultation.pk]),
-            "ward page": reverse("priorities:ward", args=[ward.pk]),
+            "ward page": reverse("priorities:ward", args=[ward.gss_code]),
             "api results": f"/api/v1/priorities/consultations/{consultation.pk}/results",
             "api consultation": f"/api/v1/priorities/consultations/{consultation.pk}",
-            "api consultations": f"/api/v1/priorities/consultations?ward_id={ward.pk}",
-            "api ward": f"/api/v1/priorities/wards/{ward.pk}",
+            "api consultations": f"/api/v1/priorities/consultations?ward={ward.gss_code}",
+            "api ward": f"/api/v1/priorities/wards/{ward.gss_code}",
         }.items():
             response = client.get(url)
             assert response.status_code == 200, (who, name)

@@ -15,7 +15,7 @@ from openward.areas.models import Neighbourhood
 from openward.priorities import policeuk, services
 from openward.priorities.models import Ballot, Consultation, Priority, PriorityAction
 
-from .conftest import grant, make_user
+from .conftest import grant, make_user, sign_in
 
 
 @pytest.fixture
@@ -38,8 +38,8 @@ def test_every_priorities_view_declares_an_access_rule():
 
 
 def test_panel_chair_creates_a_consultation_through_the_page(client, panel_chair, ward, concerns):
-    client.force_login(panel_chair)
-    url = reverse("priorities:consultation-new-ward", args=[ward.pk])
+    sign_in(client, panel_chair)
+    url = reverse("priorities:consultation-new-ward", args=[ward.gss_code])
     assert client.get(url).status_code == 200
     today = timezone.localdate()
     response = client.post(
@@ -60,8 +60,8 @@ def test_panel_chair_creates_a_consultation_through_the_page(client, panel_chair
 
 
 def test_a_resident_cannot_create_a_consultation(client, ward):
-    client.force_login(make_user())
-    assert client.get(reverse("priorities:consultation-new-ward", args=[ward.pk])).status_code == 403
+    sign_in(client, make_user())
+    assert client.get(reverse("priorities:consultation-new-ward", args=[ward.gss_code])).status_code == 403
 
 
 def test_signed_out_voter_is_sent_to_sign_in(client, consultation):
@@ -71,7 +71,7 @@ def test_signed_out_voter_is_sent_to_sign_in(client, consultation):
 
 def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, concerns):
     voter = make_user()
-    client.force_login(voter)
+    sign_in(client, voter)
     url = reverse("priorities:vote", args=[consultation.pk])
     assert client.get(url).status_code == 200
     twice = client.post(url, {"first": concerns["drugs"].pk, "second": concerns["drugs"].pk})
@@ -89,7 +89,7 @@ def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, 
 
 def test_api_vote_refused_when_closed(client, consultation, concerns):
     voter = make_user()
-    client.force_login(voter)
+    sign_in(client, voter)
     consultation.closes_at = timezone.now() - timedelta(minutes=1)
     consultation.save()
     response = client.post(
@@ -112,7 +112,7 @@ def test_api_vote_signed_out_is_401(client, consultation):
 
 
 def test_api_vote_unknown_concern(client, consultation):
-    client.force_login(make_user())
+    sign_in(client, make_user())
     response = client.post(
         f"/api/v1/priorities/consultations/{consultation.pk}/ballot",
         json.dumps({"choices": ["aliens"]}),
@@ -127,18 +127,18 @@ def test_concerns_api_finds_synonyms(client, db):
 
 
 def test_priority_lifecycle_through_the_api(client, ward, panel_chair, officer, concerns):
-    client.force_login(panel_chair)
+    sign_in(client, panel_chair)
     body = {"statement": "Tackle burglary", "agreed_on": "2025-03-01", "review_on": "2025-09-01", "concern": "burglary"}
     ids = []
     for n in range(3):
         r = client.post(
-            f"/api/v1/priorities/wards/{ward.pk}/priorities",
+            f"/api/v1/priorities/wards/{ward.gss_code}/priorities",
             {**body, "statement": f"P{n}"},
             content_type="application/json",
         )
         assert r.status_code == 201, r.content
         ids.append(r.json()["id"])
-    fourth = client.post(f"/api/v1/priorities/wards/{ward.pk}/priorities", body, content_type="application/json")
+    fourth = client.post(f"/api/v1/priorities/wards/{ward.gss_code}/priorities", body, content_type="application/json")
     assert fourth.status_code == 400 and "already has 3 open priorities" in fourth.json()["detail"]
     assert Priority.objects.count() == 3
 
@@ -151,7 +151,7 @@ def test_priority_lifecycle_through_the_api(client, ward, panel_chair, officer, 
         ).status_code
         == 403
     )
-    client.force_login(officer)
+    sign_in(client, officer)
     r = client.post(
         f"/api/v1/priorities/{ids[0]}/actions",
         {"taken_on": "2025-04-02", "description": "Weekly patrols on Station Road"},
@@ -164,14 +164,14 @@ def test_priority_lifecycle_through_the_api(client, ward, panel_chair, officer, 
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["status"] == "achieved"
-    listed = client.get(f"/api/v1/priorities/wards/{ward.pk}").json()
+    listed = client.get(f"/api/v1/priorities/wards/{ward.gss_code}").json()
     assert {p["status"] for p in listed} == {"open", "achieved"}
 
 
 def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chair, concerns):
     p = services.set_priority(panel_chair, ward, statement="x", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1))
     stranger = grant(make_user(), Role.OFFICER, ward=other_ward)
-    client.force_login(stranger)
+    sign_in(client, stranger)
     assert client.get(reverse("priorities:action-new", args=[p.pk])).status_code == 403
     assert (
         client.post(
@@ -198,7 +198,7 @@ def test_pages_render_for_ward_cluster_borough_and_priority(
     )
     services.record_action(officer, p, taken_on=date(2025, 2, 1), description="Plain-clothes patrols")
     for url in (
-        reverse("priorities:ward", args=[ward.pk]),
+        reverse("priorities:ward", args=[ward.gss_code]),
         reverse("priorities:cluster", args=[cluster.slug]),
         reverse("priorities:borough", args=[borough.slug]),
         reverse("priorities:priority", args=[p.pk]),
@@ -267,7 +267,7 @@ def test_panel_sees_free_text_alphabetically_with_matched_concerns(client, consu
     consultation.save()
     url = reverse("priorities:consultation", args=[consultation.pk])
     assert "mugging near the shops" not in client.get(url).content.decode()
-    client.force_login(panel_chair)
+    sign_in(client, panel_chair)
     page = client.get(url).content.decode()
     assert page.index("mugging near the shops") < page.index("zebra crossing")
     assert "Street robbery and theft from the person" in page
