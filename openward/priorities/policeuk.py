@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.html import escape
 from ninja import Field, Router, Schema
 
-from openward.areas.models import Neighbourhood
+from openward.areas.models import Neighbourhood, Ward
 from openward.core import access
 
 from .models import Priority
@@ -51,9 +51,14 @@ def as_policeuk(priority: Priority) -> dict:
 def neighbourhood_priorities(request, force: str, neighbourhood: str):
     """Priorities for a neighbourhood, newest first; 404 for an unknown force or neighbourhood."""
     hood = Neighbourhood.objects.filter(force__slug=force, code=neighbourhood).select_related("ward").first()
-    if hood is None:
-        raise Http404("Neighbourhood not found")
-    if hood.ward_id is None:
+    if hood is not None:
+        ward = hood.ward
+    else:
+        # For the Met a neighbourhood id is its ward's GSS code, even before teams are imported.
+        ward = Ward.objects.filter(gss_code=neighbourhood, borough__force__slug=force).order_by("-pk").first()
+        if ward is None:
+            raise Http404("Neighbourhood not found")
+    if ward is None:
         return []
-    priorities = Priority.objects.for_ward(hood.ward).prefetch_related("actions").order_by("-agreed_on", "-id")
+    priorities = Priority.objects.for_ward(ward).prefetch_related("actions").order_by("-agreed_on", "-id")
     return [as_policeuk(p) for p in priorities]

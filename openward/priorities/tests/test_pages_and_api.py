@@ -228,6 +228,32 @@ def test_policeuk_priorities_have_hyphenated_naive_dates(ward, force, panel_chai
     assert api.get(f"/nowhere/{ward.gss_code}/priorities").status_code == 404
 
 
+def test_policeuk_priorities_find_a_met_ward_by_code_without_a_team(ward, panel_chair):
+    services.set_priority(panel_chair, ward, statement="ASB", agreed_on=date(2025, 2, 1), review_on=date(2025, 8, 1))
+    body = TestClient(policeuk.router).get(f"/metropolitan/{ward.gss_code}/priorities").json()
+    assert body == [{"issue": "<p>ASB</p>", "issue-date": "2025-02-01T00:00:00", "action": None, "action-date": None}]
+
+
+def test_ward_page_queries_do_not_grow_with_priorities(
+    client, ward, panel_chair, officer, concerns, django_assert_max_num_queries
+):
+    def add(n):
+        p = services.set_priority(
+            panel_chair, ward, statement=f"P{n}", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1)
+        )
+        services.record_action(officer, p, taken_on=date(2025, 2, 1), description="Patrol")
+        services.review_priority(officer, p, outcome="achieved", reviewed_on=date(2025, 6, 2))
+
+    add(0)
+    url = reverse("priorities:ward", args=[ward.gss_code])
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for n in range(1, 6):
+        add(n)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
 def test_ward_section_shows_priorities_and_latest_results(
     rf, ward, cluster, borough, panel_chair, concerns, open_window
 ):
