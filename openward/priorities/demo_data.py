@@ -147,12 +147,16 @@ def load_demo_priorities(workdir: Path, stdout: TextIO) -> None:
         is_demo=True,
     )
     services.record_action(None, first, taken_on=agreed + timedelta(days=14), description=ACTIONS[0], is_demo=True)
+    periods = services.review_periods(first, reviewed)
+    fell = periods and evidence.crime_count([ward], first.crime_categories, *periods[2:]) < evidence.crime_count(
+        [ward], first.crime_categories, *periods[:2]
+    )
     services.review_priority(
         None,
         first,
-        outcome="achieved",
+        outcome="achieved" if fell else "not_achieved",
         reviewed_on=reviewed,
-        note="The panel agreed the fall was enough to move on.",
+        note="The panel looked at the before and after figures and the actions taken.",
         is_demo=True,
     )
     for n, concern in enumerate([c for c in ranked if c != with_data[0]][:3]):

@@ -207,9 +207,14 @@ def _against_crime(consultation: Consultation, headline: Result) -> tuple[tuple 
     out = []
     for row, worry, crime in zip(mapped, worry_ranks, crime_ranks, strict=True):
         gap = int(crime) - int(worry)
-        verdict = (
-            "Worry runs ahead of the data" if gap >= 2 else "The data runs ahead of worry" if gap <= -2 else "In step"
-        )
+        if recent[row.concern.pk] == 0:
+            verdict = "Worry, but no recorded crime" if worry <= 3 else "No recorded crime"
+        elif gap >= 2:
+            verdict = "Worry runs ahead of the data"
+        elif gap <= -2:
+            verdict = "The data runs ahead of worry"
+        else:
+            verdict = "In step"
         trend = compare_counts(previous[row.concern.pk], recent[row.concern.pk], 12, 12)
         out.append(
             CrimeComparison(

@@ -186,12 +186,13 @@ def _consultation_evidence(consultation: Consultation | None, concern: Concern |
     from .results import consultation_results
 
     results = consultation_results(consultation)
-    row = next((r for r in results.overall.rows if r.concern.pk == concern.pk), None) if results.overall else None
+    headline = results.verified or results.overall
+    row = headline.row_for(concern.pk) if headline else None
     if row is None:
         return f"Chosen in the consultation “{consultation.title}”."
     return (
-        f"Ranked {row.rank} of {len(results.overall.rows)} in “{consultation.title}” "
-        f"({row.points:.0f} points, first choice of {row.first:.0f} of {results.overall.respondents:.0f} respondents)."
+        f"Ranked {row.rank} of {len(headline.rows)} by {headline.label.lower()} in “{consultation.title}” "
+        f"({row.points:.0f} points; first choice of {row.first:.0f} of {headline.respondents:.0f})."
     )
 
 

@@ -78,6 +78,18 @@ class Comparison:
     def change_percent(self) -> float | None:
         return None if self.rate_ratio is None else (self.rate_ratio - 1) * 100
 
+    def short(self) -> str:
+        """A table cell: the change and whether it could be chance."""
+        if self.before + self.after == 0:
+            return "none in either period"
+        if self.rate_ratio is None:
+            return f"none before, {self.after} after"
+        pct = self.change_percent or 0
+        change = "no change" if round(pct) == 0 else f"{'up' if pct > 0 else 'down'} {abs(pct):.0f}%"
+        sure = "unlikely to be chance" if self.p_value < 0.05 else "could be chance"
+        small = ", small numbers" if self.small_numbers else ""
+        return f"{change} ({sure}, p = {self.p_value:.2f}{small})"
+
     def in_words(self) -> str:
         if self.before + self.after == 0:
             return "No recorded crimes in either period: nothing to compare."
