@@ -1,0 +1,128 @@
+"""Neighbourhood teams: a force's neighbourhoods, people and stations in police.uk's JSON shapes.
+
+The file is `{"force": "<id>", "neighbourhoods": [...]}`; each neighbourhood is what police.uk
+returns for GET {force}/{id}, with a `people` list shaped like GET {force}/{id}/people. Its
+`locations` are stations; Open Ward also reads `front_counter` and `opening_hours` there
+(`{"mon": [["08:00", "20:00"]], "sun": []}`), which police.uk does not publish.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from openward.core.importers.base import BaseImporter
+
+from ..models import Neighbourhood, Station, TeamMember, Ward
+from .files import SourceError, read_text
+from .places import force as get_force
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class NeighbourhoodTeamImporter(BaseImporter):
+    """Neighbourhood descriptions, contact details, team members and stations for one force."""
+
+    name = "neighbourhood-teams"
+    all_or_nothing = True
+
+    def __init__(self, path, *, demo: bool = False, **kwargs):
+        super().__init__(path, **kwargs)
+        self.demo = demo
+
+    def read(self):
+        try:
+            data = json.loads(read_text(self.path).text)
+        except SourceError as exc:
+            self.fail(exc.where, exc.message)
+        except json.JSONDecodeError as exc:
+            self.fail(f"{self.path}, line {exc.lineno}", f"this is not valid JSON ({exc.msg}).")
+        if not isinstance(data, dict) or not data.get("force") or not isinstance(data.get("neighbourhoods"), list):
+            self.fail(str(self.path), 'expected {"force": "<police.uk force id>", "neighbourhoods": [...]}.')
+        self.force_slug = data["force"]
+        for index, item in enumerate(data["neighbourhoods"], 1):
+            where = f"{self.path}, neighbourhood {index}"
+            if not isinstance(item, dict) or not item.get("id") or not item.get("name"):
+                self.problem(where, 'every neighbourhood needs an "id" and a "name".')
+                continue
+            for p, person in enumerate(item.get("people") or [], 1):
+                if not isinstance(person, dict) or not person.get("name") or not person.get("rank"):
+                    self.problem(f"{where} ({item['id']}), person {p}", 'every person needs a "name" and a "rank".')
+            for s, location in enumerate(item.get("locations") or [], 1):
+                for day, spans in (location.get("opening_hours") or {}).items():
+                    if day not in DAYS or not all(
+                        isinstance(span, list) and len(span) == 2 and all(HOURS.match(str(t)) for t in span)
+                        for span in spans
+                    ):
+                        self.problem(
+                            f"{where} ({item['id']}), location {s}",
+                            f'opening hours for "{day}" must be a day mon…sun with [["HH:MM", "HH:MM"], …].',
+                        )
+            self.counts["rows_read"] += 1
+            yield item
+
+    def write(self, records):
+        try:
+            force = get_force(self.force_slug)
+        except ValueError as exc:
+            self.fail(str(self.path), str(exc))
+        for item in records:
+            ward = Ward.objects.filter(gss_code=item["id"]).order_by("-valid_from").first()
+            nbhd, created = Neighbourhood.objects.update_or_create(
+                force=force,
+                code=item["id"],
+                defaults={
+                    "name": item["name"],
+                    "description": item.get("description") or "",
+                    "url_force": item.get("url_force") or "",
+                    "contact_details": item.get("contact_details") or {},
+                    "links": item.get("links") or [],
+                    "ward": ward,
+                    "is_demo": self.demo,
+                    **({"valid_from": ward.valid_from, "valid_to": ward.valid_to} if ward else {}),
+                },
+            )
+            self.counts["neighbourhoods_created" if created else "neighbourhoods_updated"] += 1
+            # A team file lists the whole team: people no longer in it leave the page.
+            nbhd.people.all().delete()
+            TeamMember.objects.bulk_create(
+                TeamMember(
+                    force=force,
+                    neighbourhood=nbhd,
+                    name=person["name"],
+                    rank=person["rank"],
+                    bio=person.get("bio") or "",
+                    contact_details=person.get("contact_details") or {},
+                    position=position,
+                    is_demo=self.demo,
+                )
+                for position, person in enumerate(item.get("people") or [])
+            )
+            self.counts["people"] += len(item.get("people") or [])
+            for location in item.get("locations") or []:
+                station, created = Station.objects.update_or_create(
+                    force=force,
+                    name=location.get("name") or "",
+                    defaults={
+                        "kind": location.get("type") or "station",
+                        "address": location.get("address") or "",
+                        "postcode": location.get("postcode") or "",
+                        "latitude": _float(location.get("latitude")),
+                        "longitude": _float(location.get("longitude")),
+                        "description": location.get("description") or "",
+                        "has_front_counter": bool(location.get("front_counter")),
+                        "opening_hours": location.get("opening_hours") or {},
+                        "is_demo": self.demo,
+                    },
+                )
+                station.neighbourhoods.add(nbhd)
+                if created:
+                    self.counts["stations_created"] += 1
+
+
+def _float(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
