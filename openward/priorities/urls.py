@@ -13,7 +13,7 @@ urlpatterns = [
         views.consultation_new_for_cluster,
         name="consultation-new-cluster",
     ),
-    path("borough/<slug:borough_slug>/", views.borough_page, name="borough"),
+    path("borough/<str:borough_code>/", views.borough_page, name="borough"),
     path("consultations/<int:consultation_id>/", views.consultation_detail, name="consultation"),
     path("consultations/<int:consultation_id>/vote/", views.vote, name="vote"),
     path("consultations/<int:consultation_id>/close/", views.consultation_close, name="consultation-close"),

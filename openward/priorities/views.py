@@ -54,8 +54,8 @@ def cluster_page(request, cluster_slug):
 
 
 @access.public
-def borough_page(request, borough_slug):
-    borough = get_object_or_404(Borough, slug=borough_slug)
+def borough_page(request, borough_code):
+    borough = get_object_or_404(Borough, gss_code=borough_code)
     context = selectors.you_said_we_did(borough.wards.all())
     context.update(area=borough, kind="borough", multi=True, can_manage=False)
     return render(request, "priorities/area.html", context)

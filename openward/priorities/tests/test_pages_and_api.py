@@ -200,7 +200,7 @@ def test_pages_render_for_ward_cluster_borough_and_priority(
     for url in (
         reverse("priorities:ward", args=[ward.gss_code]),
         reverse("priorities:cluster", args=[cluster.slug]),
-        reverse("priorities:borough", args=[borough.slug]),
+        reverse("priorities:borough", args=[borough.gss_code]),
         reverse("priorities:priority", args=[p.pk]),
     ):
         page = client.get(url).content.decode()
@@ -316,3 +316,11 @@ def test_cluster_consultation_lets_people_from_any_of_its_wards_take_part(
     levels[(voter.pk, other_ward.pk)] = 2
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().level == 2
+
+
+def test_the_ward_page_embeds_you_said_we_did(client, ward, panel_chair):
+    services.set_priority(
+        panel_chair, ward, statement="Safer station forecourt", agreed_on=date(2025, 2, 1), review_on=date(2025, 8, 1)
+    )
+    page = client.get(reverse("areas:ward", args=[ward.gss_code])).content.decode()
+    assert "Priorities: you said, we did" in page and "Safer station forecourt" in page
