@@ -2,9 +2,12 @@
 
     /work/main/.venv/bin/python bench/bench_tally.py
 
-Prints the time of the full tally (Borda points, first preferences, mentions, raking to two
-census margins, the weighted count) and its ratio to a baseline measured in the same run: a
-numpy bincount of first preferences and a polars group-by count of the same ballots.
+1. In memory: the full tally (Borda points, first preferences, mentions, the verified subset,
+   raking to two census margins, the weighted count) against a numpy bincount and a polars
+   group-by count of first preferences of the same ballots.
+2. From the database (SQLite in memory, settings openward.settings.test): the whole results
+   page computation, `consultation_results` (loading ballots and demographics, all of the
+   above, representativeness), against one SQL `GROUP BY` count of first preferences.
 """
 
 from __future__ import annotations
@@ -74,5 +77,83 @@ def main() -> None:
     print(f"polars group-by count of first preferences: {t_polars * 1000:.2f} ms  -> ratio {t_full / t_polars:.0f}x")
 
 
+def from_database(rng: np.random.Generator) -> None:
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openward.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from openward.areas.models import Borough, Ward
+    from openward.priorities.models import Ballot, Concern, Consultation, Demographics, PopulationGroup
+    from openward.priorities.results import consultation_results
+
+    call_command("migrate", verbosity=0)
+    borough = Borough.objects.create(gss_code="E09999999", name="Bench", slug="bench")
+    ward = Ward.objects.create(gss_code="E05999999", name="Bench", slug="bench", borough=borough)
+    now = timezone.now()
+    concerns = list(Concern.objects.all())
+    consultation = Consultation.objects.create(
+        ward=ward, title="Bench", opens_at=now - timezone.timedelta(days=30), closes_at=now - timezone.timedelta(days=1)
+    )
+    consultation.concerns.set(concerns)
+    for dim, groups in (
+        ("age", ("16-29", "30-44", "45-64", "65+")),
+        ("ethnicity", ("white", "mixed", "asian", "black", "other")),
+    ):
+        PopulationGroup.objects.bulk_create(
+            PopulationGroup(ward=ward, dimension=dim, group=g, count=int(rng.integers(500, 3000)), source="bench")
+            for g in groups
+        )
+    b = make_ballots(rng)
+    ages, groups = ["16-29", "30-44", "45-64", "65+"], ["white", "mixed", "asian", "black", "other"]
+    ballots = [
+        Ballot(
+            consultation=consultation,
+            voter_key=f"{i:064x}",
+            level=int(b.level[i]),
+            first=concerns[b.first[i]],
+            second=concerns[b.second[i]] if b.second[i] >= 0 else None,
+            third=concerns[b.third[i]] if b.third[i] >= 0 else None,
+        )
+        for i in range(N)
+    ]
+    Ballot.objects.bulk_create(ballots, batch_size=5000)
+    Demographics.objects.bulk_create(
+        (
+            Demographics(
+                ballot=ballot,
+                age_band=ages[b.age[i]] if b.age[i] >= 0 else "",
+                ethnicity=groups[b.ethnicity[i]] if b.ethnicity[i] >= 0 else "",
+            )
+            for i, ballot in enumerate(ballots)
+            if b.age[i] >= 0 or b.ethnicity[i] >= 0
+        ),
+        batch_size=5000,
+    )
+
+    def group_by():
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT first_id, COUNT(*) FROM priorities_ballot WHERE consultation_id = %s GROUP BY first_id",
+                [consultation.pk],
+            )
+            return cur.fetchall()
+
+    results = consultation_results(consultation)
+    assert results.overall.respondents == N and results.weighted is not None
+    t_results = timed(consultation_results, consultation)
+    t_sql = timed(group_by)
+    print(
+        f"from SQLite: consultation_results (load + tally + weighting + census comparison): {t_results * 1000:.0f} ms"
+    )
+    print(f"SQL GROUP BY count of first preferences: {t_sql * 1000:.1f} ms  -> ratio {t_results / t_sql:.1f}x")
+
+
 if __name__ == "__main__":
     main()
+    from_database(np.random.default_rng(20261126))
