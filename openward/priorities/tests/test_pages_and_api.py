@@ -324,3 +324,90 @@ def test_the_ward_page_embeds_you_said_we_did(client, ward, panel_chair):
     )
     page = client.get(reverse("areas:ward", args=[ward.gss_code])).content.decode()
     assert "Priorities: you said, we did" in page and "Safer station forecourt" in page
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"choices": []}, "at least one"),
+        ({"choices": ["drugs", "burglary", "violence", "weapons"]}, "at most three"),
+        ({"choices": ["drugs"], "age_band": "12-15"}, "not one of the answers"),
+    ],
+)
+def test_api_ballot_bad_input_is_explained_and_changes_nothing(client, consultation, body, message):
+    sign_in(client, make_user())
+    response = client.post(
+        f"/api/v1/priorities/consultations/{consultation.pk}/ballot", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert not Ballot.objects.exists()
+
+
+def test_vote_before_opening_is_refused(client, ward, panel_chair, concerns):
+    now = timezone.now()
+    c = services.create_consultation(
+        panel_chair,
+        ward=ward,
+        title="Later",
+        opens_at=now + timedelta(days=2),
+        closes_at=now + timedelta(days=9),
+        concerns=concerns.values(),
+    )
+    sign_in(client, make_user())
+    response = client.post(reverse("priorities:vote", args=[c.pk]), {"first": concerns["drugs"].pk})
+    assert response.status_code == 400 and "opens on" in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"statement": "x", "agreed_on": "2025-03-01", "review_on": "2025-02-01"}, "review date must be after"),
+        ({"statement": "  ", "agreed_on": "2025-03-01", "review_on": "2025-09-01"}, "Write the priority"),
+        ({"statement": "x", "agreed_on": "2025-03-01", "review_on": "2025-09-01", "concern": "ufo"}, "Unknown concern"),
+        (
+            {"statement": "x", "agreed_on": "2025-03-01", "review_on": "2025-09-01", "consultation_id": 999},
+            "no consultation",
+        ),
+    ],
+)
+def test_api_priority_bad_input_is_explained(client, ward, panel_chair, body, message):
+    sign_in(client, panel_chair)
+    response = client.post(
+        f"/api/v1/priorities/wards/{ward.gss_code}/priorities", body, content_type="application/json"
+    )
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert not Priority.objects.exists()
+
+
+def test_review_bad_outcome_and_second_review_are_refused(client, ward, panel_chair):
+    p = services.set_priority(panel_chair, ward, statement="x", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1))
+    sign_in(client, panel_chair)
+    url = f"/api/v1/priorities/{p.pk}/review"
+    bad = client.post(url, {"outcome": "forgotten"}, content_type="application/json")
+    assert bad.status_code == 400 and "Choose an outcome" in bad.json()["detail"]
+    assert (
+        client.post(
+            url, {"outcome": "not_achieved", "reviewed_on": "2025-06-02"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    again = client.post(url, {"outcome": "achieved"}, content_type="application/json")
+    assert again.status_code == 400 and "already been reviewed" in again.json()["detail"]
+    p.refresh_from_db()
+    assert p.status == "not_achieved"
+
+
+def test_fourth_priority_through_the_page_is_explained(client, ward, panel_chair):
+    for n in range(3):
+        services.set_priority(
+            panel_chair, ward, statement=f"P{n}", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1)
+        )
+    sign_in(client, panel_chair)
+    response = client.post(
+        reverse("priorities:priority-new", args=[ward.gss_code]),
+        {"statement": "Fourth", "agreed_on": "2025-02-01", "review_on": "2025-08-01"},
+    )
+    assert response.status_code == 400
+    assert "already has 3 open priorities" in response.content.decode()
+    assert not Priority.objects.filter(statement="Fourth").exists()
