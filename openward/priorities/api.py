@@ -1,5 +1,7 @@
 """Open Ward's own API for priorities (mounted under /api/v1/ by openward/api.py)."""
 
+from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
@@ -25,6 +27,17 @@ from .schemas import (
 from .services import Refused
 
 router = Router(tags=["priorities"])
+
+
+def check_csrf(request) -> None:
+    """Refuse a write carrying a session cookie but no CSRF token.
+
+    The API authenticates by the session cookie, so without this a page on another site could
+    make a signed-in person's browser cast a ballot (a text/plain form body parses as JSON).
+    """
+    reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+    if reason is not None:
+        raise PermissionDenied("Send the CSRF token (the csrftoken cookie) in the X-CSRFToken header.")
 
 
 def _consultation_out(c: Consultation) -> dict:
@@ -123,6 +136,7 @@ def get_results(request, consultation_id: int):
 )
 @access.signed_in
 def cast_ballot(request, consultation_id: int, payload: BallotIn):
+    check_csrf(request)
     consultation = get_object_or_404(Consultation, pk=consultation_id)
     try:
         ids = [c.pk for c in _concerns_by_slug(payload.choices)]
@@ -165,6 +179,7 @@ def _create_consultation(request, payload: ConsultationIn, **area):
 )
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
 def create_ward_consultation(request, gss_code: str, payload: ConsultationIn):
+    check_csrf(request)
     try:
         c = _create_consultation(request, payload, ward=ward_by_code(gss_code))
     except Refused as exc:
@@ -179,6 +194,7 @@ def create_ward_consultation(request, gss_code: str, payload: ConsultationIn):
 )
 @access.role(*selectors.PANEL_ROLES, area=cluster_area)
 def create_cluster_consultation(request, cluster_slug: str, payload: ConsultationIn):
+    check_csrf(request)
     try:
         c = _create_consultation(request, payload, cluster=get_object_or_404(Cluster, slug=cluster_slug))
     except Refused as exc:
@@ -193,6 +209,7 @@ def create_cluster_consultation(request, cluster_slug: str, payload: Consultatio
 )
 @access.role(*selectors.PANEL_ROLES, area=consultation_area)
 def close_consultation(request, consultation_id: int):
+    check_csrf(request)
     consultation = get_object_or_404(Consultation, pk=consultation_id)
     try:
         services.close_consultation(request.user, consultation)
@@ -223,6 +240,7 @@ def get_priority(request, priority_id: int):
 )
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
 def set_priority(request, gss_code: str, payload: PriorityIn):
+    check_csrf(request)
     ward = ward_by_code(gss_code)
     try:
         concern = _concerns_by_slug([payload.concern])[0] if payload.concern else None
@@ -254,6 +272,7 @@ def set_priority(request, gss_code: str, payload: PriorityIn):
 )
 @access.role(*selectors.ACTION_ROLES, area=priority_area)
 def record_action(request, priority_id: int, payload: ActionIn):
+    check_csrf(request)
     priority = get_object_or_404(Priority, pk=priority_id)
     try:
         action = services.record_action(
@@ -271,6 +290,7 @@ def record_action(request, priority_id: int, payload: ActionIn):
 )
 @access.role(*selectors.PANEL_ROLES, area=priority_area)
 def review_priority(request, priority_id: int, payload: ReviewIn):
+    check_csrf(request)
     priority = get_object_or_404(Priority, pk=priority_id)
     try:
         services.review_priority(

@@ -411,3 +411,19 @@ def test_fourth_priority_through_the_page_is_explained(client, ward, panel_chair
     assert response.status_code == 400
     assert "already has 3 open priorities" in response.content.decode()
     assert not Priority.objects.filter(statement="Fourth").exists()
+
+
+def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    sign_in(browser, make_user())
+    url = f"/api/v1/priorities/consultations/{consultation.pk}/ballot"
+    forged = browser.post(url, '{"choices": ["drugs"]}', content_type="text/plain")
+    assert forged.status_code == 403
+    assert not Ballot.objects.exists()
+    browser.get(reverse("priorities:vote", args=[consultation.pk]))  # sets the csrftoken cookie
+    token = browser.cookies["csrftoken"].value
+    ok = browser.post(url, '{"choices": ["drugs"]}', content_type="application/json", headers={"X-CSRFToken": token})
+    assert ok.status_code == 200
+    assert Ballot.objects.count() == 1
