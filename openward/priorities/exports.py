@@ -71,6 +71,7 @@ def results_dict(results: ConsultationResults) -> dict:
             }
             for g in results.representativeness
         ],
+        "connection_to_the_area": [{"group": label, "respondents": n} for label, n in results.relationships],
         "recorded_crime_period": (
             {
                 "recent": [period[0].isoformat()[:7], period[1].isoformat()[:7]],

@@ -11,9 +11,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
+from django.db.models import Count
 
 from . import evidence, tally
-from .models import AgeBand, Ballot, Concern, Consultation, Demographics, Ethnicity, Level, PopulationGroup
+from .models import (
+    AgeBand,
+    Ballot,
+    Concern,
+    Consultation,
+    Demographics,
+    Ethnicity,
+    Level,
+    PopulationGroup,
+    Relationship,
+)
 from .stats import Comparison, compare_counts
 
 MIN_GROUP = 10
@@ -80,6 +91,7 @@ class ConsultationResults:
     notes: list[str] = field(default_factory=list)
     representativeness: list[GroupShare] = field(default_factory=list)
     census_source: str = ""
+    relationships: list[tuple[str, int | None]] = field(default_factory=list)
     crime_period: tuple | None = None
     against_crime: list[CrimeComparison] = field(default_factory=list)
 
@@ -202,6 +214,17 @@ def _representativeness(ballots: tally.Ballots, profile: dict[str, np.ndarray]) 
     return out
 
 
+def _relationships(consultation: Consultation) -> list[tuple[str, int | None]]:
+    """Respondents by connection to the area (no census figure to compare); None below MIN_GROUP."""
+    counts = dict(
+        Demographics.objects.filter(ballot__consultation=consultation)
+        .exclude(relationship="")
+        .values_list("relationship")
+        .annotate(n=Count("pk"))
+    )
+    return [(label, n if (n := counts.get(value, 0)) >= MIN_GROUP else None) for value, label in Relationship.choices]
+
+
 def _against_crime(consultation: Consultation, headline: Result) -> tuple[tuple | None, list[CrimeComparison]]:
     wards = consultation.wards()
     latest = evidence.latest_month(wards)
@@ -268,6 +291,7 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
         results.notes.append(
             "No census profile is loaded for this area, so respondents cannot be compared with it or weighted."
         )
+    results.relationships = _relationships(consultation)
     headline = results.verified or results.overall
     results.crime_period, results.against_crime = _against_crime(consultation, headline)
     return results

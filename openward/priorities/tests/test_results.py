@@ -92,6 +92,20 @@ def test_weighting_to_the_census_moves_the_result_towards_under_represented_grou
     assert sum(first.values()) == pytest.approx(25)
 
 
+def test_connection_to_the_area_is_counted_and_small_groups_hidden(closed, concerns):
+    closed.closes_at = timezone.now() + timedelta(days=1)
+    closed.save()
+    for relationship in ["work"] * 11 + ["business"] * 3:
+        services.cast_ballot(make_user(), closed, [concerns["drugs"].pk], demographics={"relationship": relationship})
+    results = consultation_results(closed)
+    assert dict(results.relationships) == {
+        "I live here": None,
+        "I work or study here": 11,
+        "I run a business here": None,
+        "I visit often": None,
+    }
+
+
 def test_csv_export_matches_the_counts(client, closed):
     response = client.get(reverse("priorities:consultation-csv", args=[closed.pk]))
     assert response["Content-Type"].startswith("text/csv")
