@@ -337,3 +337,13 @@ class Review(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    def comparison(self):
+        """The exact comparison of the before and after counts, or None without crime figures."""
+        from .evidence import months_between
+        from .stats import compare_counts
+
+        if self.before_count is None or self.after_start is None:
+            return None
+        months = months_between(self.after_start, self.after_end)
+        return compare_counts(self.before_count, self.after_count, months, months)

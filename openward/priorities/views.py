@@ -15,13 +15,12 @@ from openward.areas.models import Borough, Cluster
 from openward.core import access
 from openward.core.models import AuditEvent
 
-from . import evidence, exports, selectors, services
+from . import exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
 from .models import Consultation, Priority
 from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
 from .results import consultation_results, free_text
 from .services import Refused
-from .stats import compare_counts
 
 
 def _refused(form, exc: Refused):
@@ -95,10 +94,6 @@ def priority_detail(request, priority_id):
         pk=priority_id,
     )
     review = getattr(priority, "review", None)
-    comparison = None
-    if review is not None and review.before_count is not None:
-        months = evidence.months_between(review.after_start, review.after_end)
-        comparison = compare_counts(review.before_count, review.after_count, months, months)
     history = AuditEvent.objects.filter(target_type="priorities.priority", target_id=str(priority.pk)).order_by(
         "created_at", "id"
     )
@@ -108,7 +103,7 @@ def priority_detail(request, priority_id):
         {
             "priority": priority,
             "history": history,
-            "comparison": comparison,
+            "comparison": review.comparison() if review else None,
             "can_manage": selectors.can_manage(request.user, priority.ward),
             "can_record_actions": selectors.can_record_actions(request.user, priority.ward),
         },

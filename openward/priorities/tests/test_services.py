@@ -116,7 +116,7 @@ def test_the_database_refuses_a_fourth_open_slot(panel_chair, ward, concerns):
 
 
 def test_baseline_and_review_figures_equal_counts_from_the_crimes_created(
-    officer, panel_chair, ward, other_ward, concerns
+    client, officer, panel_chair, ward, other_ward, concerns
 ):
     robbery = concerns["street-robbery-and-theft"]
     created = []  # (ward, category, month, count): every crime this test creates
@@ -155,6 +155,10 @@ def test_baseline_and_review_figures_equal_counts_from_the_crimes_created(
     assert priority.status == "achieved" and priority.slot is None
     actions = list(AuditEvent.objects.filter(target_id=str(priority.pk)).values_list("action", flat=True))
     assert sorted(actions) == ["priorities.priority.review", "priorities.priority.set"]
+    page = client.get(f"/priorities/{priority.pk}/").content.decode()
+    assert f'<td class="num">{before}</td>' in page and f'<td class="num">{after}</td>' in page
+    assert "January 2025 to May 2025" in page and "July 2025 to November 2025" in page
+    assert "exact Poisson comparison" in page
 
 
 def test_carried_over_priority_continues_in_the_freed_slot(officer, panel_chair, ward, concerns):
