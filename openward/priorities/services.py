@@ -114,22 +114,30 @@ def _check_demographics(answers: dict) -> dict:
     return clean
 
 
-def cast_ballot(user, consultation: Consultation, choices: list, *, other_text: str = "", demographics=None) -> Ballot:
-    """Record or replace a person's ranked choices; refuses when closed, ineligible or ranked twice."""
+def why_cannot_vote(user, consultation: Consultation) -> tuple[str | None, int]:
+    """Why `user` cannot vote in `consultation` now (None if they can), and their level there."""
     if not getattr(user, "is_authenticated", False):
-        raise Refused("Sign in to take part.")
+        return "Sign in to take part.", 0
     status = consultation.status()
     if status == "upcoming":
-        raise Refused(f"This consultation opens on {timezone.localtime(consultation.opens_at):%-d %B %Y}.")
+        return f"This consultation opens on {timezone.localtime(consultation.opens_at):%-d %B %Y}.", 0
     if status == "closed":
-        raise Refused("This consultation has closed, so ballots can no longer be cast or changed.")
+        return "This consultation has closed, so ballots can no longer be cast or changed.", 0
     level = eligibility.level_for_any(user, consultation.wards())
     if level < consultation.min_level:
-        raise Refused(
+        return (
             f"This consultation is open to people at verification level {consultation.min_level} "
             f"({Level(consultation.min_level).label}) or above in its area; you are at level {level}. "
             "Verify your address to take part."
-        )
+        ), level
+    return None, level
+
+
+def cast_ballot(user, consultation: Consultation, choices: list, *, other_text: str = "", demographics=None) -> Ballot:
+    """Record or replace a person's ranked choices; refuses when closed, ineligible or ranked twice."""
+    problem, level = why_cannot_vote(user, consultation)
+    if problem:
+        raise Refused(problem)
     concerns = _check_choices(consultation, choices)
     answers = _check_demographics(demographics) if consultation.ask_demographics else {}
     other_text = (other_text or "").strip()[:300] if consultation.allow_free_text else ""

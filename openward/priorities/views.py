@@ -132,7 +132,9 @@ def vote(request, consultation_id):
             messages.success(request, "Your choices are recorded. You can change them until the consultation closes.")
             return redirect("priorities:consultation", consultation_id=consultation.pk)
     status = 200 if not form.errors else 400
-    return render(request, "priorities/vote.html", {"consultation": consultation, "form": form}, status=status)
+    problem, _ = services.why_cannot_vote(request.user, consultation)
+    context = {"consultation": consultation, "form": form, "problem": problem}
+    return render(request, "priorities/vote.html", context, status=status)
 
 
 # -- panels and officers -------------------------------------------------------------------------

@@ -427,3 +427,12 @@ def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns):
     ok = browser.post(url, '{"choices": ["drugs"]}', content_type="application/json", headers={"X-CSRFToken": token})
     assert ok.status_code == 200
     assert Ballot.objects.count() == 1
+
+
+def test_vote_page_says_up_front_who_may_take_part(client, consultation, levels, ward):
+    consultation.min_level = 2
+    consultation.save()
+    voter = make_user()
+    sign_in(client, voter)
+    page = client.get(reverse("priorities:vote", args=[consultation.pk])).content.decode()
+    assert "you are at level 1" in page and "Verify your address" in page
