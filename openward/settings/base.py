@@ -13,6 +13,8 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("OPENWARD_VAR_DIR", BASE_DIR / "var"))
+# SQLite, generated demo files and dev email live here; a fresh checkout has no var/ yet.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-openward-key-change-me")
 DEBUG = os.environ.get("DEBUG", "1") == "1"
