@@ -30,7 +30,7 @@ def best_of(runs: int, fn) -> float:
 
 
 def run_backend(label: str, source: Path) -> None:
-    """Measure in this process: polars baseline, first import (inserts) and re-import (updates)."""
+    """Measure in this process: polars baseline, first import (inserts), re-import of the same file, dry run."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openward.settings.test")
     import django
@@ -59,7 +59,7 @@ def run_backend(label: str, source: Path) -> None:
     print(f"[{label}] baseline polars.read_csv:          {baseline:7.3f} s")
     for name, seconds in (
         ("import into empty database", first),
-        ("re-import (upsert, updates)", again),
+        ("re-import, same file (no row changes)", again),
         ("dry run (rolled back)", dry),
     ):
         print(

@@ -4,44 +4,89 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from openward.areas.models import Borough, Cluster, Ward
 
-from .models import Role, RoleGrant
+from .models import STAFF_ROLES, Role, RoleGrant
+
+EVERYWHERE = Q(ward__isnull=True, cluster__isnull=True, borough__isnull=True)
 
 
 def has_role(user, roles: Iterable[str], area=None) -> bool:
     """Does `user` hold one of `roles` for `area` (a Ward, Cluster, Borough, or None = anywhere)?"""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     roles = set(roles)
-    grants = RoleGrant.objects.active().filter(user=user)
-    if grants.filter(role=Role.SITE_ADMIN).exists():
+    # One query for the person's few grants, then decide in Python: this runs on every staff request.
+    grants = [
+        g
+        for g in RoleGrant.objects.active().filter(user=user).values("role", "ward_id", "cluster_id", "borough_id")
+        if g["role"] == Role.SITE_ADMIN or g["role"] in roles
+    ]
+    if any(g["role"] == Role.SITE_ADMIN for g in grants):
         return True
-    grants = grants.filter(role__in=roles)
     if area is None:
-        return grants.exists()
-    if isinstance(area, Ward):
-        return grants.filter(models_q_for_ward(area)).exists()
-    if isinstance(area, Cluster):
-        return (
-            grants.filter(cluster=area).exists()
-            or (area.borough_id is not None and grants.filter(borough_id=area.borough_id).exists())
-            or grants.filter(ward__isnull=True, cluster__isnull=True, borough__isnull=True).exists()
-        )
-    if isinstance(area, Borough):
-        return (
-            grants.filter(borough=area).exists()
-            or grants.filter(ward__isnull=True, cluster__isnull=True, borough__isnull=True).exists()
-        )
-    raise TypeError(f"has_role() does not know areas of type {type(area).__name__}")
+        return bool(grants)
+    if not isinstance(area, Ward | Cluster | Borough):
+        raise TypeError(f"has_role() does not know areas of type {type(area).__name__}")
+    for g in grants:
+        if g["ward_id"] is None and g["cluster_id"] is None and g["borough_id"] is None:
+            return True
+        if isinstance(area, Ward):
+            if g["ward_id"] == area.pk or g["borough_id"] == area.borough_id:
+                return True
+            if g["cluster_id"] and Cluster.wards.through.objects.filter(cluster_id=g["cluster_id"], ward=area).exists():
+                return True
+        elif isinstance(area, Cluster):
+            if g["cluster_id"] == area.pk or (area.borough_id and g["borough_id"] == area.borough_id):
+                return True
+        elif g["borough_id"] == area.pk:
+            return True
+    return False
 
 
 def models_q_for_ward(ward: Ward):
-    from django.db.models import Q
+    return Q(ward=ward) | Q(cluster__wards=ward) | Q(borough_id=ward.borough_id) | EVERYWHERE
 
-    return (
-        Q(ward=ward)
-        | Q(cluster__wards=ward)
-        | Q(borough_id=ward.borough_id)
-        | Q(ward__isnull=True, cluster__isnull=True, borough__isnull=True)
-    )
+
+def is_staff_person(user) -> bool:
+    """Anyone holding a staff role (or the Django staff flag) must use two-factor authentication."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or RoleGrant.objects.active().staff().filter(user=user).exists()
+
+
+def second_factor_ok(request) -> bool:
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        return token.second_factor
+    user = request.user
+    return bool(getattr(user, "is_verified", None) and user.is_verified())
+
+
+# Which roles a role may hand out, and where (services.grant_role checks the place).
+GRANTABLE_BY_BOROUGH_LEAD = frozenset(
+    {
+        Role.PANEL_MEMBER,
+        Role.PANEL_CHAIR,
+        Role.PANEL_VICE_CHAIR,
+        Role.OFFICER,
+        Role.PCSO,
+        Role.MONITORING_GROUP,
+    }
+)
+
+
+def can_manage_grant(actor, role: str, place) -> bool:
+    """May `actor` grant or revoke `role` at `place` (a Ward, Cluster, Borough or None)?"""
+    if has_role(actor, [Role.SITE_ADMIN]):
+        return True
+    if role not in GRANTABLE_BY_BOROUGH_LEAD or place is None:
+        return False
+    borough = place if isinstance(place, Borough) else getattr(place, "borough", None)
+    return borough is not None and has_role(actor, [Role.BOROUGH_LEAD], borough)
+
+
+def staff_roles_of(user) -> list[RoleGrant]:
+    return list(RoleGrant.objects.active().filter(user=user, role__in=STAFF_ROLES).select_related("ward", "borough"))

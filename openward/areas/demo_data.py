@@ -83,9 +83,27 @@ def to_wgs84(geometry):
     return shapely.transform(geometry, lambda c: np.column_stack(_to_wgs84.transform(c[:, 0], c[:, 1])))
 
 
+@dataclass(frozen=True)
+class DemoBorough:
+    code: str
+    name: str
+    force: str
+    outline_bng: Polygon
+
+    @property
+    def outline_wgs84(self) -> Polygon:
+        return to_wgs84(self.outline_bng)
+
+
+def demo_borough() -> DemoBorough:
+    """The demo borough: the union of its wards (so borough and ward boundaries agree exactly)."""
+    outline = shapely.union_all([w.outline_bng for w in demo_wards()])
+    return DemoBorough(DEMO_BOROUGH_CODE, DEMO_BOROUGH_NAME, DEMO_FORCE, outline)
+
+
 @cache
 def demo_borough_outline() -> Polygon:
-    """A star-shaped outline with an irregular edge, in British National Grid metres."""
+    """The outline the wards are cut from: star-shaped with an irregular edge, in BNG metres."""
     rng = random.Random(demo.DEMO_SEED)
     points = []
     steps = 28
@@ -233,11 +251,11 @@ def write_ward_geojson(path: Path) -> Path:
 
 
 def write_borough_geojson(path: Path) -> Path:
-    outline = shapely.union_all([w.outline_bng for w in demo_wards()])
+    borough = demo_borough()
     feature = {
         "type": "Feature",
-        "properties": {"LAD22CD": DEMO_BOROUGH_CODE, "LAD22NM": DEMO_BOROUGH_NAME, "force": DEMO_FORCE},
-        "geometry": _rounded(outline),
+        "properties": {"LAD22CD": borough.code, "LAD22NM": borough.name, "force": borough.force},
+        "geometry": _rounded(borough.outline_bng),
     }
     path.write_text(_feature_collection([feature]), encoding="utf-8")
     return path

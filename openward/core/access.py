@@ -8,8 +8,13 @@
                                    Ward, Cluster, Borough or None for "anywhere")
 
 The same decorators work on Django views and django-ninja operations. A refusal raises
-NotSignedIn (pages: redirect to sign-in; API: 401) or PermissionDenied (403). The
-authorisation matrix test walks the URL configuration and fails on any view without a rule.
+NotSignedIn (pages: redirect to sign-in; API: 401) or PermissionDenied (403). Anyone who
+holds a staff role must also have passed two-factor authentication before a role rule lets
+them through (NeedsSecondFactor, a PermissionDenied: pages redirect to the two-factor page).
+
+Area functions made by `ward_from`, `borough_from` and `cluster_from` carry a `sample(area)`
+that builds URL kwargs pointing at an area; the authorisation matrix test uses it to try
+each role in the right place and in the wrong one. Give custom area functions one too.
 """
 
 from __future__ import annotations
@@ -20,10 +25,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 
 class NotSignedIn(Exception):
     """The request needs a signed-in person."""
+
+
+class NeedsSecondFactor(PermissionDenied):
+    """A staff person must set up or pass two-factor authentication first."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class Rule:
 def _attach(view, rule: Rule, check: Callable[..., None] | None):
     if check is None:
         view.access_rule = rule
+        view.access_check = lambda request, *a, **k: None
         return view
 
     @functools.wraps(view)
@@ -44,6 +55,7 @@ def _attach(view, rule: Rule, check: Callable[..., None] | None):
         return view(request, *args, **kwargs)
 
     wrapper.access_rule = rule
+    wrapper.access_check = check
     return wrapper
 
 
@@ -67,20 +79,58 @@ def role(*roles: str, area: Callable[..., Any] | None = None):
 
     def decorator(view):
         def check(request, *args, **kwargs):
-            from openward.accounts.permissions import has_role
+            from openward.accounts.permissions import has_role, is_staff_person, second_factor_ok
 
             user = _require_user(request)
             target = area(request, *args, **kwargs) if area else None
             if not has_role(user, roles, target):
                 raise PermissionDenied("You do not have a role that allows this here.")
+            if is_staff_person(user) and not second_factor_ok(request):
+                raise NeedsSecondFactor("Set up or enter your two-factor authentication code first.")
 
         return _attach(view, Rule("role", tuple(roles), area), check)
 
     return decorator
 
 
+def _area_from(model_path: str, kwarg: str, lookup: str):
+    def area(request, *args, **kwargs):
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        value = kwargs.get(kwarg)
+        qs = model.objects.filter(**{lookup: value})
+        if model_path == "areas.Ward":
+            from openward.areas.geo import generation_for
+
+            current = qs.filter(generation=generation_for()).first()
+            if current:
+                return current
+        found = qs.order_by("-pk").first()
+        if found is None:
+            raise Http404(f"No {model._meta.verbose_name} with code {str(value)[:20]!r}.")
+        return found
+
+    area.sample = lambda place: {kwarg: getattr(place, lookup)}
+    area.area_kind = model_path.split(".")[1].lower()
+    return area
+
+
+def ward_from(kwarg: str = "gss_code"):
+    """Area function: the Ward (current generation first) whose GSS code is in URL kwarg `kwarg`."""
+    return _area_from("areas.Ward", kwarg, "gss_code")
+
+
+def borough_from(kwarg: str = "borough_code"):
+    return _area_from("areas.Borough", kwarg, "gss_code")
+
+
+def cluster_from(kwarg: str = "cluster_slug"):
+    return _area_from("areas.Cluster", kwarg, "slug")
+
+
 class AccessMiddleware:
-    """Turn NotSignedIn raised by a page into a redirect to the sign-in page."""
+    """Turn NotSignedIn into a redirect to sign-in, and NeedsSecondFactor into the two-factor page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -93,4 +143,8 @@ class AccessMiddleware:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
+        if isinstance(exception, NeedsSecondFactor):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path(), login_url="accounts:two-factor")
         return None

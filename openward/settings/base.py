@@ -187,3 +187,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 AUTH_USER_MODEL = "accounts.User"
+
+# ---------------------------------------------------------------------------------------
+# Residents and verification (openward.accounts, openward.verification)
+# ---------------------------------------------------------------------------------------
+# Key for the keyed hashes of addresses and codes; set it apart from SECRET_KEY in
+# production so rotating one does not invalidate the other.
+OPENWARD_IDENTITY_HASH_KEY = os.environ.get("OPENWARD_IDENTITY_HASH_KEY", SECRET_KEY)
+OPENWARD_CONFIRM_LINK_HOURS = int(os.environ.get("OPENWARD_CONFIRM_LINK_HOURS", "72"))
+OPENWARD_SIGN_IN_LINK_MINUTES = int(os.environ.get("OPENWARD_SIGN_IN_LINK_MINUTES", "30"))
+OPENWARD_UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("OPENWARD_UNCONFIRMED_ACCOUNT_DAYS", "7"))
+OPENWARD_LETTER_CODE_DAYS = int(os.environ.get("OPENWARD_LETTER_CODE_DAYS", "30"))
+OPENWARD_ADDRESS_VERIFICATION_DAYS = int(os.environ.get("OPENWARD_ADDRESS_VERIFICATION_DAYS", "730"))
+OPENWARD_IN_PERSON_REFERENCE_HOURS = int(os.environ.get("OPENWARD_IN_PERSON_REFERENCE_HOURS", "24"))
+OPENWARD_CODE_ATTEMPTS = int(os.environ.get("OPENWARD_CODE_ATTEMPTS", "5"))
+OPENWARD_LETTERS_PER_MONTH = int(os.environ.get("OPENWARD_LETTERS_PER_MONTH", "3"))
+# scope: (attempts, window in seconds)
+OPENWARD_RATE_LIMITS = {
+    "sign-up-ip": (20, 3600),
+    "sign-up-email": (3, 3600),
+    "sign-in-ip": (30, 3600),
+    "sign-in-email": (5, 3600),
+    "code-user": (10, 3600),
+    "code-ip": (30, 3600),
+    "otp-user": (10, 900),
+    "reference-staff": (30, 3600),
+}
+# Letters: "print" makes PDF batches for the team to post; "notify" sends them through
+# GOV.UK Notify's letter API (needs NOTIFY_API_KEY and NOTIFY_LETTER_TEMPLATE_ID).
+OPENWARD_LETTER_BACKEND = os.environ.get("OPENWARD_LETTER_BACKEND", "print")
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+LOGIN_URL = "accounts:sign-in"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware"), "openward.accounts.middleware.ApiTokenMiddleware"
+)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,9 +276,16 @@ class BoundaryImporter(BaseImporter):
         if encoding.upper() in {"UTF8", "UTF-8"}:
             encoding = "utf-8"
         try:
-            reader = shapefile.Reader(str(path), encoding=encoding, encodingErrors="strict")
-        except (shapefile.ShapefileException, OSError, LookupError) as exc:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                reader = shapefile.Reader(str(path), encoding=encoding, encodingErrors="strict")
+        except (shapefile.ShapefileException, OSError, LookupError, struct.error) as exc:
             raise SourceError(name, f"the shapefile cannot be opened ({exc}). Is the .shx or .dbf missing?") from None
+        if corrupt := [w for w in caught if "Corrupt" in w.category.__name__]:
+            reader.close()
+            raise SourceError(
+                name, f"the file is not the size its header says ({corrupt[0].message}); it was cut short."
+            )
         with reader:
             fields = [f[0] for f in reader.fields[1:]]
             rows = []
@@ -293,7 +302,7 @@ class BoundaryImporter(BaseImporter):
                             where, f"this record cannot be read ({exc}); the file may be cut short."
                         ) from None
                     raise SourceError(where, _not_text(encoding, str(exc).split(" using ")[0])) from None
-                except (OSError, ValueError, IndexError, EOFError) as exc:
+                except (OSError, ValueError, IndexError, EOFError, struct.error) as exc:
                     raise SourceError(
                         where, f"this record cannot be read ({exc}); the file may be cut short."
                     ) from None

@@ -220,19 +220,43 @@ class PostcodeImporter(BaseImporter):
         insert_columns = ", ".join(q(c) for c in [*columns, *constants])
         row_sql = "(" + ", ".join(["%s"] * len(columns) + [_literal(v) for v in constants.values()]) + ")"
         updated = [c for c in [*columns[1:], "source", "is_demo"]]
-        conflict = f"ON CONFLICT ({q('compact')}) DO UPDATE SET " + ", ".join(
-            f"{q(c)} = EXCLUDED.{q(c)}" for c in updated
-        )
         table = q(Postcode._meta.db_table)
-        sql = f"INSERT INTO {table} ({insert_columns}) VALUES {row_sql} {conflict}"
-        batch = 5000
+        # Unchanged rows are left alone, so re-importing the same release writes almost nothing.
+        differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+        conflict = (
+            f"ON CONFLICT ({q('compact')}) DO UPDATE SET "
+            + ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in updated)
+            + " WHERE "
+            + " OR ".join(f"{table}.{q(c)} {differs} EXCLUDED.{q(c)}" for c in updated)
+        )
         before = Postcode.objects.count()
+        written = 0
         with connection.cursor() as cursor:
-            for start in self.bar(range(0, len(rows), batch), total=-(-len(rows) // batch), desc="postcodes"):
-                cursor.executemany(sql, rows[start : start + batch])
+            if connection.vendor == "postgresql":
+                # COPY into a scratch table, then one upsert from it: the fastest path PostgreSQL has.
+                names = ", ".join(q(c) for c in columns)
+                cursor.execute(f"CREATE TEMP TABLE postcode_import AS SELECT {names} FROM {table} WITH NO DATA")
+                with cursor.cursor.copy(f"COPY postcode_import ({names}) FROM STDIN") as copy:
+                    for row in self.bar(rows, total=len(rows), desc="postcodes"):
+                        copy.write_row(row)
+                cursor.execute(
+                    f"INSERT INTO {table} ({insert_columns}) "
+                    f"SELECT {names}, {', '.join(_literal(v) for v in constants.values())} FROM postcode_import "
+                    f"{conflict}"
+                )
+                written += cursor.rowcount
+                cursor.execute("DROP TABLE postcode_import")
+            else:
+                # SQLite is fastest with executemany: one prepared statement, bound row by row.
+                sql = f"INSERT INTO {table} ({insert_columns}) VALUES {row_sql} {conflict}"
+                batch = 5000
+                for start in self.bar(range(0, len(rows), batch), total=-(-len(rows) // batch), desc="postcodes"):
+                    cursor.executemany(sql, rows[start : start + batch])
+                    written += cursor.rowcount
         created = Postcode.objects.count() - before
         self.counts["postcodes_created"] += created
-        self.counts["postcodes_updated"] += len(rows) - created
+        self.counts["postcodes_updated"] += written - created
+        self.counts["postcodes_unchanged"] += len(rows) - written
 
 
 def _literal(value) -> str:

@@ -245,3 +245,19 @@ def test_import_boundaries_command(tmp_path, capsys):
     assert Ward.objects.count() == len(demo_data.demo_wards())
     with pytest.raises(CommandError, match="no code attribute"):
         call_command("import_boundaries", str(source), "--source", "boroughs", "--code-field", "nope")
+
+
+def test_a_truncated_shapefile_is_refused_and_existing_wards_are_untouched(tmp_path):
+    OnsWards(demo_data.write_ward_geojson(tmp_path / "w.geojson"), commit=True).run()
+    before = sorted(Ward.objects.values_list("gss_code", "name", "boundary"))
+    shp = write_shapefile(
+        tmp_path / "cut",
+        [("E05000129", "Camden Town", "E09000007"), ("E05000130", "Kentish Town", "E09000007")],
+        [bng_square(529000, 184000), bng_square(529500, 184000)],
+    )
+    whole = shp.read_bytes()
+    shp.write_bytes(whole[: len(whole) - 40])
+    with pytest.raises(ImportFailed) as info:
+        WardBoundaryImporter(shp, commit=True).run()
+    assert "cut.shp" in str(info.value) and ("cut short" in str(info.value) or "cannot be opened" in str(info.value))
+    assert sorted(Ward.objects.values_list("gss_code", "name", "boundary")) == before

@@ -11,10 +11,13 @@ import shapefile
 
 from openward.areas import geo
 from openward.areas.importers import (
+    BoroughBoundaryImporter,
     CodePointOpenImporter,
     ForceImporter,
+    LondonBoroughsGeoJson,
     LondonWards2014Esri,
     LondonWards2018Esri,
+    LsoaBoundaryImporter,
     LsoaWardLookupImporter,
     OnsPostcodeDirectoryImporter,
     OnsWards,
@@ -47,15 +50,27 @@ def codepoint_rows(shared_data):
         return list(csv.DictReader(fh))
 
 
-def wipe():
-    for model in (LsoaWard, Lsoa, TeamMember, Station, Neighbourhood, Cluster, Postcode):
-        model.objects.all().delete()
-    Ward.neighbours.through.objects.all().delete()
-    Ward.objects.all().delete()
-    Borough.objects.all().delete()
-    WardGeneration.objects.all().delete()
-    Force.objects.all().delete()
-    ImportRun.objects.all().delete()
+MODELS = (
+    LsoaWard,
+    Lsoa,
+    TeamMember,
+    Station,
+    Neighbourhood,
+    Cluster,
+    Postcode,
+    Ward.neighbours.through,
+    Ward,
+    Borough,
+    WardGeneration,
+    Force,
+    ImportRun,
+)
+
+
+def remove_rows_added_since(before: dict) -> None:
+    """Delete what this module committed, leaving anything that was there before it."""
+    for model in MODELS:
+        model.objects.exclude(pk__in=before[model]).delete()
     geo.boundaries_changed()
 
 
@@ -63,16 +78,17 @@ def wipe():
 def london(django_db_setup, django_db_blocker, shared_data):
     """All 180,446 London postcodes and the 704 wards of 2025, imported once for this module."""
     with django_db_blocker.unblock():
-        wipe()
-        runs = {
-            "forces": ForceImporter(commit=True, progress=False).run(),
-            "codepoint": CodePointOpenImporter(
-                shared_data / CODEPOINT, names=shared_data / "geo/london_wards.csv", commit=True, progress=False
-            ).run(),
-            "wards": OnsWards(shared_data / WARDS_2025, generation="2022", commit=True, progress=False).run(),
-        }
-        yield runs
-        wipe()
+        before = {model: list(model.objects.values_list("pk", flat=True)) for model in MODELS}
+        try:
+            yield {
+                "forces": ForceImporter(commit=True, progress=False).run(),
+                "codepoint": CodePointOpenImporter(
+                    shared_data / CODEPOINT, names=shared_data / "geo/london_wards.csv", commit=True, progress=False
+                ).run(),
+                "wards": OnsWards(shared_data / WARDS_2025, generation="2022", commit=True, progress=False).run(),
+            }
+        finally:
+            remove_rows_added_since(before)
 
 
 def test_every_ward_and_borough_of_the_code_point_file_is_imported(london, shared_data):
@@ -178,3 +194,31 @@ def test_forces_cover_every_police_force_area(shared_data):
     assert set(ours) == set(england_wales)
     for code, name in england_wales.items():
         assert name.split()[0] in ours[code], (code, name, ours[code])
+
+
+def test_borough_boundaries_replace_code_list_names(london, shared_data):
+    assert Borough.objects.get(gss_code="E09000006").name == "Bromley"  # from the 2025 ward file's LAD25NM
+    run = LondonBoroughsGeoJson(shared_data / "boundaries/boroughs/london_boroughs.geojson", commit=True).run()
+    assert run.counts["boroughs"] == 33 and run.counts["geometries_repaired"] == 2
+    shp = BoroughBoundaryImporter(shared_data / "boundaries/boroughs/london-2021-lad22-gen20.shp", commit=True).run()
+    assert shp.counts["boroughs"] == 33 and "geometries_repaired" not in shp.counts
+    city = Borough.objects.get(gss_code="E09000001")
+    assert city.name == "City of London" and city.force.slug == "city-of-london"
+    assert city.min_lat < 51.515 < city.max_lat and city.min_lng < -0.09 < city.max_lng
+
+
+def test_lsoa_2011_boundaries_from_their_shapefile(london, shared_data):
+    path = shared_data / "boundaries/lsoa2011/london-2011-lsoa-gen20.shp"
+    run = LsoaBoundaryImporter(path, census_year=2011, progress=False).run()
+    assert run.counts["lsoas_created"] == 4835 and not run.problems
+
+
+def test_derived_lsoa11_to_2025_ward_lookup(london, shared_data):
+    path = shared_data / "geo/london_lsoa11_to_ward.csv"
+    run = LsoaWardLookupImporter(path, commit=True, progress=False).run()
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert run.counts["links"] == len(rows)
+    first = rows[0]
+    link = LsoaWard.objects.get(lsoa__gss_code=first["lsoa11cd"], ward__generation__slug="2022")
+    assert (link.ward.gss_code, link.share) == (first["ward_code"], float(first["share_of_postcodes"]))

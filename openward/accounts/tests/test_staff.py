@@ -1,0 +1,124 @@
+"""Two-factor enrolment for staff, role granting and revoking scoped to places, the audit log."""
+
+import base64
+import re
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from openward.accounts import services
+from openward.accounts.models import Role, RoleGrant, User
+from openward.accounts.testing import make_resident, make_staff, sign_in
+from openward.core.models import AuditEvent
+
+
+def current_code(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_staff_enrol_an_authenticator_then_staff_pages_open(client, places):
+    officer = User.objects.create_user(email="pc@example.org", email_confirmed_at=timezone.now())
+    RoleGrant.objects.create(user=officer, role=Role.OFFICER, ward=places.ward_a)
+    client.force_login(officer)
+    staff_page = f"/verify/staff/wards/{places.ward_a.gss_code}/in-person/"
+    assert client.get(staff_page)["Location"].startswith("/accounts/two-factor/")
+    page = client.get("/accounts/two-factor/")
+    assert "<svg" in page.content.decode()
+    secret = re.search(r'id="totp-secret">([A-Z2-7=]+)<', page.content.decode()).group(1)
+    device = TOTPDevice.objects.get(user=officer)
+    assert not device.confirmed
+    wrong = client.post("/accounts/two-factor/", {"code": "000000" if current_code(device) != "000000" else "111111"})
+    assert wrong.status_code == 400 and "not right" in wrong.content.decode()
+    # django-otp throttles after a failure; this test is not about the wait.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    device.refresh_from_db()
+
+    assert base64.b32decode(secret) == device.bin_key
+    response = client.post("/accounts/two-factor/", {"code": current_code(device), "next": staff_page})
+    assert response.status_code == 302 and response["Location"] == staff_page
+    assert client.get(staff_page).status_code == 200
+    assert TOTPDevice.objects.get(user=officer).confirmed
+    assert AuditEvent.objects.filter(action="two_factor.enrolled", actor=officer).exists()
+
+
+def test_two_factor_rejects_open_redirects(client, places):
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    client.force_login(officer)
+    device = TOTPDevice.objects.get(user=officer)
+    response = client.post("/accounts/two-factor/", {"code": current_code(device), "next": "https://evil.example/"})
+    assert response["Location"] == "/accounts/profile/"
+
+
+@pytest.fixture
+def lead(client, places):
+    lead = make_staff(Role.BOROUGH_LEAD, places.borough_a)
+    sign_in(client, lead)
+    return lead
+
+
+def test_borough_lead_grants_and_revokes_ward_roles(client, places, lead):
+    person = make_resident("pc@example.org", places.ward_a)
+    url = f"/accounts/roles/{places.borough_a.gss_code}/"
+    response = client.post(url, {"email": "pc@example.org", "role": "officer", "ward": places.ward_a.gss_code})
+    assert response.status_code == 302
+    grant = RoleGrant.objects.get(user=person)
+    assert (grant.role, grant.ward, grant.granted_by) == ("officer", places.ward_a, lead)
+    assert AuditEvent.objects.filter(action="role.granted", actor=lead, ward_code=places.ward_a.gss_code).exists()
+    assert client.post(f"{url}{grant.pk}/revoke/").status_code == 302
+    assert not RoleGrant.objects.active().filter(user=person).exists()
+    assert AuditEvent.objects.filter(action="role.revoked", actor=lead).exists()
+
+
+def test_borough_lead_cannot_hand_out_site_wide_roles_or_roles_elsewhere(client, places, lead):
+    make_resident("pc@example.org", places.ward_a)
+    url = f"/accounts/roles/{places.borough_a.gss_code}/"
+    response = client.post(url, {"email": "pc@example.org", "role": "site_admin", "ward": ""})
+    assert response.status_code == 400 and "cannot give that role" in response.content.decode()
+    # A ward of another borough is not among the choices, so the form refuses it.
+    response = client.post(url, {"email": "pc@example.org", "role": "officer", "ward": places.ward_b.gss_code})
+    assert response.status_code == 400
+    assert client.get(f"/accounts/roles/{places.borough_b.gss_code}/").status_code == 403
+    assert not RoleGrant.objects.filter(user__email="pc@example.org").exists()
+    with pytest.raises(services.RoleError):
+        services.grant_role(lead, User.objects.get(email="pc@example.org"), Role.OFFICER, places.ward_b)
+
+
+def test_unknown_person_gets_a_message(client, places, lead):
+    url = f"/accounts/roles/{places.borough_a.gss_code}/"
+    response = client.post(url, {"email": "nobody@example.org", "role": "officer", "ward": ""})
+    assert response.status_code == 400 and "Ask them to sign up first" in response.content.decode()
+
+
+def test_staff_views_of_personal_data_are_audited(client, places, lead):
+    client.get(f"/accounts/roles/{places.borough_a.gss_code}/")
+    assert AuditEvent.objects.filter(action="roles.viewed", actor=lead).count() == 1
+    admin = make_staff(Role.SITE_ADMIN, None, email="admin@example.org")
+    sign_in(client, admin)
+    page = client.get("/accounts/audit/")
+    assert page.status_code == 200 and "roles.viewed" in page.content.decode()
+
+
+def test_site_admin_grants_and_removes_roles_everywhere(client, places):
+    admin = make_staff(Role.SITE_ADMIN, None, email="admin@example.org")
+    analyst = make_resident("analyst@example.org", places.ward_a)
+    sign_in(client, admin)
+    response = client.post("/accounts/roles/everywhere/", {"email": "analyst@example.org", "role": "analyst"})
+    assert response.status_code == 302
+    grant = RoleGrant.objects.active().get(user=analyst)
+    assert grant.place is None and grant.role == "analyst"
+    client.post("/accounts/roles/everywhere/", {"revoke": grant.pk})
+    assert not RoleGrant.objects.active().filter(user=analyst).exists()
+
+
+def test_borough_lead_cannot_reach_site_wide_roles(client, places, lead):
+    assert client.get("/accounts/roles/everywhere/").status_code == 403
+
+
+def test_account_page_lists_the_staff_pages_of_each_role(client, places):
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    sign_in(client, officer)
+    html = client.get("/accounts/profile/").content.decode()
+    assert f"/verify/staff/wards/{places.ward_a.gss_code}/in-person/" in html
+    assert "/verify/staff/boroughs/" not in html

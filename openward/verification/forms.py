@@ -1,0 +1,62 @@
+from django import forms
+
+from .models import Method, Relationship
+
+
+class JoinWardForm(forms.Form):
+    postcode = forms.CharField(
+        label="A postcode in the ward",
+        max_length=12,
+        help_text="For example where you work, study or run a business.",
+        error_messages={"required": "Enter a postcode in the ward you want to add."},
+    )
+    relationship = forms.ChoiceField(label="How are you connected to this ward?", choices=Relationship.choices)
+    home = forms.BooleanField(label="This is my home ward now (I have moved here)", required=False)
+
+
+class LetterForm(forms.Form):
+    recipient = forms.CharField(
+        label="Name on the letter (optional)",
+        max_length=100,
+        required=False,
+        help_text='Leave empty for "The Occupier".',
+    )
+    address = forms.CharField(
+        label="Address",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=400,
+        help_text="House number or name, street.",
+        error_messages={"required": "Enter the address the letter should go to: the house number or name and street."},
+    )
+    postcode = forms.CharField(
+        label="Postcode", max_length=12, error_messages={"required": "Enter the postcode of the address."}
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the letter",
+        max_length=20,
+        help_text="8 letters and numbers, like ABCD-2345.",
+        error_messages={"required": "Enter the code printed on your letter."},
+    )
+
+
+class ReferenceForm(forms.Form):
+    reference = forms.CharField(
+        label="Reference the person shows you", max_length=20, help_text="8 letters and numbers, like ABCD-2345."
+    )
+
+
+class InPersonForm(forms.Form):
+    reference = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    method = forms.ChoiceField(
+        label="How you checked",
+        choices=[(m.value, m.label) for m in (Method.OFFICER, Method.PANEL_CHAIR, Method.FRONT_COUNTER)],
+    )
+    evidence = forms.CharField(
+        label="What evidence you saw",
+        max_length=200,
+        help_text="For example: photo ID and a council tax bill for this year. Do not copy numbers from documents.",
+        error_messages={"required": "Say what evidence you saw, for example: council tax bill dated this year."},
+    )

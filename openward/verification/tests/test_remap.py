@@ -1,0 +1,60 @@
+"""A boundary change re-maps people by postcode or flags them for review, never drops them."""
+
+import datetime as dt
+
+from django.core.management import call_command
+
+from openward.accounts.testing import make_resident, square
+from openward.areas.models import Ward, WardGeneration
+from openward.verification.models import Level, Membership
+
+
+def test_new_generation_remaps_by_postcode_and_flags_the_rest(places):
+    mapped = make_resident("a@example.org", places.ward_a, level=2, postcode=places.postcode_a)
+    unknown = make_resident("b@example.org", places.ward_a, level=1, postcode="")
+    already = make_resident("c@example.org", places.ward_a2, level=1, postcode=places.postcode_a2)
+    new = WardGeneration.objects.create(slug="2026", name="2026 wards", valid_from=dt.date(2026, 5, 7))
+    # One big ward replaces Abbey and Bridge; its code is new.
+    merged = Ward.objects.create(
+        gss_code="E05000999",
+        name="Abbey and Bridge",
+        slug="abbey-and-bridge",
+        borough=places.borough_a,
+        generation=new,
+        boundary=square(-0.02, 51.5, 0.02),
+    )
+    call_command("remap_wards", "2026")
+    a = Membership.objects.get(user=mapped)
+    assert (a.ward, a.remapped_from, a.needs_review) == (merged, "E05000901", False)
+    assert a.level == Level.ADDRESS  # the verification moves with the person
+    b = Membership.objects.get(user=unknown)
+    assert b.ward == places.ward_a and b.needs_review and "no postcode" in b.review_reason
+    c = Membership.objects.get(user=already)
+    assert c.ward == merged and c.remapped_from == "E05000902"
+    assert Membership.objects.count() == 3  # nobody dropped
+
+
+def test_unknown_generation_is_a_clear_error(places):
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No ward generation 'nope'. Known generations: 2022"):
+        call_command("remap_wards", "nope")
+
+
+def test_flagged_people_are_reviewed_by_staff_of_the_ward(client, places):
+    from openward.accounts.models import Role
+    from openward.accounts.testing import make_staff, sign_in
+    from openward.core.models import AuditEvent
+
+    person = make_resident("a@example.org", places.ward_a, postcode="")
+    Membership.objects.filter(user=person).update(needs_review=True, review_reason="Ward E05000901 changed")
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    sign_in(client, officer)
+    url = f"/verify/staff/wards/{places.ward_a.gss_code}/review/"
+    page = client.get(url).content.decode()
+    assert "Ward E05000901 changed" in page and "a@example.org" not in page
+    assert AuditEvent.objects.filter(action="review.viewed", actor=officer).exists()
+    membership = Membership.objects.get(user=person)
+    assert client.post(url, {"membership": membership.pk}).status_code == 302
+    assert not Membership.objects.get(pk=membership.pk).needs_review
