@@ -79,21 +79,57 @@ def officer(ward):
     return grant(make_user("officer@example.org", is_staff=True), Role.OFFICER, ward=ward)
 
 
+def verify(user, ward, level: int) -> None:
+    """Give `user` a membership of `ward` at `level` through openward.verification's own models.
+
+    0: a membership without a confirmed email; 1: email confirmed with a postcode in the ward;
+    2: address verified by letter.
+    """
+    from openward.verification.models import Level, Membership, Method, VerificationGrant
+    from openward.verification.services import grant_email_level
+
+    if level >= 1 and user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    membership, _ = Membership.objects.get_or_create(user=user, ward=ward)
+    if level >= 1:
+        grant_email_level(membership)
+    if level >= 2:
+        VerificationGrant.objects.create(
+            membership=membership,
+            level=Level.ADDRESS,
+            method=Method.LETTER,
+            expires_at=timezone.now() + timedelta(days=730),
+        )
+
+
+class Levels:
+    """`levels[(user.pk, ward.pk)] = n` verifies a person in a ward, creating the real rows."""
+
+    def __setitem__(self, key: tuple[int, int], level: int) -> None:
+        user_id, ward_id = key
+        verify(User.objects.get(pk=user_id), Ward.objects.get(pk=ward_id), level)
+
+
 @pytest.fixture(autouse=True)
 def levels(monkeypatch):
-    """Verification levels per (user id, ward id); anyone else signed in is at level 1 (email confirmed).
+    """Real verification levels for people a test verifies; level 1 for anyone it did not.
 
-    Stands in for openward.verification until its models are on main.
+    Most tests are about ballots, not verification, so a person with no membership anywhere
+    counts as email-confirmed in the area. Anyone given a level through `levels` (or `verify`)
+    is looked up through openward.verification, as in production.
     """
-    table: dict[tuple[int, int], int] = {}
+    from openward.verification.models import Membership
+
+    real_level_for = eligibility.level_for
 
     def level_for(user, ward):
-        if not getattr(user, "is_authenticated", False):
-            return 0
-        return table.get((user.pk, ward.pk), 1)
+        if getattr(user, "is_authenticated", False) and not Membership.objects.filter(user=user).exists():
+            return 1
+        return real_level_for(user, ward)
 
     monkeypatch.setattr(eligibility, "level_for", level_for)
-    return table
+    return Levels()
 
 
 @pytest.fixture

@@ -54,13 +54,16 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
     assert before.verified.rows[0].concern.slug == "burglary"
     assert before.verified.rows[0].points == 10 * 3 + 5 * 2
 
-    for _ in range(20):  # sock puppets: email confirmed (level 1), address never verified
-        services.cast_ballot(make_user(), consultation, [concerns["road-safety"].pk])
+    for _ in range(20):  # sock puppets: email confirmed with a postcode in the ward (level 1), address never verified
+        puppet = make_user()
+        levels[(puppet.pk, ward.pk)] = 1
+        services.cast_ballot(puppet, consultation, [concerns["road-safety"].pk])
     _close(consultation)
     after = consultation_results(consultation)
 
     assert _rows(after.verified) == _rows(before.verified)
     assert after.verified.respondents == 15
+    assert Ballot.objects.filter(level=1).count() == 20 and Ballot.objects.filter(level=2).count() == 15
     assert after.overall.respondents == 35
     assert after.overall.rows[0].concern.slug == "road-safety"
     assert after.overall.rows[0].points == 60
