@@ -104,3 +104,18 @@ CONCERNS = [
         [],
     ),
 ]
+
+
+def load_concerns(concern_model) -> None:
+    """Create or update the default concerns (the migration passes its historical model)."""
+    for position, (slug, name, description, synonyms, categories) in enumerate(CONCERNS):
+        concern_model.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "description": description,
+                "synonyms": synonyms,
+                "crime_categories": categories,
+                "position": position,
+            },
+        )

@@ -2,20 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from openward.priorities.vocabulary import CONCERNS
+    from openward.priorities.vocabulary import load_concerns
 
-    Concern = apps.get_model("priorities", "Concern")
-    for position, (slug, name, description, synonyms, categories) in enumerate(CONCERNS):
-        Concern.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "description": description,
-                "synonyms": synonyms,
-                "crime_categories": categories,
-                "position": position,
-            },
-        )
+    load_concerns(apps.get_model("priorities", "Concern"))
 
 
 class Migration(migrations.Migration):

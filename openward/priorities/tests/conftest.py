@@ -13,6 +13,7 @@ from openward.areas.models import Borough, Cluster, Force, Ward
 from openward.crime.models import Crime, CrimeCategory
 from openward.priorities import eligibility
 from openward.priorities.models import Concern
+from openward.priorities.vocabulary import load_concerns
 
 
 @pytest.fixture
@@ -134,6 +135,8 @@ def levels(monkeypatch):
 
 @pytest.fixture
 def concerns(db):
+    # A transactional test elsewhere may have flushed the rows the data migration loaded.
+    load_concerns(Concern)
     return {c.slug: c for c in Concern.objects.all()}
 
 

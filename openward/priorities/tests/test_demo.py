@@ -20,7 +20,7 @@ def test_demo_step_is_registered_after_crime():
     assert step.order == 50
 
 
-def test_demo_step_builds_the_story_and_is_idempotent(tmp_path, borough):
+def test_demo_step_builds_the_story_and_is_idempotent(tmp_path, borough, concerns):
     wards = [
         Ward.objects.create(gss_code=f"E0500000{i}", name=f"Demo {i}", slug=f"demo-{i}", borough=borough, is_demo=True)
         for i in (1, 2)

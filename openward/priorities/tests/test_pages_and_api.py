@@ -121,7 +121,7 @@ def test_api_vote_unknown_concern(client, consultation):
     assert response.status_code == 400 and "Unknown concern" in response.json()["detail"]
 
 
-def test_concerns_api_finds_synonyms(client, db):
+def test_concerns_api_finds_synonyms(client, concerns):
     response = client.get("/api/v1/priorities/concerns", {"q": "mugging"})
     assert [c["slug"] for c in response.json()] == ["street-robbery-and-theft"]
 

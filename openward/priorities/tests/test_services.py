@@ -27,7 +27,7 @@ def consultation(ward, panel_chair, concerns, open_window):
     )
 
 
-def test_mugging_is_a_synonym_for_street_robbery_and_theft_from_the_person(db):
+def test_mugging_is_a_synonym_for_street_robbery_and_theft_from_the_person(concerns):
     (concern,) = Concern.objects.matching("Mugging")
     assert concern.slug == "street-robbery-and-theft"
     assert set(concern.crime_categories) == {"robbery", "theft-from-the-person"}
