@@ -1,0 +1,207 @@
+"""The data.police.uk importer: street crime, outcomes and stop and search, from CSVs or API dumps."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from itertools import groupby
+
+import polars as pl
+from django.db import connection
+
+from openward.areas.models import Force
+from openward.core.importers import BaseImporter
+from openward.core.importers.base import Problem
+
+from ..models import CrimeCategory
+from ..placement import Placer
+from . import frames, store
+from .categories import CATEGORY_NAMES
+from .csvtable import FileProblem, read_table
+from .sources import API_STOPS, API_STREET, NAMING_HELP, OUTCOMES, STOPS, STREET, SourceFile, Unreadable, find_sources
+
+COLUMNS = {"crime": frames.CRIME_COLUMNS, "outcome": frames.OUTCOME_COLUMNS, "stop": frames.STOP_COLUMNS}
+BTP = "btp"
+
+
+class PoliceUkImporter(BaseImporter):
+    """Import data.police.uk monthly files (one file, a folder or the archive zip) or saved API responses.
+
+    Re-importing a force's month replaces it. Bad rows are left out and reported by line;
+    a file that cannot be read (damaged, not UTF-8, wrong header) stops the whole import,
+    which then changes nothing. `force` names the force of saved crimes-street API
+    responses, which do not say it themselves (their BTP records go to `btp`).
+    """
+
+    name = "police-uk"
+    all_or_nothing = False
+
+    def __init__(self, path, *, force: str | None = None, is_demo: bool = False, **kwargs):
+        super().__init__(path, **kwargs)
+        self.force = force
+        self.is_demo = is_demo
+
+    # -- reading: find the files and check their names ---------------------------------
+    def read(self) -> Iterator[SourceFile]:
+        try:
+            sources, skipped = find_sources(self.path)
+        except (Unreadable, ValueError) as exc:
+            self.fail(str(self.path), str(exc))
+        if skipped:
+            self.counts["files_skipped"] += len(skipped)
+            shown = ", ".join(s.rsplit("/", 1)[-1] for s in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+            self.problems.append(Problem(str(self.path), f"skipped {len(skipped)} other files ({shown})"))
+        if not sources:
+            self.fail(str(self.path), f"No data.police.uk files found. {NAMING_HELP}")
+        if any(s.kind == API_STREET for s in sources) and not self.force:
+            self.fail(
+                str(self.path),
+                "Saved crimes-street API responses do not say which force recorded them: "
+                "give the force, e.g. --force metropolitan.",
+            )
+        self.forces = dict(Force.objects.values_list("slug", "id"))
+        wanted = {(s.force or self.force): s for s in sources}
+        unknown = sorted(f for f in wanted if f not in self.forces)
+        if unknown:
+            known = ", ".join(sorted(self.forces)) or "none are loaded yet"
+            origin = "from the file name" if wanted[unknown[0]].force else "given as --force"
+            self.fail(
+                wanted[unknown[0]].where,
+                f'force "{unknown[0]}" ({origin}) is not a police force we know'
+                + (f" (nor are {', '.join(unknown[1:])})" if len(unknown) > 1 else "")
+                + f". Known forces: {known}. Check the file name, or load the forces first.",
+            )
+        self.counts["files"] = len(sources)
+        yield from sorted(sources, key=self._group_key)
+
+    # -- writing: one (table, force, month) at a time ------------------------------------
+    def write(self, sources: list[SourceFile]) -> None:
+        with store.fast_writes():
+            self._write(sources)
+
+    def _write(self, sources: list[SourceFile]) -> None:
+        placer = Placer()
+        category_ids = _category_ids()
+        written: set[tuple[str, int, object]] = set()
+        self.month_counts: dict[tuple[int, object], list[pl.DataFrame]] = {}
+        late: dict[tuple[int, object], list[pl.DataFrame]] = {}
+        groups = [(key, list(files)) for key, files in groupby(sources, key=self._group_key)]
+        for (table, force_slug, month), files in self.bar(groups, total=len(groups), desc="force-months"):
+            force_id = self.forces[force_slug]
+            parts = [self._parse(src, force_id, category_ids) for src in files]
+            rows = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else parts[0]
+            if table == "crime" and any(src.kind == API_STREET for src in files):
+                btp_id = self.forces.get(BTP)
+                if btp_id is not None and btp_id != force_id:
+                    late.setdefault((btp_id, month), []).append(rows.filter(pl.col("force_id") == btp_id))
+                    rows = rows.filter(pl.col("force_id") != btp_id)
+            self._store(table, force_id, frames.month_start(month), rows, placer, replace=True)
+            written.add((table, force_id, month))
+        for (btp_id, month), parts in late.items():
+            # BTP records found inside another force's API dump: replace BTP's month unless
+            # this run already wrote it from BTP's own files, in which case add to them.
+            rows = pl.concat(parts, how="diagonal_relaxed")
+            replace = ("crime", btp_id, month) not in written
+            self._store("crime", btp_id, frames.month_start(month), rows, placer, replace=replace)
+            written.add(("crime", btp_id, month))
+        for (force_id, month), parts in sorted(self.month_counts.items(), key=str):
+            self.counts["monthly_counts"] += store.replace_monthly_counts(
+                force_id, frames.month_start(month), pl.concat(parts), is_demo=self.is_demo
+            )
+        store.update_category_months()
+
+    def _group_key(self, src: SourceFile) -> tuple[str, str, object]:
+        return (src.table, src.force or self.force or "", src.month)
+
+    def _store(self, table, force_id, month, rows, placer, *, replace: bool) -> None:
+        if table != "outcome":
+            rows = placer.place(rows, month)
+            self.counts[f"{table}_rows_unplaced"] += rows.filter(pl.col("ward_id").is_null()).height
+        if replace:
+            self.counts[f"{table}_rows_replaced"] += store.replace_month(
+                table, force_id, month, rows, COLUMNS[table], is_demo=self.is_demo
+            )
+        elif rows.height:
+            with connection.cursor() as cursor:
+                store.insert(cursor, store.MODELS[table]._meta.db_table, rows.select(COLUMNS[table]))
+        self.counts[f"{table}_rows"] += rows.height
+        if table == "crime":
+            self.month_counts.setdefault((force_id, month), []).append(store.count_crimes(rows))
+
+    def _parse(self, src: SourceFile, force_id: int, category_ids: dict[str, int]) -> pl.DataFrame:
+        try:
+            data = src.read()
+            if src.kind in (API_STREET, API_STOPS):
+                return self._parse_api(src, data, force_id, category_ids)
+            spec = {
+                STREET: (frames.STREET_HEADER, frames.STREET_NAMES, "street-level crime"),
+                OUTCOMES: (frames.OUTCOMES_HEADER, frames.OUTCOMES_NAMES, "outcomes"),
+                STOPS: (frames.STOPS_HEADER, frames.STOPS_NAMES, "stop-and-search"),
+            }[src.kind]
+            table = read_table(data, *spec)
+        except (Unreadable, FileProblem) as exc:
+            self.fail(src.where, str(exc))
+        self.counts[f"{src.kind}_rows_read"] += table.height
+        common = {"month": src.month, "force_id": force_id, "is_demo": self.is_demo}
+        if src.kind == STREET:
+            rows, bad = frames.street_frame(table, is_btp=src.force == BTP, category_ids=category_ids, **common)
+        elif src.kind == OUTCOMES:
+            rows, bad = frames.outcomes_frame(table, **common)
+        else:
+            rows, bad = frames.stops_frame(table, **common)
+        for line, message in bad.iter_rows():
+            self.problem(f"{src.where}:{line}", message)
+        return rows
+
+    def _parse_api(self, src: SourceFile, data: bytes, force_id: int, category_ids) -> pl.DataFrame:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FileProblem("is not UTF-8 text, so it is not a saved police.uk API response") from exc
+        records = list(_api_records(src.where, text))
+        self.counts[f"{src.kind}_records_read"] += len(records)
+        common = {"month": src.month, "force_id": force_id, "is_demo": self.is_demo}
+        if src.kind == API_STREET:
+            rows, bad, duplicates = frames.api_street_frame(
+                records, btp_id=self.forces.get(BTP), category_ids=category_ids, **common
+            )
+            self.counts["duplicates_removed"] += duplicates
+        else:
+            rows, bad = frames.api_stops_frame(records, **common)
+        for where, message in bad:
+            self.problem(where, message)
+        return rows
+
+
+def _api_records(where: str, text: str) -> Iterator[tuple[str, dict]]:
+    """(where, record) from a JSON array, or from JSON lines of arrays / {"response": [...]} wrappers."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise FileProblem(f"is not valid JSON (line {exc.lineno}: {exc.msg}); download it again") from exc
+        yield from ((f"{where}#{i}", item) for i, item in enumerate(items))
+        return
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FileProblem(f"line {lineno} is not valid JSON ({exc.msg}); download it again") from exc
+        items = obj.get("response") if isinstance(obj, dict) and "response" in obj else obj
+        if isinstance(items, dict):
+            items = [items]
+        for i, item in enumerate(items or ()):
+            yield f"{where}:{lineno}#{i}", item
+
+
+def _category_ids() -> dict[str, int]:
+    """slug -> id for every police.uk category, creating the ones not yet stored."""
+    existing = dict(CrimeCategory.objects.values_list("slug", "id"))
+    missing = [CrimeCategory(slug=s, name=n) for s, n in CATEGORY_NAMES.items() if s not in existing]
+    if missing:
+        CrimeCategory.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = dict(CrimeCategory.objects.values_list("slug", "id"))
+    return existing
