@@ -5,10 +5,13 @@ from __future__ import annotations
 from openward.core import sections
 
 from .results import consultation_results
-from .selectors import you_said_we_did
+from .selectors import anything_for, you_said_we_did
 
 
 def _context(wards, area, kind):
+    # Most area pages have nothing here yet: find that out in one query.
+    if not anything_for(wards):
+        return None
     data = you_said_we_did(wards)
     if not (data["open_priorities"] or data["past_priorities"] or data["consultations"]):
         return None

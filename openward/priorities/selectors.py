@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 
 from openward.accounts.models import Role
 from openward.accounts.permissions import has_role
+from openward.areas.models import Ward
 
 from .models import Consultation, Priority, PriorityAction
 
@@ -20,6 +21,16 @@ def priorities_for(wards):
         .select_related("ward", "concern", "review", "consultation")
         .prefetch_related(Prefetch("actions", queryset=PriorityAction.objects.order_by("-taken_on", "-id")))
         .order_by("-status", "-agreed_on", "-id")
+    )
+
+
+def anything_for(wards) -> bool:
+    """Do these wards have any priority or consultation (theirs or their clusters')? One query."""
+    ids = [w.pk for w in wards] if isinstance(wards, list | tuple) else wards.values("pk")
+    return (
+        Ward.objects.filter(pk__in=ids)
+        .filter(Q(priorities__isnull=False) | Q(consultations__isnull=False) | Q(clusters__consultations__isnull=False))
+        .exists()
     )
 
 

@@ -436,3 +436,22 @@ def test_vote_page_says_up_front_who_may_take_part(client, consultation, levels,
     sign_in(client, voter)
     page = client.get(reverse("priorities:vote", args=[consultation.pk])).content.decode()
     assert "you are at level 1" in page and "Verify your address" in page
+
+
+def test_section_is_left_out_where_there_is_nothing_and_shown_for_a_cluster_consultation(
+    rf, ward, other_ward, cluster, panel_chair, concerns, open_window, django_assert_num_queries
+):
+    from openward.priorities.sections import ward_context
+
+    with django_assert_num_queries(1):
+        assert ward_context(ward, rf.get("/")) is None
+    services.create_consultation(
+        panel_chair,
+        cluster=cluster,
+        title="Cluster say",
+        opens_at=open_window[0],
+        closes_at=open_window[1],
+        concerns=concerns.values(),
+    )
+    context = ward_context(other_ward, rf.get("/"))
+    assert [c.title for c in context["open_consultations"]] == ["Cluster say"]
