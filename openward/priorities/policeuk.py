@@ -8,12 +8,12 @@ routes (see openward/policeuk/api/__init__.py).
 
 from datetime import date, datetime, time
 
-from django.http import Http404
 from django.utils.html import escape
 from ninja import Field, Router, Schema
 
-from openward.areas.models import Neighbourhood, Ward
 from openward.core import access
+from openward.policeuk.api.neighbourhoods import neighbourhood_or_error
+from openward.policeuk.schemas import Message
 
 from .models import Priority
 
@@ -42,23 +42,18 @@ def as_policeuk(priority: Priority) -> dict:
 
 
 @router.get(
-    "/{force}/{neighbourhood}/priorities",
-    response=list[PoliceUkPriority],
+    "{force_id}/{neighbourhood_id}/priorities",
+    response={200: list[PoliceUkPriority], 404: Message},
     by_alias=True,
     summary="Neighbourhood priorities (police.uk format)",
 )
 @access.public
-def neighbourhood_priorities(request, force: str, neighbourhood: str):
+def neighbourhood_priorities(request, force_id: str, neighbourhood_id: str):
     """Priorities for a neighbourhood, newest first; 404 for an unknown force or neighbourhood."""
-    hood = Neighbourhood.objects.filter(force__slug=force, code=neighbourhood).select_related("ward").first()
-    if hood is not None:
-        ward = hood.ward
-    else:
-        # For the Met a neighbourhood id is its ward's GSS code, even before teams are imported.
-        ward = Ward.objects.filter(gss_code=neighbourhood, borough__force__slug=force).order_by("-pk").first()
-        if ward is None:
-            raise Http404("Neighbourhood not found")
-    if ward is None:
+    neighbourhood, error = neighbourhood_or_error(force_id, neighbourhood_id)
+    if error:
+        return error
+    if neighbourhood.ward_id is None:
         return []
-    priorities = Priority.objects.for_ward(ward).prefetch_related("actions").order_by("-agreed_on", "-id")
+    priorities = Priority.objects.for_ward(neighbourhood.ward).prefetch_related("actions").order_by("-agreed_on", "-id")
     return [as_policeuk(p) for p in priorities]

@@ -224,14 +224,9 @@ def test_policeuk_priorities_have_hyphenated_naive_dates(ward, force, panel_chai
             "action-date": "2025-03-04T00:00:00",
         }
     ]
-    assert api.get("/metropolitan/E05000000/priorities").status_code == 404
+    unknown = api.get("/metropolitan/E05000000/priorities")
+    assert unknown.status_code == 404 and "no neighbourhood" in unknown.json()["detail"]
     assert api.get(f"/nowhere/{ward.gss_code}/priorities").status_code == 404
-
-
-def test_policeuk_priorities_find_a_met_ward_by_code_without_a_team(ward, panel_chair):
-    services.set_priority(panel_chair, ward, statement="ASB", agreed_on=date(2025, 2, 1), review_on=date(2025, 8, 1))
-    body = TestClient(policeuk.router).get(f"/metropolitan/{ward.gss_code}/priorities").json()
-    assert body == [{"issue": "<p>ASB</p>", "issue-date": "2025-02-01T00:00:00", "action": None, "action-date": None}]
 
 
 def test_ward_page_queries_do_not_grow_with_priorities(
