@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -39,7 +40,10 @@ class Refused(ValueError):
 
 def voter_key(user, consultation) -> str:
     """Keyed hash of (person, consultation): enforces one ballot each without recording who cast which."""
-    return salted_hmac("openward.priorities.ballot", f"{consultation.pk}:{user.pk}", algorithm="sha256").hexdigest()
+    # A dedicated key: rotating SECRET_KEY must not let everyone vote again in open consultations.
+    return salted_hmac(
+        "openward.priorities.ballot", f"{consultation.pk}:{user.pk}", secret=settings.BALLOT_KEY, algorithm="sha256"
+    ).hexdigest()
 
 
 def _ward_code(area) -> str:
