@@ -6,6 +6,24 @@ import pytest
 from django.conf import settings
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """Every test starts with empty caches: ids repeat after rolled-back tests, so figures
+    cached or indexes built in one test must not answer the next."""
+    from django.core.cache import cache
+
+    from openward.areas import geo, selectors
+
+    def clear():
+        cache.clear()
+        geo._indexes.clear()
+        selectors._generations.clear()
+
+    clear()
+    yield
+    clear()
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real data sets; tests that need them skip, saying why, when absent."""

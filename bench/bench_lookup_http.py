@@ -10,8 +10,8 @@ measures, in the same run:
 * requests per second with 16 concurrent clients (threads, one httpx client each), as a
   ratio to /api/v1/health (goal: at least 0.5).
 
-The data is loaded by a small direct loader below (the areas-data importers were not on main
-when this was written); it reads the same files and fills the same fields.
+The data is loaded with the areas importers (import_forces, import_boundaries,
+import_postcodes), as an operator would load it.
 
     /work/main/.venv/bin/python bench/bench_lookup_http.py [--calls 10000] [--workers 2]
 """
@@ -19,9 +19,6 @@ when this was written); it reads the same files and fills the same fields.
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
-import json
 import os
 import random
 import signal
@@ -35,9 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-MET, CITY = "metropolitan", "city-of-london"
-CITY_OF_LONDON = "E09000001"
 
 
 def setup_django(var_dir: str) -> None:
@@ -53,87 +47,32 @@ def setup_django(var_dir: str) -> None:
 
 
 def load_london(shared: Path) -> list[tuple[str, float, float]]:
-    """Load forces, boroughs, wards (with neighbourhoods) and postcodes; return (postcode, lat, lng) of live ones."""
-    import numpy as np
-    import pyproj
-    import shapely
-    from django.db import transaction
+    """Import forces, the 2025 London wards and Code-Point Open; return (postcode, lat, lng) of live postcodes."""
+    from django.core.management import call_command
 
-    from openward.areas.models import Borough, Force, Neighbourhood, Postcode, Ward, WardGeneration
+    from openward.areas.models import Postcode
 
-    wards_path = shared / "boundaries/wards/london_wards_2025_WD25_drkane.geojson"
-    postcodes_path = shared / "lookups/postcodes/codepoint-open-2025.4_london-E09.csv.gz"
-    features = json.loads(wards_path.read_text())["features"]
-    with transaction.atomic():
-        met = Force.objects.create(slug=MET, name="Metropolitan Police Service")
-        city = Force.objects.create(slug=CITY, name="City of London Police")
-        generation = WardGeneration.objects.create(slug="2022", name="London wards from May 2022")
-        boroughs = {}
-        for f in features:
-            p = f["properties"]
-            if p["LAD25CD"] not in boroughs:
-                boroughs[p["LAD25CD"]] = Borough.objects.create(
-                    gss_code=p["LAD25CD"],
-                    name=p["LAD25NM"],
-                    slug=p["LAD25CD"].lower(),
-                    force=city if p["LAD25CD"] == CITY_OF_LONDON else met,
-                )
-        wards = []
-        for f in features:
-            p = f["properties"]
-            geom = shapely.from_geojson(json.dumps(f["geometry"]))
-            min_lng, min_lat, max_lng, max_lat = geom.bounds
-            centre = geom.representative_point()
-            wards.append(
-                Ward(
-                    gss_code=p["WD25CD"],
-                    name=p["WD25NM"],
-                    slug=p["WD25CD"].lower(),
-                    borough=boroughs[p["LAD25CD"]],
-                    generation=generation,
-                    boundary=json.dumps(f["geometry"]),
-                    min_lat=min_lat,
-                    max_lat=max_lat,
-                    min_lng=min_lng,
-                    max_lng=max_lng,
-                    centre_lat=centre.y,
-                    centre_lng=centre.x,
-                )
-            )
-        Ward.objects.bulk_create(wards)
-        Neighbourhood.objects.bulk_create(
-            Neighbourhood(
-                force=city if w.borough.gss_code == CITY_OF_LONDON else met, code=w.gss_code, name=w.name, ward=w
-            )
-            for w in Ward.objects.select_related("borough")
-        )
-        with gzip.open(postcodes_path, "rt", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        eastings = np.array([float(r["Eastings"]) for r in rows])
-        northings = np.array([float(r["Northings"]) for r in rows])
-        to_wgs84 = pyproj.Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-        lngs, lats = to_wgs84.transform(eastings, northings)
-        Postcode.objects.bulk_create(
-            (
-                Postcode(
-                    compact=r["Postcode"].replace(" ", ""),
-                    positional_quality=int(r["Positional_quality_indicator"] or 0),
-                    easting=int(float(r["Eastings"])),
-                    northing=int(float(r["Northings"])),
-                    latitude=float(lat),
-                    longitude=float(lng),
-                    ward_code=r["Admin_ward_code"],
-                    borough_code=r["Admin_district_code"],
-                    source="codepoint-open-2025.4",
-                )
-                for r, lat, lng in zip(rows, lats, lngs, strict=True)
-            ),
-            batch_size=5000,
-        )
+    quiet = {"stdout": open(os.devnull, "w")}  # noqa: SIM115
+    call_command("import_forces", "--commit", **quiet)
+    call_command(
+        "import_boundaries",
+        str(shared / "boundaries/wards/london_wards_2025_WD25_drkane.geojson"),
+        "--generation",
+        "2022",
+        "--commit",
+        **quiet,
+    )
+    call_command(
+        "import_postcodes",
+        str(shared / "lookups/postcodes/codepoint-open-2025.4_london-E09.csv.gz"),
+        "--commit",
+        **quiet,
+    )
     return [
-        (r["Postcode"], float(lat), float(lng))
-        for r, lat, lng in zip(rows, lats, lngs, strict=True)
-        if int(float(r["Eastings"]))
+        (f"{c[:-3]} {c[-3:]}", lat, lng)
+        for c, lat, lng in Postcode.objects.live()
+        .filter(latitude__isnull=False)
+        .values_list("compact", "latitude", "longitude")
     ]
 
 
@@ -212,7 +151,7 @@ def main() -> None:
         shared = Path("/work/shared/data")
     t0 = time.perf_counter()
     postcodes = load_london(shared)
-    print(f"loaded {len(postcodes):,} postcodes with coordinates and 704 wards in {time.perf_counter() - t0:.1f}s")
+    print(f"imported the London wards and {len(postcodes):,} live postcodes in {time.perf_counter() - t0:.1f}s")
 
     env = {**os.environ, "OPENWARD_VAR_DIR": var_dir, "DEBUG": "0", "LOG_LEVEL": "ERROR"}
     server = subprocess.Popen(

@@ -11,6 +11,7 @@ GOOD_ENV = {
     "SECRET_KEY": "k" * 20 + "-production-test-key-that-is-long-and-random-0123456789",
     "DATABASE_URL": "postgres://openward@127.0.0.1:5432/openward",
     "ALLOWED_HOSTS": "openward.example.org",
+    "BALLOT_KEY": "b" * 40,
 }
 
 

@@ -226,6 +226,13 @@ def _current_generation() -> WardGeneration | None:
     return _generations[key]
 
 
+def demo_postcode() -> Postcode | None:
+    """A postcode in the generated demo area, to suggest on the home page when the demo is loaded."""
+    compact = PostcodeRecord.objects.live().filter(is_demo=True).order_by("compact").values_list("compact", flat=True)
+    first = compact.first()
+    return Postcode(first) if first else None
+
+
 def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tuple[str, str] | None:
     """(force id, neighbourhood id) of the team covering a point, or None."""
     if on is None:
@@ -245,6 +252,20 @@ def ward_by_code(code: str, generation: str | None = None) -> Ward | None:
     if generation:
         wards = wards.filter(generation__slug=generation)
     return wards.order_by("-generation__valid_from", "-id").first()
+
+
+def ward_has_ended(ward: Ward) -> bool:
+    """Is the ward's boundary generation (or the ward itself) no longer in force?"""
+    today = timezone.localdate()
+    ends = [d for d in (ward.valid_to, ward.generation.valid_to if ward.generation else None) if d]
+    return any(d < today for d in ends)
+
+
+def ward_now_covering(ward: Ward) -> Ward | None:
+    """For a ward no longer in force, the current ward covering its centre (None if it is current)."""
+    if not ward_has_ended(ward) or ward.centre_lat is None or ward.centre_lng is None:
+        return None
+    return geo.locate_ward(ward.centre_lat, ward.centre_lng)
 
 
 def borough_by_code(code: str) -> Borough | None:

@@ -39,11 +39,7 @@ def home(request):
     form = PostcodeForm(request.GET) if "postcode" in request.GET else PostcodeForm()
     if form.is_bound and form.is_valid():
         return redirect("areas:ward", code=form.result.ward_code)
-    return render(
-        request,
-        "areas/home.html",
-        {"form": form},
-    )
+    return render(request, "areas/home.html", {"form": form, "demo_postcode": selectors.demo_postcode()})
 
 
 @access.public
@@ -52,6 +48,7 @@ def ward_detail(request, code: str):
     if ward is None:
         raise Http404(f'There is no ward with the code "{code[:20]}".')
     neighbourhood = selectors.ward_neighbourhood(ward)
+    replaced_by = selectors.ward_now_covering(ward)
     neighbours = list(selectors.neighbouring_wards(ward))
     front_counter = selectors.nearest_front_counter(ward)
     ward_map = boundary_map(
@@ -62,6 +59,8 @@ def ward_detail(request, code: str):
         "areas/ward.html",
         {
             "ward": ward,
+            "ward_ended": selectors.ward_has_ended(ward),
+            "replaced_by": replaced_by,
             "neighbourhood": neighbourhood,
             "team": selectors.team(neighbourhood),
             "front_counter": front_counter,

@@ -17,6 +17,8 @@ VAR_DIR = Path(os.environ.get("OPENWARD_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-openward-key-change-me")
+# Keys the one-ballot-per-person hash; kept apart from SECRET_KEY so rotating that does not reopen voting.
+BALLOT_KEY = os.environ.get("BALLOT_KEY", "dev-insecure-openward-ballot-key")
 DEBUG = os.environ.get("DEBUG", "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "openward.core.access.AccessMiddleware",
+    "openward.core.middleware.ApiSessionCsrfMiddleware",
 ]
 
 ROOT_URLCONF = "openward.urls"

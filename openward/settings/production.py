@@ -12,6 +12,9 @@ if not SECRET_KEY or SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 
         "Set SECRET_KEY to a random string of at least 50 characters "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
+BALLOT_KEY = os.environ.get("BALLOT_KEY", "")
+if len(BALLOT_KEY) < 32 or BALLOT_KEY.startswith("dev-insecure"):
+    raise ImproperlyConfigured("Set BALLOT_KEY to a random string of at least 32 characters, kept for good.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("Set DATABASE_URL, e.g. postgres://openward@db/openward.")
 

@@ -16,3 +16,7 @@ DEBUG = False
 # Serve app static files straight from the finders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests clear the cache between tests; a per-process cache keeps parallel workers apart
+# (Redis is exercised by the task-worker tests, not as the cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "openward-tests"}}

@@ -6,10 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-from openward.areas import geo, models, selectors
+from openward.areas import models
 from openward.core.models import ImportRun
 
 from .factories import (
@@ -38,19 +37,6 @@ class Place:
     near_station: models.Station
     far_station: models.Station
     cluster: models.Cluster
-
-
-@pytest.fixture(autouse=True)
-def _fresh_geo_index():
-    # The geo index is per process, keyed on generation id and a cache version; rolled-back
-    # tests reuse ids and clearing the cache resets the version, so drop built indexes too.
-    cache.clear()
-    geo._indexes.clear()
-    selectors._generations.clear()
-    yield
-    cache.clear()
-    geo._indexes.clear()
-    selectors._generations.clear()
 
 
 @pytest.fixture

@@ -95,10 +95,11 @@ class WardGenerationFactory(DjangoModelFactory):
 class WardFactory(DjangoModelFactory):
     class Meta:
         model = models.Ward
-        exclude = ("square", "geometry")
+        exclude = ("square", "geometry", "bounds")
 
     square = factory.Sequence(grid_square)
     geometry = factory.LazyAttribute(lambda o: square_geometry(*o.square))
+    bounds = factory.LazyAttribute(lambda o: bounded_fields(o.geometry))
     gss_code = factory.Sequence(lambda n: f"E05{n + 100000:06d}")
     name = factory.Sequence(lambda n: f"Ward {n}")
     slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
@@ -106,13 +107,13 @@ class WardFactory(DjangoModelFactory):
     generation = factory.SubFactory(WardGenerationFactory)
     population = 12000
 
-    boundary = factory.LazyAttribute(lambda o: bounded_fields(o.geometry)["boundary"])
-    min_lat = factory.LazyAttribute(lambda o: bounded_fields(o.geometry)["min_lat"])
-    max_lat = factory.LazyAttribute(lambda o: bounded_fields(o.geometry)["max_lat"])
-    min_lng = factory.LazyAttribute(lambda o: bounded_fields(o.geometry)["min_lng"])
-    max_lng = factory.LazyAttribute(lambda o: bounded_fields(o.geometry)["max_lng"])
-    centre_lat = factory.LazyAttribute(lambda o: bounded_fields(o.geometry)["centre_lat"])
-    centre_lng = factory.LazyAttribute(lambda o: bounded_fields(o.geometry)["centre_lng"])
+    boundary = factory.LazyAttribute(lambda o: o.bounds["boundary"])
+    min_lat = factory.LazyAttribute(lambda o: o.bounds["min_lat"])
+    max_lat = factory.LazyAttribute(lambda o: o.bounds["max_lat"])
+    min_lng = factory.LazyAttribute(lambda o: o.bounds["min_lng"])
+    max_lng = factory.LazyAttribute(lambda o: o.bounds["max_lng"])
+    centre_lat = factory.LazyAttribute(lambda o: o.bounds["centre_lat"])
+    centre_lng = factory.LazyAttribute(lambda o: o.bounds["centre_lng"])
 
 
 class NeighbourhoodFactory(DjangoModelFactory):

@@ -7,7 +7,7 @@ from django.template import engines
 
 from openward.core import sections
 
-from .factories import ClusterFactory, NeighbourhoodFactory, TeamMemberFactory, WardFactory
+from .factories import ClusterFactory, NeighbourhoodFactory, TeamMemberFactory, WardFactory, WardGenerationFactory
 
 
 def test_home_page_offers_the_postcode_form(client, db):
@@ -17,6 +17,16 @@ def test_home_page_offers_the_postcode_form(client, db):
     assert '<label class="label label--m" for="id_postcode">Your postcode</label>' in html
     assert 'autocomplete="postal-code"' in html
     assert "There is a problem" not in html
+
+
+def test_home_page_suggests_a_demo_postcode_when_the_demo_is_loaded(client, place):
+    assert "demo area" not in client.get("/").content.decode()
+    from .factories import PostcodeFactory
+
+    PostcodeFactory(compact="ZZ11AB", ward=place.west, is_demo=True)
+    html = client.get("/").content.decode()
+    assert 'use the postcode <a href="?postcode=ZZ11AB">ZZ1 1AB</a>' in html
+    assert client.get("/?postcode=ZZ11AB")["Location"] == f"/wards/{place.west.gss_code}/"
 
 
 @pytest.mark.parametrize("typed", ["w21jq", " W2  1JQ "])
@@ -70,6 +80,28 @@ def test_ward_page_shows_team_front_counter_map_neighbours_and_clusters(client, 
     assert 'href="/api/v1/wards/E05013807/boundary"' in html
     assert 'href="/clusters/west-end/"' in html
     assert "Generated demo data" not in html
+
+
+def test_ward_page_query_count_is_pinned(client, place, django_assert_max_num_queries):
+    for _ in range(10):
+        place.middle.neighbours.add(WardFactory(borough=place.borough))
+    # One query each for the page's own data, plus one per registered section (crime, priorities…).
+    with django_assert_max_num_queries(8):
+        html = client.get("/wards/E05013807/").content.decode()
+    assert html.split("<svg", 1)[1].split("</svg>", 1)[0].count("<path") == 13
+
+
+def test_page_of_an_old_ward_points_to_the_ward_covering_it_now(client, place):
+    old = WardGenerationFactory(slug="2014", name="the 2014 wards", valid_from="2014-05-22", valid_to="2022-05-04")
+    WardFactory(
+        gss_code="E05000640", name="Old Bayswater", borough=place.borough, generation=old, square=(-0.19, 51.5, 0.01)
+    )
+    html = client.get("/wards/E05000640/").content.decode()
+    assert (
+        "This ward is no longer in use: these are its boundaries from the 2014 wards, in use until 4 May 2022" in html
+    )
+    assert 'its middle is now in <a href="/wards/E05013807/">Bayswater ward</a>' in html
+    assert "no longer in use" not in client.get("/wards/E05013807/").content.decode()
 
 
 def test_map_projects_squares_with_longitude_scaled_by_cos_latitude(client, place):

@@ -6,6 +6,8 @@ generic force/neighbourhood routes are added last.
 
 from ninja import Router
 
+from openward.priorities.policeuk import router as priorities_router
+
 from . import crime, engagement, forces, neighbourhoods, stops
 
 router = Router(tags=["police.uk compatible"])
@@ -13,4 +15,5 @@ router.add_router("", crime.router)
 router.add_router("", stops.router)
 router.add_router("", forces.router)
 router.add_router("", engagement.router)
+router.add_router("", priorities_router)
 router.add_router("", neighbourhoods.router)

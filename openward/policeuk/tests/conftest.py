@@ -1,3 +1,3 @@
 """Reuse the areas test London (three wards, a team, front counters) for the police.uk API."""
 
-from openward.areas.tests.conftest import _fresh_geo_index, place  # noqa: F401
+from openward.areas.tests.conftest import place  # noqa: F401

@@ -1,0 +1,136 @@
+"""Server-rendered inline SVG: a monthly trend and a map of snap points. No JavaScript needed.
+
+Each chart has a text alternative (a table) on the page; the SVG carries a title and a
+description for screen readers. Months with fewer than 10 crimes are drawn as a short
+hatched stub, not their value, so the chart never shows what the table withholds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import stats
+from .summary import CrimeSummary
+
+WIDTH, HEIGHT = 640, 240
+PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 16, 40
+
+
+def _nice_max(value: int) -> int:
+    if value <= 10:
+        return 10
+    magnitude = 10 ** int(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return int(step * magnitude)
+    return value
+
+
+def trend_svg(summary: CrimeSummary, chart_id: str = "trend") -> SafeString:
+    months = summary.months
+    if not months:
+        return mark_safe("")
+    values = [m.crimes for m in months]
+    top = _nice_max(max(values))
+    plot_w, plot_h = WIDTH - PAD_L - PAD_R, HEIGHT - PAD_T - PAD_B
+    bar_w = plot_w / len(months)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-title '
+        f'{chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">Crimes each month, {escape(summary.source.period if summary.source else "")}'
+        "</title>",
+        f'<desc id="{chart_id}-desc">Bar chart of crimes (excluding anti-social behaviour) per month; the same '
+        "numbers are in the table below. Months with fewer than 10 crimes are shown as a hatched stub.</desc>",
+        '<defs><pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse">'
+        '<path d="M0,4 L4,0" stroke="#505a5f" stroke-width="1"/></pattern></defs>',
+    ]
+    for i in range(6):
+        value = top * i / 5
+        y = PAD_T + plot_h - plot_h * i / 5
+        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="chart__grid"/>')
+        parts.append(f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart__axis">{value:,.0f}</text>')
+    for i, m in enumerate(months):
+        x = PAD_L + i * bar_w + 1
+        label = f"{m.month:%b %Y}: {m.crimes_shown}"
+        if stats.is_suppressed(m.crimes):
+            h = 3
+            cls, fill = "chart__bar chart__bar--suppressed", ' fill="url(#hatch)"'
+        else:
+            h = plot_h * m.crimes / top
+            cls, fill = "chart__bar", ""
+            if summary.recent_first and m.month >= summary.recent_first:
+                cls += " chart__bar--recent"
+        y = PAD_T + plot_h - h
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar_w - 2, 1):.1f}" height="{h:.1f}" class="{cls}"{fill}>'
+            f"<title>{escape(label)}</title></rect>"
+        )
+        if m.month.month == 1 or i == 0:
+            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - PAD_B + 16}" class="chart__axis">{m.month:%b %Y}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return [geometry["coordinates"][0]]
+    if kind == "MultiPolygon":
+        return [poly[0] for poly in geometry["coordinates"]]
+    return []
+
+
+def map_svg(summary: CrimeSummary, boundary: str | dict | None = None, chart_id: str = "map") -> SafeString:
+    """Snap points as circles sized by their count, over the area's outline when known."""
+    scope = summary.scope
+    rings = []
+    if scope.polygon is not None:
+        geom = json.loads(json.dumps(scope.polygon.__geo_interface__))
+        rings = _rings(geom)
+    elif boundary:
+        try:
+            rings = _rings(json.loads(boundary) if isinstance(boundary, str) else boundary)
+        except (ValueError, KeyError, TypeError):
+            rings = []
+    lngs = [p.longitude for p in summary.points] + [c[0] for r in rings for c in r]
+    lats = [p.latitude for p in summary.points] + [c[1] for r in rings for c in r]
+    if not lngs:
+        return mark_safe("")
+    min_lng, max_lng, min_lat, max_lat = min(lngs), max(lngs), min(lats), max(lats)
+    kx = math.cos(math.radians((min_lat + max_lat) / 2))
+    span_x = max((max_lng - min_lng) * kx, 1e-4)
+    span_y = max(max_lat - min_lat, 1e-4)
+    size, pad = 560, 20
+    scale = (size - 2 * pad) / max(span_x, span_y)
+    w = span_x * scale + 2 * pad
+    h = span_y * scale + 2 * pad
+
+    def xy(lng, lat):
+        return pad + (lng - min_lng) * kx * scale, pad + (max_lat - lat) * scale
+
+    parts = [
+        f'<svg class="map" viewBox="0 0 {w:.0f} {h:.0f}" role="img" aria-labelledby="{chart_id}-title '
+        f'{chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">Map of crime locations in {escape(scope.name)}, {escape(summary.recent_period)}'
+        "</title>",
+        f'<desc id="{chart_id}-desc">{len(summary.points)} approximate locations; larger circles mean more crimes. '
+        "The busiest locations are listed in the table below.</desc>",
+    ]
+    for ring in rings:
+        d = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(c[0], c[1]) for c in ring))
+        parts.append(f'<polygon points="{d}" class="area"/>')
+    top = max((p.count for p in summary.points), default=1)
+    for p in sorted(summary.points, key=lambda p: p.count):
+        x, y = xy(p.longitude, p.latitude)
+        shown = p.count if not stats.is_suppressed(p.count) else 1
+        r = 2 + 10 * math.sqrt(shown / top)
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" class="map__point">'
+            f"<title>{escape(p.street)}: {escape(p.count_shown)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,255 @@
+"""Factories for crime records and the areas they sit in; `rebuild_counts` recounts MonthlyCount as importers do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import factory
+from django.db.models import Count, Max
+from factory.django import DjangoModelFactory
+
+from openward.areas.models import Borough, Force, Ward, WardGeneration
+from openward.core.models import ImportRun
+
+from ..models import Crime, CrimeCategory, MonthlyCount, Outcome, Stop
+
+CATEGORY_NAMES = {
+    "anti-social-behaviour": "Anti-social behaviour",
+    "bicycle-theft": "Bicycle theft",
+    "burglary": "Burglary",
+    "criminal-damage-arson": "Criminal damage and arson",
+    "drugs": "Drugs",
+    "other-theft": "Other theft",
+    "possession-of-weapons": "Possession of weapons",
+    "public-order": "Public order",
+    "robbery": "Robbery",
+    "shoplifting": "Shoplifting",
+    "theft-from-the-person": "Theft from the person",
+    "vehicle-crime": "Vehicle crime",
+    "violent-crime": "Violence and sexual offences",
+    "other-crime": "Other crime",
+}
+
+
+def square(lat: float, lng: float, half: float = 0.005) -> str:
+    """A GeoJSON square around a point (WGS84), for test boundaries."""
+    ring = [[lng - half, lat - half], [lng + half, lat - half], [lng + half, lat + half], [lng - half, lat + half]]
+    return json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+
+
+class ForceFactory(DjangoModelFactory):
+    class Meta:
+        model = Force
+        django_get_or_create = ("slug",)
+
+    slug = "metropolitan"
+    name = factory.LazyAttribute(
+        lambda o: {
+            "metropolitan": "Metropolitan Police Service",
+            "city-of-london": "City of London Police",
+            "btp": "British Transport Police",
+        }.get(o.slug, o.slug.title())
+    )
+    listed = factory.LazyAttribute(lambda o: o.slug != "btp")
+
+
+class BoroughFactory(DjangoModelFactory):
+    class Meta:
+        model = Borough
+        django_get_or_create = ("gss_code",)
+
+    gss_code = factory.Sequence(lambda n: f"E09{n:06d}")
+    name = factory.Sequence(lambda n: f"Borough {n}")
+    slug = factory.Sequence(lambda n: f"borough-{n}")
+
+
+class GenerationFactory(DjangoModelFactory):
+    class Meta:
+        model = WardGeneration
+        django_get_or_create = ("slug",)
+
+    slug = "2022"
+    name = "London wards from May 2022"
+    valid_from = dt.date(2022, 5, 5)
+
+
+class WardFactory(DjangoModelFactory):
+    class Meta:
+        model = Ward
+
+    gss_code = factory.Sequence(lambda n: f"E05{n:06d}")
+    name = factory.Sequence(lambda n: f"Ward {n}")
+    slug = factory.Sequence(lambda n: f"ward-{n}")
+    borough = factory.SubFactory(BoroughFactory)
+    generation = factory.SubFactory(GenerationFactory)
+    valid_from = dt.date(2022, 5, 5)
+    population = 10_000
+    centre_lat = 51.515
+    centre_lng = -0.09
+    boundary = factory.LazyAttribute(lambda o: square(o.centre_lat, o.centre_lng))
+    min_lat = factory.LazyAttribute(lambda o: o.centre_lat - 0.005)
+    max_lat = factory.LazyAttribute(lambda o: o.centre_lat + 0.005)
+    min_lng = factory.LazyAttribute(lambda o: o.centre_lng - 0.005)
+    max_lng = factory.LazyAttribute(lambda o: o.centre_lng + 0.005)
+
+
+def category(slug: str) -> CrimeCategory:
+    obj, _ = CrimeCategory.objects.get_or_create(slug=slug, defaults={"name": CATEGORY_NAMES.get(slug, slug)})
+    return obj
+
+
+class CrimeFactory(DjangoModelFactory):
+    class Meta:
+        model = Crime
+
+    force = factory.SubFactory(ForceFactory)
+    month = dt.date(2024, 12, 1)
+    category = factory.LazyFunction(lambda: category("burglary"))
+    persistent_id = factory.LazyAttributeSequence(
+        lambda o, n: "" if o.category.slug == "anti-social-behaviour" else hashlib.sha256(str(n).encode()).hexdigest()
+    )
+    api_id = factory.Sequence(lambda n: 100_000_000 + n)
+    latitude = 51.515
+    longitude = -0.09
+    street_id = 1_000_001
+    street_name = "On or near Test Street"
+    location_type = "Force"
+    ward = None
+    borough_code = factory.LazyAttribute(lambda o: o.ward.borough.gss_code if o.ward else "")
+    lsoa_code = "E01000001"
+
+
+class OutcomeFactory(DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    persistent_id = factory.LazyFunction(lambda: hashlib.sha256(b"x").hexdigest())
+    force = factory.SubFactory(ForceFactory)
+    month = dt.date(2024, 12, 1)
+    code = "under-investigation"
+    name = "Under investigation"
+
+
+class StopFactory(DjangoModelFactory):
+    class Meta:
+        model = Stop
+
+    force = factory.SubFactory(ForceFactory)
+    month = dt.date(2024, 12, 1)
+    datetime = factory.LazyAttribute(lambda o: dt.datetime(o.month.year, o.month.month, 6, 22, 45, tzinfo=dt.UTC))
+    type = "Person search"
+    involved_person = True
+    latitude = 51.515
+    longitude = -0.09
+    street_id = 1_000_001
+    street_name = "On or near Test Street"
+    gender = "Male"
+    age_range = "18-24"
+    officer_defined_ethnicity = "White"
+    self_defined_ethnicity = "White - English/Welsh/Scottish/Northern Irish/British"
+    legislation = "Misuse of Drugs Act 1971 (section 23)"
+    object_of_search = "Controlled drugs"
+    outcome = "A no further action disposal"
+    outcome_code = "bu-no-further-action"
+    outcome_linked_to_object_of_search = None
+    ward = None
+    borough_code = factory.LazyAttribute(lambda o: o.ward.borough.gss_code if o.ward else "")
+
+
+def rebuild_counts() -> None:
+    """Recount MonthlyCount from Crime, at the grain the importers use (ward, LSOA, force, category, month)."""
+    MonthlyCount.objects.all().delete()
+    rows = (
+        Crime.objects.values("ward_id", "lsoa_code", "force_id", "category_id", "month")
+        .annotate(n=Count("pk"), borough=Max("borough_code"))
+        .order_by()
+    )
+    MonthlyCount.objects.bulk_create(
+        MonthlyCount(
+            ward_id=r["ward_id"],
+            lsoa_code=r["lsoa_code"],
+            borough_code=r["borough"],
+            force_id=r["force_id"],
+            category_id=r["category_id"],
+            month=r["month"],
+            count=r["n"],
+        )
+        for r in rows
+    )
+
+
+def import_run(when: dt.datetime | None = None) -> ImportRun:
+    when = when or dt.datetime(2025, 1, 31, 9, 30, tzinfo=dt.UTC)
+    return ImportRun.objects.create(
+        importer="police-uk", source="test", status=ImportRun.Status.COMMITTED, started_at=when, finished_at=when
+    )
+
+
+def populate_ward(seed: int = 7):
+    """A ward with 24 months of Met crimes, some BTP crimes (two duplicating Met ones), outcomes and stops.
+
+    Returns the ward. Counts vary by month and category so the rolling-12 figures are not trivial.
+    """
+    import random
+
+    rng = random.Random(seed)
+    met = ForceFactory(slug="metropolitan")
+    btp = ForceFactory(slug="btp")
+    ward = WardFactory(gss_code="E05009999", name="Testbridge", population=12_500)
+    categories = [category(s) for s in ("burglary", "violent-crime", "shoplifting", "anti-social-behaviour")]
+    rows = []
+    for i in range(24):
+        month = dt.date(2023 + (i // 12), i % 12 + 1, 1)
+        for cat in categories:
+            for _ in range(rng.randint(1, 12)):
+                lat = 51.515 + rng.choice([-0.003, -0.001, 0.0, 0.002])
+                lng = -0.09 + rng.choice([-0.002, 0.0, 0.003])
+                rows.append(
+                    CrimeFactory.build(
+                        force=met,
+                        ward=ward,
+                        month=month,
+                        category=cat,
+                        latitude=lat,
+                        longitude=lng,
+                        street_id=int(lat * 1e6) + int(-lng * 1e6),
+                        street_name=f"On or near Street {lat:.3f}",
+                        outcome_category=rng.choice(["Under investigation", "Unable to prosecute suspect", ""]),
+                    )
+                )
+    Crime.objects.bulk_create(rows)
+    # BTP: three crimes at the station, two of which the Met also published (same persistent_id).
+    met_twins = list(Crime.objects.filter(force=met, month=dt.date(2024, 11, 1)).exclude(persistent_id="")[:2])
+    for twin in met_twins:
+        CrimeFactory(
+            force=btp,
+            ward=ward,
+            month=twin.month,
+            category=twin.category,
+            persistent_id=twin.persistent_id,
+            location_type="BTP",
+            location_subtype="STATION",
+        )
+    CrimeFactory(
+        force=btp,
+        ward=ward,
+        month=dt.date(2024, 11, 1),
+        category=category("violent-crime"),
+        location_type="BTP",
+        location_subtype="STATION",
+    )
+    for i in range(30):
+        StopFactory(
+            force=met,
+            ward=ward,
+            month=dt.date(2024, 1 + i % 12, 1),
+            officer_defined_ethnicity=["White", "Black", "Asian"][i % 3],
+            outcome="Arrest" if i % 5 == 0 else "A no further action disposal",
+            outcome_code="bu-arrest" if i % 5 == 0 else "bu-no-further-action",
+            outcome_linked_to_object_of_search=None if i % 3 == 0 else i % 2 == 0,
+        )
+    rebuild_counts()
+    import_run()
+    return ward

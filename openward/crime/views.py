@@ -1,0 +1,117 @@
+"""Crime pages for wards, boroughs, clusters, forces and drawn areas, with CSV and GeoJSON downloads."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+from openward.areas.models import Force
+from openward.core import access
+
+from .analytics import charts, export
+from .analytics.cache import cached
+from .analytics.scope import (
+    ScopeError,
+    UnknownForce,
+    borough_scope,
+    check_force,
+    cluster_scope,
+    force_scope,
+    polygon_scope,
+    ward_scope,
+)
+from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
+
+FORMATS = {"csv": ("text/csv; charset=utf-8", "csv"), "geojson": ("application/geo+json", "geojson")}
+
+
+def _problem(request, message: str, status: int):
+    return render(request, "crime/problem.html", {"message": message}, status=status)
+
+
+def _area_page(request, key: str, make_scope, not_found_status: int = 404):
+    """Render an area's crime page or download; the body is cached per data version, so a repeat visit
+    costs one query."""
+    force_slug = request.GET.get("force") or None
+    fmt = request.GET.get("format")
+    if fmt and fmt not in FORMATS:
+        return _problem(request, "Downloads come as format=csv or format=geojson.", 400)
+    query = request.GET.copy()
+    query.pop("format", None)
+
+    def compute():
+        scope = make_scope()
+        check_force(force_slug)
+        return {
+            "body": _render(scope, force_slug, fmt, query.urlencode()),
+            "name": scope.name,
+            "filename": slugify(f"crime-{scope.kind}-{scope.name}")[:80] or "crime",
+        }
+
+    try:
+        page = cached(f"page|{key}|{force_slug}|{fmt}|{query.urlencode()}", compute)
+    except UnknownForce as exc:
+        return _problem(request, str(exc), 400)
+    except ScopeError as exc:
+        return _problem(request, str(exc), not_found_status)
+    if fmt:
+        content_type, ext = FORMATS[fmt]
+        response = HttpResponse(page["body"], content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{page["filename"]}.{ext}"'
+        return response
+    return render(request, "crime/area.html", {"content": mark_safe(page["body"]), "name": page["name"]})
+
+
+def _render(scope, force_slug, fmt, query) -> str:
+    """The page body (or download) for one area."""
+    summary = crime_summary(scope, force_slug)
+    if fmt == "csv":
+        return export.summary_csv(summary)
+    if fmt == "geojson":
+        return export.summary_geojson(summary)
+    boundary = getattr(scope.area, "boundary", None) if scope.area is not None else None
+    context = {
+        "summary": summary,
+        "scope": scope,
+        "trend_svg": charts.trend_svg(summary) if summary.has_data else "",
+        "map_svg": charts.map_svg(summary, boundary) if summary.has_data else "",
+        "busiest": summary.points[:10],
+        "caveat": SNAP_POINT_CAVEAT,
+        "forces": Force.objects.filter(slug__in=[f.key for f in summary.by_force]),
+        "query": query,
+        "poly": scope.code if scope.kind == "polygon" else "",
+    }
+    return render_to_string("crime/_area_content.html", context)
+
+
+@access.public
+def ward_crime(request, code: str):
+    generation = request.GET.get("generation") or None
+    return _area_page(request, f"ward|{code}|{generation}", lambda: ward_scope(code, generation))
+
+
+@access.public
+def borough_crime(request, code: str):
+    return _area_page(request, f"borough|{code}", lambda: borough_scope(code))
+
+
+@access.public
+def cluster_crime(request, slug: str):
+    return _area_page(request, f"cluster|{slug}", lambda: cluster_scope(slug))
+
+
+@access.public
+def force_crime(request, slug: str):
+    return _area_page(request, f"force|{slug}", lambda: force_scope(slug))
+
+
+@access.public
+def drawn_area_crime(request):
+    """A police.uk-style polygon (`poly=lat,lng:lat,lng:…`), by GET or, for long ones, a POST form."""
+    poly = request.POST.get("poly") if request.method == "POST" else request.GET.get("poly")
+    if not poly:
+        return render(request, "crime/draw.html", {})
+    return _area_page(request, f"polygon|{poly}", lambda: polygon_scope(poly), not_found_status=400)

@@ -1,0 +1,25 @@
+"""Admin for the vocabulary and consultations. Ballots and demographic answers are deliberately absent."""
+
+from django.contrib import admin
+
+from .models import Concern, Consultation, PopulationGroup
+
+
+@admin.register(Concern)
+class ConcernAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "crime_categories", "is_active", "position")
+    list_editable = ("is_active", "position")
+    search_fields = ("name", "slug", "synonyms")
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ("title", "ward", "cluster", "opens_at", "closes_at", "min_level")
+    filter_horizontal = ("concerns",)
+    readonly_fields = ("created_by", "created_at")
+
+
+@admin.register(PopulationGroup)
+class PopulationGroupAdmin(admin.ModelAdmin):
+    list_display = ("ward", "dimension", "group", "count", "source")
+    list_filter = ("dimension",)

@@ -1,0 +1,156 @@
+"""Personas and places for priorities tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from openward.accounts.models import Role, RoleGrant, User
+from openward.areas.models import Borough, Cluster, Force, Ward
+from openward.crime.models import Crime, CrimeCategory
+from openward.priorities import eligibility
+from openward.priorities.models import Concern
+from openward.priorities.vocabulary import load_concerns
+
+
+@pytest.fixture
+def force(db):
+    return Force.objects.create(slug="metropolitan", name="Metropolitan Police Service")
+
+
+@pytest.fixture
+def borough(force):
+    return Borough.objects.create(gss_code="E09000099", name="Testborough", slug="testborough", force=force)
+
+
+@pytest.fixture
+def ward(borough):
+    return Ward.objects.create(gss_code="E05009999", name="Station Ward", slug="station-ward", borough=borough)
+
+
+@pytest.fixture
+def other_ward(borough):
+    return Ward.objects.create(gss_code="E05009998", name="Park Ward", slug="park-ward", borough=borough)
+
+
+@pytest.fixture
+def cluster(borough, ward, other_ward):
+    c = Cluster.objects.create(slug="test-cluster", name="Test Cluster", borough=borough)
+    c.wards.set([ward, other_ward])
+    return c
+
+
+_counter = iter(range(1, 10**6))
+
+
+def make_user(email=None, **extra) -> User:
+    return User.objects.create_user(email or f"person{next(_counter)}@example.org", "pw-for-tests", **extra)
+
+
+def grant(user, role, *, ward=None, cluster=None, borough=None):
+    RoleGrant.objects.create(user=user, role=role, ward=ward, cluster=cluster, borough=borough)
+    if apps.is_installed("django_otp.plugins.otp_totp"):
+        # Staff pass two-factor where the project asks for it; `sign_in` completes it.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    return user
+
+
+def sign_in(client, user) -> None:
+    """Sign in on a test client, passing two-factor for staff where the accounts app provides it."""
+    try:
+        from openward.accounts.testing import sign_in as accounts_sign_in
+    except ImportError:
+        client.force_login(user)
+    else:
+        accounts_sign_in(client, user)
+
+
+@pytest.fixture
+def panel_chair(ward):
+    return grant(make_user("chair@example.org"), Role.PANEL_CHAIR, ward=ward)
+
+
+@pytest.fixture
+def officer(ward):
+    return grant(make_user("officer@example.org", is_staff=True), Role.OFFICER, ward=ward)
+
+
+def verify(user, ward, level: int) -> None:
+    """Give `user` a membership of `ward` at `level` through openward.verification's own models.
+
+    0: a membership without a confirmed email; 1: email confirmed with a postcode in the ward;
+    2: address verified by letter.
+    """
+    from openward.verification.models import Level, Membership, Method, VerificationGrant
+    from openward.verification.services import grant_email_level
+
+    if level >= 1 and user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    membership, _ = Membership.objects.get_or_create(user=user, ward=ward)
+    if level >= 1:
+        grant_email_level(membership)
+    if level >= 2:
+        VerificationGrant.objects.create(
+            membership=membership,
+            level=Level.ADDRESS,
+            method=Method.LETTER,
+            expires_at=timezone.now() + timedelta(days=730),
+        )
+
+
+class Levels:
+    """`levels[(user.pk, ward.pk)] = n` verifies a person in a ward, creating the real rows."""
+
+    def __setitem__(self, key: tuple[int, int], level: int) -> None:
+        user_id, ward_id = key
+        verify(User.objects.get(pk=user_id), Ward.objects.get(pk=ward_id), level)
+
+
+@pytest.fixture(autouse=True)
+def levels(monkeypatch):
+    """Real verification levels for people a test verifies; level 1 for anyone it did not.
+
+    Most tests are about ballots, not verification, so a person with no membership anywhere
+    counts as email-confirmed in the area. Anyone given a level through `levels` (or `verify`)
+    is looked up through openward.verification, as in production.
+    """
+    from openward.verification.models import Membership
+
+    real_level_for = eligibility.level_for
+
+    def level_for(user, ward):
+        if getattr(user, "is_authenticated", False) and not Membership.objects.filter(user=user).exists():
+            return 1
+        return real_level_for(user, ward)
+
+    monkeypatch.setattr(eligibility, "level_for", level_for)
+    return Levels()
+
+
+@pytest.fixture
+def concerns(db):
+    # A transactional test elsewhere may have flushed the rows the data migration loaded.
+    load_concerns(Concern)
+    return {c.slug: c for c in Concern.objects.all()}
+
+
+@pytest.fixture
+def open_window():
+    now = timezone.now()
+    return now - timedelta(days=1), now + timedelta(days=13)
+
+
+def category(slug: str) -> CrimeCategory:
+    return CrimeCategory.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})[0]
+
+
+def add_crimes(ward, slug: str, month: date, n: int, force=None):
+    force = force or ward.borough.force
+    cat = category(slug)
+    Crime.objects.bulk_create(Crime(force=force, month=month, category=cat, ward=ward) for _ in range(n))
