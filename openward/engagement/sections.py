@@ -1,21 +1,14 @@
-"""Meetings, bulletins, actions and reply figures on ward, cluster and borough pages."""
+"""Upcoming meetings on ward, cluster and borough pages, with links to bulletins, records, actions and
+reply figures (one query per section, as the area pages budget)."""
 
 from openward.core import sections
 
 
 def _context(kind):
     def context(area, request):
-        from . import places, selectors, services
-        from .models import Bulletin
+        from . import places, selectors
 
-        return {
-            "kind": kind,
-            "key": places.area_kwargs(area)["key"],
-            "events": selectors.upcoming_for_area(area),
-            "bulletins": Bulletin.objects.published().within(area)[:5],
-            "open_actions": selectors.open_actions(area).count(),
-            "figures": services.reply_figures(area),
-        }
+        return {"kind": kind, "key": places.area_kwargs(area)["key"], "events": selectors.upcoming_for_area(area)}
 
     return context
 
