@@ -23,7 +23,9 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Open Ward is at http://$(HOST):$(PORT)/ (Ctrl-C to stop). Emails are written to var/mail/."
-	@$(PY) manage.py db_worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	@$(PY) manage.py db_worker & WORKER=$$!; \
+	  ( while sleep 300; do $(PY) manage.py run_notification_jobs >/dev/null 2>&1; done ) & JOBS=$$!; \
+	  trap "kill $$WORKER $$JOBS 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 ## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
