@@ -85,7 +85,10 @@ def load(spec_file: Path, stdout) -> int:
 
     from . import services
     from .models import Event, Reply, Topic, VolunteerTask
+    from .vocabulary import ensure_standard_topics
 
+    # The data migration seeds these, but a database flushed since (tests do) has none.
+    ensure_standard_topics(Topic)
     loaded = 0
     for item in json.loads(spec_file.read_text()):
         ward = Ward.objects.filter(gss_code=item["ward"], is_demo=True).first()

@@ -22,6 +22,7 @@ from openward.core import demo
 from . import evidence, services
 from .models import AgeBand, Ballot, Concern, Consultation, Demographics, Ethnicity, PopulationGroup, Priority
 from .results import consultation_results
+from .vocabulary import load_concerns
 
 # Shares a London ward might have (16+): the demo profile is drawn around these.
 AGE_SHARES = {AgeBand.A16_29: 0.27, AgeBand.A30_44: 0.31, AgeBand.A45_64: 0.27, AgeBand.A65: 0.15}
@@ -108,6 +109,8 @@ def load_demo_priorities(workdir: Path, stdout: TextIO) -> None:
     for ward in wards:
         _profile(ward, rng)
     ward = wards[0]
+    # The data migration loads the vocabulary, but a database flushed since (tests do) has none.
+    load_concerns(Concern)
     concerns = list(Concern.objects.active())
     today = timezone.localdate()
     latest = evidence.latest_month([ward])

@@ -13,24 +13,11 @@ from factory.django import DjangoModelFactory
 from openward.areas.models import Borough, Force, Ward, WardGeneration
 from openward.core.models import ImportRun
 
+from ..importers.categories import CATEGORY_NAMES as ALL_CATEGORY_NAMES
 from ..models import Crime, CrimeCategory, MonthlyCount, Outcome, Stop
 
-CATEGORY_NAMES = {
-    "anti-social-behaviour": "Anti-social behaviour",
-    "bicycle-theft": "Bicycle theft",
-    "burglary": "Burglary",
-    "criminal-damage-arson": "Criminal damage and arson",
-    "drugs": "Drugs",
-    "other-theft": "Other theft",
-    "possession-of-weapons": "Possession of weapons",
-    "public-order": "Public order",
-    "robbery": "Robbery",
-    "shoplifting": "Shoplifting",
-    "theft-from-the-person": "Theft from the person",
-    "vehicle-crime": "Vehicle crime",
-    "violent-crime": "Violence and sexual offences",
-    "other-crime": "Other crime",
-}
+# The categories police.uk lists today (the pre-2013 `public-disorder-weapons` left out).
+CATEGORY_NAMES = {slug: name for slug, name in ALL_CATEGORY_NAMES.items() if slug != "public-disorder-weapons"}
 
 
 def square(lat: float, lng: float, half: float = 0.005) -> str:

@@ -1,22 +1,10 @@
 from django.db import migrations
 
-STANDARD_TOPICS = [
-    ("theft", "Theft"),
-    ("personal-safety", "Personal safety"),
-    ("night-time-economy", "Night-time economy"),
-    ("drugs", "Drugs"),
-    ("counter-terrorism", "Counter terrorism"),
-    ("fraud", "Fraud"),
-    ("cycle-safety", "Cycle safety"),
-    ("anti-social-behaviour", "Anti-social behaviour"),
-    ("other", "Other"),
-]
+from openward.engagement.vocabulary import ensure_standard_topics
 
 
 def add_topics(apps, schema_editor):
-    Topic = apps.get_model("engagement", "Topic")
-    for position, (slug, name) in enumerate(STANDARD_TOPICS, start=1):
-        Topic.objects.update_or_create(slug=slug, defaults={"name": name, "is_standard": True, "position": position})
+    ensure_standard_topics(apps.get_model("engagement", "Topic"))
 
 
 class Migration(migrations.Migration):
