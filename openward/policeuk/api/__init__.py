@@ -6,14 +6,12 @@ generic force/neighbourhood routes are added last.
 
 from ninja import Router
 
-from openward.priorities.policeuk import router as priorities_router
-
-from . import crime, engagement, forces, neighbourhoods, stops
+from . import crime, engagement, forces, neighbourhoods, priorities, stops
 
 router = Router(tags=["police.uk compatible"])
 router.add_router("", crime.router)
 router.add_router("", stops.router)
 router.add_router("", forces.router)
 router.add_router("", engagement.router)
-router.add_router("", priorities_router)
+router.add_router("", priorities.router)
 router.add_router("", neighbourhoods.router)

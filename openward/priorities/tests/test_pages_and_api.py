@@ -12,7 +12,8 @@ from ninja.testing import TestClient
 
 from openward.accounts.models import Role
 from openward.areas.models import Neighbourhood
-from openward.priorities import policeuk, services
+from openward.policeuk.api import priorities as policeuk
+from openward.priorities import services
 from openward.priorities.models import Ballot, Consultation, Priority, PriorityAction
 
 from .conftest import grant, make_user, sign_in

@@ -2,8 +2,8 @@
 
 The shape follows data.police.uk: `issue` (HTML), `issue-date` and `action-date` as naive ISO
 datetimes with hyphenated keys, `action` the latest recorded action. For the Met the
-neighbourhood id is the ward's GSS code. Mount this router before the generic neighbourhood
-routes (see openward/policeuk/api/__init__.py).
+neighbourhood id is the ward's GSS code. Mounted before the generic neighbourhood routes
+(see __init__.py).
 """
 
 from datetime import date, datetime, time
@@ -12,10 +12,10 @@ from django.utils.html import escape
 from ninja import Field, Router, Schema
 
 from openward.core import access
-from openward.policeuk.api.neighbourhoods import neighbourhood_or_error
-from openward.policeuk.schemas import Message
+from openward.priorities.models import Priority
 
-from .models import Priority
+from ..schemas import Message
+from .neighbourhoods import neighbourhood_or_error
 
 router = Router()
 
