@@ -268,9 +268,13 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
             by_category[category_id][w] += n
     summary.duplicates_removed = sum(duplicates.values()) if force is None else 0
 
-    summary.months = [
+    months = [
         MonthRow(m, per_month[m]["crimes"], per_month[m]["asb"]) for m in (add_months(first, i) for i in range(36))
     ]
+    # Months before the area's first record are "no data loaded", not "no crime": leave them off the chart.
+    while months and not (months[0].crimes or months[0].asb):
+        months.pop(0)
+    summary.months = months
     population = scope.population
     recent = sum(c["recent"] for pk, c in by_category.items() if pk not in asb_ids)
     earlier = sum(c["earlier"] for pk, c in by_category.items() if pk not in asb_ids)
