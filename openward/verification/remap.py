@@ -60,3 +60,12 @@ def remap_memberships(generation, *, actor=None) -> RemapReport:
         report.moved += 1
     report.unchanged = Membership.objects.filter(ward__generation=generation).count() - report.moved - report.merged
     return report
+
+
+def remap_after_boundary_import(sender, generation, **kwargs) -> RemapReport | None:
+    """When the generation in force today is imported, move everyone onto it (or flag them)."""
+    from openward.areas.geo import generation_for
+
+    if generation_for() != generation:
+        return None  # an older (or future) pattern: memberships stay on today's wards
+    return remap_memberships(generation)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import shapefile
 import shapely
+from django.db import transaction
 from django.utils.text import slugify
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
@@ -29,6 +30,7 @@ from openward.core.importers.base import BaseImporter
 
 from ..geo import boundaries_changed
 from ..models import Lsoa, Ward
+from ..signals import ward_generation_imported
 from . import places
 from .files import SourceError, decode_utf8, open_zip, read_bytes
 from .neighbours import link_neighbours, open_neighbourhoods
@@ -381,6 +383,8 @@ class WardBoundaryImporter(BoundaryImporter):
         self.counts["neighbour_pairs"] += link_neighbours(gen)
         self.counts["neighbourhoods"] += open_neighbourhoods(gen, demo=self.demo)
         boundaries_changed()
+        # After commit only: a dry run is rolled back and its callbacks dropped.
+        transaction.on_commit(lambda: ward_generation_imported.send(sender=type(self), generation=gen))
 
 
 class LondonWards2014Esri(WardBoundaryImporter):

@@ -58,3 +58,50 @@ def test_flagged_people_are_reviewed_by_staff_of_the_ward(client, places):
     membership = Membership.objects.get(user=person)
     assert client.post(url, {"membership": membership.pk}).status_code == 302
     assert not Membership.objects.get(pk=membership.pk).needs_review
+
+
+def _ward_geojson(tmp_path, code, name, borough_code, ring):
+    import json
+
+    feature = {
+        "type": "Feature",
+        "properties": {"WD26CD": code, "WD26NM": name, "LAD26CD": borough_code, "LAD26NM": "Northbury"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path = tmp_path / "wards.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return path
+
+
+def _square_ring(lng0, lat0, size):
+    return [[lng0, lat0], [lng0 + size, lat0], [lng0 + size, lat0 + size], [lng0, lat0 + size], [lng0, lat0]]
+
+
+def test_importing_the_generation_in_force_remaps_people_without_a_command(
+    places, tmp_path, django_capture_on_commit_callbacks
+):
+    from openward.areas.importers.boundaries import OnsWards
+
+    mapped = make_resident("a@example.org", places.ward_a, level=2, postcode=places.postcode_a)
+    WardGeneration.objects.create(slug="2026", name="2026 wards", valid_from=dt.date(2026, 5, 7))
+    path = _ward_geojson(tmp_path, "E05000999", "Abbey and Bridge", "E09000901", _square_ring(-0.02, 51.5, 0.02))
+    with django_capture_on_commit_callbacks(execute=True):
+        OnsWards(path, generation="2026", commit=True).run()
+    membership = Membership.objects.get(user=mapped)
+    assert (membership.ward.gss_code, membership.ward.generation.slug) == ("E05000999", "2026")
+    assert membership.remapped_from == "E05000901"
+
+
+def test_a_dry_run_or_an_older_generation_moves_nobody(places, tmp_path, django_capture_on_commit_callbacks):
+    from openward.areas.importers.boundaries import OnsWards
+
+    mapped = make_resident("a@example.org", places.ward_a, level=2, postcode=places.postcode_a)
+    WardGeneration.objects.create(slug="2026", name="2026 wards", valid_from=dt.date(2026, 5, 7))
+    WardGeneration.objects.create(
+        slug="2010", name="2010 wards", valid_from=dt.date(2010, 5, 6), valid_to=dt.date(2014, 5, 21)
+    )
+    path = _ward_geojson(tmp_path, "E05000999", "Abbey and Bridge", "E09000901", _square_ring(-0.02, 51.5, 0.02))
+    with django_capture_on_commit_callbacks(execute=True):
+        OnsWards(path, generation="2026").run()  # dry run
+        OnsWards(path, generation="2010", commit=True).run()  # an old pattern
+    assert Membership.objects.get(user=mapped).ward == places.ward_a
