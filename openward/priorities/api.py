@@ -7,6 +7,7 @@ from ninja import Router, Status
 
 from openward.areas.models import Cluster, Ward
 from openward.core import access
+from openward.engagement.models import Event
 
 from . import exports, selectors, services
 from .models import Concern, Consultation, Priority
@@ -69,6 +70,7 @@ def _priority_out(p: Priority) -> dict:
         "concern": p.concern.slug if p.concern_id else None,
         "crime_categories": p.crime_categories,
         "consultation_id": p.consultation_id,
+        "meeting_id": p.meeting_id,
         "meeting_ref": p.meeting_ref,
         "agreed_on": p.agreed_on,
         "review_on": p.review_on,
@@ -249,6 +251,11 @@ def set_priority(request, gss_code: str, payload: PriorityIn):
             consultation = Consultation.objects.filter(pk=payload.consultation_id).first()
             if consultation is None:
                 raise Refused(f"There is no consultation {payload.consultation_id}.")
+        meeting = None
+        if payload.meeting_id is not None:
+            meeting = Event.objects.filter(pk=payload.meeting_id).first()
+            if meeting is None:
+                raise Refused(f"There is no meeting {payload.meeting_id}.")
         p = services.set_priority(
             request.user,
             ward,
@@ -257,6 +264,7 @@ def set_priority(request, gss_code: str, payload: PriorityIn):
             review_on=payload.review_on,
             concern=concern,
             consultation=consultation,
+            meeting=meeting,
             meeting_ref=payload.meeting_ref,
             evidence_note=payload.evidence_note,
         )

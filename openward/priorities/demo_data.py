@@ -18,6 +18,7 @@ from django.utils.crypto import salted_hmac
 
 from openward.areas.models import Ward
 from openward.core import demo
+from openward.engagement.models import Event
 
 from . import evidence, services
 from .models import AgeBand, Ballot, Concern, Consultation, Demographics, Ethnicity, PopulationGroup, Priority
@@ -162,20 +163,30 @@ def load_demo_priorities(workdir: Path, stdout: TextIO) -> None:
         note="The panel looked at the before and after figures and the actions taken.",
         is_demo=True,
     )
+    # The current priorities were agreed at the ward's latest panel meeting (the engagement demo step's).
+    meeting = (
+        Event.objects.for_ward(ward)
+        .filter(kind=Event.Kind.WARD_PANEL, starts_at__lte=timezone.now(), starts_at__date__gte=reviewed)
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    agreed_now = timezone.localdate(meeting.starts_at) if meeting else reviewed
     for n, concern in enumerate([c for c in ranked if c != with_data[0]][:3]):
         p = services.set_priority(
             None,
             ward,
             statement=f"Tackle {concern.name.lower()}",
-            agreed_on=reviewed,
-            review_on=reviewed + timedelta(days=182),
+            agreed_on=agreed_now,
+            review_on=agreed_now + timedelta(days=182),
             concern=concern,
             consultation=consultation,
-            meeting_ref=f"Ward panel meeting, {reviewed:%-d %B %Y}",
+            meeting=meeting,
+            meeting_ref="" if meeting else f"Ward panel meeting, {agreed_now:%-d %B %Y}",
             is_demo=True,
         )
         services.record_action(
-            None, p, taken_on=min(today, reviewed + timedelta(days=10 + n)), description=ACTIONS[n], is_demo=True
+            None, p, taken_on=min(today, agreed_now + timedelta(days=10 + n)), description=ACTIONS[n], is_demo=True
         )
     stdout.write(f"  {ward.name}: consultation with {DEMO_BALLOTS} ballots, 4 priorities (1 reviewed)")
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
+
+from openward.engagement.models import Event
 
 from .models import AgeBand, Concern, Consultation, Ethnicity, Level, Relationship
 from .services import REVIEW_OUTCOMES
@@ -75,11 +78,17 @@ class PriorityForm(forms.Form):
         help_text="The concern it answers; its crime categories give the baseline figure.",
     )
     consultation = forms.ModelChoiceField(queryset=Consultation.objects.none(), required=False)
+    meeting = forms.ModelChoiceField(
+        queryset=Event.objects.none(),
+        required=False,
+        label="Panel meeting",
+        help_text="The ward or cluster panel meeting that agreed it.",
+    )
     meeting_ref = forms.CharField(
         max_length=300,
         required=False,
-        label="Panel meeting",
-        help_text="A link to, or reference for, the meeting that agreed it.",
+        label="Or a meeting held elsewhere",
+        help_text="A link to, or reference for, the meeting, if it is not in Open Ward.",
     )
     agreed_on = forms.DateField(widget=DateInput)
     review_on = forms.DateField(widget=DateInput)
@@ -88,6 +97,12 @@ class PriorityForm(forms.Form):
     def __init__(self, ward, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consultation"].queryset = Consultation.objects.for_ward(ward)
+        self.fields["meeting"].queryset = (
+            Event.objects.for_ward(ward)
+            .filter(kind__in=Event.PANEL_KINDS, starts_at__lte=timezone.now())
+            .exclude(status=Event.Status.CANCELLED)
+            .order_by("-starts_at")
+        )
 
 
 class ActionForm(forms.Form):

@@ -254,9 +254,19 @@ class Priority(models.Model):
     consultation = models.ForeignKey(
         Consultation, null=True, blank=True, on_delete=models.SET_NULL, related_name="priorities"
     )
-    # The engagement app's Meeting is not on main yet; a link (URL or reference) to the meeting stands in.
+    meeting = models.ForeignKey(
+        "engagement.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="priorities_agreed",
+        help_text="The panel meeting, held in Open Ward, that agreed it.",
+    )
+    # For meetings recorded elsewhere: a link or reference.
     meeting_ref = models.CharField(
-        max_length=300, blank=True, help_text="The panel meeting that agreed it: a link or reference."
+        max_length=300,
+        blank=True,
+        help_text="The panel meeting that agreed it, if not in Open Ward: a link or reference.",
     )
     agreed_on = models.DateField()
     review_on = models.DateField()

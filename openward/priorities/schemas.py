@@ -83,6 +83,7 @@ class PriorityOut(Schema):
     concern: str | None
     crime_categories: list[str]
     consultation_id: int | None
+    meeting_id: int | None
     meeting_ref: str
     agreed_on: date
     review_on: date
@@ -101,6 +102,7 @@ class PriorityIn(Schema):
     review_on: date
     concern: str | None = Field(None, description="Concern slug.")
     consultation_id: int | None = None
+    meeting_id: int | None = Field(None, description="The panel meeting (an engagement event id) that agreed it.")
     meeting_ref: str = ""
     evidence_note: str = ""
 

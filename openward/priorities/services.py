@@ -208,6 +208,20 @@ def _consultation_evidence(consultation: Consultation | None, concern: Concern |
     )
 
 
+def _check_agreeing_meeting(meeting, ward) -> None:
+    """A priority is agreed at a panel meeting covering the ward that has already taken place."""
+    from django.utils import timezone
+
+    from openward.engagement.models import Event
+
+    if meeting.kind not in Event.PANEL_KINDS:
+        raise Refused(f"“{meeting.title}” is not a panel meeting; priorities are agreed at ward or cluster panels.")
+    if not Event.objects.for_ward(ward).filter(pk=meeting.pk).exists():
+        raise Refused(f"“{meeting.title}” is not a meeting for {ward.name}. Choose one of the ward's panel meetings.")
+    if meeting.status == Event.Status.CANCELLED or meeting.starts_at > timezone.now():
+        raise Refused(f"“{meeting.title}” has not taken place; choose the meeting where the priority was agreed.")
+
+
 @transaction.atomic
 def set_priority(
     actor,
@@ -218,6 +232,7 @@ def set_priority(
     review_on: date,
     concern: Concern | None = None,
     consultation: Consultation | None = None,
+    meeting=None,
     meeting_ref: str = "",
     evidence_note: str = "",
     carried_from: Priority | None = None,
@@ -231,6 +246,8 @@ def set_priority(
         raise Refused("The review date must be after the date the priority was agreed.")
     if consultation is not None and ward not in consultation.wards():
         raise Refused("That consultation is not for this ward.")
+    if meeting is not None:
+        _check_agreeing_meeting(meeting, ward)
     # Lock the ward's open priorities so two panels saving at once cannot both take the last slot.
     list(Priority.objects.select_for_update().for_ward(ward).open())
     slot = _free_slot(ward)
@@ -246,6 +263,7 @@ def set_priority(
         concern=concern,
         crime_categories=categories,
         consultation=consultation,
+        meeting=meeting,
         meeting_ref=meeting_ref.strip(),
         agreed_on=agreed_on,
         review_on=review_on,
@@ -281,6 +299,7 @@ def set_priority(
         ward_code=ward.gss_code,
         statement=priority.statement,
         baseline_count=priority.baseline_count,
+        meeting_id=priority.meeting_id,
         meeting_ref=priority.meeting_ref,
     )
     return priority

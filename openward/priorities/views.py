@@ -213,6 +213,7 @@ def priority_new(request, gss_code):
                 review_on=data["review_on"],
                 concern=data["concern"],
                 consultation=data["consultation"],
+                meeting=data["meeting"],
                 meeting_ref=data["meeting_ref"],
                 evidence_note=data["evidence_note"],
             )
