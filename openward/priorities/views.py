@@ -226,43 +226,49 @@ def priority_new(request, gss_code):
     return render(request, "priorities/priority_form.html", {"form": form, "ward": ward}, status=status)
 
 
-@access.role(*selectors.ACTION_ROLES, area=priority_area)
-def action_new(request, priority_id):
+def _priority_form_page(request, priority_id, form_class, initial, service, *, done, heading, button):
+    """A form about one priority that calls one service: shared by recording actions and reviews."""
     priority = get_object_or_404(Priority, pk=priority_id)
-    form = ActionForm(request.POST or None, initial={"taken_on": timezone.localdate()})
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_action(request.user, priority, **form.cleaned_data)
+            service(request.user, priority, **form.cleaned_data)
         except Refused as exc:
             _refused(form, exc)
         else:
-            messages.success(request, "Action recorded.")
+            messages.success(request, done)
             return redirect("priorities:priority", priority_id=priority.pk)
-    status = 200 if not form.errors else 400
     return render(
         request,
         "priorities/simple_form.html",
-        {"form": form, "priority": priority, "heading": "Record an action", "button": "Record action"},
-        status=status,
+        {"form": form, "priority": priority, "heading": heading, "button": button},
+        status=400 if form.errors else 200,
+    )
+
+
+@access.role(*selectors.ACTION_ROLES, area=priority_area)
+def action_new(request, priority_id):
+    return _priority_form_page(
+        request,
+        priority_id,
+        ActionForm,
+        {"taken_on": timezone.localdate()},
+        services.record_action,
+        done="Action recorded.",
+        heading="Record an action",
+        button="Record action",
     )
 
 
 @access.role(*selectors.PANEL_ROLES, area=priority_area)
 def priority_review(request, priority_id):
-    priority = get_object_or_404(Priority, pk=priority_id)
-    form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_priority(request.user, priority, **form.cleaned_data)
-        except Refused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, "Priority reviewed.")
-            return redirect("priorities:priority", priority_id=priority.pk)
-    status = 200 if not form.errors else 400
-    return render(
+    return _priority_form_page(
         request,
-        "priorities/simple_form.html",
-        {"form": form, "priority": priority, "heading": "Review this priority", "button": "Save review"},
-        status=status,
+        priority_id,
+        ReviewForm,
+        {"reviewed_on": timezone.localdate()},
+        services.review_priority,
+        done="Priority reviewed.",
+        heading="Review this priority",
+        button="Save review",
     )

@@ -122,6 +122,23 @@ def _too_long(column: str, label: str, limit: int) -> pl.Expr:
     return pl.when(pl.col(column).str.len_chars() > limit).then(pl.lit(f"{label} is longer than {limit} characters"))
 
 
+HAS_POINT = pl.col("latitude").is_not_null()
+
+
+def placed_columns(force_id: int, month, is_demo: bool, *, street_name: pl.Expr, lsoa_code: pl.Expr) -> dict:
+    """The columns every placed record (crime or stop) shares, with a street id derived from its snap point."""
+    return {
+        "force_id": pl.lit(force_id, pl.Int64),
+        "month": pl.lit(month_start(month)),
+        "latitude": pl.col("latitude"),
+        "longitude": pl.col("longitude"),
+        "street_id": pl.when(HAS_POINT).then(street_id_expr(pl.col("latitude"), pl.col("longitude"))),
+        "street_name": street_name,
+        "lsoa_code": lsoa_code,
+        "is_demo": pl.lit(is_demo),
+    }
+
+
 def _month_check(month: Month) -> pl.Expr:
     text = pl.col("month_text").str.strip_chars()
     return pl.when(text != str(month)).then(
@@ -179,23 +196,21 @@ def street_frame(
         _too_long("last_outcome", "Last outcome category", 120),
     ]
     kept, bad = _split(df, checks, STREET_NAMES)
-    has_point = pl.col("latitude").is_not_null()
     rows = kept.select(
-        force_id=pl.lit(force_id, pl.Int64),
-        month=pl.lit(month_start(month)),
-        latitude=pl.col("latitude"),
-        longitude=pl.col("longitude"),
-        street_id=pl.when(has_point).then(street_id_expr(pl.col("latitude"), pl.col("longitude"))),
-        street_name=pl.when(has_point).then(pl.col("location")).otherwise(pl.lit("")),
-        lsoa_code=pl.col("lsoa_code"),
-        is_demo=pl.lit(is_demo),
+        **placed_columns(
+            force_id,
+            month,
+            is_demo,
+            street_name=pl.when(HAS_POINT).then(pl.col("location")).otherwise(pl.lit("")),
+            lsoa_code=pl.col("lsoa_code"),
+        ),
         persistent_id=pl.col("crime_id"),
         api_id=pl.lit(None, pl.Int64),
         category_id=pl.col("slug").replace_strict(category_ids, return_dtype=pl.Int64),
         reported_by=pl.col("reported_by"),
         falls_within=pl.col("falls_within"),
         lsoa_name=pl.col("lsoa_name"),
-        location_type=pl.when(has_point).then(pl.lit("BTP" if is_btp else "Force")).otherwise(pl.lit("")),
+        location_type=pl.when(HAS_POINT).then(pl.lit("BTP" if is_btp else "Force")).otherwise(pl.lit("")),
         location_subtype=pl.lit(""),
         context=pl.col("context"),
         outcome_category=pl.col("last_outcome"),
@@ -281,16 +296,8 @@ def stops_frame(
         _too_long("officer_defined_ethnicity", "Officer-defined ethnicity", 40),
     ]
     kept, bad = _split(df, checks, STOPS_NAMES)
-    has_point = pl.col("latitude").is_not_null()
     rows = kept.select(
-        force_id=pl.lit(force_id, pl.Int64),
-        month=pl.lit(month_start(month)),
-        latitude=pl.col("latitude"),
-        longitude=pl.col("longitude"),
-        street_id=pl.when(has_point).then(street_id_expr(pl.col("latitude"), pl.col("longitude"))),
-        street_name=pl.lit(""),
-        lsoa_code=pl.lit(""),
-        is_demo=pl.lit(is_demo),
+        **placed_columns(force_id, month, is_demo, street_name=pl.lit(""), lsoa_code=pl.lit("")),
         api_id=pl.lit(""),
         type=pl.col("type"),
         involved_person=pl.col("type") != "Vehicle search",
