@@ -129,3 +129,25 @@ def page(browser, live_server):
     pg.base_url = live_server.url
     yield pg
     context.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With OPENWARD_FAIL_ON_SKIP set (CI, which has every service and data set), a skip fails the run.
+
+    pytest's closing line still says how many were skipped, and `-ra` lists why."""
+    import os
+
+    if not os.environ.get("OPENWARD_FAIL_ON_SKIP"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    import os
+
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    if os.environ.get("OPENWARD_FAIL_ON_SKIP") and skipped:
+        terminalreporter.write_line(f"OPENWARD_FAIL_ON_SKIP: {skipped} skipped test(s) fail this run (see reasons above).")
