@@ -178,6 +178,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The places pack `make run` loads: London's wards, boroughs, postcodes and LSOA look-up (data/london/README.md).
+PLACES_PACK_DIR = Path(os.environ.get("OPENWARD_PLACES_PACK", BASE_DIR / "data" / "london"))
+
 # Where the real data sets live (tests and benchmarks only; never copied into the repo).
 SHARED_DATA_DIR = Path(os.environ.get("OPENWARD_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
 
