@@ -23,6 +23,25 @@ def _sections(kind: str, area, request) -> list[str]:
     ]
 
 
+TEAM_GAP = (
+    "Neighbourhood team: not loaded yet. police.uk publishes each team's officers and how to reach them; "
+    "they appear here once the site's administrators load them (manage.py import_neighbourhood_teams)."
+)
+FRONT_COUNTER_GAP = (
+    "Police front counters: none are loaded near this ward yet. They come with the neighbourhood team data."
+)
+
+
+def _ward_gaps(ward, neighbourhood, team, front_counter) -> list[str]:
+    """What the page has no data for yet, in words, with how it gets loaded."""
+    found = []
+    if not team and not (neighbourhood and (neighbourhood.contact_details or neighbourhood.url_force)):
+        found.append(TEAM_GAP)
+    if front_counter is None:
+        found.append(FRONT_COUNTER_GAP)
+    return found + sections.gaps("ward", ward)
+
+
 def _ward_map_description(ward, neighbours) -> str:
     text = f"{ward.name} ward is shaded blue."
     if neighbours:
@@ -39,7 +58,11 @@ def home(request):
     form = PostcodeForm(request.GET) if "postcode" in request.GET else PostcodeForm()
     if form.is_bound and form.is_valid():
         return redirect("areas:ward", code=form.result.ward_code)
-    return render(request, "areas/home.html", {"form": form, "demo_postcode": selectors.demo_postcode()})
+    return render(
+        request,
+        "areas/home.html",
+        {"form": form, "example_postcode": selectors.example_postcode(), "demo_postcode": selectors.demo_postcode()},
+    )
 
 
 @access.public
@@ -48,6 +71,7 @@ def ward_detail(request, code: str):
     if ward is None:
         raise Http404(f'There is no ward with the code "{code[:20]}".')
     neighbourhood = selectors.ward_neighbourhood(ward)
+    team = selectors.team(neighbourhood)
     replaced_by = selectors.ward_now_covering(ward)
     neighbours = list(selectors.neighbouring_wards(ward))
     front_counter = selectors.nearest_front_counter(ward)
@@ -62,7 +86,8 @@ def ward_detail(request, code: str):
             "ward_ended": selectors.ward_has_ended(ward),
             "replaced_by": replaced_by,
             "neighbourhood": neighbourhood,
-            "team": selectors.team(neighbourhood),
+            "team": team,
+            "gaps": _ward_gaps(ward, neighbourhood, team, front_counter),
             "front_counter": front_counter,
             "opening_hours": selectors.opening_hours(front_counter.station) if front_counter else [],
             "neighbours": neighbours,

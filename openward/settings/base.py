@@ -186,6 +186,17 @@ SHARED_DATA_DIR = Path(os.environ.get("OPENWARD_SHARED_DATA", BASE_DIR.parent / 
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# The demo's sign-in-as-anyone page (/accounts/demo/): on with DEBUG, or where a settings module says so.
+OPENWARD_DEMO_SIGN_IN = False
+
+# Jobs `manage.py run_scheduler` runs (`make run` starts it): a cron expression in local time, the
+# management command and its arguments. A deployment may use cron with the same lines instead.
+OPENWARD_SCHEDULE = [
+    ("*/5 * * * *", "run_notification_jobs", []),
+    ("0 7 * * 1", "run_notification_jobs", ["--weekly-digest"]),
+    ("30 3 * * *", "purge_personal_data", []),
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
