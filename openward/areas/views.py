@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from openward.core import access, sections
+from openward.core.pagecache import public_page
 
 from . import selectors
 from .forms import PostcodeForm
@@ -66,6 +67,7 @@ def home(request):
 
 
 @access.public
+@public_page
 def ward_detail(request, code: str):
     ward = selectors.ward_by_code(code, request.GET.get("generation") or None)
     if ward is None:
@@ -102,12 +104,14 @@ def ward_detail(request, code: str):
 
 
 @access.public
+@public_page
 def borough_list(request):
     boroughs = selectors.Borough.objects.current().select_related("force").order_by("name")
     return render(request, "areas/borough_list.html", {"boroughs": boroughs})
 
 
 @access.public
+@public_page
 def borough_detail(request, code: str):
     borough = selectors.borough_by_code(code)
     if borough is None:
@@ -130,6 +134,7 @@ def borough_detail(request, code: str):
 
 
 @access.public
+@public_page
 def cluster_detail(request, slug: str):
     cluster = selectors.cluster_by_slug(slug)
     if cluster is None:

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from openward.areas.models import Force
 from openward.core import access
+from openward.core.pagecache import public_page
 
 from .analytics import charts, export
 from .analytics.cache import cached
@@ -88,22 +89,26 @@ def _render(scope, force_slug, fmt, query) -> str:
 
 
 @access.public
+@public_page
 def ward_crime(request, code: str):
     generation = request.GET.get("generation") or None
     return _area_page(request, f"ward|{code}|{generation}", lambda: ward_scope(code, generation))
 
 
 @access.public
+@public_page
 def borough_crime(request, code: str):
     return _area_page(request, f"borough|{code}", lambda: borough_scope(code))
 
 
 @access.public
+@public_page
 def cluster_crime(request, slug: str):
     return _area_page(request, f"cluster|{slug}", lambda: cluster_scope(slug))
 
 
 @access.public
+@public_page
 def force_crime(request, slug: str):
     return _area_page(request, f"force|{slug}", lambda: force_scope(slug))
 

@@ -1,0 +1,109 @@
+"""Whole public pages for people who are not signed in, kept until the data behind them changes.
+
+A page is served from the cache only to a request with no session and no flash messages (so
+nobody is signed in and nothing about them can be on it), and stored only when the response set
+no cookie and used no CSRF token. Every model write outside the bookkeeping apps, and every
+import run (importers write in bulk, then record their run), moves the site's data version, so
+the next request renders afresh; pages that show the time of day ("coming up", "open until")
+are kept PAGE_SECONDS at most. The version lives in the shared cache, so a write in one process
+(a worker, an import on the command line) reaches every web process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+VERSION_KEY = "pagecache:version"
+PAGE_SECONDS = 60
+# Writes that never show on a public page and happen all the time (sessions, task results, the
+# email ledger, the audit log): they must not empty the cache.
+BOOKKEEPING_APPS = {"sessions", "admin", "contenttypes", "django_tasks_database", "otp_totp", "notifications"}
+BOOKKEEPING_MODELS = {"core.auditevent", "accounts.emaillink", "accounts.apitoken"}
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+
+
+def data_changed(**_) -> None:
+    """Move the data version now and again once the transaction commits: a page another process
+    renders in between (still seeing the old data) is not kept under the new version."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, timeout=None)
+
+
+def _on_write(sender, **kwargs) -> None:
+    meta = sender._meta
+    if meta.app_label in BOOKKEEPING_APPS or meta.label_lower in BOOKKEEPING_MODELS:
+        return
+    data_changed()
+
+
+def connect() -> None:
+    """Listen for writes (called once from CoreConfig.ready)."""
+    post_save.connect(_on_write, dispatch_uid="pagecache-save")
+    post_delete.connect(_on_write, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="pagecache-m2m")
+
+
+def _on_m2m(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        _on_write(sender)
+
+
+def _anonymous(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+    )
+
+
+def public_page(view):
+    """Serve the view's page from the cache to anonymous visitors while the site's data is unchanged."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _anonymous(request):
+            return view(request, *args, **kwargs)
+        version = cache.get(VERSION_KEY, 0)
+        path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+        key = f"pagecache:{view.__module__}.{view.__qualname__}:{version}:{path}"
+        hit = cache.get(key)
+        if hit is not None:
+            status, headers, content = hit
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _storable(request, response):
+            headers = [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)]
+            cache.set(key, (response.status_code, headers, response.content), PAGE_SECONDS)
+        return response
+
+    return wrapper
