@@ -12,6 +12,9 @@ are kept PAGE_SECONDS at most. The version lives in the shared cache, so a write
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -27,6 +30,11 @@ PAGE_SECONDS = 60
 BOOKKEEPING_APPS = {"sessions", "admin", "contenttypes", "django_tasks_database", "otp_totp", "notifications"}
 BOOKKEEPING_MODELS = {"core.auditevent", "accounts.emaillink", "accounts.apitoken"}
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+# Each process also keeps the pages it served most recently, so a hit costs one shared-cache read
+# (the version) instead of two.
+LOCAL_PAGES = 256
+_local: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+_local_lock = threading.Lock()
 
 
 def data_changed(**_) -> None:
@@ -91,7 +99,9 @@ def public_page(view):
         version = cache.get(VERSION_KEY, 0)
         path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
         key = f"pagecache:{view.__module__}.{view.__qualname__}:{version}:{path}"
-        hit = cache.get(key)
+        hit = _local_get(key)
+        if hit is None and (hit := cache.get(key)) is not None:
+            _local_put(key, hit)
         if hit is not None:
             status, headers, content = hit
             response = HttpResponse(content, status=status)
@@ -103,7 +113,36 @@ def public_page(view):
             response = response.render()
         if _storable(request, response):
             headers = [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)]
-            cache.set(key, (response.status_code, headers, response.content), PAGE_SECONDS)
+            page = (response.status_code, headers, response.content)
+            cache.set(key, page, PAGE_SECONDS)
+            _local_put(key, page)
         return response
 
     return wrapper
+
+
+def _local_get(key: str) -> tuple | None:
+    with _local_lock:
+        found = _local.get(key)
+        if found is None:
+            return None
+        expires, page = found
+        if expires < time.monotonic():
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+        return page
+
+
+def _local_put(key: str, page: tuple) -> None:
+    with _local_lock:
+        _local[key] = (time.monotonic() + PAGE_SECONDS, page)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
+def clear_local() -> None:
+    """Forget this process's copies (tests start each test with empty caches)."""
+    with _local_lock:
+        _local.clear()
