@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +30,8 @@ PAGE_SECONDS = 60
 # email ledger, the audit log): they must not empty the cache.
 BOOKKEEPING_APPS = {"sessions", "admin", "contenttypes", "django_tasks_database", "otp_totp", "notifications"}
 BOOKKEEPING_MODELS = {"core.auditevent", "accounts.emaillink", "accounts.apitoken"}
+DELETES_HEARD_IN = {"areas", "engagement", "priorities", "verification"}
+BULK_DELETED = {"areas.postcode", "areas.lsoa", "areas.lsoaward"}
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
 # Each process also keeps the pages it served most recently, so a hit costs one shared-cache read
 # (the version) instead of two.
@@ -59,10 +62,18 @@ def _on_write(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Listen for writes (called once from CoreConfig.ready)."""
+    """Listen for writes (called once from CoreConfig.ready).
+
+    Deletions are heard only for the apps whose rows area pages show, and not for the tables
+    importers empty in bulk: a delete signal receiver makes Django fetch every row it deletes.
+    Those imports are heard through their import run instead.
+    """
     post_save.connect(_on_write, dispatch_uid="pagecache-save")
-    post_delete.connect(_on_write, dispatch_uid="pagecache-delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="pagecache-m2m")
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in DELETES_HEARD_IN and label not in BULK_DELETED:
+            post_delete.connect(_on_write, sender=model, dispatch_uid=f"pagecache-delete-{label}")
 
 
 def _on_m2m(sender, action, **kwargs) -> None:
