@@ -11,7 +11,7 @@ from openward.core import sections
 from .analytics.cache import cached, data_version, has_crime_data
 from .analytics.scope import ScopeError, borough_scope, cluster_scope, scope_for_ward
 from .analytics.summary import crime_summary
-from .models import MonthlyCount
+from .models import MonthlyCount, Stop
 
 CRIME_GAP = (
     "Crime figures: none are loaded for this ward yet. data.police.uk publishes every force's crimes each "
@@ -25,6 +25,13 @@ def ward_has_crime_data(ward, version: str) -> bool:
         return False
     return cached(
         f"has-records|ward|{ward.pk}", lambda: MonthlyCount.objects.filter(ward=ward).exists(), version=version
+    )
+
+
+def ward_has_any_data(ward, version: str) -> bool:
+    """Crime or stop and search loaded for this ward: otherwise its crime page has nothing to show."""
+    return ward_has_crime_data(ward, version) or cached(
+        f"has-stops|ward|{ward.pk}", lambda: Stop.objects.filter(ward=ward).exists(), version=version
     )
 
 

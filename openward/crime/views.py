@@ -9,11 +9,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from openward.areas.models import Force
+from openward.areas.selectors import ward_by_code
 from openward.core import access
 from openward.core.pagecache import public_page
 
 from .analytics import charts, export
-from .analytics.cache import cached
+from .analytics.cache import cached, data_version
 from .analytics.scope import (
     ScopeError,
     UnknownForce,
@@ -25,6 +26,7 @@ from .analytics.scope import (
     ward_scope,
 )
 from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
+from .sections import CRIME_GAP, ward_has_any_data
 
 FORMATS = {"csv": ("text/csv; charset=utf-8", "csv"), "geojson": ("application/geo+json", "geojson")}
 
@@ -92,6 +94,10 @@ def _render(scope, force_slug, fmt, query) -> str:
 @public_page
 def ward_crime(request, code: str):
     generation = request.GET.get("generation") or None
+    ward = ward_by_code(code, generation)
+    if ward is not None and not request.GET.get("format") and not ward_has_any_data(ward, data_version()):
+        # A ward whose force's data is not loaded: "fewer than 10 crimes" would be false, so say so.
+        return render(request, "crime/not_loaded.html", {"ward": ward, "gap": CRIME_GAP})
     return _area_page(request, f"ward|{code}|{generation}", lambda: ward_scope(code, generation))
 
 
