@@ -23,5 +23,5 @@ def test_a_ward_without_its_team_says_it_is_not_loaded_and_how(client, place):
     place.neighbourhood.save()
     html = client.get("/wards/E05013807/").content.decode()
     assert "Neighbourhood team: not loaded yet" in html and "import_neighbourhood_teams" in html
-    assert "The team&#x27;s details are not loaded yet" in html
+    assert "The team's details are not loaded yet" in html
     assert "The force has not published the names of this team" not in html
