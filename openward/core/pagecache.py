@@ -6,7 +6,7 @@ no cookie and used no CSRF token. Every model write outside the bookkeeping apps
 import run (importers write in bulk, then record their run), moves the site's data version, so
 the next request renders afresh; pages that show the time of day ("coming up", "open until")
 are kept PAGE_SECONDS at most. The version lives in the shared cache, so a write in one process
-(a worker, an import on the command line) reaches every web process.
+(a worker, an import on the command line) reaches every web process within VERSION_SECONDS.
 """
 
 from __future__ import annotations
@@ -33,9 +33,12 @@ BOOKKEEPING_MODELS = {"core.auditevent", "accounts.emaillink", "accounts.apitoke
 DELETES_HEARD_IN = {"areas", "engagement", "priorities", "verification"}
 BULK_DELETED = {"areas.postcode", "areas.lsoa", "areas.lsoaward"}
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
-# Each process also keeps the pages it served most recently, so a hit costs one shared-cache read
-# (the version) instead of two.
+# Each process also keeps the pages it served most recently, and reads the version from the shared
+# cache at most once a VERSION_SECONDS: a hit then costs no I/O, and a write made in another
+# process shows here within that time (this process's own writes show at once).
 LOCAL_PAGES = 256
+VERSION_SECONDS = 1.0
+_version_memo: tuple[float, int] = (float("-inf"), 0)
 _local: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
 _local_lock = threading.Lock()
 
@@ -49,9 +52,26 @@ def data_changed(**_) -> None:
 
 def _bump() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+        version = 1
+        cache.set(VERSION_KEY, version, timeout=None)
+    _remember_version(version)
+
+
+def _remember_version(version: int) -> None:
+    global _version_memo
+    _version_memo = (time.monotonic(), version)
+
+
+def current_version() -> int:
+    """The data version, read from the shared cache at most once a VERSION_SECONDS per process."""
+    read_at, version = _version_memo
+    if time.monotonic() - read_at < VERSION_SECONDS:
+        return version
+    version = cache.get(VERSION_KEY, 0)
+    _remember_version(version)
+    return version
 
 
 def _on_write(sender, **kwargs) -> None:
@@ -107,7 +127,7 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _anonymous(request):
             return view(request, *args, **kwargs)
-        version = cache.get(VERSION_KEY, 0)
+        version = current_version()
         path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
         key = f"pagecache:{view.__module__}.{view.__qualname__}:{version}:{path}"
         hit = _local_get(key)
@@ -154,6 +174,7 @@ def _local_put(key: str, page: tuple) -> None:
 
 
 def clear_local() -> None:
-    """Forget this process's copies (tests start each test with empty caches)."""
+    """Forget this process's copies and re-read the version (tests start each test with empty caches)."""
     with _local_lock:
         _local.clear()
+    _remember_version(cache.get(VERSION_KEY, 0))

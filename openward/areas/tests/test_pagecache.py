@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from openward.accounts.testing import make_resident, sign_in
+from openward.core import pagecache
 from openward.core.models import ImportRun
 
 from .factories import TeamMemberFactory
@@ -76,3 +78,13 @@ def test_sessions_and_task_results_do_not_empty_the_cache(client, place):
     SessionStore().save()
     count, _ = queries(Client(), WARD)
     assert count == 0
+
+
+def test_a_write_in_another_process_shows_within_a_second(client, place):
+    client.get(WARD)
+    # Another process's write: the shared version moves, this process's memo does not.
+    cache.set(pagecache.VERSION_KEY, cache.get(pagecache.VERSION_KEY, 0) + 1, timeout=None)
+    read_at, version = pagecache._version_memo
+    assert queries(Client(), WARD)[0] == 0, "within VERSION_SECONDS this process keeps serving its copy"
+    pagecache._version_memo = (read_at - pagecache.VERSION_SECONDS, version)
+    assert queries(Client(), WARD)[0] > 0
