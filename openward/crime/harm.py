@@ -49,7 +49,7 @@ def category_weights(path: Path | None = None) -> dict[str, CategoryWeight]:
     """Every police.uk category with its weight (None where there is no sourced weight)."""
     table = dict(_read(str(path or WEIGHTS_FILE)))
     for slug in CATEGORY_NAMES:
-        table.setdefault(slug, CategoryWeight(slug, None, ""))
+        table.setdefault(slug, CategoryWeight(slug, None, "not in the weights table"))
     return table
 
 

@@ -143,3 +143,70 @@ def test_bad_areas_and_periods_are_refused_in_words():
         hotspots.period_for("2024-13", None)
     with pytest.raises(ScopeError, match="after the last"):
         hotspots.period_for("2024-06", "2024-01")
+
+
+@pytest.fixture
+def planted_ward():
+    import datetime as dt
+
+    from openward.crime.tests.factories import import_run
+    from openward.crime.tests.hotspot_data import CENTRE, background, grid_ward, plant
+
+    ward = grid_ward()
+    background(ward, dt.date(2024, 5, 1))
+    plant(ward, dt.date(2024, 6, 1), [(CENTRE[0] + 0.0031, CENTRE[1] - 0.0045, 40)])
+    import_run()
+    return ward
+
+
+def test_page_api_csv_and_geojson_tell_the_same_story(client, planted_ward):
+    import json
+
+    code = planted_ward.gss_code
+    page = client.get(f"/crime/hotspots/wards/{code}/?from=2024-01&to=2024-06")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Where crime concentrates in Gridley" in html and "hot spot (q =" in html
+    assert "Not available: not available (no sourced weight for Burglary)" in html
+    api = client.get(f"/api/v1/hotspots/wards/{code}?from=2024-01&to=2024-06").json()
+    top = api["cells"][0]
+    direct = hotspots.hot_spots(_scope(planted_ward), _period())
+    assert top["key"] == direct.by_count[0].key and top["count"] == direct.by_count[0].count >= 40
+    assert top["kind"] == "hot" and api["hot_cells"] == direct.hot_cells >= 1
+    assert api["crimes"] == direct.total == sum(c.count for c in direct.cells)
+    assert api["harm"] is None and "no sourced weight" in api["harm_shown"]
+    # Small counts are withheld in every format.
+    assert all(c["count"] is None for c in api["cells"] if c["count_shown"] == "fewer than 10")
+    csv_text = client.get(f"/crime/hotspots/wards/{code}/?from=2024-01&to=2024-06&format=csv").content.decode()
+    assert f"grid cell,{top['key']},{top['latitude']},{top['longitude']},,{top['count']}," in csv_text
+    geo = json.loads(client.get(f"/crime/hotspots/wards/{code}/?from=2024-01&to=2024-06&format=geojson").content)
+    cells = [f for f in geo["features"] if f["properties"]["place"] == "grid cell"]
+    assert cells[0]["properties"]["key"] == top["key"] and cells[0]["geometry"]["type"] == "Polygon"
+    assert len(cells) == len(api["cells"])
+
+
+def _scope(ward):
+    from openward.crime.analytics.scope import scope_for_ward
+
+    return scope_for_ward(ward)
+
+
+def _period():
+    return hotspots.period_for("2024-01", "2024-06")
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "words"),
+    [
+        ("/api/v1/hotspots/wards/E05999999", 404, "There is no ward"),
+        ("/api/v1/hotspots/wards/E05000123?from=2019-01&to=2024-06", 400, "at most 36 months"),
+        ("/api/v1/hotspots/wards/E05000123?force=nowhere", 400, "no police force"),
+        ("/api/v1/hotspots/area?poly=51.50,-0.10:51.52,-0.08:51.50,-0.08:51.52,-0.10", 400, "edges cross"),
+        ("/api/v1/hotspots/area?poly=51.3,-0.5:51.7,-0.5:51.7,0.2", 400, "too large"),
+        ("/crime/hotspots/wards/E05000123/?format=pdf", 400, "format=csv"),
+    ],
+)
+def test_bad_requests_get_reasons_not_errors(client, planted_ward, path, status, words):
+    response = client.get(path)
+    assert response.status_code == status
+    assert words in response.content.decode()
