@@ -447,3 +447,16 @@ def hot_spots(scope: Scope, period: Period | None, force_slug: str | None = None
     now = top_keys({c.key: c.count for c in result.cells}, n_cells, STABILITY_FRACTION)
     result.stability = Stability(period.before(), len(before), len(before & now))
     return result
+
+
+def cell_counts(scope: Scope, period: Period) -> Counter:
+    """Crimes (not anti-social behaviour) per grid cell key in a scope and period."""
+    groups = _grouped(scope, period, None, "latitude", "longitude")
+    out: Counter = Counter()
+    if not groups:
+        return out
+    keys = list(groups)
+    xs, ys = cells_of([k[0] for k in keys], [k[1] for k in keys])
+    for x, y, key in zip(xs.tolist(), ys.tolist(), keys, strict=True):
+        out[cell_key(x, y)] += groups[key]
+    return out
