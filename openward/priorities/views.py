@@ -8,11 +8,12 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openward.areas.models import Borough, Cluster
-from openward.core import access
+from openward.core import access, sections
 from openward.core.models import AuditEvent
 
 from . import exports, selectors, services
@@ -106,6 +107,11 @@ def priority_detail(request, priority_id):
             "comparison": review.comparison() if review else None,
             "can_manage": selectors.can_manage(request.user, priority.ward),
             "can_record_actions": selectors.can_record_actions(request.user, priority.ward),
+            # Other apps' parts of the review (patrol plans and their evaluation), without importing them.
+            "sections": [
+                render_to_string(s["template"], {"priority": priority, **s["context"]}, request=request)
+                for s in sections.render_context("priority", priority, request)
+            ],
         },
     )
 
