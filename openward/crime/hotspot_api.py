@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openward.core import access
 
-from .analytics.hotspot_export import hotspots_dict
+from .analytics.hotspot_export import hotspots_dict, period_dict
 from .analytics.scope import (
     ScopeError,
     UnknownForce,
@@ -16,7 +16,7 @@ from .analytics.scope import (
     polygon_scope,
     ward_scope,
 )
-from .hotspot_views import cached_hot_spots
+from .hotspot_views import cached_demand, cached_hot_spots
 from .schemas import Problem
 
 router = Router(tags=["hot spots"])
@@ -153,4 +153,63 @@ def area_hot_spots(request, poly: str, first: str | None = FROM, to: str | None 
         to,
         force,
         bad_status=400,
+    )
+
+
+class WardDemandOut(Schema):
+    code: str
+    name: str
+    crimes: int | None
+    crimes_shown: str
+    harm: float | None
+    harm_shown: str
+    officers: int | None = Field(..., description="People listed in the ward's neighbourhood team; null if not loaded.")
+    crimes_per_officer: float | None
+    harm_per_officer: float | None
+
+
+class DemandOut(Schema):
+    borough: str
+    code: str
+    period: PeriodOut | None
+    ranked_by: str
+    notes: list[str]
+    wards: list[WardDemandOut]
+
+
+@router.get(
+    "/demand/boroughs/{code}",
+    response={200: DemandOut, 400: Problem, 404: Problem},
+    summary="Crime and harm per officer, ward by ward, in a borough",
+)
+@access.public
+def borough_demand(request, code: str, first: str | None = FROM, to: str | None = None):
+    """Where an officer of the ward's team meets the most harm (or, without harm weights, the most crime)."""
+    try:
+        demand = cached_demand(code, first, to)
+    except ScopeError as exc:
+        return Status(404 if str(exc).startswith("There is no") else 400, {"detail": str(exc)})
+    return Status(
+        200,
+        {
+            "borough": demand.borough,
+            "code": demand.code,
+            "period": None if demand.period is None else period_dict(demand.period),
+            "ranked_by": demand.ranked_by,
+            "notes": demand.notes,
+            "wards": [
+                {
+                    "code": w.code,
+                    "name": w.name,
+                    "crimes": None if w.crimes < 10 else w.crimes,
+                    "crimes_shown": w.crimes_shown,
+                    "harm": w.harm.total,
+                    "harm_shown": w.harm.shown,
+                    "officers": w.officers,
+                    "crimes_per_officer": w.crimes_per_officer,
+                    "harm_per_officer": w.harm_per_officer,
+                }
+                for w in demand.wards
+            ],
+        },
     )

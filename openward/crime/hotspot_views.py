@@ -1,4 +1,4 @@
-"""Hot-spot pages (map, tables, CSV, GeoJSON) for wards, boroughs, clusters, forces and drawn areas."""
+"""Hot-spot pages (map, tables, CSV, GeoJSON) for any area, and demand per officer for a borough."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from openward.core import access
 
+from .analytics import demand as demand_module
 from .analytics import hotspot_export
 from .analytics.cache import cached
 from .analytics.hotspots import hot_spots, period_for
@@ -110,3 +111,18 @@ def drawn_area_hot_spots(request):
     if not poly:
         return _problem(request, "Give the area as poly=lat,lng:lat,lng:lat,lng (at least three points).", 400)
     return _page(request, f"polygon|{poly}", lambda: polygon_scope(poly, require_simple=True), not_found_status=400)
+
+
+@access.public
+def borough_demand(request, code: str):
+    """Crime and harm per ward per officer of the ward's team, for a borough."""
+    try:
+        demand = cached_demand(code, request.GET.get("from") or None, request.GET.get("to") or None)
+    except ScopeError as exc:
+        return _problem(request, str(exc), 404 if str(exc).startswith("There is no") else 400)
+    body = mark_safe(render_to_string("crime/demand.html", {"demand": demand}, request=request))
+    return render(request, "crime/area.html", {"content": body, "name": f"Demand per officer in {demand.borough}"})
+
+
+def cached_demand(code: str, first, last):
+    return cached(f"demand|{code}|{first}|{last}", lambda: demand_module.borough_demand(code, period_for(first, last)))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("hotspots/clusters/<slug:slug>/", hotspot_views.cluster_hot_spots, name="hotspots-cluster"),
     path("hotspots/forces/<slug:slug>/", hotspot_views.force_hot_spots, name="hotspots-force"),
     path("hotspots/area/", hotspot_views.drawn_area_hot_spots, name="hotspots-area"),
+    path("demand/boroughs/<str:code>/", hotspot_views.borough_demand, name="demand-borough"),
 ]

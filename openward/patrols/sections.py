@@ -42,4 +42,11 @@ def priority_context(priority, request):
 
 sections.register("ward", order=35, template="patrols/section.html", context=ward_context)
 sections.register("cluster", order=35, template="patrols/section.html", context=cluster_context)
+
+
+def borough_context(borough, request):
+    return {"kind": "borough", "plans": None, "can_plan": False}
+
+
+sections.register("borough", order=35, template="patrols/section.html", context=borough_context)
 sections.register("priority", order=10, template="patrols/priority_section.html", context=priority_context)

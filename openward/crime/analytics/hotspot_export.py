@@ -45,7 +45,7 @@ def _listed(result: HotSpots):
     return [c for c in result.cells if c.count or c.kind]
 
 
-def _period(period) -> dict:
+def period_dict(period) -> dict:
     return {"first": f"{period.first:%Y-%m}", "last": f"{period.last:%Y-%m}", "label": period.label}
 
 
