@@ -12,6 +12,8 @@ textbook method it is, so a reader can check it against R or a published table:
 - many tests at once: Benjamini–Hochberg false-discovery-rate adjustment (R `p.adjust(p, "BH")`);
 - hot spots: the Getis–Ord Gi* statistic with binary weights and its normal z-score (PySAL
   `esda.G_Local(y, w, transform="B", star=True).Zs`);
+- weighted counts (harm): a parametric bootstrap interval for the ratio of two weighted Poisson
+  totals, each category's count redrawn from a Poisson with its observed mean;
 - before and after against comparison places: the ratio of two count ratios with Fisher's exact
   conditional interval (R `fisher.test(matrix(c(a, b, c, d), 2))$conf.int`).
 """
@@ -190,6 +192,32 @@ def ratio_of_ratios(a: int, b: int, c: int, d: int, confidence: float = 0.95) ->
         high=None if math.isinf(high) else high,
         p_value=float(_st.fisher_exact(table).pvalue),
     )
+
+
+def weighted_ratio_interval(
+    weights: Sequence[float],
+    recent: Sequence[int],
+    earlier: Sequence[int],
+    confidence: float = 0.95,
+    draws: int = 4000,
+    seed: int = 20261201,
+) -> tuple[float, float | None]:
+    """Percentile bootstrap interval for Σwᵢrᵢ / Σwᵢeᵢ, redrawing each count from Poisson(observed).
+
+    Fixed seed, so a page shows the same interval every time; None as the upper end when some
+    draws leave nothing in the earlier period (the ratio is unbounded).
+    """
+    w = np.asarray(weights, dtype=float)
+    r, e = np.asarray(recent, dtype=float), np.asarray(earlier, dtype=float)
+    rng = np.random.default_rng(seed)
+    top = rng.poisson(r, size=(draws, r.size)) @ w
+    bottom = rng.poisson(e, size=(draws, e.size)) @ w
+    alpha = 1.0 - confidence
+    if (bottom == 0).any():
+        finite = top[bottom > 0] / bottom[bottom > 0]
+        return float(np.quantile(finite, alpha / 2)) if finite.size else 0.0, None
+    ratios = top / bottom
+    return float(np.quantile(ratios, alpha / 2)), float(np.quantile(ratios, 1 - alpha / 2))
 
 
 def _check_counts(k: int, n: int) -> None:

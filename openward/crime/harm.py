@@ -18,6 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from openward.core import stats as core_stats
+
+from . import stats
 from .importers.categories import CATEGORY_NAMES
 
 WEIGHTS_FILE = Path(__file__).parent / "data" / "harm_weights.csv"
@@ -79,6 +82,48 @@ def harm_of(counts: Mapping[str, int], weights: Mapping[str, CategoryWeight] | N
     if missing:
         return Harm(None, missing)
     return Harm(float(sum(n * weights[s].weight for s, n in counts.items() if n)), ())
+
+
+@dataclass(frozen=True)
+class HarmChange:
+    """Harm in the recent period against the earlier one, with a bootstrap interval for the ratio."""
+
+    recent: Harm
+    earlier: Harm
+    crimes: int
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def statement(self) -> str:
+        if not self.recent.available or not self.earlier.available:
+            return self.recent.shown if not self.recent.available else self.earlier.shown
+        if stats.is_suppressed(self.crimes):
+            return "too few crimes to compare"
+        if not self.earlier.total:
+            return f"{self.recent.shown}; no harm recorded in the earlier period"
+        pct = 100 * (self.recent.total / self.earlier.total - 1)
+        high = "an unbounded rise" if self.high is None else f"{100 * (self.high - 1):+.0f}%"
+        return (
+            f"{self.recent.shown} against {self.earlier.shown} ({pct:+.0f}%; 95% bootstrap interval "
+            f"{100 * (self.low - 1):+.0f}% to {high})"
+        )
+
+
+def harm_change(recent: Mapping[str, int], earlier: Mapping[str, int], weights=None) -> HarmChange:
+    """Harm of two periods' counts by category, with an interval when both are available."""
+    weights = category_weights() if weights is None else weights
+    now, before = harm_of(recent, weights), harm_of(earlier, weights)
+    crimes = sum(recent.values())
+    if not (now.available and before.available) or stats.is_suppressed(crimes):
+        return HarmChange(now, before, crimes)
+    slugs = sorted(set(recent) | set(earlier))
+    low, high = core_stats.weighted_ratio_interval(
+        [weights[s].weight if s in weights and weights[s].weight is not None else 0.0 for s in slugs],
+        [recent.get(s, 0) for s in slugs],
+        [earlier.get(s, 0) for s in slugs],
+    )
+    return HarmChange(now, before, crimes, low, high)
 
 
 @dataclass(frozen=True)

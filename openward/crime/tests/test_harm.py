@@ -53,3 +53,38 @@ def test_derivation_on_the_real_home_office_volumes(shared_data, tmp_path):
     share = sum(counts["robbery"][c] for c in unweighted) / sum(counts["robbery"][c] for c in robbery_codes)
     assert lines["robbery"].startswith("-  no sourced weight for offence codes " + ", ".join(unweighted))
     assert f"({100 * share:.1f}% of recorded offences)" in lines["robbery"]
+
+
+def test_bootstrap_interval_for_equal_weights_is_close_to_the_exact_rate_ratio():
+    from openward.core import stats as core_stats
+
+    low, high = core_stats.weighted_ratio_interval([3.0, 3.0], [60, 40], [70, 55])
+    exact = core_stats.compare_rates(100, 125)
+    # With one weight for everything the harm ratio is the count ratio: the intervals nearly agree.
+    assert low == pytest.approx(exact.ratio_low, rel=0.06) and high == pytest.approx(exact.ratio_high, rel=0.06)
+    assert core_stats.weighted_ratio_interval([1.0], [5], [0])[1] is None
+
+
+@pytest.mark.django_db
+def test_crime_page_and_api_put_harm_beside_counts(client, monkeypatch):
+    from openward.crime.tests.factories import populate_ward
+
+    ward = populate_ward()
+    html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
+    assert "Harm weight" in html and "no sourced weight" in html
+    assert "Harm of these crimes (ONS Crime Severity Score weights): not available (no sourced weight for" in html
+    data = client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()
+    assert data["harm"]["recent"] is None and "no sourced weight" in data["harm"]["statement"]
+    assert all(c["harm_weight"] == "no sourced weight" for c in data["categories"])
+
+    # With (test) weights for every category, the total's harm is Σ count × weight, with an interval.
+    test_weights = {s: harm.CategoryWeight(s, 2.0, "test") for s in harm.category_weights()}
+    monkeypatch.setattr(harm, "category_weights", lambda path=None: test_weights)
+    from django.core.cache import cache
+
+    cache.clear()
+    data = client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()
+    assert data["harm"]["recent"] == pytest.approx(2.0 * data["total"]["recent"])
+    assert data["harm"]["earlier"] == pytest.approx(2.0 * data["total"]["earlier"])
+    ratio = data["harm"]["recent"] / data["harm"]["earlier"]
+    assert data["harm"]["ratio_ci_low"] < ratio < data["harm"]["ratio_ci_high"]
