@@ -88,3 +88,36 @@ def test_crime_page_and_api_put_harm_beside_counts(client, monkeypatch):
     assert data["harm"]["earlier"] == pytest.approx(2.0 * data["total"]["earlier"])
     ratio = data["harm"]["recent"] / data["harm"]["earlier"]
     assert data["harm"]["ratio_ci_low"] < ratio < data["harm"]["ratio_ci_high"]
+
+
+@pytest.mark.django_db
+def test_a_priority_review_shows_harm_or_says_why_not(client):
+    import datetime as dt
+
+    from openward.crime.tests.factories import populate_ward
+    from openward.priorities.models import Priority, Review
+
+    ward = populate_ward()
+    priority = Priority.objects.create(
+        ward=ward,
+        statement="Fewer burglaries",
+        crime_categories=["burglary"],
+        agreed_on=dt.date(2024, 1, 15),
+        review_on=dt.date(2024, 12, 15),
+        status=Priority.Status.ACHIEVED,
+        evidence="Burglary is up.",
+    )
+    Review.objects.create(
+        priority=priority,
+        reviewed_on=dt.date(2024, 12, 15),
+        before_start=dt.date(2023, 1, 1),
+        before_end=dt.date(2023, 12, 1),
+        before_count=40,
+        after_start=dt.date(2024, 1, 1),
+        after_end=dt.date(2024, 12, 1),
+        after_count=35,
+        outcome=Priority.Status.ACHIEVED,
+    )
+    html = client.get(f"/priorities/{priority.pk}/").content.decode()
+    assert "Harm of these crimes, after against before (ONS Crime Severity Score weights): not available" in html
+    assert "no sourced weight for Burglary" in html
