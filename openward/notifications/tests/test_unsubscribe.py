@@ -50,11 +50,14 @@ def test_one_click_post_is_csrf_exempt_and_idempotent(emailed, resident):
     assert AuditEvent.objects.filter(action="notifications.unsubscribe").count() == 1
 
 
-def test_unsubscribed_get_nothing_more(emailed, ward, officer, resident, django_capture_on_commit_callbacks):
+def test_unsubscribed_get_nothing_more(emailed, ward, officer, resident, residents, django_capture_on_commit_callbacks):
+    # A neighbour who stays subscribed is the positive control: the second bulletin does go out.
+    neighbour = residents[0]
+    services.subscribe(neighbour, ward)
     services.unsubscribe(Subscriber.objects.get(email=resident.email))
     with django_capture_on_commit_callbacks(execute=True):
         engagement.publish_bulletin(officer, title="Second", body_html="<p>x</p>", wards=[ward])
-    assert len(mail.outbox) == 1
+    assert [(m.to, m.subject) for m in mail.outbox[1:]] == [([neighbour.email], "Second")]
 
 
 def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client):
