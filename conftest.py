@@ -24,6 +24,24 @@ def fresh_process_caches():
     clear()
 
 
+@pytest.fixture
+def db_snapshot(db):
+    """Every row of every table, so a test can say a refused action changed nothing at all (not one table)."""
+    from django.apps import apps
+
+    def row(values):
+        return repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in values))
+
+    def snapshot() -> dict[str, list[str]]:
+        return {
+            model._meta.label: sorted(row(r) for r in model._base_manager.values_list())
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+
+    return snapshot
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real data sets; tests that need them skip, saying why, when absent."""
