@@ -60,10 +60,11 @@ def test_unsubscribed_get_nothing_more(emailed, ward, officer, resident, residen
     assert [(m.to, m.subject) for m in mail.outbox[1:]] == [([neighbour.email], "Second")]
 
 
-def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client):
+def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client, db_snapshot):
     path = unsubscribe_url(emailed).removeprefix("https://openward.example")
     token = path.rstrip("/").rsplit("/", 1)[1]
     other_id = tokens.unsubscribe_token(999).split(":", 1)[0]
+    before = db_snapshot()
     for bad in (token[:-3] + "abc", other_id + ":" + token.split(":", 1)[1], "nonsense"):
         response = client.post(reverse("notifications:unsubscribe", args=[bad]))
         assert response.status_code == 400
@@ -73,7 +74,8 @@ def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client):
         )
     assert Subscriber.objects.get(email=resident.email).is_receiving
     r = client.post("/api/v1/notifications/unsubscribe", {"token": token + "x"}, content_type="application/json")
-    assert r.status_code == 400
+    assert r.status_code == 400 and r.json()["detail"]
+    assert db_snapshot() == before, "no subscriber changed, no audit row"
     r = client.post("/api/v1/notifications/unsubscribe", {"token": token}, content_type="application/json")
     assert r.json() == {"email": resident.email, "receiving": False}
 
