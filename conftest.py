@@ -1,9 +1,22 @@
 """Project-wide test fixtures: shared-data location, personas live in each app's conftest."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+# Every test starts on this day and time (a Wednesday, GMT), with the clock running from there: an
+# outcome that depends on today's date would pass on some days only. Tests that need another moment
+# move there with the `time_machine` fixture.
+PINNED_NOW = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(time_machine):
+    """Start the test at PINNED_NOW; the clock ticks, so waits and leases behave as they do for real."""
+    time_machine.move_to(PINNED_NOW, tick=True)
+    return PINNED_NOW
 
 
 @pytest.fixture(autouse=True)
