@@ -208,8 +208,8 @@ def _consultation_evidence(consultation: Consultation | None, concern: Concern |
     )
 
 
-def _check_agreeing_meeting(meeting, ward) -> None:
-    """A priority is agreed at a panel meeting covering the ward that has already taken place."""
+def _check_agreeing_meeting(meeting, ward, agreed_on: date) -> None:
+    """A priority is agreed at a panel meeting covering the ward, held on the day it was agreed."""
     from django.utils import timezone
 
     from openward.engagement.models import Event
@@ -220,6 +220,12 @@ def _check_agreeing_meeting(meeting, ward) -> None:
         raise Refused(f"“{meeting.title}” is not a meeting for {ward.name}. Choose one of the ward's panel meetings.")
     if meeting.status == Event.Status.CANCELLED or meeting.starts_at > timezone.now():
         raise Refused(f"“{meeting.title}” has not taken place; choose the meeting where the priority was agreed.")
+    held_on = timezone.localdate(meeting.starts_at)
+    if held_on != agreed_on:
+        raise Refused(
+            f"“{meeting.title}” was held on {held_on:%-d %B %Y}, not on {agreed_on:%-d %B %Y} when the priority "
+            "was agreed. Choose the meeting that agreed it, or correct the date."
+        )
 
 
 @transaction.atomic
@@ -247,7 +253,7 @@ def set_priority(
     if consultation is not None and ward not in consultation.wards():
         raise Refused("That consultation is not for this ward.")
     if meeting is not None:
-        _check_agreeing_meeting(meeting, ward)
+        _check_agreeing_meeting(meeting, ward, agreed_on)
     # Lock the ward's open priorities so two panels saving at once cannot both take the last slot.
     list(Priority.objects.select_for_update().for_ward(ward).open())
     slot = _free_slot(ward)

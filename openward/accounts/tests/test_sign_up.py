@@ -78,11 +78,13 @@ def test_gmail_dots_and_tags_are_one_person(client, places, django_capture_on_co
         ("postcode", "N1 9XX", "is not in our lookup"),
     ],
 )
-def test_bad_sign_up_input_says_what_to_do_and_changes_nothing(client, places, field, value, message):
+def test_bad_sign_up_input_says_what_to_do_and_changes_nothing(client, places, field, value, message, db_snapshot):
+    before = db_snapshot()
     response = sign_up(client, **{field: value})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert User.objects.count() == 0 and len(mail.outbox) == 0
+    assert db_snapshot() == before
 
 
 def test_tampered_and_expired_links_are_refused(client, places, django_capture_on_commit_callbacks):

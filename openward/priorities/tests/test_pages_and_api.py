@@ -14,7 +14,7 @@ from openward.accounts.models import Role
 from openward.areas.models import Neighbourhood
 from openward.policeuk.api import priorities as policeuk
 from openward.priorities import services
-from openward.priorities.models import Ballot, Consultation, Priority, PriorityAction
+from openward.priorities.models import Ballot, Consultation, Priority
 
 from .conftest import grant, make_user, sign_in
 
@@ -60,9 +60,14 @@ def test_panel_chair_creates_a_consultation_through_the_page(client, panel_chair
     assert set(consultation.concerns.values_list("slug", flat=True)) == {"burglary", "drugs"}
 
 
-def test_a_resident_cannot_create_a_consultation(client, ward):
+def test_a_resident_cannot_create_a_consultation(client, ward, concerns):
     sign_in(client, make_user())
-    assert client.get(reverse("priorities:consultation-new-ward", args=[ward.gss_code])).status_code == 403
+    url = reverse("priorities:consultation-new-ward", args=[ward.gss_code])
+    assert client.get(url).status_code == 403
+    today = timezone.localdate()
+    form = {"title": "Mine", "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=14)).isoformat()}
+    assert client.post(url, form | {"min_level": "0", "concerns": [concerns["drugs"].pk]}).status_code == 403
+    assert not Consultation.objects.exists()
 
 
 def test_signed_out_voter_is_sent_to_sign_in(client, consultation):
@@ -109,7 +114,8 @@ def test_api_vote_signed_out_is_401(client, consultation):
         json.dumps({"choices": ["drugs"]}),
         content_type="application/json",
     )
-    assert response.status_code == 401
+    assert response.status_code == 401 and response.json()["detail"]
+    assert not Ballot.objects.exists()
 
 
 def test_api_vote_unknown_concern(client, consultation):
@@ -120,6 +126,7 @@ def test_api_vote_unknown_concern(client, consultation):
         content_type="application/json",
     )
     assert response.status_code == 400 and "Unknown concern" in response.json()["detail"]
+    assert not Ballot.objects.exists()
 
 
 def test_concerns_api_finds_synonyms(client, concerns):
@@ -169,10 +176,11 @@ def test_priority_lifecycle_through_the_api(client, ward, panel_chair, officer, 
     assert {p["status"] for p in listed} == {"open", "achieved"}
 
 
-def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chair, concerns):
+def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chair, concerns, db_snapshot):
     p = services.set_priority(panel_chair, ward, statement="x", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1))
     stranger = grant(make_user(), Role.OFFICER, ward=other_ward)
     sign_in(client, stranger)
+    before = db_snapshot()
     assert client.get(reverse("priorities:action-new", args=[p.pk])).status_code == 403
     assert (
         client.post(
@@ -182,7 +190,7 @@ def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chai
         ).status_code
         == 403
     )
-    assert not PriorityAction.objects.exists()
+    assert db_snapshot() == before, "no action recorded and the priority unchanged"
 
 
 def test_pages_render_for_ward_cluster_borough_and_priority(
@@ -330,13 +338,14 @@ def test_the_ward_page_embeds_you_said_we_did(client, ward, panel_chair):
         ({"choices": ["drugs"], "age_band": "12-15"}, "not one of the answers"),
     ],
 )
-def test_api_ballot_bad_input_is_explained_and_changes_nothing(client, consultation, body, message):
+def test_api_ballot_bad_input_is_explained_and_changes_nothing(client, consultation, body, message, db_snapshot):
     sign_in(client, make_user())
+    before = db_snapshot()
     response = client.post(
         f"/api/v1/priorities/consultations/{consultation.pk}/ballot", json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 400 and message in response.json()["detail"]
-    assert not Ballot.objects.exists()
+    assert db_snapshot() == before, "no ballot, demographics or voter record"
 
 
 def test_vote_before_opening_is_refused(client, ward, panel_chair, concerns):

@@ -128,7 +128,9 @@ def test_results_are_not_published_while_open(client, ward, panel_chair, concern
         concerns=concerns.values(),
     )
     assert client.get(reverse("priorities:consultation-csv", args=[c.pk])).status_code == 404
-    assert client.get(f"/api/v1/priorities/consultations/{c.pk}/results").status_code == 409
+    early = client.get(f"/api/v1/priorities/consultations/{c.pk}/results")
+    assert early.status_code == 409
+    assert early.json() == {"detail": "Results are published when the consultation closes."}
 
 
 def test_ballots_are_not_in_the_admin():

@@ -43,14 +43,16 @@ def test_one_ballot_per_person_changeable_until_close(consultation, concerns):
     assert services.has_voted(voter, consultation)
 
 
-def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns):
+def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns, db_snapshot):
     voter = make_user()
     services.cast_ballot(voter, consultation, [concerns["burglary"].pk])
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
+    before = db_snapshot()
     with pytest.raises(Refused, match="closed"):
         services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().first_id == concerns["burglary"].pk
+    assert db_snapshot() == before
 
 
 def test_ballot_refused_when_a_concern_is_ranked_twice(consultation, concerns):
@@ -88,12 +90,14 @@ def _priority(actor, ward, concerns, n=0, **kw):
     )
 
 
-def test_a_fourth_open_priority_is_refused_and_nothing_changes(panel_chair, ward, concerns):
+def test_a_fourth_open_priority_is_refused_and_nothing_changes(panel_chair, ward, concerns, db_snapshot):
     for n in range(3):
         _priority(panel_chair, ward, concerns, n)
+    before = db_snapshot()
     with pytest.raises(Refused, match="already has 3 open priorities"):
         _priority(panel_chair, ward, concerns, 4)
     assert Priority.objects.filter(ward=ward).count() == 3
+    assert db_snapshot() == before
 
 
 def test_the_database_refuses_a_fourth_open_slot(panel_chair, ward, concerns):
