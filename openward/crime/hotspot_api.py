@@ -44,6 +44,9 @@ class CellOut(Schema):
     gi_z: float | None
     gi_q: float | None = Field(..., description="Benjamini–Hochberg adjusted two-sided p-value of Gi*.")
     kind: str = Field(..., description='"hot", "cold" or "" (not significant at the 5% false discovery rate).')
+    harm_hot_q: float | None = Field(
+        ..., description="BH-adjusted Gi* p-value on harm for a high-harm cell (1 otherwise)."
+    )
     previous_count: int | None
 
 

@@ -37,6 +37,7 @@ def _cell_dict(c, harm_ok: bool) -> dict:
         "gi_z": None if c.z is None else round(c.z, 4),
         "gi_q": None if c.q is None else round(c.q, 6),
         "kind": c.kind,
+        "harm_hot_q": None if c.harm_q is None else round(c.harm_q, 6),
         "previous_count": stats.published(c.previous),
     }
 

@@ -136,6 +136,7 @@ class Cell:
     z: float | None = None
     q: float | None = None
     previous: int = 0
+    harm_q: float | None = None
 
     @property
     def kind(self) -> str:
@@ -439,6 +440,12 @@ def hot_spots(scope: Scope, period: Period | None, force_slug: str | None = None
     result.cold_cells = sum(1 for c in result.cells if c.kind == "cold")
     if not harm_ok:
         result.gi_harm_note = f"Gi* on harm is not available: {result.harm.shown}."
+    else:
+        harm_gi, note = _gi(harms, weights_matrix)
+        result.gi_harm_note = note.replace("Not available", "Gi* on harm is not available", 1) if note else ""
+        if harm_gi is not None:
+            for i, cell in enumerate(result.cells):
+                cell.harm_q = float(harm_gi.q[i]) if harm_gi.z[i] > 0 else 1.0
     result.grid = concentration(counts, harms)
     point_harms = np.array([p.harm for p in result.points]) if harm_ok else None
     result.snap = concentration(np.array([p.count for p in result.points], dtype=float), point_harms)

@@ -126,6 +126,8 @@ def test_harm_ranking_uses_weights_when_every_category_has_one():
     assert result.by_count[0].count == 12
     assert result.by_harm[0].harm == 150 and result.by_harm[1].harm == 24
     assert result.points_by_harm[0].count == 3
+    # Gi* runs on harm too once every category has a weight; the robbery cell stands out most.
+    assert result.gi_harm_note == "" and result.by_harm[0].harm_q == min(c.harm_q for c in result.cells)
     for _, k, crime_share, harm_share in result.grid.rows:
         assert harm_share == pytest.approx(sum([150, 24][:k]) / 174)
         assert crime_share == pytest.approx(sum([12, 3][:k]) / 15)
