@@ -17,6 +17,8 @@ DEMO_EMAIL_DOMAIN = "demo.openward.invalid"
 STAFF = [
     ("officer", "Neighbourhood officer for {ward}", "officer", "ward"),
     ("pcso", "PCSO for {ward}", "pcso", "ward"),
+    ("sergeant", "Neighbourhood sergeant for {ward}", "sergeant", "ward"),
+    ("inspector", "Neighbourhood inspector for {borough}", "inspector", "borough"),
     ("panel-member", "Ward panel member in {ward}", "panel_member", "ward"),
     ("panel-chair", "Ward panel chair in {ward}", "panel_chair", "ward"),
     ("panel-vice-chair", "Ward panel vice-chair in {ward}", "panel_vice_chair", "ward"),

@@ -9,7 +9,13 @@ textbook method it is, so a reader can check it against R or a published table:
 - two Poisson rates with known exposures (crimes per month, searches per 1,000 people): the
   conditional binomial test and the exact rate-ratio interval derived from Clopper–Pearson
   (R `poisson.test(c(n1, n2), c(e1, e2))`);
-- many tests at once: Benjamini–Hochberg false-discovery-rate adjustment (R `p.adjust(p, "BH")`).
+- many tests at once: Benjamini–Hochberg false-discovery-rate adjustment (R `p.adjust(p, "BH")`);
+- hot spots: the Getis–Ord Gi* statistic with binary weights and its normal z-score (PySAL
+  `esda.G_Local(y, w, transform="B", star=True).Zs`);
+- weighted counts (harm): a parametric bootstrap interval for the ratio of two weighted Poisson
+  totals, each category's count redrawn from a Poisson with its observed mean;
+- before and after against comparison places: the ratio of two count ratios with Fisher's exact
+  conditional interval (R `fisher.test(matrix(c(a, b, c, d), 2))$conf.int`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse as _sparse
 from scipy import stats as _st
+from scipy.stats import contingency as _contingency
 
 
 def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -97,6 +105,119 @@ def fdr_adjust(p_values: Sequence[float]) -> np.ndarray:
     if values.size == 0:
         return values
     return _st.false_discovery_control(values, method="bh")
+
+
+@dataclass(frozen=True)
+class GiStar:
+    """Getis–Ord Gi* for every place: z-scores, two-sided normal p-values and BH-adjusted q-values."""
+
+    z: np.ndarray
+    p: np.ndarray
+    q: np.ndarray
+
+
+def getis_ord_gi_star(values: Sequence[float], weights) -> GiStar:
+    """Gi* (Getis & Ord 1992; Ord & Getis 1995) with binary weights that include each place itself.
+
+    `weights` is an n×n sparse 0/1 matrix whose diagonal is 1 (a place is its own neighbour).
+    With N places, mean x̄ and s² = mean(x²) − x̄², each place's statistic G*ᵢ = Σⱼ wᵢⱼxⱼ / Σx has
+    E = Wᵢ/N and Var = Wᵢ(N − Wᵢ) / (N − 1) / N² · s²/x̄², where Wᵢ = Σⱼ wᵢⱼ; z = (G*ᵢ − E)/√Var.
+    This is esda's `G_Local(..., transform="B", star=True)` analytical z. The p-value is two-sided
+    (hot or cold), and q applies the Benjamini–Hochberg correction across all places.
+    """
+    y = np.asarray(values, dtype=float)
+    n = y.size
+    w = _sparse.csr_matrix(weights, dtype=float)
+    if w.shape != (n, n):
+        raise ValueError(f"weights must be {n}×{n}, got {w.shape}")
+    if n < 3:
+        raise ValueError("Gi* needs at least three places")
+    total = y.sum()
+    mean = total / n
+    variance = (y**2).sum() / n - mean**2
+    if total <= 0 or variance <= 0:
+        raise ValueError("Gi* needs values that are positive somewhere and not all equal")
+    statistic = (w @ y) / total
+    cardinality = np.asarray(w.sum(axis=1)).ravel()
+    expected = cardinality / n
+    spread = cardinality * (n - cardinality) / (n - 1) / n**2 * variance / mean**2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(spread > 0, (statistic - expected) / np.sqrt(spread), 0.0)
+    p = np.minimum(1.0, 2.0 * _st.norm.sf(np.abs(z)))
+    return GiStar(z=z, p=p, q=fdr_adjust(p))
+
+
+@dataclass(frozen=True)
+class RatioOfRatios:
+    """(a / b) ÷ (c / d) for four counts, with Fisher's exact conditional interval and test.
+
+    Used as a difference-in-differences on the log scale: a, b = treated after, before;
+    c, d = comparison after, before. The conditional maximum-likelihood odds ratio of the 2×2
+    table is the estimate R's `fisher.test` prints; the sample ratio is kept beside it.
+    """
+
+    a: int
+    b: int
+    c: int
+    d: int
+    estimate: float | None
+    low: float
+    high: float | None  # None: unbounded
+    p_value: float
+
+    @property
+    def sample_ratio(self) -> float | None:
+        if self.b == 0 or self.c == 0:
+            return None
+        return (self.a / self.b) / (self.c / self.d) if self.d else None
+
+
+def ratio_of_ratios(a: int, b: int, c: int, d: int, confidence: float = 0.95) -> RatioOfRatios:
+    """Exact conditional comparison of a/b against c/d (R `fisher.test(matrix(c(a, c, b, d), 2))`)."""
+    for value in (a, b, c, d):
+        if value < 0:
+            raise ValueError("a count cannot be negative")
+    table = [[a, b], [c, d]]
+    result = _contingency.odds_ratio(table, kind="conditional")
+    interval = result.confidence_interval(confidence_level=confidence)
+    estimate = float(result.statistic)
+    high = float(interval.high)
+    return RatioOfRatios(
+        a=a,
+        b=b,
+        c=c,
+        d=d,
+        estimate=None if math.isnan(estimate) else estimate,
+        low=float(interval.low),
+        high=None if math.isinf(high) else high,
+        p_value=float(_st.fisher_exact(table).pvalue),
+    )
+
+
+def weighted_ratio_interval(
+    weights: Sequence[float],
+    recent: Sequence[int],
+    earlier: Sequence[int],
+    confidence: float = 0.95,
+    draws: int = 4000,
+    seed: int = 20261201,
+) -> tuple[float, float | None]:
+    """Percentile bootstrap interval for Σwᵢrᵢ / Σwᵢeᵢ, redrawing each count from Poisson(observed).
+
+    Fixed seed, so a page shows the same interval every time; None as the upper end when some
+    draws leave nothing in the earlier period (the ratio is unbounded).
+    """
+    w = np.asarray(weights, dtype=float)
+    r, e = np.asarray(recent, dtype=float), np.asarray(earlier, dtype=float)
+    rng = np.random.default_rng(seed)
+    top = rng.poisson(r, size=(draws, r.size)) @ w
+    bottom = rng.poisson(e, size=(draws, e.size)) @ w
+    alpha = 1.0 - confidence
+    if (bottom == 0).any():
+        finite = top[bottom > 0] / bottom[bottom > 0]
+        return float(np.quantile(finite, alpha / 2)) if finite.size else 0.0, None
+    ratios = top / bottom
+    return float(np.quantile(ratios, alpha / 2)), float(np.quantile(ratios, 1 - alpha / 2))
 
 
 def _check_counts(k: int, n: int) -> None:

@@ -131,6 +131,15 @@ class ChangeOut(Schema):
 class FigureOut(ChangeOut):
     key: str
     label: str
+    harm_weight: str = Field("", description='The category\'s harm weight, or "no sourced weight" (categories only).')
+
+
+class HarmOut(Schema):
+    recent: float | None = Field(..., description="Harm of the latest 12 months' crimes; null when not available.")
+    earlier: float | None
+    ratio_ci_low: float | None = Field(..., description="95% parametric bootstrap interval for recent/earlier harm.")
+    ratio_ci_high: float | None
+    statement: str = Field(..., description='In words, e.g. "not available (no sourced weight for Burglary)".')
 
 
 class MonthOut(Schema):
@@ -204,5 +213,6 @@ class SummaryOut(Schema):
     snap_points: int
     concentration_top_points: int
     concentration_share: float | None
+    harm: HarmOut | None
     stops: StopsOut | None
     source: SourceOut | None

@@ -8,14 +8,16 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openward.areas.models import Borough, Cluster
-from openward.core import access
+from openward.core import access, sections
 from openward.core.models import AuditEvent
+from openward.crime.harm import harm_change
 
-from . import exports, selectors, services
+from . import evidence, exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
 from .models import Consultation, Priority
 from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
@@ -94,6 +96,16 @@ def priority_detail(request, priority_id):
         pk=priority_id,
     )
     review = getattr(priority, "review", None)
+    review_harm = None
+    if review is not None and review.before_count is not None and review.after_start is not None:
+
+        def measured(start, end):
+            counts = evidence.counts_by_category([priority.ward], start, end)
+            return {slug: counts.get(slug, 0) for slug in priority.crime_categories}
+
+        review_harm = harm_change(
+            measured(review.after_start, review.after_end), measured(review.before_start, review.before_end)
+        )
     history = AuditEvent.objects.filter(target_type="priorities.priority", target_id=str(priority.pk)).order_by(
         "created_at", "id"
     )
@@ -104,8 +116,14 @@ def priority_detail(request, priority_id):
             "priority": priority,
             "history": history,
             "comparison": review.comparison() if review else None,
+            "review_harm": review_harm,
             "can_manage": selectors.can_manage(request.user, priority.ward),
             "can_record_actions": selectors.can_record_actions(request.user, priority.ward),
+            # Other apps' parts of the review (patrol plans and their evaluation), without importing them.
+            "sections": [
+                render_to_string(s["template"], {"priority": priority, **s["context"]}, request=request)
+                for s in sections.render_context("priority", priority, request)
+            ],
         },
     )
 

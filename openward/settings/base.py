@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "openward.engagement",
     "openward.notifications",
     "openward.priorities",
+    "openward.patrols",
 ]
 
 MIDDLEWARE = [

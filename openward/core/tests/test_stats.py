@@ -67,3 +67,63 @@ def test_counts_out_of_range_are_refused():
         stats.clopper_pearson(5, 4)
     with pytest.raises(ValueError):
         stats.compare_rates(1, 1, 0, 1)
+
+
+def test_gi_star_equals_esda_on_a_grid_with_fdr():
+    """Gi* z-scores equal PySAL esda's G_Local (binary weights, star) to 1e-6, and the BH q-values
+    pick exactly the places below esda's own FDR threshold."""
+    import numpy as np
+    from esda import fdr as esda_fdr
+    from esda.getisord import G_Local
+    from libpysal.weights import lat2W
+
+    rng = np.random.default_rng(7)
+    rows, cols = 12, 15
+    y = rng.poisson(2.0, rows * cols).astype(float)
+    y[40:44] += 25  # a cluster
+    y[150] += 30
+    w = lat2W(rows, cols, rook=False)  # queen contiguity, as the hot-spot grid uses
+    reference = G_Local(y, w, transform="B", star=True, permutations=0)
+    ours = stats.getis_ord_gi_star(y, _with_self(w))
+    assert np.allclose(ours.z, reference.Zs, atol=1e-6, rtol=0)
+    assert np.allclose(ours.p, 2 * reference.p_norm, atol=1e-9, rtol=0)
+    threshold = esda_fdr(2 * reference.p_norm, 0.05)
+    assert set(np.flatnonzero(ours.q <= 0.05)) == set(np.flatnonzero(2 * reference.p_norm <= threshold))
+    assert (ours.q <= 0.05).sum() > 0
+
+
+def _with_self(w):
+    import scipy.sparse as sp
+
+    matrix = w.sparse.tocsr().astype(float)
+    return matrix + sp.identity(matrix.shape[0], format="csr")
+
+
+def test_gi_star_refuses_values_without_variation():
+    import numpy as np
+    import scipy.sparse as sp
+
+    with pytest.raises(ValueError):
+        stats.getis_ord_gi_star(np.ones(5), sp.identity(5))
+
+
+def test_ratio_of_ratios_interval_ends_leave_alpha_over_two_in_each_tail():
+    # Fisher's conditional interval: at the lower end the chance of a or more is 2.5%; at the upper,
+    # the chance of a or fewer is 2.5% (Fisher's noncentral hypergeometric, fixed margins).
+    from scipy.stats import nchypergeom_fisher
+
+    a, b, c, d = 14, 31, 52, 49
+    result = stats.ratio_of_ratios(a, b, c, d)
+    total, good, drawn = a + b + c + d, a + c, a + b
+    assert nchypergeom_fisher.sf(a - 1, total, good, drawn, result.low) == pytest.approx(0.025, abs=1e-6)
+    assert nchypergeom_fisher.cdf(a, total, good, drawn, result.high) == pytest.approx(0.025, abs=1e-6)
+    assert result.low < result.sample_ratio < result.high
+    # The tea-tasting table in R's ?fisher.test: p = 0.4857, conditional MLE 6.408309.
+    tea = stats.ratio_of_ratios(3, 1, 1, 3)
+    assert tea.p_value == pytest.approx(0.4857, abs=1e-4)
+    assert tea.estimate == pytest.approx(6.408309, abs=1e-4)
+
+
+def test_ratio_of_ratios_with_nothing_before_is_unbounded_above():
+    result = stats.ratio_of_ratios(5, 0, 10, 10)
+    assert result.high is None and result.sample_ratio is None

@@ -35,6 +35,7 @@ def figure_dict(f: Figure) -> dict:
         "p_value": None if suppressed else _round(c.p_value),
         "statement": c.statement,
         "rate_per_1000": _round(f.rate, 2),
+        "harm_weight": f.harm_weight,
     }
 
 
@@ -83,6 +84,15 @@ def summary_dict(s: CrimeSummary) -> dict:
         "snap_points": len(s.points),
         "concentration_top_points": s.concentration_top,
         "concentration_share": _round(s.concentration_share),
+        "harm": None
+        if s.harm is None
+        else {
+            "recent": _round(s.harm.recent.total, 2),
+            "earlier": _round(s.harm.earlier.total, 2),
+            "ratio_ci_low": _round(s.harm.low),
+            "ratio_ci_high": _round(s.harm.high),
+            "statement": s.harm.statement,
+        },
         "stops": None
         if stops is None
         else {
@@ -139,6 +149,12 @@ def summary_csv(s: CrimeSummary) -> str:
         w.writerow([table, f["label"], "percent change", _v(f["percent_change"]), f["statement"]])
         w.writerow([table, f["label"], "p value", _v(f["p_value"]), ""])
         w.writerow([table, f["label"], "rate per 1,000 residents", _v(f["rate_per_1000"]), ""])
+        if table == "category":
+            w.writerow([table, f["label"], "harm weight", "", f["harm_weight"]])
+    if d["harm"]:
+        h = d["harm"]
+        w.writerow(["harm", "all crime", f"recent 12 months ({d['recent_period']})", _v(h["recent"]), h["statement"]])
+        w.writerow(["harm", "all crime", f"earlier 12 months ({d['earlier_period']})", _v(h["earlier"]), ""])
     for group in d["outcomes"]:
         for b in group["outcomes"]:
             w.writerow(["outcomes", group["category"], b["label"], _v(b["count"]), b["count_shown"]])

@@ -15,6 +15,7 @@ from django.db.models import Max, Q
 from openward.areas.models import Force
 from openward.core.models import ImportRun
 
+from .. import harm as harm_weights
 from .. import stats
 from ..models import Crime, CrimeCategory, Stop
 from .scope import Scope
@@ -67,6 +68,7 @@ class Figure:
     earlier: int
     change: stats.Change
     rate: float | None = None
+    harm_weight: str = ""
 
     @property
     def recent_shown(self) -> str:
@@ -200,6 +202,7 @@ class CrimeSummary:
     stops: StopSummary | None = None
     source: Source | None = None
     comparable_note: str = ""
+    harm: harm_weights.HarmChange | None = None
 
     @property
     def has_data(self) -> bool:
@@ -290,6 +293,13 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
             if pk not in asb_ids and pk in categories
         ),
         key=lambda f: (-f.recent, f.label),
+    )
+    # Harm beside the counts: each category's weight, and the total's harm where every category has one.
+    weights = harm_weights.category_weights()
+    for f in summary.categories:
+        f.harm_weight = weights[f.key].shown if f.key in weights else harm_weights.NO_WEIGHT
+    summary.harm = harm_weights.harm_change(
+        {f.key: f.recent for f in summary.categories}, {f.key: f.earlier for f in summary.categories}, weights
     )
     forces = {f.pk: f for f in Force.objects.filter(pk__in=list(by_force))}
     summary.by_force = sorted(
