@@ -127,14 +127,21 @@ def why_cannot_vote(user, consultation: Consultation) -> tuple[str | None, int]:
         return f"This consultation opens on {timezone.localtime(consultation.opens_at):%-d %B %Y}.", 0
     if status == "closed":
         return "This consultation has closed, so ballots can no longer be cast or changed.", 0
-    level = eligibility.level_for_any(user, consultation.wards())
-    if level < consultation.min_level:
-        return (
-            f"This consultation is open to people at verification level {consultation.min_level} "
-            f"({Level(consultation.min_level).label}) or above in its area; you are at level {level}. "
-            "Verify your address to take part."
-        ), level
-    return None, level
+    wards = consultation.wards()
+    level = eligibility.level_for_any(user, wards)
+    if level >= consultation.min_level:
+        return None, level
+    needed = (
+        f"This consultation is open to people at verification level {consultation.min_level} "
+        f"({Level(consultation.min_level).label}) or above in {consultation.area.name}"
+    )
+    if not eligibility.is_member_of_any(user, wards):
+        names = " or ".join(w.name for w in wards)
+        return f"{needed}. If you live, work or study there, add {names} on your wards page to take part.", level
+    if not user.is_confirmed:
+        return f"{needed}. Confirm your email address (open the link we sent you) to take part.", level
+    next_step = "Verify your address to take part." if consultation.min_level == Level.ADDRESS else ""
+    return f"{needed}; you are at level {level} ({Level(level).label}). {next_step}".strip(), level
 
 
 def cast_ballot(user, consultation: Consultation, choices: list, *, other_text: str = "", demographics=None) -> Ballot:

@@ -17,7 +17,7 @@ from openward.priorities import services
 from openward.priorities.models import Ballot, Demographics, PopulationGroup
 from openward.priorities.results import consultation_results
 
-from .conftest import grant, make_user, sign_in
+from .conftest import grant, make_resident, make_user, sign_in
 
 
 @pytest.fixture
@@ -78,9 +78,7 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
 
 def test_small_groups_are_not_broken_down(consultation, concerns, levels, ward):
     for i in range(12):
-        voter = make_user()
-        if i < 3:
-            levels[(voter.pk, ward.pk)] = 2
+        voter = make_resident(ward, level=2 if i < 3 else 1)
         services.cast_ballot(
             voter, consultation, [concerns["burglary"].pk], demographics={"age_band": "16-29" if i < 4 else "45-64"}
         )

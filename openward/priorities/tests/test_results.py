@@ -15,7 +15,7 @@ from openward.priorities import services
 from openward.priorities.models import Ballot, Demographics, PopulationGroup
 from openward.priorities.results import consultation_results
 
-from .conftest import add_crimes, make_user
+from .conftest import add_crimes, make_resident
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def closed(ward, panel_chair, concerns, open_window):
     ):
         for _ in range(n):
             services.cast_ballot(
-                make_user(),
+                make_resident(ward),
                 c,
                 [concerns[first].pk, concerns["road-safety"].pk],
                 demographics={"age_band": age, "ethnicity": eth},
@@ -92,11 +92,13 @@ def test_weighting_to_the_census_moves_the_result_towards_under_represented_grou
     assert sum(first.values()) == pytest.approx(25)
 
 
-def test_connection_to_the_area_is_counted_and_small_groups_hidden(closed, concerns):
+def test_connection_to_the_area_is_counted_and_small_groups_hidden(closed, concerns, ward):
     closed.closes_at = timezone.now() + timedelta(days=1)
     closed.save()
     for relationship in ["work"] * 11 + ["business"] * 3:
-        services.cast_ballot(make_user(), closed, [concerns["drugs"].pk], demographics={"relationship": relationship})
+        services.cast_ballot(
+            make_resident(ward), closed, [concerns["drugs"].pk], demographics={"relationship": relationship}
+        )
     results = consultation_results(closed)
     assert dict(results.relationships) == {
         "I live here": None,

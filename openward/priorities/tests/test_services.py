@@ -12,7 +12,7 @@ from openward.priorities import services
 from openward.priorities.models import Ballot, Concern, Priority, Review
 from openward.priorities.services import Refused
 
-from .conftest import add_crimes, make_user
+from .conftest import add_crimes, make_resident
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def test_mugging_is_a_synonym_for_street_robbery_and_theft_from_the_person(conce
     assert set(concern.crime_categories) == {"robbery", "theft-from-the-person"}
 
 
-def test_one_ballot_per_person_changeable_until_close(consultation, concerns):
-    voter = make_user()
+def test_one_ballot_per_person_changeable_until_close(consultation, concerns, ward):
+    voter = make_resident(ward)
     services.cast_ballot(voter, consultation, [concerns["burglary"].pk, concerns["drugs"].pk])
     services.cast_ballot(voter, consultation, [concerns["violence"].pk], demographics={"age_band": "30-44"})
     (ballot,) = Ballot.objects.filter(consultation=consultation)
@@ -43,8 +43,8 @@ def test_one_ballot_per_person_changeable_until_close(consultation, concerns):
     assert services.has_voted(voter, consultation)
 
 
-def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns):
-    voter = make_user()
+def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns, ward):
+    voter = make_resident(ward)
     services.cast_ballot(voter, consultation, [concerns["burglary"].pk])
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
@@ -53,25 +53,25 @@ def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns):
     assert Ballot.objects.get().first_id == concerns["burglary"].pk
 
 
-def test_ballot_refused_when_a_concern_is_ranked_twice(consultation, concerns):
+def test_ballot_refused_when_a_concern_is_ranked_twice(consultation, concerns, ward):
     with pytest.raises(Refused, match="more than once"):
-        services.cast_ballot(make_user(), consultation, [concerns["drugs"].pk, concerns["drugs"].pk])
+        services.cast_ballot(make_resident(ward), consultation, [concerns["drugs"].pk, concerns["drugs"].pk])
     assert not Ballot.objects.exists()
 
 
 def test_ballot_refused_below_the_consultation_level(consultation, concerns, levels, ward):
     consultation.min_level = 2
     consultation.save()
-    voter = make_user()
-    with pytest.raises(Refused, match="level 2"):
+    voter = make_resident(ward, level=1)
+    with pytest.raises(Refused, match="you are at level 1"):
         services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     levels[(voter.pk, ward.pk)] = 2
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().level == 2
 
 
-def test_casting_a_ballot_writes_no_audit_row_naming_the_voter(consultation, concerns):
-    voter = make_user()
+def test_casting_a_ballot_writes_no_audit_row_naming_the_voter(consultation, concerns, ward):
+    voter = make_resident(ward)
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert not AuditEvent.objects.filter(actor=voter).exists()
 
