@@ -70,6 +70,15 @@ def test_ballot_refused_below_the_consultation_level(consultation, concerns, lev
     assert Ballot.objects.get().level == 2
 
 
+def test_people_from_elsewhere_and_unconfirmed_people_cannot_vote(consultation, concerns, ward, other_ward):
+    # Level 2 in the next ward counts for nothing here: levels are per ward.
+    with pytest.raises(Refused, match="add Station Ward on your wards page"):
+        services.cast_ballot(make_resident(other_ward, level=2), consultation, [concerns["drugs"].pk])
+    with pytest.raises(Refused, match="Confirm your email address"):
+        services.cast_ballot(make_resident(ward, level=0), consultation, [concerns["drugs"].pk])
+    assert not Ballot.objects.exists()
+
+
 def test_casting_a_ballot_writes_no_audit_row_naming_the_voter(consultation, concerns, ward):
     voter = make_resident(ward)
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
