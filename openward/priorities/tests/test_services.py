@@ -33,14 +33,25 @@ def test_mugging_is_a_synonym_for_street_robbery_and_theft_from_the_person(conce
     assert set(concern.crime_categories) == {"robbery", "theft-from-the-person"}
 
 
-def test_one_ballot_per_person_changeable_until_close(consultation, concerns, ward):
-    voter = make_resident(ward)
-    services.cast_ballot(voter, consultation, [concerns["burglary"].pk, concerns["drugs"].pk])
-    services.cast_ballot(voter, consultation, [concerns["violence"].pk], demographics={"age_band": "30-44"})
-    (ballot,) = Ballot.objects.filter(consultation=consultation)
-    assert ballot.ranked_ids() == [concerns["violence"].pk]
+def test_one_ballot_per_person_changeable_until_close_with_the_voters_own_receipt(consultation, concerns, ward):
+    voter, neighbour = make_resident(ward), make_resident(ward)
+    receipt = services.cast_ballot(voter, consultation, [concerns["burglary"].pk, concerns["drugs"].pk])
+    neighbours_receipt = services.cast_ballot(neighbour, consultation, [concerns["drugs"].pk])
+    with pytest.raises(Refused, match="already taken part"):
+        services.cast_ballot(voter, consultation, [concerns["violence"].pk])
+    # A receipt is bound to its voter: someone else's is no use, even to another voter.
+    with pytest.raises(Refused, match="already taken part"):
+        services.cast_ballot(voter, consultation, [concerns["violence"].pk], receipt=neighbours_receipt)
+    again = services.cast_ballot(
+        voter, consultation, [concerns["violence"].pk], demographics={"age_band": "30-44"}, receipt=receipt
+    )
+    assert again == receipt
+    assert sorted(b.ranked_ids() for b in Ballot.objects.filter(consultation=consultation)) == sorted(
+        [[concerns["violence"].pk], [concerns["drugs"].pk]]
+    )
+    ballot = Ballot.objects.get(first=concerns["violence"])
     assert ballot.demographics.age_band == "30-44"
-    assert services.has_voted(voter, consultation)
+    assert services.has_voted(voter, consultation) and consultation.participations.count() == 2
 
 
 def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns, ward):
