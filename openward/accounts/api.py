@@ -9,15 +9,15 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
 from openward.areas.models import Borough, Ward
-from openward.core import access
+from openward.core import access, personal_data
 from openward.core.values import InvalidPostcode
 from openward.verification.places import PostcodeNotInWard
 
-from . import erasure, personal_data, ratelimit, services
+from . import erasure, ratelimit, services
 from .middleware import user_for_token
 from .models import ApiToken, Purpose, Role, RoleGrant, User
 
@@ -196,9 +196,9 @@ def my_data(request):
 def erase_me(request, payload: EraseIn):
     """Delete your account: personal data erased, contributions kept anonymously. Send {"confirm": "delete"}."""
     if payload.confirm.strip().lower() != "delete":
-        return 400, {"detail": 'Send {"confirm": "delete"} to delete your account.'}
+        return Status(400, {"detail": 'Send {"confirm": "delete"} to delete your account.'})
     erasure.erase_account(request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/tokens", response=list[TokenOut])

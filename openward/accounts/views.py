@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.areas.models import Borough, Ward
-from openward.core import access, audit
+from openward.core import access, audit, personal_data
 from openward.core.values import InvalidPostcode
 from openward.verification.places import PostcodeNotInWard
 
-from . import erasure, personal_data, ratelimit, services
+from . import erasure, ratelimit, services
 from .forms import ConsentForm, DeleteForm, GrantRoleForm, OtpForm, SignInForm, SignUpForm, TokenForm
 from .models import ApiToken, Purpose, Role, RoleGrant, User
 from .permissions import EVERYWHERE, has_role, is_staff_person, second_factor_ok
