@@ -137,6 +137,7 @@ def sign_up(request, payload: SignUpIn):
             relationship=payload.relationship,
             consents={Purpose.NOTIFICATIONS: payload.notifications, Purpose.RESEARCH: payload.research},
             ip=ratelimit.client_ip(request),
+            known_account=ratelimit.known_account(request),
         )
     except ValidationError as exc:
         return 400, {"detail": exc.messages[0]}
@@ -152,7 +153,9 @@ def sign_up(request, payload: SignUpIn):
 def sign_in(request, payload: SignInIn):
     """Email a sign-in link; the answer never says whether the account exists."""
     try:
-        services.request_sign_in(email=payload.email, ip=ratelimit.client_ip(request))
+        services.request_sign_in(
+            email=payload.email, ip=ratelimit.client_ip(request), known_account=ratelimit.known_account(request)
+        )
     except ValidationError as exc:
         return 400, {"detail": exc.messages[0]}
     except ratelimit.RateLimited as exc:

@@ -49,6 +49,7 @@ def sign_up(request):
                 relationship=data["relationship"],
                 consents={Purpose.NOTIFICATIONS: data["notifications"], Purpose.RESEARCH: data["research"]},
                 ip=ratelimit.client_ip(request),
+                known_account=ratelimit.known_account(request),
             )
         except ValidationError as exc:
             form.add_error("email", exc.messages[0])
@@ -71,7 +72,11 @@ def sign_in(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_sign_in(email=form.cleaned_data["email"], ip=ratelimit.client_ip(request))
+            services.request_sign_in(
+                email=form.cleaned_data["email"],
+                ip=ratelimit.client_ip(request),
+                known_account=ratelimit.known_account(request),
+            )
         except ValidationError as exc:
             form.add_error("email", exc.messages[0])
         except ratelimit.RateLimited as exc:
@@ -97,9 +102,12 @@ def use_link(request, token):
         return render(request, "accounts/link_problem.html", {"problem": str(exc)}, status=400)
     login(request, user, backend=BACKEND)
     if is_staff_person(user):
-        return redirect("accounts:two-factor")
-    messages.success(request, "You are signed in.")
-    return redirect("verification:wards")
+        response = redirect("accounts:two-factor")
+    else:
+        messages.success(request, "You are signed in.")
+        response = redirect("verification:wards")
+    ratelimit.remember_account(response, request, user)
+    return response
 
 
 @access.public
