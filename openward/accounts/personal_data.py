@@ -11,11 +11,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from openward.core import personal_data
 from openward.core.models import AuditEvent
 
 from .models import ApiToken, Consent, EmailLink, RoleGrant, User
+from .tasks import send_email
 
 
 def iso(value):
@@ -68,6 +70,8 @@ def _erase_account_rows(user) -> list:
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).update(
         object_repr=f"Erased account {user.pk}", change_message=""
     )
+    # The database task backend keeps each email's address and text (sign-in links included).
+    DBTaskResult.objects.filter(task_path=send_email.module_path, args_kwargs__kwargs__to__iexact=user.email).delete()
     return touched
 
 
