@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openward.priorities import exports, services
-from openward.priorities.models import Ballot, Demographics, PopulationGroup
+from openward.priorities.models import Ballot, Consultation, Demographics, Participation, PopulationGroup
 from openward.priorities.results import consultation_results
 
 from .conftest import add_crimes, make_resident
@@ -160,3 +160,18 @@ def test_results_are_not_published_while_open(client, ward, panel_chair, concern
 
 def test_ballots_are_not_in_the_admin():
     assert Ballot not in admin.site._registry and Demographics not in admin.site._registry
+    assert Participation not in admin.site._registry
+
+
+def test_the_admin_cannot_move_an_open_consultations_dates(closed, ward, panel_chair, concerns, rf):
+    consultation_admin = admin.site._registry[Consultation]
+    assert {"opens_at", "closes_at"} <= set(consultation_admin.get_readonly_fields(rf.get("/"), closed))
+    later = services.create_consultation(
+        panel_chair,
+        ward=ward,
+        title="Next year",
+        opens_at=timezone.now() + timedelta(days=30),
+        closes_at=timezone.now() + timedelta(days=60),
+        concerns=concerns.values(),
+    )
+    assert "closes_at" not in consultation_admin.get_readonly_fields(rf.get("/"), later)
