@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from ninja.testing import TestClient
@@ -14,7 +15,7 @@ from openward.accounts.models import Role
 from openward.areas.models import Neighbourhood
 from openward.policeuk.api import priorities as policeuk
 from openward.priorities import services
-from openward.priorities.models import Ballot, Consultation, Priority, PriorityAction
+from openward.priorities.models import Ballot, Consultation, Demographics, Priority, PriorityAction
 
 from .conftest import grant, make_resident, make_user, sign_in
 
@@ -86,6 +87,17 @@ def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, 
     assert ballot.demographics.age_band == "16-29"
     page = client.get(reverse("priorities:consultation", args=[consultation.pk])).content.decode()
     assert "Change your choices" in page
+    # The receipt cookie lets this browser change the ballot...
+    changed = client.post(url, {"first": concerns["violence"].pk})
+    assert changed.status_code == 302
+    assert Ballot.objects.get().ranked_ids() == [concerns["violence"].pk] and not Demographics.objects.exists()
+    # ...and another browser, signed in as the same person, cannot: nothing else finds the ballot.
+    elsewhere = Client()
+    sign_in(elsewhere, voter)
+    assert "only from the browser you voted from" in elsewhere.get(url).content.decode()
+    refused = elsewhere.post(url, {"first": concerns["drugs"].pk})
+    assert refused.status_code == 400 and "already taken part" in refused.content.decode()
+    assert Ballot.objects.get().ranked_ids() == [concerns["violence"].pk]
 
 
 def test_api_vote_refused_when_closed(client, consultation, concerns, ward):
@@ -408,7 +420,6 @@ def test_fourth_priority_through_the_page_is_explained(client, ward, panel_chair
 
 
 def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns, ward):
-    from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
     sign_in(browser, make_resident(ward))
