@@ -420,7 +420,6 @@ def test_fourth_priority_through_the_page_is_explained(client, ward, panel_chair
 
 
 def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns, ward):
-
     browser = Client(enforce_csrf_checks=True)
     sign_in(browser, make_resident(ward))
     url = f"/api/v1/priorities/consultations/{consultation.pk}/ballot"
