@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -62,6 +63,10 @@ def borough_page(request, borough_code):
     return render(request, "priorities/area.html", context)
 
 
+def _receipt_cookie(consultation) -> str:
+    return f"ballot-receipt-{consultation.pk}"
+
+
 @access.public
 def consultation_detail(request, consultation_id):
     consultation = get_object_or_404(Consultation.objects.select_related("ward", "cluster"), pk=consultation_id)
@@ -69,6 +74,7 @@ def consultation_detail(request, consultation_id):
         "consultation": consultation,
         "status": consultation.status(),
         "has_voted": services.has_voted(request.user, consultation),
+        "holds_receipt": bool(request.COOKIES.get(_receipt_cookie(consultation))),
         "can_manage": selectors.can_manage(request.user, consultation.area),
     }
     if consultation.is_closed():
@@ -137,20 +143,38 @@ def vote(request, consultation_id):
     form = BallotForm(consultation, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cast_ballot(
+            receipt = services.cast_ballot(
                 request.user,
                 consultation,
                 form.choices(),
                 other_text=form.cleaned_data.get("other_text", ""),
                 demographics=form.demographics(),
+                receipt=request.COOKIES.get(_receipt_cookie(consultation), ""),
             )
         except Refused as exc:
             _refused(form, exc)
         else:
             messages.success(request, "Your choices are recorded. You can change them until the consultation closes.")
-            return redirect("priorities:consultation", consultation_id=consultation.pk)
+            response = redirect("priorities:consultation", consultation_id=consultation.pk)
+            # The receipt lives only in this browser: the server keeps nothing that finds the ballot.
+            response.set_cookie(
+                _receipt_cookie(consultation),
+                receipt,
+                expires=consultation.closes_at,
+                path=reverse("priorities:consultation", args=[consultation.pk]),
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     status = 200 if not form.errors else 400
     problem, _ = services.why_cannot_vote(request.user, consultation)
+    if problem is None and services.has_voted(request.user, consultation):
+        if not request.COOKIES.get(_receipt_cookie(consultation)):
+            problem = (
+                "You have already taken part. Your choices can be changed only from the browser you voted from: "
+                "nothing on our side records which ballot is yours."
+            )
     context = {"consultation": consultation, "form": form, "problem": problem}
     return render(request, "priorities/vote.html", context, status=status)
 

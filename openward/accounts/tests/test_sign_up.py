@@ -103,7 +103,7 @@ def test_tampered_and_expired_links_are_refused(client, places, django_capture_o
 
 
 def test_sign_up_is_rate_limited(client, places, settings):
-    settings.OPENWARD_RATE_LIMITS = {**settings.OPENWARD_RATE_LIMITS, "sign-up-ip": (2, 3600)}
+    settings.OPENWARD_RATE_LIMITS = {**settings.OPENWARD_RATE_LIMITS, "sign-up-client": (2, 3600)}
     for i in range(2):
         assert sign_up(client, email=f"p{i}@example.org").status_code == 302
     response = sign_up(client, email="p3@example.org")
