@@ -9,6 +9,8 @@ Two policies for bad rows:
   file imports nothing, and the problems say where.
 - `all_or_nothing = False` (crime records): bad rows are skipped and reported with their
   line numbers; the rest are imported. A file that cannot be read still imports nothing.
+Either way a source with nothing to import is refused (it changes nothing), and every
+refusal raises ImportFailed with the reason first.
 """
 
 from __future__ import annotations
@@ -70,6 +72,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def unterminated_last_line(data: bytes) -> int | None:
+    """The last line's number when no line break ends it (the file was probably cut short), else None."""
+    if not data or data.endswith(b"\n"):
+        return None
+    return data.count(b"\n") + 1
+
+
 class BaseImporter:
     """Base class for every importer. Subclasses set `name` and implement `read` and `write`."""
 
@@ -99,8 +108,8 @@ class BaseImporter:
         self.counts["rows_rejected"] += 1
 
     def fail(self, where: str, message: str) -> None:
-        """Stop: the source cannot be read at all."""
-        self.problems.append(Problem(where, message))
+        """Stop: the source cannot be imported. The reason goes first, before any row problems found so far."""
+        self.problems.insert(0, Problem(where, message))
         raise ImportFailed(self.problems)
 
     def bar(self, iterable: Iterable[Any], *, total: int | None = None, desc: str = "") -> Iterator[Any]:
@@ -117,6 +126,13 @@ class BaseImporter:
             records = list(self.read())
             if self.problems and self.all_or_nothing:
                 raise ImportFailed(self.problems)
+            if not records:
+                self.fail(
+                    str(self.path),
+                    "nothing in it can be imported"
+                    + (" (every row has a problem, listed after this)" if self.problems else "")
+                    + ", so nothing was changed. Check you chose the right file.",
+                )
             with transaction.atomic():
                 self.write(records)
                 if not self.commit:

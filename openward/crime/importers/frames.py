@@ -153,30 +153,37 @@ def _lsoa_check(table: pl.DataFrame) -> pl.Expr:
     return pl.when(code.is_in(bad.implode())).then(pl.format('LSOA code "{}" is not an LSOA code (E01… or W01…)', code))
 
 
-def _split(df: pl.DataFrame, checks: list[pl.Expr], data_columns: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Apply the checks; drop identical copies of rows with a Crime ID; return (kept, problems)."""
+def _split(
+    df: pl.DataFrame, checks: list[pl.Expr], data_columns: tuple[str, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Apply the checks; drop identical copies of rows with a Crime ID; return (kept, problems, copies dropped)."""
     df = df.with_columns(
         problem=pl.concat_str(
             [pl.col("field_problem"), pl.col("coord_problem"), *checks], separator="; ", ignore_nulls=True
         )
     )
+    copies = df.clear()
     if "crime_id" in df.columns:
         with_id = pl.col("crime_id") != ""
         if df.filter(with_id)["crime_id"].is_duplicated().any():
             first_line = pl.col("line").min().over(list(data_columns))
+            is_copy = with_id & (pl.col("problem") == "") & (pl.col("line") != first_line)
             df = df.with_columns(
-                problem=pl.when(with_id & (pl.col("problem") == "") & (pl.col("line") != first_line))
+                problem=pl.when(is_copy)
                 .then(pl.format("duplicate of line {}: an identical row with the same Crime ID, kept once", first_line))
-                .otherwise(pl.col("problem"))
+                .otherwise(pl.col("problem")),
+                copy=is_copy,
             )
+            copies = df.filter(pl.col("copy")).drop("copy")
+            df = df.drop("copy")
     bad = df.filter(pl.col("problem") != "").select("line", message=pl.col("problem"))
-    return df.filter(pl.col("problem") == ""), bad
+    return df.filter(pl.col("problem") == ""), bad, copies
 
 
 def street_frame(
     table: pl.DataFrame, *, month: Month, force_id: int, is_btp: bool, category_ids: dict[str, int], is_demo: bool
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Street-level crime CSV rows -> crime rows (unplaced) and problems."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Street-level crime CSV rows -> crime rows (unplaced), problems, and the identical copies left out."""
     # A file holds a dozen distinct crime types: map those, not every row.
     slugs = {name: category_slug(name) for name in table["crime_type"].unique().to_list()}
     df = _coordinates(table).with_columns(
@@ -195,8 +202,8 @@ def street_frame(
         _too_long("lsoa_name", "LSOA name", 120),
         _too_long("last_outcome", "Last outcome category", 120),
     ]
-    kept, bad = _split(df, checks, STREET_NAMES)
-    rows = kept.select(
+    kept, bad, copies = _split(df, checks, STREET_NAMES)
+    columns = {
         **placed_columns(
             force_id,
             month,
@@ -204,19 +211,21 @@ def street_frame(
             street_name=pl.when(HAS_POINT).then(pl.col("location")).otherwise(pl.lit("")),
             lsoa_code=pl.col("lsoa_code"),
         ),
-        persistent_id=pl.col("crime_id"),
-        api_id=pl.lit(None, pl.Int64),
-        category_id=pl.col("slug").replace_strict(category_ids, return_dtype=pl.Int64),
-        reported_by=pl.col("reported_by"),
-        falls_within=pl.col("falls_within"),
-        lsoa_name=pl.col("lsoa_name"),
-        location_type=pl.when(HAS_POINT).then(pl.lit("BTP" if is_btp else "Force")).otherwise(pl.lit("")),
-        location_subtype=pl.lit(""),
-        context=pl.col("context"),
-        outcome_category=pl.col("last_outcome"),
-        outcome_month=pl.lit(None, pl.Date),
-    )
-    return rows, bad
+        "persistent_id": pl.col("crime_id"),
+        "api_id": pl.lit(None, pl.Int64),
+        "category_id": pl.col("slug").replace_strict(category_ids, return_dtype=pl.Int64),
+        "reported_by": pl.col("reported_by"),
+        "falls_within": pl.col("falls_within"),
+        "lsoa_name": pl.col("lsoa_name"),
+        "location_type": pl.when(HAS_POINT).then(pl.lit("BTP" if is_btp else "Force")).otherwise(pl.lit("")),
+        "location_subtype": pl.lit(""),
+        "context": pl.col("context"),
+        "outcome_category": pl.col("last_outcome"),
+        "outcome_month": pl.lit(None, pl.Date),
+    }
+    # A copy is identical to the row kept, so the same columns describe it; `line` says which copy.
+    dropped = copies.select(**columns, line=pl.col("line"))
+    return kept.select(**columns), bad, dropped
 
 
 def outcomes_frame(
@@ -232,7 +241,7 @@ def outcomes_frame(
         _too_long("crime_id", "Crime ID", 64),
         _too_long("outcome_type", "Outcome type", 160),
     ]
-    kept, bad = _split(df, checks, OUTCOMES_NAMES)
+    kept, bad, _ = _split(df, checks, OUTCOMES_NAMES)
     names = kept["outcome_type"].unique().to_list()
     codes = {n: outcome_code(n) for n in names}
     rows = kept.select(
@@ -295,7 +304,7 @@ def stops_frame(
         _too_long("age_range", "Age range", 20),
         _too_long("officer_defined_ethnicity", "Officer-defined ethnicity", 40),
     ]
-    kept, bad = _split(df, checks, STOPS_NAMES)
+    kept, bad, _ = _split(df, checks, STOPS_NAMES)
     rows = kept.select(
         **placed_columns(force_id, month, is_demo, street_name=pl.lit(""), lsoa_code=pl.lit("")),
         api_id=pl.lit(""),
@@ -333,16 +342,16 @@ def api_street_frame(
     btp_id: int | None,
     category_ids: dict[str, int],
     is_demo: bool,
-) -> tuple[pl.DataFrame, list[tuple[str, str]], int]:
-    """API crime records (where, record) -> crime rows (unplaced), problems, duplicates removed.
+) -> tuple[pl.DataFrame, list[tuple[str, str]], pl.DataFrame]:
+    """API crime records (where, record) -> crime rows (unplaced), problems, and the copies left out.
 
     The same crime comes back from every polygon it touches, so records are de-duplicated
-    on their API `id` (first one kept).
+    on their API `id` (first one kept); each later copy is returned with its `where`.
     """
     seen: set[int] = set()
     rows: list[tuple] = []
     problems: list[tuple[str, str]] = []
-    duplicates = 0
+    copies: list[tuple[int, str]] = []
     for where, rec in records:
         if not isinstance(rec, dict):
             problems.append((where, "not a crime record (expected a JSON object)"))
@@ -354,7 +363,7 @@ def api_street_frame(
             api_id = None
             reasons.append(f'id "{rec.get("id")}" is not a number')
         if api_id is not None and api_id in seen:
-            duplicates += 1
+            copies.append((api_id, where))
             continue
         category = _text(rec.get("category"))
         if category not in CATEGORY_NAMES:
@@ -434,7 +443,11 @@ def api_street_frame(
             pl.coalesce("street_id", street_id_expr(pl.col("latitude"), pl.col("longitude")))
         ),
     )
-    return frame, problems, duplicates
+    # Only ids already kept count as copies, so each copy matches exactly one kept row.
+    dropped = pl.DataFrame(copies, schema={"api_id": pl.Int64, "where": pl.Utf8}, orient="row").join(
+        frame, on="api_id", how="inner", maintain_order="left"
+    )
+    return frame, problems, dropped
 
 
 def api_stops_frame(
