@@ -46,9 +46,14 @@ def _check_utf8(data: bytes) -> None:
 
 def _header(data: bytes) -> list[str]:
     first = data.split(b"\n", 1)[0].rstrip(b"\r")
+    if b"\r" in first:
+        raise FileProblem(
+            "line 1: the lines end with a carriage return alone, not a line break, so the rows cannot be told "
+            "apart. Save the file with Windows or Unix line endings (or download it again) and import it again."
+        )
     try:
         return next(csv.reader([first.decode("utf-8")]), [])
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, csv.Error):
         return []
 
 
@@ -86,7 +91,7 @@ def read_table(data: bytes, expected: tuple[str, ...], names: tuple[str, ...], w
     if data.startswith(BOM):
         data = data[len(BOM) :]
     if not data.strip():
-        raise FileProblem("the file is empty. Download it again.")
+        raise FileProblem("the file is empty: line 1 should be data.police.uk's header. Download it again.")
     _check_utf8(data[: data.find(b"\n") + 1 or len(data)])
     check_header(_header(data), expected, what)
     if (last := unterminated_last_line(data)) is not None:

@@ -334,6 +334,43 @@ def _text(value: Any) -> str:
     return "" if value is None or value is False else str(value)
 
 
+def _object(value: Any) -> dict:
+    """A JSON object, or {} for anything else (a record's optional parts may be missing or malformed)."""
+    return value if isinstance(value, dict) else {}
+
+
+BIGINT = (-(2**63), 2**63)
+
+
+def _whole_number(value: Any) -> int | None:
+    """An id as the API writes it (a number or its digits) that fits a 64-bit column, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and BIGINT[0] <= value < BIGINT[1] else None
+
+
+def _api_location(location: Any) -> tuple[float | None, float | None, int | None, str, str | None]:
+    """(latitude, longitude, street id, street name, problem) of an API record's `location` (null: no location)."""
+    if not location:
+        return None, None, None, "", None
+    if not isinstance(location, dict):
+        return None, None, None, "", f"location {_text(location)[:60]!r} is not a point"
+    try:
+        lat, lng = float(location.get("latitude")), float(location.get("longitude"))
+    except (TypeError, ValueError, OverflowError):
+        shown = f"{_text(location.get('latitude'))[:30]!r}, {_text(location.get('longitude'))[:30]!r}"
+        return None, None, None, "", f"location {shown} is not a point"
+    if not (UK_BOX[0] <= lat < UK_BOX[1] and UK_BOX[2] <= lng < UK_BOX[3]):
+        return None, None, None, "", f"location {lat}, {lng} is not in the United Kingdom"
+    street = _object(location.get("street"))
+    street_id = _whole_number(street.get("id")) if isinstance(street.get("id"), int) else None
+    return lat, lng, street_id, _text(street.get("name"))[:255], None
+
+
 def api_street_frame(
     records: Iterable[tuple[str, dict]],
     *,
@@ -357,11 +394,9 @@ def api_street_frame(
             problems.append((where, "not a crime record (expected a JSON object)"))
             continue
         reasons = []
-        try:
-            api_id = int(rec.get("id"))
-        except (TypeError, ValueError):
-            api_id = None
-            reasons.append(f'id "{rec.get("id")}" is not a number')
+        api_id = _whole_number(rec.get("id"))
+        if api_id is None:
+            reasons.append(f'id "{_text(rec.get("id"))[:40]}" is not a whole number')
         if api_id is not None and api_id in seen:
             copies.append((api_id, where))
             continue
@@ -370,19 +405,9 @@ def api_street_frame(
             reasons.append(f'category "{category}" is not a police.uk crime category')
         if _text(rec.get("month")) != str(month):
             reasons.append(f'month "{_text(rec.get("month"))}" differs from the file name\'s month {month}')
-        location = rec.get("location") or None
-        lat = lng = street_id = None
-        street_name = ""
-        if location:
-            try:
-                lat, lng = float(location.get("latitude")), float(location.get("longitude"))
-                if not (UK_BOX[0] <= lat < UK_BOX[1] and UK_BOX[2] <= lng < UK_BOX[3]):
-                    reasons.append(f"location {lat}, {lng} is not in the United Kingdom")
-            except (TypeError, ValueError):
-                reasons.append(f"location {location.get('latitude')!r}, {location.get('longitude')!r} is not a point")
-            street = location.get("street") or {}
-            street_name = _text(street.get("name"))[:255]
-            street_id = street.get("id") if isinstance(street.get("id"), int) else None
+        lat, lng, street_id, street_name, problem = _api_location(rec.get("location"))
+        if problem:
+            reasons.append(problem)
         location_type = _text(rec.get("location_type"))
         if location_type == "BTP" and btp_id is None:
             reasons.append("a British Transport Police record, but the force btp is not loaded")
@@ -390,9 +415,9 @@ def api_street_frame(
             problems.append((where, "; ".join(reasons)))
             continue
         seen.add(api_id)
-        status = rec.get("outcome_status") or {}
+        status = _object(rec.get("outcome_status"))
         outcome_month = None
-        if status.get("date"):
+        if isinstance(status.get("date"), str):
             try:
                 outcome_month = month_start(Month.parse(status["date"]))
             except ValueError:
@@ -470,26 +495,16 @@ def api_stops_frame(
             when = (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
             if not (start - dt.timedelta(days=1) <= when < end + dt.timedelta(days=1)):
                 reasons.append(f"datetime {rec.get('datetime')} is not in the file name's month {month}")
-        except ValueError:
+        except (ValueError, OverflowError):
             when = None
-            reasons.append(f'datetime "{rec.get("datetime")}" is not a date and time')
-        location = rec.get("location") or None
-        lat = lng = street_id = None
-        street_name = ""
-        if location:
-            try:
-                lat, lng = float(location.get("latitude")), float(location.get("longitude"))
-                if not (UK_BOX[0] <= lat < UK_BOX[1] and UK_BOX[2] <= lng < UK_BOX[3]):
-                    reasons.append(f"location {lat}, {lng} is not in the United Kingdom")
-            except (TypeError, ValueError):
-                reasons.append(f"location {location.get('latitude')!r}, {location.get('longitude')!r} is not a point")
-            street = location.get("street") or {}
-            street_name = _text(street.get("name"))[:255]
-            street_id = street.get("id") if isinstance(street.get("id"), int) else None
+            reasons.append(f'datetime "{_text(rec.get("datetime"))[:40]}" is not a date and time')
+        lat, lng, street_id, street_name, problem = _api_location(rec.get("location"))
+        if problem:
+            reasons.append(problem)
         if reasons:
             problems.append((where, "; ".join(reasons)))
             continue
-        outcome_object = rec.get("outcome_object") or {}
+        outcome_object = _object(rec.get("outcome_object"))
         outcome = _text(rec.get("outcome")) or _text(outcome_object.get("name"))
         rows.append(
             (

@@ -257,9 +257,12 @@ def _api_records(where: str, text: str) -> Iterator[tuple[str, dict]]:
         try:
             items = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise FileProblem(f"is not valid JSON (line {exc.lineno}: {exc.msg}); download it again") from exc
-        yield from ((f"{where}#{i}", item) for i, item in enumerate(items))
-        return
+            # "Extra data" after a first whole array: JSON lines of arrays, read line by line below.
+            if exc.msg != "Extra data":
+                raise FileProblem(f"is not valid JSON (line {exc.lineno}: {exc.msg}); download it again") from exc
+        else:
+            yield from ((f"{where}#{i}", item) for i, item in enumerate(items))
+            return
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -268,9 +271,10 @@ def _api_records(where: str, text: str) -> Iterator[tuple[str, dict]]:
         except json.JSONDecodeError as exc:
             raise FileProblem(f"line {lineno} is not valid JSON ({exc.msg}); download it again") from exc
         items = obj.get("response") if isinstance(obj, dict) and "response" in obj else obj
-        if isinstance(items, dict):
-            items = [items]
-        for i, item in enumerate(items or ()):
+        if items is None:
+            continue  # an empty response: police.uk had nothing for that query
+        # Anything but a list is one record, which the record checks report if it is not one.
+        for i, item in enumerate(items if isinstance(items, list) else [items]):
             yield f"{where}:{lineno}#{i}", item
 
 
