@@ -20,7 +20,7 @@ import zipfile
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from openward.crime.importers.frames import STOPS_HEADER, STREET_HEADER
@@ -120,6 +120,7 @@ ENCODINGS = ["utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "utf-16-le", "
 
 @FUZZ
 @given(encoding=st.sampled_from([*ENCODINGS, "ascii"]), newline=st.sampled_from(["\r\n", "\n", "\r"]))
+@example(encoding="utf-8", newline="\r")  # once a crash: old Mac line endings
 def test_only_utf8_text_ending_in_a_line_break_is_imported(monkeypatch, tmp_path, stored, encoding, newline):
     text = street_file(newline=newline).decode("utf-8")
     data = text.encode(encoding, errors="replace")
@@ -316,6 +317,14 @@ def field_paths(record: dict) -> list[list[str]]:
     value=JSON,
     extra_lines=st.lists(JSON.map(json.dumps) | st.binary(max_size=30).map(lambda b: b.decode("latin-1")), max_size=2),
 )
+# Crashes the fuzz once found, kept so they are tried on every run: a line that is not a list, a location
+# or outcome that is not an object, numbers too big for a 64-bit column, a date too early to convert.
+@example(kind="crimes", field=2, which={0}, value=True, extra_lines=["true"])
+@example(kind="crimes", field=9, which={1, 2}, value=[1], extra_lines=[])
+@example(kind="crimes", field=11, which={3}, value=2**70, extra_lines=[])
+@example(kind="crimes", field=6, which={4}, value=2**70, extra_lines=[])
+@example(kind="stops", field=5, which={0}, value="north", extra_lines=[])
+@example(kind="stops", field=2, which={0}, value="0001-01-01T00:00:00+05:00", extra_lines=[])
 def test_saved_api_responses_with_any_field_corrupted_never_crash_or_half_replace(
     monkeypatch, tmp_path, stored, kind, field, which, value, extra_lines
 ):
