@@ -12,8 +12,9 @@ Decisions:
 - A row whose Month differs from the month in the file name is left out: data.police.uk
   never mixes months in a file, so it is a sign of a mislabelled or edited file.
 - Empty Crime IDs are normal for anti-social behaviour and kept. Identical rows sharing
-  a Crime ID are kept once and the copies reported. Rows sharing a Crime ID but differing
-  (police.uk does publish those, e.g. two locations for one crime) are all kept.
+  a Crime ID are kept once and the copies reported and returned (so the figures can count
+  them). Rows sharing a Crime ID but differing (police.uk does publish those, e.g. two
+  locations for one crime) are all kept.
 - Stop-and-search `Date`s are UTC, so during British Summer Time the first hour of a
   month carries the previous day: a date up to a day outside the file's month is kept,
   under the file's month.
