@@ -19,7 +19,7 @@ import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
 
+    def stored(self) -> dict[str, str]:
+        """As the run records it; a NUL quoted from a damaged file is spelled out, as PostgreSQL stores none."""
+        return {"where": self.where.replace("\x00", "\\x00"), "message": self.message.replace("\x00", "\\x00")}
+
 
 class ImportFailed(Exception):
     """The source cannot be imported; nothing was written."""
@@ -49,7 +53,7 @@ class ImportFailed(Exception):
     def __init__(self, problems: list[Problem], run: ImportRun | None = None):
         self.problems = problems
         self.run = run
-        first = "; ".join(str(p) for p in problems[:3])
+        first = "; ".join("{where}: {message}".format(**p.stored()) for p in problems[:3])
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         super().__init__(f"Nothing was imported. {first}{more}")
 
@@ -154,7 +158,7 @@ class BaseImporter:
             started_at=started,
             finished_at=timezone.now(),
             counts=dict(self.counts),
-            problems=[asdict(p) for p in self.problems[:MAX_REPORTED_PROBLEMS]],
+            problems=[p.stored() for p in self.problems[:MAX_REPORTED_PROBLEMS]],
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
         )
         if failure:

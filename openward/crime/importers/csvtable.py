@@ -94,6 +94,11 @@ def read_table(data: bytes, expected: tuple[str, ...], names: tuple[str, ...], w
         raise FileProblem("the file is empty: line 1 should be data.police.uk's header. Download it again.")
     _check_utf8(data[: data.find(b"\n") + 1 or len(data)])
     check_header(_header(data), expected, what)
+    if (nul := data.find(b"\x00")) != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        raise FileProblem(
+            f"line {line} holds a NUL byte (0x00), which no text file has: the file is damaged. Download it again."
+        )
     if (last := unterminated_last_line(data)) is not None:
         raise FileProblem(
             f"line {last}, the last, does not end with a line break, so the file was probably cut short while "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from itertools import groupby
 from typing import NamedTuple
@@ -261,6 +262,7 @@ def _api_records(where: str, text: str) -> Iterator[tuple[str, dict]]:
             if exc.msg != "Extra data":
                 raise FileProblem(f"is not valid JSON (line {exc.lineno}: {exc.msg}); download it again") from exc
         else:
+            _check_storable(items, "the file", text)
             yield from ((f"{where}#{i}", item) for i, item in enumerate(items))
             return
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -270,12 +272,44 @@ def _api_records(where: str, text: str) -> Iterator[tuple[str, dict]]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise FileProblem(f"line {lineno} is not valid JSON ({exc.msg}); download it again") from exc
+        _check_storable(obj, f"line {lineno}", line)
         items = obj.get("response") if isinstance(obj, dict) and "response" in obj else obj
         if items is None:
             continue  # an empty response: police.uk had nothing for that query
         # Anything but a list is one record, which the record checks report if it is not one.
         for i, item in enumerate(items if isinstance(items, list) else [items]):
             yield f"{where}:{lineno}#{i}", item
+
+
+# The only JSON escapes that decode to text a database cannot store: NUL and UTF-16 surrogates.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _check_storable(value, where: str, source: str) -> None:
+    """Refuse JSON whose strings hold a NUL or a lone surrogate (escaped in the source), which no database stores."""
+    if not _SUSPECT_ESCAPE.search(source):
+        return
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and ("\x00" in item or not _is_utf8(item)):
+            raise FileProblem(
+                f"{where} holds text no police.uk response has (a NUL character or half a surrogate pair, "
+                "escaped as \\u…): the file is damaged. Download it again."
+            )
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _category_ids() -> dict[str, int]:

@@ -146,6 +146,7 @@ HEADER_NAME = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), m
         ),
     )
 )
+@example(header=["Crime ID\x00", *STREET_HEADER[1:]])
 def test_a_shuffled_or_renamed_header_is_refused(monkeypatch, tmp_path, stored, header):
     data = csv_bytes(header, street_rows())
     seen = attempt(monkeypatch, tmp_path, STREET_NAME, data)
@@ -172,6 +173,7 @@ def test_random_bytes_never_crash_or_half_replace(monkeypatch, tmp_path, stored,
 
 @FUZZ
 @given(column=st.integers(0, len(STREET_HEADER) - 1), which=st.sets(st.integers(0, STORED - 1)), value=TEXT)
+@example(column=11, which={39}, value="\x00")  # once a crash on PostgreSQL, which stores no NUL
 def test_any_field_corrupted_keeps_every_good_row_or_changes_nothing(
     monkeypatch, tmp_path, stored, column, which, value
 ):
@@ -325,6 +327,8 @@ def field_paths(record: dict) -> list[list[str]]:
 @example(kind="crimes", field=6, which={4}, value=2**70, extra_lines=[])
 @example(kind="stops", field=5, which={0}, value="north", extra_lines=[])
 @example(kind="stops", field=2, which={0}, value="0001-01-01T00:00:00+05:00", extra_lines=[])
+@example(kind="crimes", field=8, which={5}, value="\x00", extra_lines=[])
+@example(kind="crimes", field=8, which={5}, value="\ud800", extra_lines=[])
 def test_saved_api_responses_with_any_field_corrupted_never_crash_or_half_replace(
     monkeypatch, tmp_path, stored, kind, field, which, value, extra_lines
 ):

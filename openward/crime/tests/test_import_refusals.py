@@ -60,6 +60,14 @@ def test_a_quoted_field_cut_off_by_the_end_of_the_file_is_refused(tmp_path, monk
     assert unchanged(stored)
 
 
+def test_a_file_holding_a_nul_byte_is_refused(tmp_path, monkeypatch, stored):
+    rows = street_rows()
+    rows[30][-1] = "a\x00b"
+    code, _, err = import_file(monkeypatch, tmp_path, STREET_NAME, street_file(rows))
+    assert code == 1 and "line 32 holds a NUL byte (0x00)" in err
+    assert unchanged(stored)
+
+
 def test_a_zip_that_ends_early_is_refused(tmp_path, monkeypatch, stored):
     archive = tmp_path / "archive.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
