@@ -93,9 +93,7 @@ def load_people(stdout=None) -> int:
 
     places = _demo_places()
     if not places:
-        if stdout:
-            stdout.write("  no demo wards loaded; skipping demo people")
-        return 0
+        raise demo.NothingToLoad("there are no demo wards to place demo people in; run the areas step first.")
     ward, other = places[0], places[-1]
     now = timezone.now()
 
@@ -160,8 +158,7 @@ def load_people(stdout=None) -> int:
 
 def step(workdir, stdout) -> None:
     count = load_people(stdout)
-    if count:
-        stdout.write(f"  {count} demo people; sign in as any of them at /accounts/demo/ (development server only)")
+    stdout.write(f"  {count} demo people; sign in as any of them at /accounts/demo/ (development server only)")
 
 
 demo.register("residents", order=30, step=step)

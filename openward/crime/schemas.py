@@ -196,6 +196,12 @@ class AreaOut(Schema):
     population_note: str
 
 
+class DroppedOut(Schema):
+    reason: Literal["identical-row", "repeated-api-id"]
+    why: str
+    count: int = Field(..., description="Crime rows left out on import as copies of another over the two years.")
+
+
 class SummaryOut(Schema):
     area: AreaOut
     force: str | None = Field(..., description="The one force shown, or null for all forces together.")
@@ -208,6 +214,7 @@ class SummaryOut(Schema):
     categories: list[FigureOut]
     by_force: list[FigureOut]
     duplicates_removed: int
+    dropped_on_import: list[DroppedOut]
     months: list[MonthOut]
     outcomes: list[OutcomesOut]
     snap_points: int

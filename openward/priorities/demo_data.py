@@ -126,8 +126,7 @@ def load_demo_priorities(workdir: Path, stdout: TextIO) -> None:
     rng = np.random.default_rng(demo.DEMO_SEED + 50)
     wards = list(Ward.objects.filter(is_demo=True).order_by("gss_code"))
     if not wards:
-        stdout.write("  no demo wards: run the areas step first")
-        return
+        raise demo.NothingToLoad("there are no demo wards to set priorities for; run the areas step first.")
     _reset(wards)
     for ward in wards:
         _profile(ward, rng)

@@ -7,7 +7,7 @@ import io
 import json
 
 from .. import stats
-from .summary import SNAP_POINT_CAVEAT, Breakdown, CrimeSummary, Figure
+from .summary import SNAP_POINT_CAVEAT, Breakdown, CrimeSummary, Figure, period_label
 
 
 def _month(d) -> str | None:
@@ -70,6 +70,7 @@ def summary_dict(s: CrimeSummary) -> dict:
         "categories": [figure_dict(f) for f in s.categories],
         "by_force": [figure_dict(f) for f in s.by_force],
         "duplicates_removed": s.duplicates_removed,
+        "dropped_on_import": [{"reason": d.reason, "why": d.why, "count": d.count} for d in s.dropped_on_import],
         "months": [
             {
                 "month": _month(m.month),
@@ -155,6 +156,11 @@ def summary_csv(s: CrimeSummary) -> str:
         h = d["harm"]
         w.writerow(["harm", "all crime", f"recent 12 months ({d['recent_period']})", _v(h["recent"]), h["statement"]])
         w.writerow(["harm", "all crime", f"earlier 12 months ({d['earlier_period']})", _v(h["earlier"]), ""])
+    if s.latest:
+        years = period_label(s.earlier_first, s.latest)
+        w.writerow(["duplicates", "removed across forces", years, d["duplicates_removed"], d["duplicates_removed"]])
+        for x in d["dropped_on_import"]:
+            w.writerow(["duplicates", f"left out on import: {x['why']}", years, x["count"], x["count"]])
     for group in d["outcomes"]:
         for b in group["outcomes"]:
             w.writerow(["outcomes", group["category"], b["label"], _v(b["count"]), b["count_shown"]])
