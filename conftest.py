@@ -1,9 +1,22 @@
 """Project-wide test fixtures: shared-data location, personas live in each app's conftest."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+# Every test starts on this day and time (a Wednesday, GMT), with the clock running from there: an
+# outcome that depends on today's date would pass on some days only. Tests that need another moment
+# move there with the `time_machine` fixture.
+PINNED_NOW = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(time_machine):
+    """Start the test at PINNED_NOW; the clock ticks, so waits and leases behave as they do for real."""
+    time_machine.move_to(PINNED_NOW, tick=True)
+    return PINNED_NOW
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +37,24 @@ def fresh_process_caches():
     clear()
     yield
     clear()
+
+
+@pytest.fixture
+def db_snapshot(db):
+    """Every row of every table, so a test can say a refused action changed nothing at all (not one table)."""
+    from django.apps import apps
+
+    def row(values):
+        return repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in values))
+
+    def snapshot() -> dict[str, list[str]]:
+        return {
+            model._meta.label: sorted(row(r) for r in model._base_manager.values_list())
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+
+    return snapshot
 
 
 @pytest.fixture(scope="session")

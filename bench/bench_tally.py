@@ -114,7 +114,7 @@ def from_database(rng: np.random.Generator) -> None:
     ballots = [
         Ballot(
             consultation=consultation,
-            voter_key=f"{i:064x}",
+            receipt_hash=f"{i:064x}",
             level=int(b.level[i]),
             first=concerns[b.first[i]],
             second=concerns[b.second[i]] if b.second[i] >= 0 else None,

@@ -12,5 +12,6 @@ urlpatterns = [
     path("engagement/", include("openward.engagement.urls")),
     path("notifications/", include("openward.notifications.urls")),
     path("priorities/", include("openward.priorities.urls")),
+    path("patrols/", include("openward.patrols.urls")),
     path("", include("openward.areas.urls")),
 ]

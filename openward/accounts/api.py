@@ -9,15 +9,15 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
 from openward.areas.models import Borough, Ward
-from openward.core import access
+from openward.core import access, personal_data
 from openward.core.values import InvalidPostcode
 from openward.verification.places import PostcodeNotInWard
 
-from . import erasure, personal_data, ratelimit, services
+from . import erasure, ratelimit, services
 from .middleware import user_for_token
 from .models import ApiToken, Purpose, Role, RoleGrant, User
 
@@ -137,6 +137,7 @@ def sign_up(request, payload: SignUpIn):
             relationship=payload.relationship,
             consents={Purpose.NOTIFICATIONS: payload.notifications, Purpose.RESEARCH: payload.research},
             ip=ratelimit.client_ip(request),
+            known_account=ratelimit.known_account(request),
         )
     except ValidationError as exc:
         return 400, {"detail": exc.messages[0]}
@@ -152,7 +153,9 @@ def sign_up(request, payload: SignUpIn):
 def sign_in(request, payload: SignInIn):
     """Email a sign-in link; the answer never says whether the account exists."""
     try:
-        services.request_sign_in(email=payload.email, ip=ratelimit.client_ip(request))
+        services.request_sign_in(
+            email=payload.email, ip=ratelimit.client_ip(request), known_account=ratelimit.known_account(request)
+        )
     except ValidationError as exc:
         return 400, {"detail": exc.messages[0]}
     except ratelimit.RateLimited as exc:
@@ -196,9 +199,9 @@ def my_data(request):
 def erase_me(request, payload: EraseIn):
     """Delete your account: personal data erased, contributions kept anonymously. Send {"confirm": "delete"}."""
     if payload.confirm.strip().lower() != "delete":
-        return 400, {"detail": 'Send {"confirm": "delete"} to delete your account.'}
+        return Status(400, {"detail": 'Send {"confirm": "delete"} to delete your account.'})
     erasure.erase_account(request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/tokens", response=list[TokenOut])

@@ -17,6 +17,8 @@ DEMO_EMAIL_DOMAIN = "demo.openward.invalid"
 STAFF = [
     ("officer", "Neighbourhood officer for {ward}", "officer", "ward"),
     ("pcso", "PCSO for {ward}", "pcso", "ward"),
+    ("sergeant", "Neighbourhood sergeant for {ward}", "sergeant", "ward"),
+    ("inspector", "Neighbourhood inspector for {borough}", "inspector", "borough"),
     ("panel-member", "Ward panel member in {ward}", "panel_member", "ward"),
     ("panel-chair", "Ward panel chair in {ward}", "panel_chair", "ward"),
     ("panel-vice-chair", "Ward panel vice-chair in {ward}", "panel_vice_chair", "ward"),
@@ -91,9 +93,7 @@ def load_people(stdout=None) -> int:
 
     places = _demo_places()
     if not places:
-        if stdout:
-            stdout.write("  no demo wards loaded; skipping demo people")
-        return 0
+        raise demo.NothingToLoad("there are no demo wards to place demo people in; run the areas step first.")
     ward, other = places[0], places[-1]
     now = timezone.now()
 
@@ -158,8 +158,7 @@ def load_people(stdout=None) -> int:
 
 def step(workdir, stdout) -> None:
     count = load_people(stdout)
-    if count:
-        stdout.write(f"  {count} demo people; sign in as any of them at /accounts/demo/ (development server only)")
+    stdout.write(f"  {count} demo people; sign in as any of them at /accounts/demo/ (development server only)")
 
 
 demo.register("residents", order=30, step=step)

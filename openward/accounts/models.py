@@ -77,6 +77,8 @@ class Role(models.TextChoices):
     PANEL_VICE_CHAIR = "panel_vice_chair", "Ward panel vice-chair"
     OFFICER = "officer", "Neighbourhood officer"
     PCSO = "pcso", "Police community support officer"
+    SERGEANT = "sergeant", "Neighbourhood sergeant"
+    INSPECTOR = "inspector", "Neighbourhood inspector"
     BOROUGH_LEAD = "borough_lead", "Borough lead"
     ANALYST = "analyst", "Analyst"
     MONITORING_GROUP = "monitoring_group", "Stop-and-search monitoring group member"

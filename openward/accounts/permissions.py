@@ -73,6 +73,8 @@ GRANTABLE_BY_BOROUGH_LEAD = frozenset(
         Role.PANEL_VICE_CHAIR,
         Role.OFFICER,
         Role.PCSO,
+        Role.SERGEANT,
+        Role.INSPECTOR,
         Role.MONITORING_GROUP,
     }
 )

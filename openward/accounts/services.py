@@ -66,17 +66,28 @@ def _issue_link(user: User, purpose: str) -> str:
 
 
 @transaction.atomic
-def sign_up(*, email: str, postcode: str, relationship: str, consents: dict[str, bool], ip: str = "") -> None:
-    """Start an account (or, for an existing person, send a sign-in link): the response never says which."""
+def sign_up(
+    *,
+    email: str,
+    postcode: str,
+    relationship: str,
+    consents: dict[str, bool],
+    ip: str = "",
+    known_account: int | None = None,
+) -> None:
+    """Start an account (or, for an existing person, send a sign-in link): the response never says which.
+
+    `known_account` is the account the asking browser has signed in as before (ratelimit.known_account).
+    """
     from openward.verification.places import ward_for_postcode
     from openward.verification.services import join_ward
 
     email = clean_email(email)
     postcode_value, ward = ward_for_postcode(postcode)
-    ratelimit.hit("sign-up-ip", ip)
     key = email_key(email)
-    ratelimit.hit("sign-up-email", key)
     existing = User.objects.filter(email_key=key).first()
+    known = existing is not None and existing.pk == known_account
+    ratelimit.hit_for_account("sign-up", key, ip, known_browser=known)
     if existing is not None:
         if existing.is_confirmed and existing.is_active:
             _send(existing.email, "accounts/email/already_registered.txt", {"url": _issue_link(existing, "sign_in")})
@@ -97,13 +108,17 @@ def sign_up(*, email: str, postcode: str, relationship: str, consents: dict[str,
 
 
 @transaction.atomic
-def request_sign_in(*, email: str, ip: str = "") -> None:
-    """Email a sign-in link if the account exists; say nothing either way."""
+def request_sign_in(*, email: str, ip: str = "", known_account: int | None = None) -> None:
+    """Email a sign-in link if the account exists; say nothing either way.
+
+    Attempts count per client and per account and client, so naming someone from elsewhere cannot
+    stop them asking for their own link; `known_account` (the account the asking browser has signed
+    in as before) is also spared the per-account ceiling on emails.
+    """
     email = clean_email(email)
-    ratelimit.hit("sign-in-ip", ip)
     key = email_key(email)
-    ratelimit.hit("sign-in-email", key)
     user = User.objects.filter(email_key=key, is_active=True, erased_at__isnull=True).first()
+    ratelimit.hit_for_account("sign-in", key, ip, known_browser=user is not None and user.pk == known_account)
     if user is None:
         return
     if user.is_confirmed:

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.areas.models import Borough, Ward
-from openward.core import access, audit
+from openward.core import access, audit, personal_data
 from openward.core.values import InvalidPostcode
 from openward.verification.places import PostcodeNotInWard
 
-from . import erasure, personal_data, ratelimit, services
+from . import erasure, ratelimit, services
 from .forms import ConsentForm, DeleteForm, GrantRoleForm, OtpForm, SignInForm, SignUpForm, TokenForm
 from .models import ApiToken, Purpose, Role, RoleGrant, User
 from .permissions import EVERYWHERE, has_role, is_staff_person, second_factor_ok
@@ -49,6 +49,7 @@ def sign_up(request):
                 relationship=data["relationship"],
                 consents={Purpose.NOTIFICATIONS: data["notifications"], Purpose.RESEARCH: data["research"]},
                 ip=ratelimit.client_ip(request),
+                known_account=ratelimit.known_account(request),
             )
         except ValidationError as exc:
             form.add_error("email", exc.messages[0])
@@ -71,7 +72,11 @@ def sign_in(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_sign_in(email=form.cleaned_data["email"], ip=ratelimit.client_ip(request))
+            services.request_sign_in(
+                email=form.cleaned_data["email"],
+                ip=ratelimit.client_ip(request),
+                known_account=ratelimit.known_account(request),
+            )
         except ValidationError as exc:
             form.add_error("email", exc.messages[0])
         except ratelimit.RateLimited as exc:
@@ -97,9 +102,12 @@ def use_link(request, token):
         return render(request, "accounts/link_problem.html", {"problem": str(exc)}, status=400)
     login(request, user, backend=BACKEND)
     if is_staff_person(user):
-        return redirect("accounts:two-factor")
-    messages.success(request, "You are signed in.")
-    return redirect("verification:wards")
+        response = redirect("accounts:two-factor")
+    else:
+        messages.success(request, "You are signed in.")
+        response = redirect("verification:wards")
+    ratelimit.remember_account(response, request, user)
+    return response
 
 
 @access.public

@@ -8,6 +8,8 @@ so. An app registers its step in AppConfig.ready():
     demo.register("crime", order=20, step=generate_and_load_crime)
 
 `step(workdir: Path, stdout)` must be idempotent: running the demo twice leaves one demo area.
+A step that finds nothing to build on raises NothingToLoad (the command then fails) rather
+than printing a note and carrying on with an empty demo.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from typing import TextIO
 
 # A fixed seed so every machine generates the same demo area.
 DEMO_SEED = 20261125
+
+
+class NothingToLoad(Exception):
+    """A demo step found nothing to build on; the message says which step to run first."""
 
 
 @dataclass(frozen=True)

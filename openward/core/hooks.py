@@ -1,8 +1,8 @@
-"""Import an app's optional hook modules (demo steps, area-page sections) at start-up."""
+"""Import an app's optional hook modules (demo steps, area-page sections, personal data) at start-up."""
 
 from importlib import import_module
 
-HOOK_MODULES = ("demo_data", "sections")
+HOOK_MODULES = ("demo_data", "sections", "personal_data")
 
 
 def autodiscover(app_name: str) -> None:

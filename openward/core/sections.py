@@ -1,4 +1,4 @@
-"""Sections that apps add to area pages, so the ward page does not import every app.
+"""Sections that apps add to area pages (and to a priority's page), so those pages do not import every app.
 
 An app registers a section in its AppConfig.ready():
 
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-AREA_KINDS = ("ward", "borough", "cluster")
+AREA_KINDS = ("ward", "borough", "cluster", "priority")
 
 
 @dataclass(frozen=True)

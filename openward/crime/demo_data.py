@@ -219,12 +219,10 @@ def generate_and_load_crime(workdir: Path, stdout: TextIO) -> None:
         or Force.objects.filter(slug=DEMO_FORCE).first()
     )
     if not wards or force is None:
-        stdout.write("  crime: no demo wards with boundaries (or no demo force) yet; skipped.\n")
-        return
+        raise demo.NothingToLoad("no demo wards with boundaries (or no demo force); run the areas step first.")
     if force.slug != DEMO_FORCE:
         # File names carry the force; the generator writes demo-police files only.
-        stdout.write(f'  crime: the demo wards belong to "{force.slug}", not {DEMO_FORCE}; skipped.\n')
-        return
+        raise demo.NothingToLoad(f'the demo wards belong to "{force.slug}"; demo crime is generated for {DEMO_FORCE}.')
     archive = write_archive(wards, force.name, workdir)
     run = PoliceUkImporter(archive, commit=True, progress=False, is_demo=True).run()
     stdout.write(

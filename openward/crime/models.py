@@ -74,6 +74,29 @@ class Crime(Placed):
         ]
 
 
+class DroppedDuplicate(Placed):
+    """A crime row an import left out as a copy of another, kept so the figures can say how many and why.
+
+    Replaced with its force's month, like the crimes themselves.
+    """
+
+    class Reason(models.TextChoices):
+        IDENTICAL_ROW = "identical-row", "the file repeated a row exactly (same Crime ID, every field the same)"
+        REPEATED_API_ID = (
+            "repeated-api-id",
+            "the saved police.uk API responses returned the same crime id more than once "
+            "(a crime on the edge of two queried areas comes back for both)",
+        )
+
+    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="+")
+    persistent_id = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    source = models.CharField(max_length=255, help_text="The file and line (or API record) of the copy left out.")
+
+    class Meta:
+        indexes = [models.Index(fields=["force", "month"]), models.Index(fields=["ward", "month"])]
+
+
 class Outcome(models.Model):
     """One outcome for a crime, from an outcomes file (`YYYY-MM-<force>-outcomes.csv`)."""
 

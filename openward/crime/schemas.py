@@ -131,6 +131,15 @@ class ChangeOut(Schema):
 class FigureOut(ChangeOut):
     key: str
     label: str
+    harm_weight: str = Field("", description='The category\'s harm weight, or "no sourced weight" (categories only).')
+
+
+class HarmOut(Schema):
+    recent: float | None = Field(..., description="Harm of the latest 12 months' crimes; null when not available.")
+    earlier: float | None
+    ratio_ci_low: float | None = Field(..., description="95% parametric bootstrap interval for recent/earlier harm.")
+    ratio_ci_high: float | None
+    statement: str = Field(..., description='In words, e.g. "not available (no sourced weight for Burglary)".')
 
 
 class MonthOut(Schema):
@@ -187,6 +196,12 @@ class AreaOut(Schema):
     population_note: str
 
 
+class DroppedOut(Schema):
+    reason: Literal["identical-row", "repeated-api-id"]
+    why: str
+    count: int = Field(..., description="Crime rows left out on import as copies of another over the two years.")
+
+
 class SummaryOut(Schema):
     area: AreaOut
     force: str | None = Field(..., description="The one force shown, or null for all forces together.")
@@ -199,10 +214,12 @@ class SummaryOut(Schema):
     categories: list[FigureOut]
     by_force: list[FigureOut]
     duplicates_removed: int
+    dropped_on_import: list[DroppedOut]
     months: list[MonthOut]
     outcomes: list[OutcomesOut]
     snap_points: int
     concentration_top_points: int
     concentration_share: float | None
+    harm: HarmOut | None
     stops: StopsOut | None
     source: SourceOut | None

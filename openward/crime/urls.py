@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hotspot_views, views
 
 app_name = "crime"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("clusters/<slug:slug>/", views.cluster_crime, name="cluster"),
     path("forces/<slug:slug>/", views.force_crime, name="force"),
     path("area/", views.drawn_area_crime, name="area"),
+    path("hotspots/wards/<str:code>/", hotspot_views.ward_hot_spots, name="hotspots-ward"),
+    path("hotspots/boroughs/<str:code>/", hotspot_views.borough_hot_spots, name="hotspots-borough"),
+    path("hotspots/clusters/<slug:slug>/", hotspot_views.cluster_hot_spots, name="hotspots-cluster"),
+    path("hotspots/forces/<slug:slug>/", hotspot_views.force_hot_spots, name="hotspots-force"),
+    path("hotspots/area/", hotspot_views.drawn_area_hot_spots, name="hotspots-area"),
+    path("demand/boroughs/<str:code>/", hotspot_views.borough_demand, name="demand-borough"),
 ]

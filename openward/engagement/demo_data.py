@@ -199,8 +199,7 @@ def generate_and_load(workdir: Path, stdout) -> None:
 
     wards = list(Ward.objects.filter(is_demo=True).order_by("gss_code"))
     if not wards:
-        stdout.write("  engagement: no demo wards yet (the areas step makes them); nothing to add\n")
-        return
+        raise demo.NothingToLoad("there are no demo wards to hold meetings in; run the areas step first.")
     load(generate(workdir, wards, random.Random(demo.DEMO_SEED)), stdout)
 
 

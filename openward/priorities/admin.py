@@ -1,6 +1,7 @@
 """Admin for the vocabulary and consultations. Ballots and demographic answers are deliberately absent."""
 
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import Concern, Consultation, PopulationGroup
 
@@ -17,6 +18,12 @@ class ConsultationAdmin(admin.ModelAdmin):
     list_display = ("title", "ward", "cluster", "opens_at", "closes_at", "min_level")
     filter_horizontal = ("concerns",)
     readonly_fields = ("created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once open, moving the dates would let someone close it, read the running result and reopen it.
+        if obj is not None and obj.opens_at <= timezone.now():
+            return (*self.readonly_fields, "opens_at", "closes_at", "min_level")
+        return self.readonly_fields
 
 
 @admin.register(PopulationGroup)

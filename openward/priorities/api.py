@@ -17,6 +17,7 @@ from .schemas import (
     ActionIn,
     ActionOut,
     BallotIn,
+    BallotOut,
     ConcernOut,
     ConsultationIn,
     ConsultationOut,
@@ -133,7 +134,7 @@ def get_results(request, consultation_id: int):
 
 @router.post(
     "/priorities/consultations/{consultation_id}/ballot",
-    response={200: Message, 400: Message},
+    response={200: BallotOut, 400: Message},
     summary="Cast or change your ballot",
 )
 @access.signed_in
@@ -142,7 +143,7 @@ def cast_ballot(request, consultation_id: int, payload: BallotIn):
     consultation = get_object_or_404(Consultation, pk=consultation_id)
     try:
         ids = [c.pk for c in _concerns_by_slug(payload.choices)]
-        services.cast_ballot(
+        receipt = services.cast_ballot(
             request.user,
             consultation,
             ids,
@@ -152,10 +153,12 @@ def cast_ballot(request, consultation_id: int, payload: BallotIn):
                 "ethnicity": payload.ethnicity,
                 "relationship": payload.relationship,
             },
+            receipt=payload.receipt,
         )
     except Refused as exc:
         return Status(400, {"detail": str(exc)})
-    return Status(200, {"detail": "Your choices are recorded. You can change them until the consultation closes."})
+    detail = "Your choices are recorded. To change them before the consultation closes, send this receipt."
+    return Status(200, {"detail": detail, "receipt": receipt})
 
 
 def _create_consultation(request, payload: ConsultationIn, **area):

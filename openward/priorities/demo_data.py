@@ -7,6 +7,7 @@ is marked `is_demo`; running it again replaces what it made before.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +22,17 @@ from openward.core import demo
 from openward.engagement.models import Event
 
 from . import evidence, services
-from .models import AgeBand, Ballot, Concern, Consultation, Demographics, Ethnicity, PopulationGroup, Priority
+from .models import (
+    AgeBand,
+    Ballot,
+    Concern,
+    Consultation,
+    Demographics,
+    Ethnicity,
+    Participation,
+    PopulationGroup,
+    Priority,
+)
 from .results import consultation_results
 from .vocabulary import load_concerns
 
@@ -43,7 +54,8 @@ RESPONDENT_ETHNICITY = {
     Ethnicity.BLACK: 0.08,
     Ethnicity.OTHER: 0.04,
 }
-DEMO_BALLOTS = 140
+# Enough that every census group weighted holds at least 10 respondents (results.MIN_GROUP).
+DEMO_BALLOTS = 600
 DEMO_SOURCE = "Generated for the demo area: not census figures"
 
 
@@ -65,24 +77,34 @@ def _ballots(consultation: Consultation, concerns: list[Concern], rng: np.random
     # A popularity per concern, so the result has a clear shape; verified voters differ a little.
     popularity = rng.dirichlet(np.linspace(3, 0.5, len(concerns)))
     ages, groups = list(RESPONDENT_AGE), list(RESPONDENT_ETHNICITY)
+    register, ballots, answers = [], [], []
     for i in range(DEMO_BALLOTS):
         picks = rng.choice(len(concerns), size=int(rng.integers(1, 4)), replace=False, p=popularity)
         ranked = [concerns[j] for j in picks] + [None] * (3 - len(picks))
-        ballot = Ballot.objects.create(
+        # Demo respondents are not people: their register rows and receipts are made up.
+        key = salted_hmac("openward.priorities.demo", f"{consultation.pk}:{i}", algorithm="sha256").hexdigest()
+        register.append(Participation(voter_key=key, consultation=consultation))
+        ballot = Ballot(
             consultation=consultation,
-            voter_key=salted_hmac("openward.priorities.demo", f"{consultation.pk}:{i}", algorithm="sha256").hexdigest(),
+            receipt_hash=services.receipt_hash(key, secrets.token_urlsafe(18)),
             level=int(rng.choice(3, p=[0.35, 0.45, 0.20])),
             first=ranked[0],
             second=ranked[1],
             third=ranked[2],
         )
+        ballots.append(ballot)
         if rng.random() < 0.85:
-            Demographics.objects.create(
-                ballot=ballot,
-                age_band=ages[rng.choice(len(ages), p=list(RESPONDENT_AGE.values()))],
-                ethnicity=groups[rng.choice(len(groups), p=list(RESPONDENT_ETHNICITY.values()))],
-                relationship="live" if rng.random() < 0.8 else "work",
+            answers.append(
+                Demographics(
+                    ballot=ballot,
+                    age_band=ages[rng.choice(len(ages), p=list(RESPONDENT_AGE.values()))],
+                    ethnicity=groups[rng.choice(len(groups), p=list(RESPONDENT_ETHNICITY.values()))],
+                    relationship="live" if rng.random() < 0.8 else "work",
+                )
             )
+    Participation.objects.bulk_create(register)
+    Ballot.objects.bulk_create(ballots)
+    Demographics.objects.bulk_create(answers)
 
 
 def _reset(wards) -> None:
@@ -104,8 +126,7 @@ def load_demo_priorities(workdir: Path, stdout: TextIO) -> None:
     rng = np.random.default_rng(demo.DEMO_SEED + 50)
     wards = list(Ward.objects.filter(is_demo=True).order_by("gss_code"))
     if not wards:
-        stdout.write("  no demo wards: run the areas step first")
-        return
+        raise demo.NothingToLoad("there are no demo wards to set priorities for; run the areas step first.")
     _reset(wards)
     for ward in wards:
         _profile(ward, rng)

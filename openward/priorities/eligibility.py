@@ -20,3 +20,8 @@ def level_for(user, ward) -> int:
 def level_for_any(user, wards) -> int:
     """The highest level `user` holds in any of `wards` (a cluster consultation covers several)."""
     return max((level_for(user, w) for w in wards), default=0)
+
+
+def is_member_of_any(user, wards) -> bool:
+    """Has `user` joined any of `wards` (at whatever level)?"""
+    return getattr(user, "is_authenticated", False) and Membership.objects.filter(user=user, ward__in=wards).exists()

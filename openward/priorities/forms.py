@@ -26,7 +26,10 @@ class BallotForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Do not include names or details that could identify anyone.",
+        help_text=(
+            "Do not include names or details that could identify anyone, yourself included: once cast, your "
+            "words cannot be linked back to you, so they stay (anonymous) even if you delete your account."
+        ),
     )
     age_band = forms.ChoiceField(label="Your age", required=False, choices=NOT_SAY + AgeBand.choices)
     ethnicity = forms.ChoiceField(label="Your ethnic group", required=False, choices=NOT_SAY + Ethnicity.choices)
@@ -96,7 +99,8 @@ class PriorityForm(forms.Form):
 
     def __init__(self, ward, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultation"].queryset = Consultation.objects.for_ward(ward)
+        # Only closed consultations: evidence is public, and an open one's running result is secret.
+        self.fields["consultation"].queryset = Consultation.objects.for_ward(ward).closed()
         self.fields["meeting"].queryset = (
             Event.objects.for_ward(ward)
             .filter(kind__in=Event.PANEL_KINDS, starts_at__lte=timezone.now())

@@ -1,11 +1,12 @@
 """Consultations, secret ballots, census profiles and ward priorities with their actions and reviews.
 
-Ballot secrecy: a ballot row holds its choices and the voter's verification level, nothing
-else about the voter. One ballot per person per consultation is enforced by a keyed hash of
-(person, consultation) (`voter_key`), which cannot be reversed without the server's key. A
-ballot has a random id and no timestamps, so neither its id nor its row order follows who
-voted when. Demographic answers sit in their own table, linked to the ballot only because
-weighting to the census needs the pairing, never to the person.
+Ballot secrecy (docs/ballot-secrecy.md): who took part and what they chose are kept in two
+tables with nothing in common. `Participation` holds a keyed hash of (person, consultation),
+so one person casts one ballot; `Ballot` holds the choices and the voter's verification level,
+and nothing derived from the person: its only link back is a hash of a random receipt that
+only the voter holds, so only the voter can change it. Both tables (and the demographic
+answers) are keyed by random or keyed values, hold no timestamps, and are stored on SQLite
+in key order (WITHOUT ROWID), so neither an id nor a row's position follows who voted when.
 """
 
 from __future__ import annotations
@@ -142,12 +143,21 @@ def _random_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+class Participation(models.Model):
+    """That a person took part in a consultation (the marked register), never what they chose."""
+
+    # HMAC of (person, consultation) under BALLOT_KEY: the primary key, so rows sit in hash order.
+    voter_key = models.CharField(primary_key=True, max_length=64, editable=False)
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="participations")
+
+
 class Ballot(models.Model):
     """One person's ranked choices (up to three) in one consultation. Holds nothing that names them."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ballots")
-    voter_key = models.CharField(max_length=64, help_text="Keyed hash of (person, consultation); not reversible.")
+    # sha256 of (voter key, receipt): only someone holding the voter's random receipt can find it.
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     first = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="+")
     second = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -156,7 +166,6 @@ class Ballot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "voter_key"], name="one_ballot_per_person"),
             models.CheckConstraint(
                 condition=~Q(first=models.F("second")) & ~Q(first=models.F("third")) & ~Q(second=models.F("third")),
                 name="ballot_ranks_each_concern_once",

@@ -2,7 +2,9 @@
 census beside the raw count, representativeness, and concerns set against recorded crime.
 
 Nothing here reads who voted: ballots are loaded as columns of codes. No group of fewer than
-`MIN_GROUP` respondents is broken down.
+`MIN_GROUP` respondents is broken down, and nothing is counted before the consultation closes:
+`consultation_results` refuses an open one, so no page, export, API or evidence can show a
+running result.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ UNDER_REPRESENTED = 0.8
 VERIFIED_FROM = Level.ADDRESS
 
 DIMENSIONS = (("age", AgeBand), ("ethnicity", Ethnicity))
+
+
+class NotPublished(Exception):
+    """A consultation's results are secret until it closes."""
 
 
 @dataclass
@@ -262,8 +268,21 @@ def _against_crime(consultation: Consultation, headline: Result) -> tuple[tuple 
     return (recent_start, latest, previous_start, previous_end), out
 
 
+def _small_weighting_cells(ballots: tally.Ballots) -> list[str]:
+    """The weighting cells (census groups, and "not answered") holding 1 to MIN_GROUP - 1 respondents."""
+    small = []
+    for dim, choices in DIMENSIONS:
+        codes = ballots.age if dim == "age" else ballots.ethnicity
+        counts = np.bincount(codes + 1, minlength=len(choices.values) + 1)
+        labels = [f"{dim}: not answered", *(f"{dim}: {label}" for label in choices.labels)]
+        small += [label for label, n in zip(labels, counts, strict=True) if 0 < n < MIN_GROUP]
+    return small
+
+
 def consultation_results(consultation: Consultation) -> ConsultationResults:
-    """Everything the results page, the CSV and the API show for one consultation."""
+    """Everything the results page, the CSV and the API show for one closed consultation."""
+    if not consultation.is_closed():
+        raise NotPublished("Results are published when the consultation closes.")
     concerns = list(consultation.concerns.all())
     ballots = load_ballots(consultation, concerns)
     results = ConsultationResults(consultation, respondents=len(ballots))
@@ -287,8 +306,19 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
     profile, results.census_source = census_profile(consultation.wards())
     if all(profile[dim].sum() > 0 for dim, _ in DIMENSIONS):
         results.representativeness = _representativeness(ballots, profile)
-        weights = tally.rake(ballots.age, ballots.ethnicity, profile["age"], profile["ethnicity"])
-        results.weighted = _result("All respondents, weighted to the census", ballots, concerns, weights)
+        small = _small_weighting_cells(ballots)
+        if small:
+            # A small group's weight is spread over few people: the weighted result minus the
+            # unweighted one would show what those few chose.
+            results.notes.append(
+                f"The result weighted to the census is not shown: weighting gives each group of respondents "
+                f"its own weight, and {len(small)} group{'s' if len(small) > 1 else ''} "
+                f"({'; '.join(small)}) {'have' if len(small) > 1 else 'has'} fewer than {MIN_GROUP} people, "
+                "whose choices the weighted result would reveal."
+            )
+        else:
+            weights = tally.rake(ballots.age, ballots.ethnicity, profile["age"], profile["ethnicity"])
+            results.weighted = _result("All respondents, weighted to the census", ballots, concerns, weights)
     else:
         results.notes.append(
             "No census profile is loaded for this area, so respondents cannot be compared with it or weighted."
@@ -302,9 +332,9 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
 def free_text(consultation: Consultation) -> list[tuple[str, list[str]]]:
     """Respondents' own words, alphabetically (never in ballot order), each with the concerns it matches.
 
-    For the panel only, and only once at least `MIN_GROUP` people have taken part.
+    For the panel only, and only once the consultation has closed with at least `MIN_GROUP` taking part.
     """
-    if consultation.ballots.count() < MIN_GROUP:
+    if not consultation.is_closed() or consultation.ballots.count() < MIN_GROUP:
         return []
     texts = sorted(t for t in consultation.ballots.exclude(other_text="").values_list("other_text", flat=True))
     vocabulary = list(Concern.objects.active())

@@ -47,6 +47,15 @@ class BallotIn(Schema):
     age_band: str = ""
     ethnicity: str = ""
     relationship: str = ""
+    receipt: str = Field("", max_length=100, description="To change your ballot: the receipt you got when you voted.")
+
+
+class BallotOut(Schema):
+    detail: str
+    receipt: str = Field(
+        ...,
+        description="Keep it to change your ballot before the consultation closes; it is the only way back to it.",
+    )
 
 
 class Message(Schema):

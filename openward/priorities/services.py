@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -21,11 +23,13 @@ from .models import (
     Demographics,
     Ethnicity,
     Level,
+    Participation,
     Priority,
     PriorityAction,
     Relationship,
     Review,
 )
+from .results import consultation_results
 from .stats import compare_counts
 
 # How many months of recorded crime before agreement make a priority's baseline.
@@ -44,6 +48,11 @@ def voter_key(user, consultation) -> str:
     return salted_hmac(
         "openward.priorities.ballot", f"{consultation.pk}:{user.pk}", secret=settings.BALLOT_KEY, algorithm="sha256"
     ).hexdigest()
+
+
+def receipt_hash(key: str, receipt: str) -> str:
+    """What a ballot stores of its receipt: bound to the voter, so a receipt is no use to anyone else."""
+    return hashlib.sha256(f"{key}:{receipt}".encode()).hexdigest()
 
 
 def _ward_code(area) -> str:
@@ -127,18 +136,33 @@ def why_cannot_vote(user, consultation: Consultation) -> tuple[str | None, int]:
         return f"This consultation opens on {timezone.localtime(consultation.opens_at):%-d %B %Y}.", 0
     if status == "closed":
         return "This consultation has closed, so ballots can no longer be cast or changed.", 0
-    level = eligibility.level_for_any(user, consultation.wards())
-    if level < consultation.min_level:
-        return (
-            f"This consultation is open to people at verification level {consultation.min_level} "
-            f"({Level(consultation.min_level).label}) or above in its area; you are at level {level}. "
-            "Verify your address to take part."
-        ), level
-    return None, level
+    wards = consultation.wards()
+    level = eligibility.level_for_any(user, wards)
+    if level >= consultation.min_level:
+        return None, level
+    needed = (
+        f"This consultation is open to people at verification level {consultation.min_level} "
+        f"({Level(consultation.min_level).label}) or above in {consultation.area.name}"
+    )
+    if not eligibility.is_member_of_any(user, wards):
+        names = " or ".join(w.name for w in wards)
+        return f"{needed}. If you live, work or study there, add {names} on your wards page to take part.", level
+    if not user.is_confirmed:
+        return f"{needed}. Confirm your email address (open the link we sent you) to take part.", level
+    next_step = "Verify your address to take part." if consultation.min_level == Level.ADDRESS else ""
+    return f"{needed}; you are at level {level} ({Level(level).label}). {next_step}".strip(), level
 
 
-def cast_ballot(user, consultation: Consultation, choices: list, *, other_text: str = "", demographics=None) -> Ballot:
-    """Record or replace a person's ranked choices; refuses when closed, ineligible or ranked twice."""
+@transaction.atomic
+def cast_ballot(
+    user, consultation: Consultation, choices: list, *, other_text: str = "", demographics=None, receipt: str = ""
+) -> str:
+    """Record a person's ranked choices, or change them with their receipt; returns the receipt.
+
+    The receipt is the only thing that leads back to the ballot, and only the voter gets it:
+    the server keeps a hash of it bound to the voter, so nobody holding the database and
+    BALLOT_KEY can tell which ballot is whose.
+    """
     problem, level = why_cannot_vote(user, consultation)
     if problem:
         raise Refused(problem)
@@ -146,30 +170,39 @@ def cast_ballot(user, consultation: Consultation, choices: list, *, other_text: 
     answers = _check_demographics(demographics) if consultation.ask_demographics else {}
     other_text = (other_text or "").strip()[:300] if consultation.allow_free_text else ""
     ranked = concerns + [None] * (3 - len(concerns))
+    choice_fields = {"level": level, "first": ranked[0], "second": ranked[1], "third": ranked[2]}
     key = voter_key(user, consultation)
     # No audit row: an audit row naming the voter, with its time, could be matched to a ballot.
-    with transaction.atomic():
-        ballot, _ = Ballot.objects.select_for_update().update_or_create(
-            consultation=consultation,
-            voter_key=key,
-            defaults={
-                "level": level,
-                "first": ranked[0],
-                "second": ranked[1],
-                "third": ranked[2],
-                "other_text": other_text,
-            },
-        )
+    if Participation.objects.select_for_update().filter(voter_key=key).exists():
+        ballot = None
+        if receipt:
+            ballot = consultation.ballots.select_for_update().filter(receipt_hash=receipt_hash(key, receipt)).first()
+        if ballot is None:
+            raise Refused(
+                "You have already taken part. Your choices can be changed only with the receipt you got when you "
+                "voted (the browser you voted from keeps it): nothing on our side records which ballot is yours."
+            )
+        Ballot.objects.filter(pk=ballot.pk).update(other_text=other_text, **choice_fields)
         Demographics.objects.filter(ballot=ballot).delete()
-        if any(answers.values()):
-            Demographics.objects.create(ballot=ballot, **answers)
-    return ballot
+    else:
+        receipt = secrets.token_urlsafe(18)
+        try:
+            with transaction.atomic():
+                Participation.objects.create(voter_key=key, consultation=consultation)
+        except IntegrityError as exc:
+            raise Refused("Your ballot was already being recorded; reload the page to see it.") from exc
+        ballot = Ballot.objects.create(
+            consultation=consultation, receipt_hash=receipt_hash(key, receipt), other_text=other_text, **choice_fields
+        )
+    if any(answers.values()):
+        Demographics.objects.create(ballot=ballot, **answers)
+    return receipt
 
 
 def has_voted(user, consultation: Consultation) -> bool:
     return (
         getattr(user, "is_authenticated", False)
-        and consultation.ballots.filter(voter_key=voter_key(user, consultation)).exists()
+        and Participation.objects.filter(voter_key=voter_key(user, consultation)).exists()
     )
 
 
@@ -195,8 +228,6 @@ def _free_slot(ward) -> int | None:
 def _consultation_evidence(consultation: Consultation | None, concern: Concern | None) -> str:
     if consultation is None or concern is None:
         return ""
-    from .results import consultation_results
-
     results = consultation_results(consultation)
     headline = results.verified or results.overall
     row = headline.row_for(concern.pk) if headline else None
@@ -208,8 +239,8 @@ def _consultation_evidence(consultation: Consultation | None, concern: Concern |
     )
 
 
-def _check_agreeing_meeting(meeting, ward) -> None:
-    """A priority is agreed at a panel meeting covering the ward that has already taken place."""
+def _check_agreeing_meeting(meeting, ward, agreed_on: date) -> None:
+    """A priority is agreed at a panel meeting covering the ward, held on the day it was agreed."""
     from django.utils import timezone
 
     from openward.engagement.models import Event
@@ -220,6 +251,12 @@ def _check_agreeing_meeting(meeting, ward) -> None:
         raise Refused(f"“{meeting.title}” is not a meeting for {ward.name}. Choose one of the ward's panel meetings.")
     if meeting.status == Event.Status.CANCELLED or meeting.starts_at > timezone.now():
         raise Refused(f"“{meeting.title}” has not taken place; choose the meeting where the priority was agreed.")
+    held_on = timezone.localdate(meeting.starts_at)
+    if held_on != agreed_on:
+        raise Refused(
+            f"“{meeting.title}” was held on {held_on:%-d %B %Y}, not on {agreed_on:%-d %B %Y} when the priority "
+            "was agreed. Choose the meeting that agreed it, or correct the date."
+        )
 
 
 @transaction.atomic
@@ -246,8 +283,14 @@ def set_priority(
         raise Refused("The review date must be after the date the priority was agreed.")
     if consultation is not None and ward not in consultation.wards():
         raise Refused("That consultation is not for this ward.")
+    if consultation is not None and not consultation.is_closed():
+        # Evidence is published: citing an open consultation would publish its running result.
+        raise Refused(
+            f"“{consultation.title}” is still open, and its results stay secret until it closes on "
+            f"{timezone.localtime(consultation.closes_at):%-d %B %Y}. Cite it once it has closed."
+        )
     if meeting is not None:
-        _check_agreeing_meeting(meeting, ward)
+        _check_agreeing_meeting(meeting, ward, agreed_on)
     # Lock the ward's open priorities so two panels saving at once cannot both take the last slot.
     list(Priority.objects.select_for_update().for_ward(ward).open())
     slot = _free_slot(ward)

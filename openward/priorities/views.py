@@ -8,14 +8,17 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openward.areas.models import Borough, Cluster
-from openward.core import access
+from openward.core import access, sections
 from openward.core.models import AuditEvent
+from openward.crime.harm import harm_change
 
-from . import exports, selectors, services
+from . import evidence, exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
 from .models import Consultation, Priority
 from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
@@ -60,6 +63,10 @@ def borough_page(request, borough_code):
     return render(request, "priorities/area.html", context)
 
 
+def _receipt_cookie(consultation) -> str:
+    return f"ballot-receipt-{consultation.pk}"
+
+
 @access.public
 def consultation_detail(request, consultation_id):
     consultation = get_object_or_404(Consultation.objects.select_related("ward", "cluster"), pk=consultation_id)
@@ -67,6 +74,7 @@ def consultation_detail(request, consultation_id):
         "consultation": consultation,
         "status": consultation.status(),
         "has_voted": services.has_voted(request.user, consultation),
+        "holds_receipt": bool(request.COOKIES.get(_receipt_cookie(consultation))),
         "can_manage": selectors.can_manage(request.user, consultation.area),
     }
     if consultation.is_closed():
@@ -94,6 +102,16 @@ def priority_detail(request, priority_id):
         pk=priority_id,
     )
     review = getattr(priority, "review", None)
+    review_harm = None
+    if review is not None and review.before_count is not None and review.after_start is not None:
+
+        def measured(start, end):
+            counts = evidence.counts_by_category([priority.ward], start, end)
+            return {slug: counts.get(slug, 0) for slug in priority.crime_categories}
+
+        review_harm = harm_change(
+            measured(review.after_start, review.after_end), measured(review.before_start, review.before_end)
+        )
     history = AuditEvent.objects.filter(target_type="priorities.priority", target_id=str(priority.pk)).order_by(
         "created_at", "id"
     )
@@ -104,8 +122,14 @@ def priority_detail(request, priority_id):
             "priority": priority,
             "history": history,
             "comparison": review.comparison() if review else None,
+            "review_harm": review_harm,
             "can_manage": selectors.can_manage(request.user, priority.ward),
             "can_record_actions": selectors.can_record_actions(request.user, priority.ward),
+            # Other apps' parts of the review (patrol plans and their evaluation), without importing them.
+            "sections": [
+                render_to_string(s["template"], {"priority": priority, **s["context"]}, request=request)
+                for s in sections.render_context("priority", priority, request)
+            ],
         },
     )
 
@@ -119,20 +143,38 @@ def vote(request, consultation_id):
     form = BallotForm(consultation, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cast_ballot(
+            receipt = services.cast_ballot(
                 request.user,
                 consultation,
                 form.choices(),
                 other_text=form.cleaned_data.get("other_text", ""),
                 demographics=form.demographics(),
+                receipt=request.COOKIES.get(_receipt_cookie(consultation), ""),
             )
         except Refused as exc:
             _refused(form, exc)
         else:
             messages.success(request, "Your choices are recorded. You can change them until the consultation closes.")
-            return redirect("priorities:consultation", consultation_id=consultation.pk)
+            response = redirect("priorities:consultation", consultation_id=consultation.pk)
+            # The receipt lives only in this browser: the server keeps nothing that finds the ballot.
+            response.set_cookie(
+                _receipt_cookie(consultation),
+                receipt,
+                expires=consultation.closes_at,
+                path=reverse("priorities:consultation", args=[consultation.pk]),
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     status = 200 if not form.errors else 400
     problem, _ = services.why_cannot_vote(request.user, consultation)
+    if problem is None and services.has_voted(request.user, consultation):
+        if not request.COOKIES.get(_receipt_cookie(consultation)):
+            problem = (
+                "You have already taken part. Your choices can be changed only from the browser you voted from: "
+                "nothing on our side records which ballot is yours."
+            )
     context = {"consultation": consultation, "form": form, "problem": problem}
     return render(request, "priorities/vote.html", context, status=status)
 

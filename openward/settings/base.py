@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "openward.engagement",
     "openward.notifications",
     "openward.priorities",
+    "openward.patrols",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,7 @@ OPENWARD_SCHEDULE = [
     ("*/5 * * * *", "run_notification_jobs", []),
     ("0 7 * * 1", "run_notification_jobs", ["--weekly-digest"]),
     ("30 3 * * *", "purge_personal_data", []),
+    ("*/5 * * * *", "reorder_ballots", []),
 ]
 
 LOGGING = {
@@ -219,12 +221,18 @@ OPENWARD_ADDRESS_VERIFICATION_DAYS = int(os.environ.get("OPENWARD_ADDRESS_VERIFI
 OPENWARD_IN_PERSON_REFERENCE_HOURS = int(os.environ.get("OPENWARD_IN_PERSON_REFERENCE_HOURS", "24"))
 OPENWARD_CODE_ATTEMPTS = int(os.environ.get("OPENWARD_CODE_ATTEMPTS", "5"))
 OPENWARD_LETTERS_PER_MONTH = int(os.environ.get("OPENWARD_LETTERS_PER_MONTH", "3"))
-# scope: (attempts, window in seconds)
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): the TLS
+# proxy in front of the site. Empty: the connecting address is the client.
+OPENWARD_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("OPENWARD_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# scope: (attempts, window in seconds). Sign-up and sign-in count per client, per account and
+# client, and per account (a browser that signed in as the account before is not held by that).
 OPENWARD_RATE_LIMITS = {
-    "sign-up-ip": (20, 3600),
-    "sign-up-email": (3, 3600),
-    "sign-in-ip": (30, 3600),
-    "sign-in-email": (5, 3600),
+    "sign-up-client": (20, 3600),
+    "sign-up-account-client": (3, 3600),
+    "sign-up-account": (10, 3600),
+    "sign-in-client": (30, 3600),
+    "sign-in-account-client": (5, 3600),
+    "sign-in-account": (20, 3600),
     "code-user": (10, 3600),
     "code-ip": (30, 3600),
     "otp-user": (10, 900),

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core import mail
 
-from openward.accounts.models import Role
+from openward.accounts.models import ApiToken, Role
 from openward.accounts.services import create_api_token
 from openward.accounts.testing import make_resident, make_staff, sign_in
 from openward.api import api
@@ -36,15 +36,19 @@ def test_token_reads_profile_and_wards(client, ada):
 
 def test_bad_or_revoked_tokens_are_401(client, ada):
     key = create_api_token(ada, "script", second_factor=False)
-    assert client.get("/api/v1/me", **bearer("ow_nonsense")).status_code == 401
+    nonsense = client.get("/api/v1/me", **bearer("ow_nonsense"))
+    assert nonsense.status_code == 401 and "email" not in nonsense.json()
     token_id = client.get("/api/v1/me/tokens", **bearer(key)).json()[0]["id"]
     assert client.delete(f"/api/v1/me/tokens/{token_id}", **bearer(key)).status_code == 204
-    assert client.get("/api/v1/me", **bearer(key)).status_code == 401
+    assert ApiToken.objects.get(pk=token_id).revoked_at is not None
+    revoked = client.get("/api/v1/me", **bearer(key))
+    assert revoked.status_code == 401 and "email" not in revoked.json()
 
 
 def test_session_works_for_the_browser(client, ada):
     sign_in(client, ada)
-    assert client.get("/api/v1/me/wards").status_code == 200
+    wards = client.get("/api/v1/me/wards")
+    assert wards.status_code == 200 and [(w["ward"], w["home"]) for w in wards.json()] == [("E05000901", True)]
 
 
 def test_session_writes_need_the_csrf_token(ada, places):
@@ -66,13 +70,17 @@ def test_whole_verification_by_api(client, ada, places):
         client, f"/api/v1/me/wards/{home.pk}/letter", {"address": "1 Road", "postcode": "SE9 9QZ"}, **bearer(key)
     )
     assert bad.status_code == 400 and "is in Common, not Abbey" in bad.json()["detail"]
+    assert not AddressLetter.objects.exists()
     sent = post(client, f"/api/v1/me/wards/{home.pk}/letter", {"address": "1 Road", "postcode": "N19QZ"}, **bearer(key))
     assert sent.status_code == 201
+    assert AddressLetter.objects.get().membership == home
     wrong = post(client, "/api/v1/me/verification/code", {"code": "AAAA-2222"}, **bearer(key))
     assert wrong.status_code == 400 and "tries left" in wrong.json()["detail"]
     code = AddressLetter.objects.get().code
+    assert Membership.objects.get(pk=home.pk).level == Level.EMAIL
     done = post(client, "/api/v1/me/verification/code", {"code": code}, **bearer(key))
     assert done.status_code == 200 and done.json()["level"] == Level.ADDRESS
+    assert Membership.objects.get(pk=home.pk).level == Level.ADDRESS
 
 
 def test_sign_up_by_api_does_not_enumerate(client, ada, places, django_capture_on_commit_callbacks):
@@ -89,6 +97,7 @@ def test_staff_tokens_need_two_factor_and_keep_the_place_check(client, places, a
     officer = make_staff(Role.OFFICER, places.ward_a)
     sign_in(client, officer, second_factor=False)
     assert post(client, "/api/v1/me/tokens", {"name": "x"}).status_code in (401, 403)
+    assert not ApiToken.objects.filter(user=officer).exists()
     sign_in(client, officer)
     # Django's test client skips CSRF checks unless asked, so the session write goes through here.
     key = post(client, "/api/v1/me/tokens", {"name": "field laptop"}).json()["key"]
@@ -100,8 +109,10 @@ def test_staff_tokens_need_two_factor_and_keep_the_place_check(client, places, a
     payload = {"reference": reference, "method": "officer", "evidence": "Passport and tenancy agreement"}
     other_ward = post(client, f"/api/v1/verification/wards/{places.ward_b.gss_code}/in-person", payload, **bearer(key))
     assert other_ward.status_code == 403
+    assert Membership.objects.get(pk=membership.pk).level == Level.EMAIL
     done = post(client, f"/api/v1/verification/wards/{places.ward_a.gss_code}/in-person", payload, **bearer(key))
     assert done.status_code == 201 and done.json()["level"] == Level.ADDRESS
+    assert Membership.objects.get(pk=membership.pk).level == Level.ADDRESS
 
 
 def test_operations_are_in_the_openapi_schema():

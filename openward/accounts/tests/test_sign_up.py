@@ -78,11 +78,13 @@ def test_gmail_dots_and_tags_are_one_person(client, places, django_capture_on_co
         ("postcode", "N1 9XX", "is not in our lookup"),
     ],
 )
-def test_bad_sign_up_input_says_what_to_do_and_changes_nothing(client, places, field, value, message):
+def test_bad_sign_up_input_says_what_to_do_and_changes_nothing(client, places, field, value, message, db_snapshot):
+    before = db_snapshot()
     response = sign_up(client, **{field: value})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert User.objects.count() == 0 and len(mail.outbox) == 0
+    assert db_snapshot() == before
 
 
 def test_tampered_and_expired_links_are_refused(client, places, django_capture_on_commit_callbacks):
@@ -101,7 +103,7 @@ def test_tampered_and_expired_links_are_refused(client, places, django_capture_o
 
 
 def test_sign_up_is_rate_limited(client, places, settings):
-    settings.OPENWARD_RATE_LIMITS = {**settings.OPENWARD_RATE_LIMITS, "sign-up-ip": (2, 3600)}
+    settings.OPENWARD_RATE_LIMITS = {**settings.OPENWARD_RATE_LIMITS, "sign-up-client": (2, 3600)}
     for i in range(2):
         assert sign_up(client, email=f"p{i}@example.org").status_code == 302
     response = sign_up(client, email="p3@example.org")

@@ -112,8 +112,13 @@ def test_site_admin_grants_and_removes_roles_everywhere(client, places):
     assert not RoleGrant.objects.active().filter(user=analyst).exists()
 
 
-def test_borough_lead_cannot_reach_site_wide_roles(client, places, lead):
+def test_borough_lead_cannot_reach_site_wide_roles(client, places, lead, db_snapshot):
+    make_resident("analyst@example.org", places.ward_a)
     assert client.get("/accounts/roles/everywhere/").status_code == 403
+    before = db_snapshot()
+    granting = client.post("/accounts/roles/everywhere/", {"email": "analyst@example.org", "role": "site_admin"})
+    assert granting.status_code == 403
+    assert db_snapshot() == before, "no role granted, nothing else written"
 
 
 def test_account_page_lists_the_staff_pages_of_each_role(client, places):

@@ -17,6 +17,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
+CUT_SHORT = (
+    "the last line does not end with a line break, so the file was probably cut short while downloading. "
+    "Download it again (if you made the file yourself, end its last line with a line break)."
+)
 
 
 class SourceError(Exception):

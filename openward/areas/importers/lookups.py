@@ -6,11 +6,11 @@ import csv
 import io
 import re
 
-from openward.core.importers.base import BaseImporter
+from openward.core.importers.base import BaseImporter, unterminated_last_line
 
 from ..models import Borough, Lsoa, LsoaWard, Ward
 from . import places
-from .files import SourceError, decode_utf8, read_bytes
+from .files import CUT_SHORT, SourceError, decode_utf8, read_bytes
 from .places import GENERATIONS
 
 
@@ -45,9 +45,12 @@ class LsoaWardLookupImporter(BaseImporter):
 
     def read(self):
         try:
-            text = decode_utf8(read_bytes(self.path), str(self.path))
+            data = read_bytes(self.path)
+            text = decode_utf8(data, str(self.path))
         except SourceError as exc:
             self.fail(exc.where, exc.message)
+        if (last := unterminated_last_line(data)) is not None:
+            self.fail(f"{self.path}, line {last}", CUT_SHORT)
         reader = csv.DictReader(io.StringIO(text))
         header = reader.fieldnames or []
         self.lsoa_col = self.pick(self.lsoa_field, header)

@@ -18,11 +18,12 @@ import polars as pl
 from django.db import connection
 from pyproj import Transformer
 
-from openward.core.importers.base import BaseImporter
+from openward.core.importers.base import BaseImporter, unterminated_last_line
 
 from ..models import Postcode
 from . import places
 from .files import (
+    CUT_SHORT,
     SourceError,
     decode_utf8,
     first_bad_csv_line,
@@ -123,6 +124,9 @@ class PostcodeImporter(BaseImporter):
             bad = first_bad_csv_line(text, expected, skip_header)
             if bad:
                 raise SourceError(f"{name}, line {bad[0]}", f"this row {bad[1]}; the file may be cut short.")
+        if (last := unterminated_last_line(data)) is not None:
+            # A row cut after its last comma still has every field; only the missing line break tells.
+            raise SourceError(f"{name}, line {last}", CUT_SHORT)
         first_line = 2 if skip_header else 1
         return frame.with_row_index("line", offset=first_line)
 

@@ -136,6 +136,14 @@ def test_a_truncated_last_row_is_refused_with_its_line(tmp_path, existing):
     assert snapshot() == existing
 
 
+def test_a_last_row_cut_after_its_last_comma_is_refused(tmp_path, existing):
+    # Every field is there, but the ward code is empty: imported, it would blank BR1's stored ward.
+    source = write(tmp_path / "cut.csv", f"{SW1A}\n" + BR1.rsplit(",", 1)[0] + ",")
+    message = refused(CodePointOpenImporter(source, commit=True))
+    assert "cut.csv, line 2: the last line does not end with a line break" in message
+    assert snapshot() == existing and Postcode.objects.get(compact="BR11AA").ward_code == "E05013991"
+
+
 def test_a_wrong_header_is_refused(tmp_path, existing):
     source = write(tmp_path / "other.csv", "Postcode,Lat,Long\nSW1A 1AA,51.5,-0.14\n")
     message = refused(CodePointOpenImporter(source, commit=True))

@@ -87,6 +87,21 @@ def test_a_lookup_naming_an_unknown_ward_imports_nothing(tmp_path, camden_2018_w
     assert LsoaWard.objects.count() == 0 and Lsoa.objects.count() == 0
 
 
+def test_a_lookup_cut_short_in_its_last_row_is_refused(tmp_path, camden_2018_wards):
+    path = tmp_path / "derived.csv"
+    path.write_text("lsoa11cd,ward_code,share_of_postcodes\nE01000855,E05000128,0.667\nE01000856,E05000128,0.6")
+    with pytest.raises(CommandError, match=r"derived.csv, line 3: the last line does not end with a line break"):
+        call_command("import_lsoa_ward_lookup", str(path), "--generation", "2018", "--commit")
+    assert LsoaWard.objects.count() == 0
+
+
+def test_a_file_with_nothing_to_import_is_refused(tmp_path, camden_2018_wards):
+    path = tmp_path / "lookup.csv"
+    path.write_text(ONS_LOOKUP.split("\n", 1)[0] + "\n")
+    with pytest.raises(CommandError, match="lookup.csv: nothing in it can be imported, so nothing was changed"):
+        call_command("import_lsoa_ward_lookup", str(path), "--commit")
+
+
 def test_import_lsoa_ward_lookup_command(tmp_path, camden_2018_wards):
     path = tmp_path / "lookup.csv"
     path.write_text(ONS_LOOKUP)

@@ -9,6 +9,8 @@ Two policies for bad rows:
   file imports nothing, and the problems say where.
 - `all_or_nothing = False` (crime records): bad rows are skipped and reported with their
   line numbers; the rest are imported. A file that cannot be read still imports nothing.
+Either way a source with nothing to import is refused (it changes nothing), and every
+refusal raises ImportFailed with the reason first.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
 
+    def stored(self) -> dict[str, str]:
+        """As the run records it; a NUL quoted from a damaged file is spelled out, as PostgreSQL stores none."""
+        return {"where": self.where.replace("\x00", "\\x00"), "message": self.message.replace("\x00", "\\x00")}
+
 
 class ImportFailed(Exception):
     """The source cannot be imported; nothing was written."""
@@ -47,7 +53,7 @@ class ImportFailed(Exception):
     def __init__(self, problems: list[Problem], run: ImportRun | None = None):
         self.problems = problems
         self.run = run
-        first = "; ".join(str(p) for p in problems[:3])
+        first = "; ".join("{where}: {message}".format(**p.stored()) for p in problems[:3])
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         super().__init__(f"Nothing was imported. {first}{more}")
 
@@ -68,6 +74,13 @@ def sha256_of(path: Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def unterminated_last_line(data: bytes) -> int | None:
+    """The last line's number when no line break ends it (the file was probably cut short), else None."""
+    if not data or data.endswith(b"\n"):
+        return None
+    return data.count(b"\n") + 1
 
 
 class BaseImporter:
@@ -99,8 +112,8 @@ class BaseImporter:
         self.counts["rows_rejected"] += 1
 
     def fail(self, where: str, message: str) -> None:
-        """Stop: the source cannot be read at all."""
-        self.problems.append(Problem(where, message))
+        """Stop: the source cannot be imported. The reason goes first, before any row problems found so far."""
+        self.problems.insert(0, Problem(where, message))
         raise ImportFailed(self.problems)
 
     def bar(self, iterable: Iterable[Any], *, total: int | None = None, desc: str = "") -> Iterator[Any]:
@@ -117,6 +130,13 @@ class BaseImporter:
             records = list(self.read())
             if self.problems and self.all_or_nothing:
                 raise ImportFailed(self.problems)
+            if not records:
+                self.fail(
+                    str(self.path),
+                    "nothing in it can be imported"
+                    + (" (every row has a problem, listed after this)" if self.problems else "")
+                    + ", so nothing was changed. Check you chose the right file.",
+                )
             with transaction.atomic():
                 self.write(records)
                 if not self.commit:
@@ -138,7 +158,7 @@ class BaseImporter:
             started_at=started,
             finished_at=timezone.now(),
             counts=dict(self.counts),
-            problems=[asdict(p) for p in self.problems[:MAX_REPORTED_PROBLEMS]],
+            problems=[p.stored() for p in self.problems[:MAX_REPORTED_PROBLEMS]],
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
         )
         if failure:

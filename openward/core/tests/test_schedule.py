@@ -51,11 +51,12 @@ def test_run_forever_returns_when_asked_to_stop():
     Scheduler([FIVE_MINUTES], at(27, 10, 3), runner=lambda job: pytest.fail("nothing is due")).run_forever(stop)
 
 
-def test_the_configured_schedule_runs_the_notification_jobs_and_the_retention_sweep(settings):
+def test_the_configured_schedule_runs_notifications_retention_and_ballot_reordering(settings):
     commands = {(job.command, job.args) for job in jobs_from_settings()}
     assert ("run_notification_jobs", ()) in commands
     assert ("run_notification_jobs", ("--weekly-digest",)) in commands
     assert ("purge_personal_data", ()) in commands
+    assert ("reorder_ballots", ()) in commands
     out = StringIO()
     call_command("run_scheduler", "--list", stdout=out)
     assert "run_notification_jobs (*/5 * * * *): next at" in out.getvalue()

@@ -7,7 +7,7 @@ import io
 import json
 
 from .. import stats
-from .summary import SNAP_POINT_CAVEAT, Breakdown, CrimeSummary, Figure
+from .summary import SNAP_POINT_CAVEAT, Breakdown, CrimeSummary, Figure, period_label
 
 
 def _month(d) -> str | None:
@@ -35,6 +35,7 @@ def figure_dict(f: Figure) -> dict:
         "p_value": None if suppressed else _round(c.p_value),
         "statement": c.statement,
         "rate_per_1000": _round(f.rate, 2),
+        "harm_weight": f.harm_weight,
     }
 
 
@@ -69,6 +70,7 @@ def summary_dict(s: CrimeSummary) -> dict:
         "categories": [figure_dict(f) for f in s.categories],
         "by_force": [figure_dict(f) for f in s.by_force],
         "duplicates_removed": s.duplicates_removed,
+        "dropped_on_import": [{"reason": d.reason, "why": d.why, "count": d.count} for d in s.dropped_on_import],
         "months": [
             {
                 "month": _month(m.month),
@@ -83,6 +85,15 @@ def summary_dict(s: CrimeSummary) -> dict:
         "snap_points": len(s.points),
         "concentration_top_points": s.concentration_top,
         "concentration_share": _round(s.concentration_share),
+        "harm": None
+        if s.harm is None
+        else {
+            "recent": _round(s.harm.recent.total, 2),
+            "earlier": _round(s.harm.earlier.total, 2),
+            "ratio_ci_low": _round(s.harm.low),
+            "ratio_ci_high": _round(s.harm.high),
+            "statement": s.harm.statement,
+        },
         "stops": None
         if stops is None
         else {
@@ -139,6 +150,17 @@ def summary_csv(s: CrimeSummary) -> str:
         w.writerow([table, f["label"], "percent change", _v(f["percent_change"]), f["statement"]])
         w.writerow([table, f["label"], "p value", _v(f["p_value"]), ""])
         w.writerow([table, f["label"], "rate per 1,000 residents", _v(f["rate_per_1000"]), ""])
+        if table == "category":
+            w.writerow([table, f["label"], "harm weight", "", f["harm_weight"]])
+    if d["harm"]:
+        h = d["harm"]
+        w.writerow(["harm", "all crime", f"recent 12 months ({d['recent_period']})", _v(h["recent"]), h["statement"]])
+        w.writerow(["harm", "all crime", f"earlier 12 months ({d['earlier_period']})", _v(h["earlier"]), ""])
+    if s.latest:
+        years = period_label(s.earlier_first, s.latest)
+        w.writerow(["duplicates", "removed across forces", years, d["duplicates_removed"], d["duplicates_removed"]])
+        for x in d["dropped_on_import"]:
+            w.writerow(["duplicates", f"left out on import: {x['why']}", years, x["count"], x["count"]])
     for group in d["outcomes"]:
         for b in group["outcomes"]:
             w.writerow(["outcomes", group["category"], b["label"], _v(b["count"]), b["count_shown"]])

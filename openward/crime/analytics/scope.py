@@ -342,8 +342,10 @@ def force_scope(slug: str) -> Scope:
     )
 
 
-def parse_poly(text: str):
-    """A police.uk `poly` ("lat,lng:lat,lng:…") as a shapely polygon (lng, lat); closed automatically."""
+def parse_poly(text: str, *, require_simple: bool = False):
+    """A police.uk `poly` ("lat,lng:lat,lng:…") as a shapely polygon (lng, lat); closed automatically.
+
+    With `require_simple`, a polygon whose edges cross is refused instead of repaired."""
     text = (text or "").strip()
     if not text:
         raise ScopeError("Give a polygon as poly=lat,lng:lat,lng:lat,lng (at least three points).")
@@ -365,6 +367,10 @@ def parse_poly(text: str):
     if len(set(points)) < 3:
         raise ScopeError("A polygon needs at least three different points.")
     polygon = shapely.Polygon(points)
+    if not polygon.is_valid and require_simple:
+        raise ScopeError(
+            "The area's edges cross each other. Draw it again going once around its edge, without crossing."
+        )
     if not polygon.is_valid:
         polygon = shapely.make_valid(polygon)
     if polygon.is_empty or polygon.area == 0:
@@ -373,8 +379,8 @@ def parse_poly(text: str):
     return polygon
 
 
-def polygon_scope(text: str, *, limit_size: bool = True) -> Scope:
-    polygon = parse_poly(text)
+def polygon_scope(text: str, *, limit_size: bool = True, require_simple: bool = False) -> Scope:
+    polygon = parse_poly(text, require_simple=require_simple)
     min_lng, min_lat, max_lng, max_lat = polygon.bounds
     if limit_size and (max_lat - min_lat > MAX_POLYGON_SPAN_DEG[0] or max_lng - min_lng > MAX_POLYGON_SPAN_DEG[1]):
         raise ScopeError(

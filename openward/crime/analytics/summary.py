@@ -15,8 +15,9 @@ from django.db.models import Max, Q
 from openward.areas.models import Force
 from openward.core.models import ImportRun
 
+from .. import harm as harm_weights
 from .. import stats
-from ..models import Crime, CrimeCategory, Stop
+from ..models import Crime, CrimeCategory, DroppedDuplicate, Stop
 from .scope import Scope
 
 ASB = "anti-social-behaviour"
@@ -67,6 +68,7 @@ class Figure:
     earlier: int
     change: stats.Change
     rate: float | None = None
+    harm_weight: str = ""
 
     @property
     def recent_shown(self) -> str:
@@ -180,6 +182,25 @@ class Source:
 
 
 @dataclass
+class Dropped:
+    """Crime rows imports left out as copies of another, for one reason."""
+
+    reason: str
+    why: str
+    count: int
+
+
+def dropped_on_import(scope: Scope, force: Force | None, first: dt.date, last: dt.date) -> list[Dropped]:
+    """The scope's crime rows left out on import as copies between two months, by reason."""
+    rows = DroppedDuplicate.objects.filter(scope.placed_q(), month__gte=first, month__lte=last)
+    if force is not None:
+        rows = rows.filter(force=force)
+    why = dict(DroppedDuplicate.Reason.choices)
+    counts = scope.grouped(rows, "reason")
+    return [Dropped(reason, why.get(reason, reason), n) for (reason,), n in sorted(counts.items())]
+
+
+@dataclass
 class CrimeSummary:
     scope: Scope
     force: Force | None
@@ -193,6 +214,7 @@ class CrimeSummary:
     categories: list[Figure] = field(default_factory=list)
     by_force: list[Figure] = field(default_factory=list)
     duplicates_removed: int = 0
+    dropped_on_import: list[Dropped] = field(default_factory=list)
     outcomes: list[tuple[str, list[Breakdown]]] = field(default_factory=list)
     points: list[SnapPoint] = field(default_factory=list)
     concentration_top: int = 0
@@ -200,6 +222,7 @@ class CrimeSummary:
     stops: StopSummary | None = None
     source: Source | None = None
     comparable_note: str = ""
+    harm: harm_weights.HarmChange | None = None
 
     @property
     def has_data(self) -> bool:
@@ -267,6 +290,7 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
         if w:
             by_category[category_id][w] += n
     summary.duplicates_removed = sum(duplicates.values()) if force is None else 0
+    summary.dropped_on_import = dropped_on_import(scope, force, summary.earlier_first, latest)
 
     months = [
         MonthRow(m, per_month[m]["crimes"], per_month[m]["asb"]) for m in (add_months(first, i) for i in range(36))
@@ -290,6 +314,13 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
             if pk not in asb_ids and pk in categories
         ),
         key=lambda f: (-f.recent, f.label),
+    )
+    # Harm beside the counts: each category's weight, and the total's harm where every category has one.
+    weights = harm_weights.category_weights()
+    for f in summary.categories:
+        f.harm_weight = weights[f.key].shown if f.key in weights else harm_weights.NO_WEIGHT
+    summary.harm = harm_weights.harm_change(
+        {f.key: f.recent for f in summary.categories}, {f.key: f.earlier for f in summary.categories}, weights
     )
     forces = {f.pk: f for f in Force.objects.filter(pk__in=list(by_force))}
     summary.by_force = sorted(

@@ -11,6 +11,9 @@ Decisions, for a person to act on:
   Anything else fails the whole file with the line of the first bad byte, rather than
   guessing an encoding and storing wrong names.
 - The header must be exactly data.police.uk's, in its order; otherwise nothing is read.
+- A file cut short is refused whole, never imported in part: the last line must end with a
+  line break, the last row must have every field, and a quoted field must close before the
+  end (a short row elsewhere is a bad row, reported by line).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import io
 
 import numpy as np
 import polars as pl
+
+from openward.core.importers.base import unterminated_last_line
 
 BOM = b"\xef\xbb\xbf"
 
@@ -41,9 +46,14 @@ def _check_utf8(data: bytes) -> None:
 
 def _header(data: bytes) -> list[str]:
     first = data.split(b"\n", 1)[0].rstrip(b"\r")
+    if b"\r" in first:
+        raise FileProblem(
+            "line 1: the lines end with a carriage return alone, not a line break, so the rows cannot be told "
+            "apart. Save the file with Windows or Unix line endings (or download it again) and import it again."
+        )
     try:
         return next(csv.reader([first.decode("utf-8")]), [])
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, csv.Error):
         return []
 
 
@@ -81,11 +91,19 @@ def read_table(data: bytes, expected: tuple[str, ...], names: tuple[str, ...], w
     if data.startswith(BOM):
         data = data[len(BOM) :]
     if not data.strip():
-        raise FileProblem("the file is empty. Download it again.")
+        raise FileProblem("the file is empty: line 1 should be data.police.uk's header. Download it again.")
     _check_utf8(data[: data.find(b"\n") + 1 or len(data)])
     check_header(_header(data), expected, what)
-    if not data.endswith(b"\n"):
-        data += b"\n"
+    if (nul := data.find(b"\x00")) != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        raise FileProblem(
+            f"line {line} holds a NUL byte (0x00), which no text file has: the file is damaged. Download it again."
+        )
+    if (last := unterminated_last_line(data)) is not None:
+        raise FileProblem(
+            f"line {last}, the last, does not end with a line break, so the file was probably cut short while "
+            "downloading (data.police.uk ends every line with one). Download it again."
+        )
     width = len(names)
     if b'"' not in data:
         # The common case, checked with whole-file counts instead of line by line: polars refuses
@@ -119,36 +137,62 @@ def _read_line_by_line(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
     blank = (seg == 1) | ((seg == 2) & (arr[newlines[1:] - 1] == 13))  # an empty line: "\n" or "\r\n"
     df = _polars(data, names, ragged=True).with_columns(pl.all().fill_null(""))
     lines = np.arange(2, len(newlines) + 1)[~blank]
-    wrong = per_line_commas[~blank] != len(names) - 1
+    fields = per_line_commas[~blank] + 1
     if len(lines) != df.height:
         return _read_with_csv_module(data, names)
     df = df.with_columns(line=pl.Series(lines, dtype=pl.Int64))
-    if has_quotes and wrong.any():
+    if has_quotes:
         # Quoted fields may hold commas: recount the suspicious lines properly.
         text_lines = data.split(b"\n")
-        for i in np.flatnonzero(wrong):
-            row = next(csv.reader([text_lines[lines[i] - 1].decode("utf-8").rstrip("\r")]), [])
-            wrong[i] = len(row) != len(names)
-    fields = pl.Series(per_line_commas[~blank] + 1, dtype=pl.Int64)
+        for i in np.flatnonzero(fields != len(names)):
+            fields[i] = len(next(csv.reader([text_lines[lines[i] - 1].decode("utf-8").rstrip("\r")]), []))
+    if len(fields):
+        _refuse_short_last_row(int(lines[-1]), int(fields[-1]), len(names))
+    wrong = fields != len(names)
     return df.with_columns(
         field_problem=pl.when(pl.Series(wrong))
-        .then(pl.format("the row has {} fields, not {}", fields, pl.lit(len(names))))
+        .then(pl.format("the row has {} fields, not {}", pl.Series(fields, dtype=pl.Int64), pl.lit(len(names))))
         .otherwise(None)
     )
 
 
+def _refuse_short_last_row(line: int, fields: int, width: int) -> None:
+    if fields < width:
+        raise FileProblem(
+            f"line {line}, the last row, has {fields} fields, not {width}, so the file was probably cut short "
+            "while downloading. Download it again."
+        )
+
+
 def _read_with_csv_module(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    text = data.decode("utf-8")
+    width = len(names)
+    # Strict first, only to tell a quoted field that the end of the file cuts off from other bad quoting,
+    # which the lenient reading below keeps as text in a row reported by line.
+    strict = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for _ in strict:
+            start = strict.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise FileProblem(
+                f"line {start}: a quoted field opens here and the file ends before it closes, so the file was "
+                "probably cut short while downloading. Download it again."
+            ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
     rows, lines, problems = [], [], []
-    width = len(names)
     start = reader.line_num + 1
     for row in reader:
         if row:
             lines.append(start)
             problems.append(None if len(row) == width else f"the row has {len(row)} fields, not {width}")
             rows.append((row + [""] * width)[:width])
+            last_fields = len(row)
         start = reader.line_num + 1
+    if rows:
+        _refuse_short_last_row(lines[-1], last_fields, width)
     df = (
         pl.DataFrame(rows, schema=list(names), orient="row")
         if rows

@@ -12,8 +12,9 @@ Decisions:
 - A row whose Month differs from the month in the file name is left out: data.police.uk
   never mixes months in a file, so it is a sign of a mislabelled or edited file.
 - Empty Crime IDs are normal for anti-social behaviour and kept. Identical rows sharing
-  a Crime ID are kept once and the copies reported. Rows sharing a Crime ID but differing
-  (police.uk does publish those, e.g. two locations for one crime) are all kept.
+  a Crime ID are kept once and the copies reported and returned (so the figures can count
+  them). Rows sharing a Crime ID but differing (police.uk does publish those, e.g. two
+  locations for one crime) are all kept.
 - Stop-and-search `Date`s are UTC, so during British Summer Time the first hour of a
   month carries the previous day: a date up to a day outside the file's month is kept,
   under the file's month.
@@ -153,30 +154,37 @@ def _lsoa_check(table: pl.DataFrame) -> pl.Expr:
     return pl.when(code.is_in(bad.implode())).then(pl.format('LSOA code "{}" is not an LSOA code (E01… or W01…)', code))
 
 
-def _split(df: pl.DataFrame, checks: list[pl.Expr], data_columns: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Apply the checks; drop identical copies of rows with a Crime ID; return (kept, problems)."""
+def _split(
+    df: pl.DataFrame, checks: list[pl.Expr], data_columns: tuple[str, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Apply the checks; drop identical copies of rows with a Crime ID; return (kept, problems, copies dropped)."""
     df = df.with_columns(
         problem=pl.concat_str(
             [pl.col("field_problem"), pl.col("coord_problem"), *checks], separator="; ", ignore_nulls=True
         )
     )
+    copies = df.clear()
     if "crime_id" in df.columns:
         with_id = pl.col("crime_id") != ""
         if df.filter(with_id)["crime_id"].is_duplicated().any():
             first_line = pl.col("line").min().over(list(data_columns))
+            is_copy = with_id & (pl.col("problem") == "") & (pl.col("line") != first_line)
             df = df.with_columns(
-                problem=pl.when(with_id & (pl.col("problem") == "") & (pl.col("line") != first_line))
+                problem=pl.when(is_copy)
                 .then(pl.format("duplicate of line {}: an identical row with the same Crime ID, kept once", first_line))
-                .otherwise(pl.col("problem"))
+                .otherwise(pl.col("problem")),
+                copy=is_copy,
             )
+            copies = df.filter(pl.col("copy")).drop("copy")
+            df = df.drop("copy")
     bad = df.filter(pl.col("problem") != "").select("line", message=pl.col("problem"))
-    return df.filter(pl.col("problem") == ""), bad
+    return df.filter(pl.col("problem") == ""), bad, copies
 
 
 def street_frame(
     table: pl.DataFrame, *, month: Month, force_id: int, is_btp: bool, category_ids: dict[str, int], is_demo: bool
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Street-level crime CSV rows -> crime rows (unplaced) and problems."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Street-level crime CSV rows -> crime rows (unplaced), problems, and the identical copies left out."""
     # A file holds a dozen distinct crime types: map those, not every row.
     slugs = {name: category_slug(name) for name in table["crime_type"].unique().to_list()}
     df = _coordinates(table).with_columns(
@@ -195,8 +203,8 @@ def street_frame(
         _too_long("lsoa_name", "LSOA name", 120),
         _too_long("last_outcome", "Last outcome category", 120),
     ]
-    kept, bad = _split(df, checks, STREET_NAMES)
-    rows = kept.select(
+    kept, bad, copies = _split(df, checks, STREET_NAMES)
+    columns = {
         **placed_columns(
             force_id,
             month,
@@ -204,19 +212,21 @@ def street_frame(
             street_name=pl.when(HAS_POINT).then(pl.col("location")).otherwise(pl.lit("")),
             lsoa_code=pl.col("lsoa_code"),
         ),
-        persistent_id=pl.col("crime_id"),
-        api_id=pl.lit(None, pl.Int64),
-        category_id=pl.col("slug").replace_strict(category_ids, return_dtype=pl.Int64),
-        reported_by=pl.col("reported_by"),
-        falls_within=pl.col("falls_within"),
-        lsoa_name=pl.col("lsoa_name"),
-        location_type=pl.when(HAS_POINT).then(pl.lit("BTP" if is_btp else "Force")).otherwise(pl.lit("")),
-        location_subtype=pl.lit(""),
-        context=pl.col("context"),
-        outcome_category=pl.col("last_outcome"),
-        outcome_month=pl.lit(None, pl.Date),
-    )
-    return rows, bad
+        "persistent_id": pl.col("crime_id"),
+        "api_id": pl.lit(None, pl.Int64),
+        "category_id": pl.col("slug").replace_strict(category_ids, return_dtype=pl.Int64),
+        "reported_by": pl.col("reported_by"),
+        "falls_within": pl.col("falls_within"),
+        "lsoa_name": pl.col("lsoa_name"),
+        "location_type": pl.when(HAS_POINT).then(pl.lit("BTP" if is_btp else "Force")).otherwise(pl.lit("")),
+        "location_subtype": pl.lit(""),
+        "context": pl.col("context"),
+        "outcome_category": pl.col("last_outcome"),
+        "outcome_month": pl.lit(None, pl.Date),
+    }
+    # A copy is identical to the row kept, so the same columns describe it; `line` says which copy.
+    dropped = copies.select(**columns, line=pl.col("line"))
+    return kept.select(**columns), bad, dropped
 
 
 def outcomes_frame(
@@ -232,7 +242,7 @@ def outcomes_frame(
         _too_long("crime_id", "Crime ID", 64),
         _too_long("outcome_type", "Outcome type", 160),
     ]
-    kept, bad = _split(df, checks, OUTCOMES_NAMES)
+    kept, bad, _ = _split(df, checks, OUTCOMES_NAMES)
     names = kept["outcome_type"].unique().to_list()
     codes = {n: outcome_code(n) for n in names}
     rows = kept.select(
@@ -295,7 +305,7 @@ def stops_frame(
         _too_long("age_range", "Age range", 20),
         _too_long("officer_defined_ethnicity", "Officer-defined ethnicity", 40),
     ]
-    kept, bad = _split(df, checks, STOPS_NAMES)
+    kept, bad, _ = _split(df, checks, STOPS_NAMES)
     rows = kept.select(
         **placed_columns(force_id, month, is_demo, street_name=pl.lit(""), lsoa_code=pl.lit("")),
         api_id=pl.lit(""),
@@ -325,6 +335,43 @@ def _text(value: Any) -> str:
     return "" if value is None or value is False else str(value)
 
 
+def _object(value: Any) -> dict:
+    """A JSON object, or {} for anything else (a record's optional parts may be missing or malformed)."""
+    return value if isinstance(value, dict) else {}
+
+
+BIGINT = (-(2**63), 2**63)
+
+
+def _whole_number(value: Any) -> int | None:
+    """An id as the API writes it (a number or its digits) that fits a 64-bit column, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and BIGINT[0] <= value < BIGINT[1] else None
+
+
+def _api_location(location: Any) -> tuple[float | None, float | None, int | None, str, str | None]:
+    """(latitude, longitude, street id, street name, problem) of an API record's `location` (null: no location)."""
+    if not location:
+        return None, None, None, "", None
+    if not isinstance(location, dict):
+        return None, None, None, "", f"location {_text(location)[:60]!r} is not a point"
+    try:
+        lat, lng = float(location.get("latitude")), float(location.get("longitude"))
+    except (TypeError, ValueError, OverflowError):
+        shown = f"{_text(location.get('latitude'))[:30]!r}, {_text(location.get('longitude'))[:30]!r}"
+        return None, None, None, "", f"location {shown} is not a point"
+    if not (UK_BOX[0] <= lat < UK_BOX[1] and UK_BOX[2] <= lng < UK_BOX[3]):
+        return None, None, None, "", f"location {lat}, {lng} is not in the United Kingdom"
+    street = _object(location.get("street"))
+    street_id = _whole_number(street.get("id")) if isinstance(street.get("id"), int) else None
+    return lat, lng, street_id, _text(street.get("name"))[:255], None
+
+
 def api_street_frame(
     records: Iterable[tuple[str, dict]],
     *,
@@ -333,47 +380,35 @@ def api_street_frame(
     btp_id: int | None,
     category_ids: dict[str, int],
     is_demo: bool,
-) -> tuple[pl.DataFrame, list[tuple[str, str]], int]:
-    """API crime records (where, record) -> crime rows (unplaced), problems, duplicates removed.
+) -> tuple[pl.DataFrame, list[tuple[str, str]], pl.DataFrame]:
+    """API crime records (where, record) -> crime rows (unplaced), problems, and the copies left out.
 
     The same crime comes back from every polygon it touches, so records are de-duplicated
-    on their API `id` (first one kept).
+    on their API `id` (first one kept); each later copy is returned with its `where`.
     """
     seen: set[int] = set()
     rows: list[tuple] = []
     problems: list[tuple[str, str]] = []
-    duplicates = 0
+    copies: list[tuple[int, str]] = []
     for where, rec in records:
         if not isinstance(rec, dict):
             problems.append((where, "not a crime record (expected a JSON object)"))
             continue
         reasons = []
-        try:
-            api_id = int(rec.get("id"))
-        except (TypeError, ValueError):
-            api_id = None
-            reasons.append(f'id "{rec.get("id")}" is not a number')
+        api_id = _whole_number(rec.get("id"))
+        if api_id is None:
+            reasons.append(f'id "{_text(rec.get("id"))[:40]}" is not a whole number')
         if api_id is not None and api_id in seen:
-            duplicates += 1
+            copies.append((api_id, where))
             continue
         category = _text(rec.get("category"))
         if category not in CATEGORY_NAMES:
             reasons.append(f'category "{category}" is not a police.uk crime category')
         if _text(rec.get("month")) != str(month):
             reasons.append(f'month "{_text(rec.get("month"))}" differs from the file name\'s month {month}')
-        location = rec.get("location") or None
-        lat = lng = street_id = None
-        street_name = ""
-        if location:
-            try:
-                lat, lng = float(location.get("latitude")), float(location.get("longitude"))
-                if not (UK_BOX[0] <= lat < UK_BOX[1] and UK_BOX[2] <= lng < UK_BOX[3]):
-                    reasons.append(f"location {lat}, {lng} is not in the United Kingdom")
-            except (TypeError, ValueError):
-                reasons.append(f"location {location.get('latitude')!r}, {location.get('longitude')!r} is not a point")
-            street = location.get("street") or {}
-            street_name = _text(street.get("name"))[:255]
-            street_id = street.get("id") if isinstance(street.get("id"), int) else None
+        lat, lng, street_id, street_name, problem = _api_location(rec.get("location"))
+        if problem:
+            reasons.append(problem)
         location_type = _text(rec.get("location_type"))
         if location_type == "BTP" and btp_id is None:
             reasons.append("a British Transport Police record, but the force btp is not loaded")
@@ -381,9 +416,9 @@ def api_street_frame(
             problems.append((where, "; ".join(reasons)))
             continue
         seen.add(api_id)
-        status = rec.get("outcome_status") or {}
+        status = _object(rec.get("outcome_status"))
         outcome_month = None
-        if status.get("date"):
+        if isinstance(status.get("date"), str):
             try:
                 outcome_month = month_start(Month.parse(status["date"]))
             except ValueError:
@@ -434,7 +469,11 @@ def api_street_frame(
             pl.coalesce("street_id", street_id_expr(pl.col("latitude"), pl.col("longitude")))
         ),
     )
-    return frame, problems, duplicates
+    # Only ids already kept count as copies, so each copy matches exactly one kept row.
+    dropped = pl.DataFrame(copies, schema={"api_id": pl.Int64, "where": pl.Utf8}, orient="row").join(
+        frame, on="api_id", how="inner", maintain_order="left"
+    )
+    return frame, problems, dropped
 
 
 def api_stops_frame(
@@ -457,26 +496,16 @@ def api_stops_frame(
             when = (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
             if not (start - dt.timedelta(days=1) <= when < end + dt.timedelta(days=1)):
                 reasons.append(f"datetime {rec.get('datetime')} is not in the file name's month {month}")
-        except ValueError:
+        except (ValueError, OverflowError):
             when = None
-            reasons.append(f'datetime "{rec.get("datetime")}" is not a date and time')
-        location = rec.get("location") or None
-        lat = lng = street_id = None
-        street_name = ""
-        if location:
-            try:
-                lat, lng = float(location.get("latitude")), float(location.get("longitude"))
-                if not (UK_BOX[0] <= lat < UK_BOX[1] and UK_BOX[2] <= lng < UK_BOX[3]):
-                    reasons.append(f"location {lat}, {lng} is not in the United Kingdom")
-            except (TypeError, ValueError):
-                reasons.append(f"location {location.get('latitude')!r}, {location.get('longitude')!r} is not a point")
-            street = location.get("street") or {}
-            street_name = _text(street.get("name"))[:255]
-            street_id = street.get("id") if isinstance(street.get("id"), int) else None
+            reasons.append(f'datetime "{_text(rec.get("datetime"))[:40]}" is not a date and time')
+        lat, lng, street_id, street_name, problem = _api_location(rec.get("location"))
+        if problem:
+            reasons.append(problem)
         if reasons:
             problems.append((where, "; ".join(reasons)))
             continue
-        outcome_object = rec.get("outcome_object") or {}
+        outcome_object = _object(rec.get("outcome_object"))
         outcome = _text(rec.get("outcome")) or _text(outcome_object.get("name"))
         rows.append(
             (

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import polars as pl
 from django.db import connection
 
-from ..models import Crime, CrimeCategory, MonthlyCount, Outcome, Stop
+from ..models import Crime, CrimeCategory, DroppedDuplicate, MonthlyCount, Outcome, Stop
 
 MODELS = {"crime": Crime, "outcome": Outcome, "stop": Stop}
 # Below this many rows, dropping and rebuilding indexes costs more than it saves.
@@ -42,13 +42,31 @@ def fast_writes():
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+class MonthWouldShrink(Exception):
+    """Replacing a stored month would leave fewer than half its rows; the caller's transaction must roll back."""
+
+    def __init__(self, stored: int, incoming: int):
+        self.stored = stored
+        self.incoming = incoming
+        super().__init__(f"{stored} stored rows would be replaced by {incoming}")
+
+
 def replace_month(
-    table: str, force_id: int, month: dt.date, rows: pl.DataFrame, columns: tuple[str, ...], *, is_demo: bool
+    table: str,
+    force_id: int,
+    month: dt.date,
+    rows: pl.DataFrame,
+    columns: tuple[str, ...],
+    *,
+    is_demo: bool,
+    allow_shrink: bool = False,
 ) -> int:
     """Delete the table's rows for (force, month) and insert `rows`; returns rows deleted.
 
     Generated demo rows and real rows replace only their own kind, so loading the demo
-    into a database with real data (or the reverse) never deletes the other.
+    into a database with real data (or the reverse) never deletes the other. Unless
+    `allow_shrink`, raises MonthWouldShrink (before inserting) when `rows` are fewer than half
+    the rows deleted: the DELETE's own row count is the check, so a normal import pays nothing.
     """
     db_table = MODELS[table]._meta.db_table
     with connection.cursor() as cursor:
@@ -56,9 +74,30 @@ def replace_month(
             f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s AND is_demo = %s", [force_id, month, is_demo]
         )
         deleted = cursor.rowcount
+        if not allow_shrink and 2 * rows.height < deleted:
+            raise MonthWouldShrink(deleted, rows.height)
         if rows.height:
             insert(cursor, db_table, rows.select(columns))
     return deleted
+
+
+DROPPED_COLUMNS = (
+    "force_id", "month", "latitude", "longitude", "street_id", "street_name", "lsoa_code", "ward_id",
+    "borough_code", "is_demo", "category_id", "persistent_id", "reason", "source",
+)  # fmt: skip
+
+
+def store_dropped_duplicates(force_id: int, month: dt.date, dropped: pl.DataFrame, *, is_demo: bool, replace: bool):
+    """Record the crime rows left out as copies (placed like crimes); `replace` first drops the month's earlier ones."""
+    db_table = DroppedDuplicate._meta.db_table
+    with connection.cursor() as cursor:
+        if replace:
+            cursor.execute(
+                f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s AND is_demo = %s",
+                [force_id, month, is_demo],
+            )
+        if dropped.height:
+            insert(cursor, db_table, dropped.select(DROPPED_COLUMNS))
 
 
 def insert(cursor, db_table: str, rows: pl.DataFrame) -> None:

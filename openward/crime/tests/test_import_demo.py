@@ -7,6 +7,7 @@ import pytest
 from django.db.models import Sum
 
 from openward.areas.models import Ward
+from openward.core import demo
 from openward.crime.demo_data import LAST_MONTH, MONTHS, generate_and_load_crime
 from openward.crime.models import Crime, MonthlyCount, Outcome, Stop
 from openward.crime.tests.fixtures import areas
@@ -64,7 +65,7 @@ def test_demo_crime_is_generated_placed_and_idempotent(tmp_path, demo_wards):
     assert MonthlyCount.objects.aggregate(n=Sum("count"))["n"] == crimes
 
 
-def test_demo_step_skips_without_demo_wards(tmp_path):
-    out = io.StringIO()
-    generate_and_load_crime(tmp_path, out)
-    assert "skipped" in out.getvalue() and Crime.objects.count() == 0
+def test_demo_step_fails_loudly_without_demo_wards(tmp_path):
+    with pytest.raises(demo.NothingToLoad, match="run the areas step first"):
+        generate_and_load_crime(tmp_path, io.StringIO())
+    assert Crime.objects.count() == 0

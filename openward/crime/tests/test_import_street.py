@@ -243,8 +243,8 @@ def test_unknown_crime_type_and_short_rows_are_reported(tmp_path, city):
         tmp_path,
         "2023-01-city-of-london-street.csv",
         row(ID1, crime_type="Littering"),
-        row(ID2),
         f"{ID1},2023-01,City of London Police",
+        row(ID2),
     )
     run = PoliceUkImporter(path, commit=True).run()
     assert Crime.objects.count() == 1

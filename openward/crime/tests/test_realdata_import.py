@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from openward.crime.importers import PoliceUkImporter
 from openward.crime.models import Crime, Stop
@@ -150,6 +151,18 @@ def test_met_and_btp_street_api_dumps_are_deduplicated_on_id(shared_data, month)
     assert Counter(dict(Counter(Crime.objects.values_list("force__slug", flat=True)))) == by_force
     stored = dict(Crime.objects.values_list("api_id", "street_id"))
     assert all(stored[i] == r["location"]["street"]["id"] for i, r in unique.items())
+    # Each copy left out is kept on record, under its crime's force, so the pages can count it.
+    copies = Counter()
+    for i, n in Counter(r["id"] for r in api_records(path)).items():
+        copies["btp" if unique[i]["location_type"] == "BTP" else "metropolitan"] += n - 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT f.slug, d.reason, COUNT(*) FROM crime_droppedduplicate d JOIN areas_force f ON f.id = d.force_id"
+            " GROUP BY f.slug, d.reason"
+        )
+        recorded = {(slug, reason): n for slug, reason, n in cursor.fetchall()}
+    assert recorded == {(f, "repeated-api-id"): n for f, n in copies.items() if n}
+    assert sum(copies.values()) > 0
 
 
 def test_met_stops_force_api_dumps_2024_09_to_2025_04(shared_data):

@@ -129,15 +129,18 @@ def test_bulletin_targets_topics_and_cluster(
     assert Delivery.objects.filter(status="sent").count() == 2
 
 
-def test_only_team_roles_may_publish(ward, panel_chair, client):
+def test_only_team_roles_may_publish(ward, panel_chair, resident, client, db_snapshot):
+    notifications.subscribe(resident, ward)
     sign_in(client, panel_chair)
+    before = db_snapshot()
     assert client.get(reverse("engagement:bulletin-new")).status_code == 403
     r = client.post(
         "/api/v1/engagement/bulletins",
         {"title": "x", "body_html": "<p>x</p>", "wards": [ward.gss_code]},
         content_type="application/json",
     )
-    assert r.status_code == 403
+    assert r.status_code == 403 and r.json()["detail"]
+    assert db_snapshot() == before and not mail.outbox, "no bulletin, notice or email"
 
 
 def test_api_publishes_and_refuses_unsafe_html(ward, other_ward, borough, officer, client):

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from openward.areas.models import Borough, Ward
+from openward.core import demo
 from openward.engagement import demo_data, selectors, services
 from openward.engagement.models import Action, Bulletin, Event, MeetingRecord, VolunteerTask
 from openward.notifications.models import Delivery, Subscriber
@@ -42,7 +43,6 @@ def test_demo_step_fills_demo_wards_once(tmp_path):
     assert not Delivery.objects.exists() and not mail.outbox, "the demo emails nobody"
 
 
-def test_demo_step_without_demo_wards_says_so(tmp_path):
-    out = io.StringIO()
-    demo_data.generate_and_load(tmp_path, out)
-    assert "no demo wards" in out.getvalue()
+def test_demo_step_without_demo_wards_fails_loudly(tmp_path):
+    with pytest.raises(demo.NothingToLoad, match="no demo wards"):
+        demo_data.generate_and_load(tmp_path, io.StringIO())

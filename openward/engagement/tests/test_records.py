@@ -69,8 +69,16 @@ def test_names_kept_only_when_agreed(past_meeting, officer):
 
 
 def test_draft_record_is_not_public(past_meeting, officer, client):
-    record = services.write_meeting_record(officer, past_meeting, summary="draft")
+    record = services.write_meeting_record(officer, past_meeting, summary="Draft words nobody has agreed")
     assert client.get(reverse("engagement:record", args=[record.pk])).status_code == 404
+    code = past_meeting.ward.gss_code
+    for url in (
+        reverse("engagement:event", args=[past_meeting.pk]),
+        f"/api/v1/engagement/places/ward/{code}/records",
+        reverse("engagement:area-records", args=["ward", code]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and "Draft words" not in response.content.decode(), url
 
 
 def test_panel_adds_topic(past_meeting, panel_chair, client):

@@ -63,15 +63,19 @@ def test_tampered_reply_link_is_refused(bulletin, resident, client):
     assert not Reply.objects.exists()
 
 
-def test_other_teams_cannot_see_or_answer(ward, other_ward, bulletin, resident, client):
+def test_other_teams_cannot_see_or_answer(ward, other_ward, bulletin, resident, client, db_snapshot):
     from openward.accounts.models import Role
     from openward.engagement.tests.conftest import make_user
 
     elsewhere = make_user("pc@aldgate.example", Role.OFFICER, ward=other_ward)
     reply = services.receive_reply(bulletin, sender_email=resident.email, body="hello", user=resident)
     sign_in(client, elsewhere)
-    assert "hello" not in client.get(reverse("engagement:inbox")).content.decode()
+    inbox = client.get(reverse("engagement:inbox"))
+    assert inbox.status_code == 200
+    assert "hello" not in inbox.content.decode() and resident.email not in inbox.content.decode()
+    before, sent_before = db_snapshot(), len(mail.outbox)
     assert client.post(reverse("engagement:inbox-reply", args=[reply.pk]), {"answer": "x"}).status_code == 403
+    assert db_snapshot() == before and len(mail.outbox) == sent_before, "no answer stored, none sent"
 
 
 def test_reply_figures_share_answered_within_7_days(ward, officer, bulletin, residents):

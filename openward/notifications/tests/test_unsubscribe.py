@@ -50,17 +50,21 @@ def test_one_click_post_is_csrf_exempt_and_idempotent(emailed, resident):
     assert AuditEvent.objects.filter(action="notifications.unsubscribe").count() == 1
 
 
-def test_unsubscribed_get_nothing_more(emailed, ward, officer, resident, django_capture_on_commit_callbacks):
+def test_unsubscribed_get_nothing_more(emailed, ward, officer, resident, residents, django_capture_on_commit_callbacks):
+    # A neighbour who stays subscribed is the positive control: the second bulletin does go out.
+    neighbour = residents[0]
+    services.subscribe(neighbour, ward)
     services.unsubscribe(Subscriber.objects.get(email=resident.email))
     with django_capture_on_commit_callbacks(execute=True):
         engagement.publish_bulletin(officer, title="Second", body_html="<p>x</p>", wards=[ward])
-    assert len(mail.outbox) == 1
+    assert [(m.to, m.subject) for m in mail.outbox[1:]] == [([neighbour.email], "Second")]
 
 
-def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client):
+def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client, db_snapshot):
     path = unsubscribe_url(emailed).removeprefix("https://openward.example")
     token = path.rstrip("/").rsplit("/", 1)[1]
     other_id = tokens.unsubscribe_token(999).split(":", 1)[0]
+    before = db_snapshot()
     for bad in (token[:-3] + "abc", other_id + ":" + token.split(":", 1)[1], "nonsense"):
         response = client.post(reverse("notifications:unsubscribe", args=[bad]))
         assert response.status_code == 400
@@ -70,7 +74,8 @@ def test_tampered_unsubscribe_link_changes_nothing(emailed, resident, client):
         )
     assert Subscriber.objects.get(email=resident.email).is_receiving
     r = client.post("/api/v1/notifications/unsubscribe", {"token": token + "x"}, content_type="application/json")
-    assert r.status_code == 400
+    assert r.status_code == 400 and r.json()["detail"]
+    assert db_snapshot() == before, "no subscriber changed, no audit row"
     r = client.post("/api/v1/notifications/unsubscribe", {"token": token}, content_type="application/json")
     assert r.json() == {"email": resident.email, "receiving": False}
 

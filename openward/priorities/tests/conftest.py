@@ -11,7 +11,6 @@ from django.utils import timezone
 from openward.accounts.models import Role, RoleGrant, User
 from openward.areas.models import Borough, Cluster, Force, Ward
 from openward.crime.models import Crime, CrimeCategory
-from openward.priorities import eligibility
 from openward.priorities.models import Concern
 from openward.priorities.vocabulary import load_concerns
 
@@ -104,6 +103,13 @@ def verify(user, ward, level: int) -> None:
         )
 
 
+def make_resident(ward, level: int = 1, **extra) -> User:
+    """A person with a membership of `ward` at `level` (0, 1 or 2), through openward.verification's rows."""
+    user = make_user(**extra)
+    verify(user, ward, level)
+    return user
+
+
 class Levels:
     """`levels[(user.pk, ward.pk)] = n` verifies a person in a ward, creating the real rows."""
 
@@ -112,24 +118,9 @@ class Levels:
         verify(User.objects.get(pk=user_id), Ward.objects.get(pk=ward_id), level)
 
 
-@pytest.fixture(autouse=True)
-def levels(monkeypatch):
-    """Real verification levels for people a test verifies; level 1 for anyone it did not.
-
-    Most tests are about ballots, not verification, so a person with no membership anywhere
-    counts as email-confirmed in the area. Anyone given a level through `levels` (or `verify`)
-    is looked up through openward.verification, as in production.
-    """
-    from openward.verification.models import Membership
-
-    real_level_for = eligibility.level_for
-
-    def level_for(user, ward):
-        if getattr(user, "is_authenticated", False) and not Membership.objects.filter(user=user).exists():
-            return 1
-        return real_level_for(user, ward)
-
-    monkeypatch.setattr(eligibility, "level_for", level_for)
+@pytest.fixture
+def levels(db):
+    """`levels[(user.pk, ward.pk)] = n`: verify people at real levels (opt in; nothing is patched)."""
     return Levels()
 
 

@@ -3,21 +3,25 @@ output lets anyone link a ballot to a person."""
 
 from __future__ import annotations
 
+import itertools
 import json
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
-from django.db import models
+from django.core.management import call_command
+from django.db import OperationalError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.models import Role
+from openward.accounts.models import Role, User
+from openward.areas.models import Neighbourhood
 from openward.core.models import AuditEvent
-from openward.priorities import services
-from openward.priorities.models import Ballot, Demographics, PopulationGroup
-from openward.priorities.results import consultation_results
+from openward.priorities import services, storage
+from openward.priorities.models import Ballot, Demographics, Participation, PopulationGroup, Priority
+from openward.priorities.results import NotPublished, consultation_results, free_text
 
-from .conftest import grant, make_user, sign_in
+from .conftest import grant, make_resident, make_user, sign_in
 
 
 @pytest.fixture
@@ -41,22 +45,23 @@ def _rows(result):
     return [(r.concern.slug, r.rank, r.points, r.first, r.mentions) for r in result.rows]
 
 
-def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, consultation, concerns, levels, ward):
+def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, consultation, concerns, ward):
     verified = []
     for i in range(15):
-        voter = make_user()
-        levels[(voter.pk, ward.pk)] = 2
+        voter = make_resident(ward, level=2)
         first, second = ("burglary", "drugs") if i < 10 else ("drugs", "burglary")
         services.cast_ballot(voter, consultation, [concerns[first].pk, concerns[second].pk])
         verified.append(voter)
+    _close(consultation)
     before = consultation_results(consultation)
     assert before.verified is not None
     assert before.verified.rows[0].concern.slug == "burglary"
     assert before.verified.rows[0].points == 10 * 3 + 5 * 2
 
+    consultation.closes_at = timezone.now() + timedelta(days=1)
+    consultation.save()
     for _ in range(20):  # sock puppets: email confirmed with a postcode in the ward (level 1), address never verified
-        puppet = make_user()
-        levels[(puppet.pk, ward.pk)] = 1
+        puppet = make_resident(ward, level=1)
         services.cast_ballot(puppet, consultation, [concerns["road-safety"].pk])
     _close(consultation)
     after = consultation_results(consultation)
@@ -76,14 +81,13 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
     assert "Verified respondents: 15 respondents" in page and "All respondents: 35 respondents" in page
 
 
-def test_small_groups_are_not_broken_down(consultation, concerns, levels, ward):
+def test_small_groups_are_not_broken_down(consultation, concerns, ward):
     for i in range(12):
-        voter = make_user()
-        if i < 3:
-            levels[(voter.pk, ward.pk)] = 2
+        voter = make_resident(ward, level=2 if i < 3 else 1)
         services.cast_ballot(
             voter, consultation, [concerns["burglary"].pk], demographics={"age_band": "16-29" if i < 4 else "45-64"}
         )
+    _close(consultation)
     PopulationGroup.objects.bulk_create(
         [
             PopulationGroup(ward=ward, dimension="age", group=g, count=100, source="test")
@@ -103,20 +107,76 @@ def test_small_groups_are_not_broken_down(consultation, concerns, levels, ward):
     assert {g.label for g in results.representativeness if g.under_represented} >= {"30 to 44", "65 or over"}
 
 
-def test_ballot_table_holds_nothing_that_names_or_orders_voters():
-    for model in (Ballot, Demographics):
+def test_ballot_tables_hold_nothing_that_names_or_orders_voters():
+    for model in (Ballot, Demographics, Participation):
         for f in model._meta.get_fields():
             assert not isinstance(f, models.DateTimeField | models.DateField), f"{model.__name__}.{f.name}"
             if f.is_relation and f.related_model is not None:
                 assert f.related_model.__name__ not in {"User", "AuditEvent"}, f"{model.__name__}.{f.name}"
-    assert isinstance(Ballot._meta.pk, models.UUIDField)
+        assert not isinstance(model._meta.pk, models.AutoField | models.BigAutoField), model.__name__
+    # Who took part and what they chose share nothing but the consultation.
+    assert {f.name for f in Ballot._meta.get_fields()} & {f.name for f in Participation._meta.get_fields()} == {
+        "consultation"
+    }
 
 
-def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, levels, ward, officer):
-    voters = []
+def _raw(model) -> list[dict]:
+    """Every row of a table as stored, read with SQL as someone with a copy of the database would."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{table}"')
+        columns = [c[0] for c in cursor.description]
+        rows = {str(model._meta.pk.to_python(r[columns.index(model._meta.pk.column)])): r for r in cursor.fetchall()}
+    return [dict(zip(columns, rows[str(pk)], strict=True)) for pk in storage.physical_order(model)]
+
+
+def test_someone_with_the_database_and_the_key_cannot_tell_who_chose_what(consultation, concerns, ward):
+    rankings = list(itertools.permutations([c.pk for c in concerns.values()], 2))[:30]
+    voters, chose = [], {}
+    for i, ranking in enumerate(rankings):
+        voter = make_resident(ward, level=1 + i % 2, display_name=f"Voter {i}")
+        services.cast_ballot(voter, consultation, list(ranking), demographics={"age_band": "30-44"})
+        voters.append(voter)
+        chose[voter.pk] = ranking
+    call_command("reorder_ballots")
+    _close(consultation)
+
+    # The attacker: every table as stored, and BALLOT_KEY, so every person's voter key.
+    register, ballots, answers = _raw(Participation), _raw(Ballot), _raw(Demographics)
+    key_of = {services.voter_key(u, consultation): u.pk for u in User.objects.all()}
+    # They learn who took part (the marked register), as docs/ballot-secrecy.md says...
+    assert sorted(key_of[r["voter_key"]] for r in register) == sorted(chose)
+    # ...but no ballot or answer holds anything derived from a person,
+    about_people = set(key_of) | {u.email for u in voters} | {u.display_name for u in voters}
+    for row in ballots + answers:
+        assert not {str(v) for v in row.values()} & about_people, row
+    # ...and the order rows are stored in is their random keys' order, not the order of casting,
+    ballot_of = {(b["first_id"], b["second_id"]): b["id"] for b in ballots}
+    in_cast_order = [ballot_of[chose[v.pk]] for v in voters]
+    assert [b["id"] for b in ballots] == sorted(b["id"] for b in ballots) != in_cast_order
+    assert [r["voter_key"] for r in register] == sorted(
+        key_of_voter for key_of_voter in (r["voter_key"] for r in register)
+    )
+    assert [str(a["id"]) for a in answers] == sorted(str(a["id"]) for a in answers)
+    # ...so pairing the n-th register row with the n-th ballot (what a rowid allowed) is chance:
+    # one right in 30 on average; ten or more by chance about once in ten million runs.
+    right = sum(
+        chose[key_of[r["voter_key"]]] == (b["first_id"], b["second_id"]) for r, b in zip(register, ballots, strict=True)
+    )
+    assert right < 10
+    if connection.vendor == "sqlite":
+        for model in (Participation, Ballot, Demographics):
+            assert storage.stored_without_rowid(model), model.__name__
+            with pytest.raises(OperationalError, match="rowid"), transaction.atomic():
+                connection.cursor().execute(f'SELECT rowid FROM "{model._meta.db_table}"')
+
+
+def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, ward, officer):
+    voters, receipts = [], []
     for i in range(24):
-        voter = make_user(f"voter{i:02d}@example.org", display_name=f"Voter Number{i:02d}")
-        levels[(voter.pk, ward.pk)] = 1 + i % 2
+        voter = make_resident(
+            ward, level=1 + i % 2, email=f"voter{i:02d}@example.org", display_name=f"Voter Number{i:02d}"
+        )
         choice = ["burglary", "drugs", "violence"][i % 3]
         demographics = {
             "age_band": ["16-29", "30-44", "45-64", "65+"][i % 4],
@@ -131,16 +191,13 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, le
         )
         voters.append(voter)
         assert response.status_code == 200
-        vote_response = response.content.decode()
+        receipts.append(response.json()["receipt"])
+        # The voter gets their own receipt back, and nothing else that could identify the ballot.
+        assert set(response.json()) == {"detail", "receipt"}
     _close(consultation)
 
-    # Ballot ids are random: their order is not the order in which people voted (or signed up).
-    keys_in_cast_order = [services.voter_key(v, consultation) for v in voters]
-    keys_in_id_order = list(Ballot.objects.order_by("id").values_list("voter_key", flat=True))
-    assert keys_in_id_order != keys_in_cast_order
-
     site_admin = grant(make_user("admin@example.org", is_staff=True, is_superuser=True), Role.SITE_ADMIN)
-    outputs = {"vote response": vote_response}
+    outputs = {}
     for who, user in (("anonymous", None), ("officer", officer), ("site admin", site_admin)):
         client.logout()
         if user:
@@ -158,11 +215,11 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, le
             assert response.status_code == 200, (who, name)
             outputs[f"{who} {name}"] = response.content.decode()
 
-    secrets = set()
+    secrets = set(receipts)
     for v in voters:
         secrets |= {v.email, v.display_name, services.voter_key(v, consultation)}
     for b in Ballot.objects.all():
-        secrets |= {str(b.pk), b.pk.hex}
+        secrets |= {str(b.pk), b.pk.hex, b.receipt_hash}
     for d in Demographics.objects.all():
         secrets |= {str(d.pk), d.pk.hex}
     for name, text in outputs.items():
@@ -171,3 +228,88 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, le
         # No per-voter list: no user ids in a JSON list and no "user" keys.
         assert '"user' not in text and "voter" not in text.lower(), name
     assert not AuditEvent.objects.filter(actor__in=voters).exists()
+
+
+def _csrf_free(text: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+
+def test_nothing_shows_a_running_result_before_close(client, consultation, concerns, ward, cluster, borough, force):
+    """The walk: every page, export, API and section, before and after ballots are cast, must not differ."""
+    Neighbourhood.objects.create(force=force, code=ward.gss_code, name=ward.name, ward=ward)
+    chair = grant(make_user("chair2@example.org"), Role.PANEL_CHAIR, ward=ward)
+    urls = [
+        reverse("priorities:consultation", args=[consultation.pk]),
+        reverse("priorities:consultation-csv", args=[consultation.pk]),
+        reverse("priorities:ward", args=[ward.gss_code]),
+        reverse("priorities:cluster", args=[cluster.slug]),
+        reverse("priorities:borough", args=[borough.gss_code]),
+        reverse("priorities:priority-new", args=[ward.gss_code]),
+        reverse("areas:ward", args=[ward.gss_code]),
+        f"/api/v1/priorities/consultations/{consultation.pk}/results",
+        f"/api/v1/priorities/consultations/{consultation.pk}",
+        f"/api/v1/priorities/consultations?ward={ward.gss_code}",
+        f"/api/v1/priorities/wards/{ward.gss_code}",
+        f"/api/metropolitan/{ward.gss_code}/priorities",
+    ]
+
+    def walk():
+        seen = {}
+        for who in (None, chair):
+            client.logout()
+            if who:
+                sign_in(client, who)
+            for url in urls:
+                response = client.get(url)
+                seen[(who and who.email, url)] = (response.status_code, _csrf_free(response.content.decode()))
+        return seen
+
+    before = walk()
+    for i in range(15):
+        first = "burglary" if i < 12 else "drugs"
+        services.cast_ballot(make_resident(ward), consultation, [concerns[first].pk], other_text=f"secret words {i}")
+    after = walk()
+    changed = [key for key in before if before[key] != after[key]]
+    assert not changed, f"a running result shows at {changed}"
+    assert before[(None, urls[1])][0] == 404 and before[(None, urls[7])][0] == 409
+
+    # Evidence is published, so a priority cannot cite the open consultation: not by service, page or API.
+    with pytest.raises(NotPublished):
+        consultation_results(consultation)
+    assert free_text(consultation) == []
+    with pytest.raises(services.Refused, match="still open"):
+        services.set_priority(
+            chair,
+            ward,
+            statement="Burglary",
+            agreed_on=date(2025, 1, 1),
+            review_on=date(2025, 6, 1),
+            concern=concerns["burglary"],
+            consultation=consultation,
+        )
+    sign_in(client, chair)
+    body = {"statement": "Burglary", "agreed_on": "2025-01-01", "review_on": "2025-06-01", "concern": "burglary"}
+    api = client.post(
+        f"/api/v1/priorities/wards/{ward.gss_code}/priorities",
+        {**body, "consultation_id": consultation.pk},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "still open" in api.json()["detail"]
+    page = client.post(
+        reverse("priorities:priority-new", args=[ward.gss_code]), {**body, "consultation": consultation.pk}
+    )
+    assert page.status_code == 400
+    assert not Priority.objects.exists()
+
+    # Once closed, the evidence cites the final result.
+    _close(consultation)
+    priority = services.set_priority(
+        chair,
+        ward,
+        statement="Burglary",
+        agreed_on=date(2025, 1, 1),
+        review_on=date(2025, 6, 1),
+        concern=concerns["burglary"],
+        consultation=consultation,
+    )
+    assert "Ranked 1 of" in priority.evidence and "first choice of 12 of 15" in priority.evidence

@@ -8,7 +8,7 @@ from django.test import Client
 from openward.priorities import services
 from openward.priorities.models import Ballot
 
-from .conftest import make_user
+from .conftest import make_resident
 
 
 @pytest.mark.browser
@@ -23,7 +23,7 @@ def test_a_resident_ranks_concerns_in_the_browser(page, ward, panel_chair, conce
         concerns=concerns.values(),
     )
     session = Client()
-    session.force_login(make_user())
+    session.force_login(make_resident(ward))
     page.context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": page.base_url}])
 
     page.goto(f"/priorities/consultations/{consultation.pk}/")

@@ -42,3 +42,26 @@ def test_demo_step_builds_the_story_and_is_idempotent(tmp_path, borough, concern
     review = Review.objects.get()
     assert review.before_count is not None and review.after_count is not None and review.before_count > 0
     assert PopulationGroup.objects.filter(ward=wards[1], is_demo=True).count() == 9
+
+
+def test_demo_priorities_are_agreed_at_the_demo_ward_panel_meeting(tmp_path, borough, concerns, pinned_clock):
+    """The engagement step's past meeting (dated from today) is where the current priorities were agreed.
+
+    Which meeting qualifies depends on the date, so the clock is pinned (conftest) and the path asserted."""
+    from django.utils import timezone
+
+    from openward.engagement import demo_data as engagement_demo
+    from openward.engagement.models import Event
+
+    ward = Ward.objects.create(gss_code="E05000001", name="Demo 1", slug="demo-1", borough=borough, is_demo=True)
+    for m in range(1, 13):
+        add_crimes(ward, "burglary", date(2025, m, 1), 6)
+    engagement_demo.generate_and_load(tmp_path, io.StringIO())
+    step = next(s for s in demo.steps() if s.name == "priorities").step
+    step(tmp_path, io.StringIO())
+
+    panel = Event.objects.get(ward=ward, kind=Event.Kind.WARD_PANEL, starts_at__lte=timezone.now())
+    current = Priority.objects.filter(ward=ward, status="open")
+    assert current.count() == 3
+    assert {(p.meeting_id, p.agreed_on) for p in current} == {(panel.pk, timezone.localdate(panel.starts_at))}
+    assert Review.objects.get().priority.meeting is None, "the reviewed priority predates the demo meeting"

@@ -1,6 +1,7 @@
-"""A priority is agreed at a panel meeting: linked to it, and only to a real past panel meeting of the ward."""
+"""A priority is agreed at a panel meeting: linked to it, and only to a real past panel meeting of the ward,
+held on the day the priority was agreed."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,52 +12,62 @@ from openward.priorities.services import Refused
 
 from .conftest import sign_in
 
+# Ten days after a Tuesday evening panel meeting.
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+MEETING_DAY = datetime(2026, 3, 10).date()
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
 
 def meeting(ward, *, kind=Event.Kind.WARD_PANEL, days_ago=10, **extra):
     return Event.objects.create(
         title=f"{ward.name} ward panel",
         kind=kind,
         ward=ward,
-        starts_at=timezone.now() - timedelta(days=days_ago),
+        starts_at=timezone.make_aware(datetime(2026, 3, 20, 19, 0)) - timedelta(days=days_ago),
         **extra,
+    )
+
+
+def agree(ward, panel_chair, held, agreed_on=MEETING_DAY):
+    return services.set_priority(
+        panel_chair,
+        ward,
+        statement="Fewer phone snatches",
+        agreed_on=agreed_on,
+        review_on=agreed_on + timedelta(days=182),
+        meeting=held,
     )
 
 
 def test_priority_links_to_the_panel_meeting_that_agreed_it(client, ward, panel_chair):
     held = meeting(ward)
-    p = services.set_priority(
-        panel_chair,
-        ward,
-        statement="Fewer phone snatches",
-        agreed_on=date(2026, 1, 1),
-        review_on=date(2026, 6, 1),
-        meeting=held,
-    )
-    assert p.meeting == held and list(held.priorities_agreed.all()) == [p]
+    assert timezone.localdate(held.starts_at) == MEETING_DAY
+    p = agree(ward, panel_chair, held)
+    assert p.meeting == held and p.agreed_on == MEETING_DAY and list(held.priorities_agreed.all()) == [p]
     html = client.get(f"/priorities/{p.pk}/").content.decode()
     assert f'href="/engagement/events/{held.pk}/"' in html
 
 
 @pytest.mark.parametrize(
-    "make, reason",
+    "make, agreed_on, reason",
     [
-        (lambda ward, other: meeting(other), "not a meeting for"),
-        (lambda ward, other: meeting(ward, kind=Event.Kind.SURGERY), "not a panel meeting"),
-        (lambda ward, other: meeting(ward, days_ago=-5), "has not taken place"),
+        (lambda ward, other: meeting(other), MEETING_DAY, "not a meeting for"),
+        (lambda ward, other: meeting(ward, kind=Event.Kind.SURGERY), MEETING_DAY, "not a panel meeting"),
+        (lambda ward, other: meeting(ward, days_ago=-5), MEETING_DAY + timedelta(days=15), "has not taken place"),
+        (lambda ward, other: meeting(ward), MEETING_DAY - timedelta(days=330), "was held on 10 March 2026, not on"),
+        (lambda ward, other: meeting(ward), MEETING_DAY + timedelta(days=1), "was held on 10 March 2026, not on"),
     ],
+    ids=["another ward", "a surgery", "a future meeting", "11 months after agreeing", "the next day"],
 )
-def test_a_meeting_of_another_ward_a_surgery_or_a_future_meeting_is_refused(
-    ward, other_ward, panel_chair, make, reason
+def test_a_meeting_of_another_ward_a_surgery_a_future_meeting_or_another_day_is_refused(
+    ward, other_ward, panel_chair, make, agreed_on, reason
 ):
     with pytest.raises(Refused, match=reason):
-        services.set_priority(
-            panel_chair,
-            ward,
-            statement="x",
-            agreed_on=date(2026, 1, 1),
-            review_on=date(2026, 6, 1),
-            meeting=make(ward, other_ward),
-        )
+        agree(ward, panel_chair, make(ward, other_ward), agreed_on)
     assert not ward.priorities.exists()
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from ninja.testing import TestClient
@@ -14,9 +15,9 @@ from openward.accounts.models import Role
 from openward.areas.models import Neighbourhood
 from openward.policeuk.api import priorities as policeuk
 from openward.priorities import services
-from openward.priorities.models import Ballot, Consultation, Priority, PriorityAction
+from openward.priorities.models import Ballot, Consultation, Demographics, Priority
 
-from .conftest import grant, make_user, sign_in
+from .conftest import grant, make_resident, make_user, sign_in
 
 
 @pytest.fixture
@@ -60,9 +61,14 @@ def test_panel_chair_creates_a_consultation_through_the_page(client, panel_chair
     assert set(consultation.concerns.values_list("slug", flat=True)) == {"burglary", "drugs"}
 
 
-def test_a_resident_cannot_create_a_consultation(client, ward):
+def test_a_resident_cannot_create_a_consultation(client, ward, concerns):
     sign_in(client, make_user())
-    assert client.get(reverse("priorities:consultation-new-ward", args=[ward.gss_code])).status_code == 403
+    url = reverse("priorities:consultation-new-ward", args=[ward.gss_code])
+    assert client.get(url).status_code == 403
+    today = timezone.localdate()
+    form = {"title": "Mine", "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=14)).isoformat()}
+    assert client.post(url, form | {"min_level": "0", "concerns": [concerns["drugs"].pk]}).status_code == 403
+    assert not Consultation.objects.exists()
 
 
 def test_signed_out_voter_is_sent_to_sign_in(client, consultation):
@@ -70,8 +76,8 @@ def test_signed_out_voter_is_sent_to_sign_in(client, consultation):
     assert response.status_code == 302 and "sign-in" in response["Location"]
 
 
-def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, concerns):
-    voter = make_user()
+def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, concerns, ward):
+    voter = make_resident(ward)
     sign_in(client, voter)
     url = reverse("priorities:vote", args=[consultation.pk])
     assert client.get(url).status_code == 200
@@ -86,10 +92,21 @@ def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, 
     assert ballot.demographics.age_band == "16-29"
     page = client.get(reverse("priorities:consultation", args=[consultation.pk])).content.decode()
     assert "Change your choices" in page
+    # The receipt cookie lets this browser change the ballot...
+    changed = client.post(url, {"first": concerns["violence"].pk})
+    assert changed.status_code == 302
+    assert Ballot.objects.get().ranked_ids() == [concerns["violence"].pk] and not Demographics.objects.exists()
+    # ...and another browser, signed in as the same person, cannot: nothing else finds the ballot.
+    elsewhere = Client()
+    sign_in(elsewhere, voter)
+    assert "only from the browser you voted from" in elsewhere.get(url).content.decode()
+    refused = elsewhere.post(url, {"first": concerns["drugs"].pk})
+    assert refused.status_code == 400 and "already taken part" in refused.content.decode()
+    assert Ballot.objects.get().ranked_ids() == [concerns["violence"].pk]
 
 
-def test_api_vote_refused_when_closed(client, consultation, concerns):
-    voter = make_user()
+def test_api_vote_refused_when_closed(client, consultation, concerns, ward):
+    voter = make_resident(ward)
     sign_in(client, voter)
     consultation.closes_at = timezone.now() - timedelta(minutes=1)
     consultation.save()
@@ -109,17 +126,19 @@ def test_api_vote_signed_out_is_401(client, consultation):
         json.dumps({"choices": ["drugs"]}),
         content_type="application/json",
     )
-    assert response.status_code == 401
+    assert response.status_code == 401 and response.json()["detail"]
+    assert not Ballot.objects.exists()
 
 
-def test_api_vote_unknown_concern(client, consultation):
-    sign_in(client, make_user())
+def test_api_vote_unknown_concern(client, consultation, ward):
+    sign_in(client, make_resident(ward))
     response = client.post(
         f"/api/v1/priorities/consultations/{consultation.pk}/ballot",
         json.dumps({"choices": ["aliens"]}),
         content_type="application/json",
     )
     assert response.status_code == 400 and "Unknown concern" in response.json()["detail"]
+    assert not Ballot.objects.exists()
 
 
 def test_concerns_api_finds_synonyms(client, concerns):
@@ -169,10 +188,11 @@ def test_priority_lifecycle_through_the_api(client, ward, panel_chair, officer, 
     assert {p["status"] for p in listed} == {"open", "achieved"}
 
 
-def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chair, concerns):
+def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chair, concerns, db_snapshot):
     p = services.set_priority(panel_chair, ward, statement="x", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1))
     stranger = grant(make_user(), Role.OFFICER, ward=other_ward)
     sign_in(client, stranger)
+    before = db_snapshot()
     assert client.get(reverse("priorities:action-new", args=[p.pk])).status_code == 403
     assert (
         client.post(
@@ -182,7 +202,7 @@ def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chai
         ).status_code
         == 403
     )
-    assert not PriorityAction.objects.exists()
+    assert db_snapshot() == before, "no action recorded and the priority unchanged"
 
 
 def test_pages_render_for_ward_cluster_borough_and_priority(
@@ -266,7 +286,7 @@ def test_ward_section_shows_priorities_and_latest_results(
         concerns=concerns.values(),
     )
     for _ in range(12):
-        services.cast_ballot(make_user(), consultation, [concerns["drugs"].pk, concerns["burglary"].pk])
+        services.cast_ballot(make_resident(ward), consultation, [concerns["drugs"].pk, concerns["burglary"].pk])
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
     services.set_priority(
@@ -282,9 +302,9 @@ def test_ward_section_shows_priorities_and_latest_results(
         assert '<td class="num">36</td>' in html  # 12 first choices x 3 points
 
 
-def test_panel_sees_free_text_alphabetically_with_matched_concerns(client, consultation, concerns, panel_chair):
+def test_panel_sees_free_text_alphabetically_with_matched_concerns(client, consultation, concerns, panel_chair, ward):
     for text in ["zebra crossing", "mugging near the shops", "", "", "", "", "", "", "", "", ""]:
-        services.cast_ballot(make_user(), consultation, [concerns["drugs"].pk], other_text=text)
+        services.cast_ballot(make_resident(ward), consultation, [concerns["drugs"].pk], other_text=text)
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
     url = reverse("priorities:consultation", args=[consultation.pk])
@@ -296,7 +316,7 @@ def test_panel_sees_free_text_alphabetically_with_matched_concerns(client, consu
 
 
 def test_cluster_consultation_lets_people_from_any_of_its_wards_take_part(
-    cluster, other_ward, panel_chair, concerns, open_window, levels
+    cluster, other_ward, panel_chair, concerns, open_window
 ):
     borough_lead = grant(make_user(), Role.BOROUGH_LEAD, borough=cluster.borough)
     consultation = services.create_consultation(
@@ -308,9 +328,7 @@ def test_cluster_consultation_lets_people_from_any_of_its_wards_take_part(
         concerns=concerns.values(),
         min_level=2,
     )
-    voter = make_user()
-    levels[(voter.pk, other_ward.pk)] = 2
-    services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
+    services.cast_ballot(make_resident(other_ward, level=2), consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().level == 2
 
 
@@ -330,13 +348,14 @@ def test_the_ward_page_embeds_you_said_we_did(client, ward, panel_chair):
         ({"choices": ["drugs"], "age_band": "12-15"}, "not one of the answers"),
     ],
 )
-def test_api_ballot_bad_input_is_explained_and_changes_nothing(client, consultation, body, message):
-    sign_in(client, make_user())
+def test_api_ballot_bad_input_is_explained_and_changes_nothing(client, consultation, ward, body, message, db_snapshot):
+    sign_in(client, make_resident(ward))
+    before = db_snapshot()
     response = client.post(
         f"/api/v1/priorities/consultations/{consultation.pk}/ballot", json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 400 and message in response.json()["detail"]
-    assert not Ballot.objects.exists()
+    assert db_snapshot() == before, "no ballot, demographics or voter record"
 
 
 def test_vote_before_opening_is_refused(client, ward, panel_chair, concerns):
@@ -349,7 +368,7 @@ def test_vote_before_opening_is_refused(client, ward, panel_chair, concerns):
         closes_at=now + timedelta(days=9),
         concerns=concerns.values(),
     )
-    sign_in(client, make_user())
+    sign_in(client, make_resident(ward))
     response = client.post(reverse("priorities:vote", args=[c.pk]), {"first": concerns["drugs"].pk})
     assert response.status_code == 400 and "opens on" in response.content.decode()
     assert not Ballot.objects.exists()
@@ -409,11 +428,9 @@ def test_fourth_priority_through_the_page_is_explained(client, ward, panel_chair
     assert not Priority.objects.filter(statement="Fourth").exists()
 
 
-def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns):
-    from django.test import Client
-
+def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns, ward):
     browser = Client(enforce_csrf_checks=True)
-    sign_in(browser, make_user())
+    sign_in(browser, make_resident(ward))
     url = f"/api/v1/priorities/consultations/{consultation.pk}/ballot"
     forged = browser.post(url, '{"choices": ["drugs"]}', content_type="text/plain")
     assert forged.status_code == 403
@@ -425,13 +442,22 @@ def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns):
     assert Ballot.objects.count() == 1
 
 
-def test_vote_page_says_up_front_who_may_take_part(client, consultation, levels, ward):
+@pytest.mark.parametrize(
+    "level, says",
+    [
+        (None, "add Station Ward on your wards page"),
+        (0, "Confirm your email address"),
+        (1, "you are at level 1 (Email confirmed, postcode in the ward)"),
+    ],
+)
+def test_vote_page_says_up_front_who_may_take_part(client, consultation, ward, other_ward, level, says):
     consultation.min_level = 2
     consultation.save()
-    voter = make_user()
+    # A person with no membership here has one elsewhere: levels are per ward.
+    voter = make_resident(other_ward, level=2) if level is None else make_resident(ward, level=level)
     sign_in(client, voter)
     page = client.get(reverse("priorities:vote", args=[consultation.pk])).content.decode()
-    assert "you are at level 1" in page and "Verify your address" in page
+    assert says in page and "level 2 (Address verified) or above" in page
 
 
 def test_section_is_left_out_where_there_is_nothing_and_shown_for_a_cluster_consultation(

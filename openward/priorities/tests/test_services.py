@@ -12,7 +12,7 @@ from openward.priorities import services
 from openward.priorities.models import Ballot, Concern, Priority, Review
 from openward.priorities.services import Refused
 
-from .conftest import add_crimes, make_user
+from .conftest import add_crimes, make_resident
 
 
 @pytest.fixture
@@ -33,45 +33,67 @@ def test_mugging_is_a_synonym_for_street_robbery_and_theft_from_the_person(conce
     assert set(concern.crime_categories) == {"robbery", "theft-from-the-person"}
 
 
-def test_one_ballot_per_person_changeable_until_close(consultation, concerns):
-    voter = make_user()
-    services.cast_ballot(voter, consultation, [concerns["burglary"].pk, concerns["drugs"].pk])
-    services.cast_ballot(voter, consultation, [concerns["violence"].pk], demographics={"age_band": "30-44"})
-    (ballot,) = Ballot.objects.filter(consultation=consultation)
-    assert ballot.ranked_ids() == [concerns["violence"].pk]
+def test_one_ballot_per_person_changeable_until_close_with_the_voters_own_receipt(consultation, concerns, ward):
+    voter, neighbour = make_resident(ward), make_resident(ward)
+    receipt = services.cast_ballot(voter, consultation, [concerns["burglary"].pk, concerns["drugs"].pk])
+    neighbours_receipt = services.cast_ballot(neighbour, consultation, [concerns["drugs"].pk])
+    with pytest.raises(Refused, match="already taken part"):
+        services.cast_ballot(voter, consultation, [concerns["violence"].pk])
+    # A receipt is bound to its voter: someone else's is no use, even to another voter.
+    with pytest.raises(Refused, match="already taken part"):
+        services.cast_ballot(voter, consultation, [concerns["violence"].pk], receipt=neighbours_receipt)
+    again = services.cast_ballot(
+        voter, consultation, [concerns["violence"].pk], demographics={"age_band": "30-44"}, receipt=receipt
+    )
+    assert again == receipt
+    assert sorted(b.ranked_ids() for b in Ballot.objects.filter(consultation=consultation)) == sorted(
+        [[concerns["violence"].pk], [concerns["drugs"].pk]]
+    )
+    ballot = Ballot.objects.get(first=concerns["violence"])
     assert ballot.demographics.age_band == "30-44"
-    assert services.has_voted(voter, consultation)
+    assert services.has_voted(voter, consultation) and consultation.participations.count() == 2
 
 
-def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns):
-    voter = make_user()
+def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns, ward, db_snapshot):
+    voter = make_resident(ward)
     services.cast_ballot(voter, consultation, [concerns["burglary"].pk])
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
+    before = db_snapshot()
     with pytest.raises(Refused, match="closed"):
         services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().first_id == concerns["burglary"].pk
+    assert db_snapshot() == before
 
 
-def test_ballot_refused_when_a_concern_is_ranked_twice(consultation, concerns):
+def test_ballot_refused_when_a_concern_is_ranked_twice(consultation, concerns, ward):
     with pytest.raises(Refused, match="more than once"):
-        services.cast_ballot(make_user(), consultation, [concerns["drugs"].pk, concerns["drugs"].pk])
+        services.cast_ballot(make_resident(ward), consultation, [concerns["drugs"].pk, concerns["drugs"].pk])
     assert not Ballot.objects.exists()
 
 
 def test_ballot_refused_below_the_consultation_level(consultation, concerns, levels, ward):
     consultation.min_level = 2
     consultation.save()
-    voter = make_user()
-    with pytest.raises(Refused, match="level 2"):
+    voter = make_resident(ward, level=1)
+    with pytest.raises(Refused, match="you are at level 1"):
         services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     levels[(voter.pk, ward.pk)] = 2
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().level == 2
 
 
-def test_casting_a_ballot_writes_no_audit_row_naming_the_voter(consultation, concerns):
-    voter = make_user()
+def test_people_from_elsewhere_and_unconfirmed_people_cannot_vote(consultation, concerns, ward, other_ward):
+    # Level 2 in the next ward counts for nothing here: levels are per ward.
+    with pytest.raises(Refused, match="add Station Ward on your wards page"):
+        services.cast_ballot(make_resident(other_ward, level=2), consultation, [concerns["drugs"].pk])
+    with pytest.raises(Refused, match="Confirm your email address"):
+        services.cast_ballot(make_resident(ward, level=0), consultation, [concerns["drugs"].pk])
+    assert not Ballot.objects.exists()
+
+
+def test_casting_a_ballot_writes_no_audit_row_naming_the_voter(consultation, concerns, ward):
+    voter = make_resident(ward)
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert not AuditEvent.objects.filter(actor=voter).exists()
 
@@ -88,12 +110,14 @@ def _priority(actor, ward, concerns, n=0, **kw):
     )
 
 
-def test_a_fourth_open_priority_is_refused_and_nothing_changes(panel_chair, ward, concerns):
+def test_a_fourth_open_priority_is_refused_and_nothing_changes(panel_chair, ward, concerns, db_snapshot):
     for n in range(3):
         _priority(panel_chair, ward, concerns, n)
+    before = db_snapshot()
     with pytest.raises(Refused, match="already has 3 open priorities"):
         _priority(panel_chair, ward, concerns, 4)
     assert Priority.objects.filter(ward=ward).count() == 3
+    assert db_snapshot() == before
 
 
 def test_the_database_refuses_a_fourth_open_slot(panel_chair, ward, concerns):

@@ -1,5 +1,7 @@
 """Several wards per person, each with its relationship; moving home; bad input."""
 
+from django.core import mail
+
 from openward.accounts.testing import make_resident, sign_in
 from openward.verification.models import Membership
 
@@ -27,14 +29,18 @@ def test_a_postcode_in_no_ward_is_explained(client, places):
     assert Membership.objects.filter(user=person).count() == 1
 
 
-def test_someone_elses_ward_cannot_be_touched(client, places):
+def test_someone_elses_ward_cannot_be_touched(client, places, db_snapshot):
     owner = make_resident("owner@example.org", places.ward_a, postcode=places.postcode_a)
     other = make_resident("other@example.org", places.ward_b, postcode=places.postcode_b)
     sign_in(client, other)
     membership = Membership.objects.get(user=owner)
+    before = db_snapshot()
     assert (
         client.post(f"/verify/wards/{membership.pk}/letter/", {"address": "1 A St", "postcode": "N19QZ"}).status_code
         == 404
     )
     assert client.post(f"/verify/wards/{membership.pk}/in-person/").status_code == 404
     assert client.post(f"/verify/wards/{membership.pk}/leave/").status_code == 404
+    # Not a letter, a reference, a changed or deleted membership, nor an audit row: nothing at all.
+    assert db_snapshot() == before
+    assert not mail.outbox

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from openward.core import demo
 
@@ -24,5 +24,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo: {step.name}")
             path = root / step.name
             path.mkdir(parents=True, exist_ok=True)
-            step.step(path, self.stdout)
+            try:
+                step.step(path, self.stdout)
+            except demo.NothingToLoad as exc:
+                raise CommandError(f"Demo step {step.name} loaded nothing: {exc}") from None
         self.stdout.write(self.style.SUCCESS("Demo area loaded (all of it is generated, not real)."))

@@ -18,12 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="Files, folders or archive zips.")
         parser.add_argument("--commit", action="store_true", help="Write to the database (default: dry run).")
         parser.add_argument("--force", help="Force of saved crimes-street API responses (they do not say).")
+        parser.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="Let a file replace a stored month even when it has fewer than half the month's rows.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bars.")
 
-    def handle(self, *args, paths, commit, force, no_progress, **options):
+    def handle(self, *args, paths, commit, force, allow_shrink, no_progress, **options):
         failed = []
         for path in paths:
-            importer = PoliceUkImporter(path, commit=commit, force=force, progress=False if no_progress else None)
+            importer = PoliceUkImporter(
+                path, commit=commit, force=force, allow_shrink=allow_shrink, progress=False if no_progress else None
+            )
             try:
                 run = importer.run()
             except ImportFailed as exc:
