@@ -25,7 +25,7 @@ from openward.verification.places import PostcodeNotInWard
 from . import erasure, personal_data, ratelimit, services
 from .forms import ConsentForm, DeleteForm, GrantRoleForm, OtpForm, SignInForm, SignUpForm, TokenForm
 from .models import ApiToken, Purpose, Role, RoleGrant, User
-from .permissions import EVERYWHERE, has_role, is_staff_person, second_factor_ok
+from .permissions import EVERYWHERE, has_role, is_staff_person, role_grants, second_factor_ok
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -254,7 +254,7 @@ def two_factor(request):
 def _managed_boroughs(user):
     if has_role(user, [Role.SITE_ADMIN]):
         return Borough.objects.all()
-    ids = RoleGrant.objects.active().filter(user=user, role=Role.BOROUGH_LEAD).values("borough")
+    ids = role_grants(user).filter(role=Role.BOROUGH_LEAD).values("borough")
     return Borough.objects.filter(pk__in=ids)
 
 
