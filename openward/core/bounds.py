@@ -1,0 +1,13 @@
+"""Bounds for numbers people send, checked at the edge (schemas and forms) before any query or save."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+# The largest primary key PostgreSQL's bigint and SQLite's integer hold.
+MAX_ID = 2**63 - 1
+
+# An id in a request body: a positive whole number a database can hold.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
