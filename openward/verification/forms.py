@@ -60,3 +60,20 @@ class InPersonForm(forms.Form):
         help_text="For example: photo ID and a council tax bill for this year. Do not copy numbers from documents.",
         error_messages={"required": "Say what evidence you saw, for example: council tax bill dated this year."},
     )
+
+
+class ReviewForm(forms.Form):
+    """A flagged membership, one of `flagged` by its id, that staff have looked at."""
+
+    membership = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": "That membership is no longer waiting for review. Reload the page.",
+            "required": "That membership is no longer waiting for review. Reload the page.",
+        },
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, flagged, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = flagged
