@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from django.core.management import call_command
 
 from openward.accounts.testing import make_resident, square
