@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openward.areas.models import Borough, Cluster
-from openward.core import access
+from openward.core import access, csvsafe
 from openward.core.models import AuditEvent
 
 from . import exports, selectors, services
@@ -83,7 +82,7 @@ def consultation_csv(request, consultation_id):
         raise Http404("Results are published when the consultation closes.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}-results.csv"'
-    csv.writer(response).writerows(exports.result_rows(consultation_results(consultation)))
+    csvsafe.writer(response).writerows(exports.result_rows(consultation_results(consultation)))
     return response
 
 
