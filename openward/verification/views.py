@@ -152,7 +152,7 @@ def verify_in_person(request, gss_code):
     reference = None
     lookup = ReferenceForm(request.GET or None)
     form = None
-    if "evidence" in request.POST:
+    if "method" in request.POST:
         form = InPersonForm(request.POST)
         try:
             reference = services.find_reference(request.user, ward, request.POST.get("reference", ""))
@@ -160,8 +160,14 @@ def verify_in_person(request, gss_code):
             form.add_error(None, str(exc))
         if reference is not None and form.is_valid():
             try:
+                data = form.cleaned_data
                 services.verify_in_person(
-                    request.user, reference, method=form.cleaned_data["method"], evidence=form.cleaned_data["evidence"]
+                    request.user,
+                    reference,
+                    method=data["method"],
+                    identity=data["identity"],
+                    address_proof=data["address_proof"],
+                    note=data["note"],
                 )
             except services.VerificationError as exc:
                 form.add_error(None, str(exc))
