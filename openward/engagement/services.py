@@ -189,6 +189,8 @@ def accept_offer(token: str) -> Registration:
         return registration
     if registration.status != Registration.Status.OFFERED:
         raise OfferProblem("This offer is no longer open.")
+    if registration.event.is_cancelled:
+        raise OfferProblem("This event has been cancelled, so the place can no longer be taken.")
     if registration.offer_expires_at and registration.offer_expires_at < timezone.now():
         expire_offer(registration)
         raise OfferProblem("Sorry, this offer lapsed and the place has gone to the next person waiting.")
