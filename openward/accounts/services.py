@@ -65,17 +65,38 @@ def _issue_link(user: User, purpose: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("accounts:link", args=[token])
 
 
-@transaction.atomic
 def sign_up(*, email: str, postcode: str, relationship: str, consents: dict[str, bool], ip: str = "") -> None:
-    """Start an account (or, for an existing person, send a sign-in link): the response never says which."""
+    """Check the form and queue the rest: the request does the same work whether or not the email has
+    an account (an existence oracle otherwise), and the queued task sends an email of either kind."""
+    from openward.verification.places import ward_for_postcode
+    from openward.verification.services import VerificationError, check_relationship
+
+    from .tasks import complete_sign_up
+
+    email = clean_email(email)
+    postcode_value, _ = ward_for_postcode(postcode)
+    try:
+        check_relationship(relationship)
+    except VerificationError as exc:
+        raise ValidationError(str(exc)) from None
+    ratelimit.hit("sign-up-ip", ip)
+    ratelimit.hit("sign-up-email", email_key(email))
+    answers = {str(purpose): bool(consents.get(purpose)) for purpose in Purpose}
+    transaction.on_commit(
+        lambda: complete_sign_up.enqueue(
+            email=email, postcode=postcode_value.compact, relationship=relationship, consents=answers
+        )
+    )
+
+
+@transaction.atomic
+def complete_sign_up(*, email: str, postcode: str, relationship: str, consents: dict[str, bool]) -> None:
+    """Start the account and email its confirmation link; an existing person is emailed a sign-in link
+    (or, unconfirmed, a new confirmation link) instead. Runs as a task after `sign_up`."""
     from openward.verification.places import ward_for_postcode
     from openward.verification.services import join_ward
 
-    email = clean_email(email)
-    postcode_value, ward = ward_for_postcode(postcode)
-    ratelimit.hit("sign-up-ip", ip)
     key = email_key(email)
-    ratelimit.hit("sign-up-email", key)
     existing = User.objects.filter(email_key=key).first()
     if existing is not None:
         if existing.is_confirmed and existing.is_active:
@@ -83,27 +104,34 @@ def sign_up(*, email: str, postcode: str, relationship: str, consents: dict[str,
         elif existing.is_active and not existing.erased_at:
             _send(existing.email, "accounts/email/confirm.txt", {"url": _issue_link(existing, "confirm")})
         return
+    postcode_value, ward = ward_for_postcode(postcode)
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, email_key=key)
     except IntegrityError:
-        # Another request created the same person a moment ago; answer the same way.
+        # Another sign-up created the same person a moment ago; that one sent the email.
         return
     for purpose in Purpose:
-        Consent.objects.create(user=user, purpose=purpose, granted=bool(consents.get(purpose)))
+        Consent.objects.create(user=user, purpose=purpose, granted=bool(consents.get(str(purpose))))
     join_ward(user, ward, postcode=postcode_value.compact, relationship=relationship, is_home=True)
     audit.record(None, "account.signed_up", user, ward_code=ward.gss_code)
     _send(user.email, "accounts/email/confirm.txt", {"url": _issue_link(user, "confirm"), "ward": ward})
 
 
-@transaction.atomic
 def request_sign_in(*, email: str, ip: str = "") -> None:
-    """Email a sign-in link if the account exists; say nothing either way."""
+    """Check the address and queue the rest, the same work whether or not an account has it."""
+    from .tasks import complete_sign_in
+
     email = clean_email(email)
     ratelimit.hit("sign-in-ip", ip)
-    key = email_key(email)
-    ratelimit.hit("sign-in-email", key)
-    user = User.objects.filter(email_key=key, is_active=True, erased_at__isnull=True).first()
+    ratelimit.hit("sign-in-email", email_key(email))
+    transaction.on_commit(lambda: complete_sign_in.enqueue(email=email))
+
+
+@transaction.atomic
+def complete_sign_in(*, email: str) -> None:
+    """Email a sign-in link if the account exists (a confirmation link if unconfirmed); nothing otherwise."""
+    user = User.objects.filter(email_key=email_key(email), is_active=True, erased_at__isnull=True).first()
     if user is None:
         return
     if user.is_confirmed:

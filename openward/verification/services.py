@@ -35,11 +35,15 @@ def _days(n: int):
     return timezone.now() + timedelta(days=n)
 
 
+def check_relationship(relationship: str) -> None:
+    if relationship not in Relationship.values:
+        raise VerificationError("Choose how you are connected to the ward.")
+
+
 @transaction.atomic
 def join_ward(user, ward, *, postcode: str, relationship: str, is_home: bool = False) -> Membership:
     """Add a ward a person lives, works, studies or runs a business in (by a postcode in it)."""
-    if relationship not in Relationship.values:
-        raise VerificationError("Choose how you are connected to the ward.")
+    check_relationship(relationship)
     membership = Membership.objects.filter(user=user, ward=ward).first()
     if membership is not None:
         raise VerificationError(f"{ward.name} is already one of your wards.")
