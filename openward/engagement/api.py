@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from openward.accounts.permissions import has_role
 from openward.core import access
-from openward.core.bounds import Id
+from openward.core.bounds import Id, one_of
 
 from . import exports, places, selectors, services
 from .models import Action, Attendance, Bulletin, Event, MeetingRecord, Registration, Reply, Topic, VolunteerTask
@@ -64,8 +64,8 @@ Places = Annotated[int, Field(ge=1, le=100_000)]
 
 class EventIn(Schema):
     title: str
-    type: Event.Kind
-    mode: Event.Mode = Event.Mode.IN_PERSON
+    type: one_of(Event.Kind)
+    mode: one_of(Event.Mode) = Event.Mode.IN_PERSON.value
     description: str = ""
     address: str = ""
     online_link: str = ""
@@ -184,7 +184,7 @@ def answer_offer(request, payload: OfferIn):
 
 
 class AttendanceIn(Schema):
-    role: Attendance.Role
+    role: one_of(Attendance.Role)
     name: str = Field("", max_length=120)
     agreed_to_be_named: bool = False
 
@@ -248,7 +248,7 @@ def add_action(request, pk: int, payload: ActionIn):
 
 
 class ActionStatusIn(Schema):
-    status: Action.Status
+    status: one_of(Action.Status)
     note: str = ""
 
 
@@ -320,7 +320,7 @@ def list_bulletins(request, ward: str | None = None):
 
 class BulletinIn(Schema):
     title: str = Field(..., max_length=200)
-    kind: Bulletin.Kind = Bulletin.Kind.NEWS
+    kind: one_of(Bulletin.Kind) = Bulletin.Kind.NEWS.value
     summary: str = ""
     body_html: str
     wards: list[str] = []

@@ -11,10 +11,11 @@ from openward.accounts.api import Problem, api_auth
 from openward.accounts.identity import show_code
 from openward.accounts.models import Role
 from openward.core import access
+from openward.core.bounds import one_of
 from openward.core.values import InvalidPostcode
 
 from . import services
-from .models import AddressDocument, IdentityDocument, Membership
+from .models import AddressDocument, IdentityDocument, Membership, Relationship
 from .places import PostcodeNotInWard, ward_for_postcode
 
 router = Router(tags=["verification"], auth=api_auth)
@@ -44,7 +45,7 @@ class MembershipOut(Schema):
 
 class JoinIn(Schema):
     postcode: str
-    relationship: str
+    relationship: one_of(Relationship)
     home: bool = False
 
 
@@ -70,8 +71,8 @@ class ReferenceOut(Schema):
 class InPersonIn(Schema):
     reference: str = Field(..., max_length=20)
     method: Literal["officer", "panel_chair", "front_counter"]
-    identity: IdentityDocument = Field(..., description="The photo identity document seen.")
-    address_proof: AddressDocument = Field(..., description="The document seen with their name at the address.")
+    identity: one_of(IdentityDocument) = Field(..., description="The photo identity document seen.")
+    address_proof: one_of(AddressDocument) = Field(..., description="The document seen with their name at the address.")
     note: str = Field("", max_length=80, description="Anything else to record; never numbers from documents.")
 
 

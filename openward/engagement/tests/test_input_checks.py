@@ -239,3 +239,16 @@ def test_the_export_file_name_is_made_on_the_server(record, client, key):
 def test_a_borough_export_is_named_after_its_slug(record, client, borough):
     response = client.get(f"/engagement/places/borough/{borough.gss_code.lower()}/records.csv")
     assert response["Content-Disposition"] == 'attachment; filename="openward-city-of-london-meeting-records.csv"'
+
+
+def test_the_openapi_schema_lists_each_choice_field_with_its_own_values():
+    """Two enum classes both called Kind once shared one component, so events showed bulletin kinds."""
+    from openward.api import api
+    from openward.engagement.models import Bulletin, Event
+
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    assert schemas["EventIn"]["properties"]["type"]["enum"] == Event.Kind.values
+    assert schemas["EventIn"]["properties"]["mode"]["enum"] == Event.Mode.values
+    assert schemas["BulletinIn"]["properties"]["kind"]["enum"] == Bulletin.Kind.values
+    assert schemas["AttendanceIn"]["properties"]["role"]["enum"] == Attendance.Role.values
+    assert schemas["ActionStatusIn"]["properties"]["status"]["enum"] == Action.Status.values
