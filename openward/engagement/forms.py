@@ -184,7 +184,7 @@ class VolunteerSignupForm(forms.Form):
 
 
 class VolunteerReportForm(forms.Form):
-    volunteers = forms.IntegerField(min_value=0, widget=forms.NumberInput(attrs={"class": "input"}))
+    volunteers = forms.IntegerField(min_value=0, max_value=100_000, widget=forms.NumberInput(attrs={"class": "input"}))
     hours = forms.DecimalField(
         min_value=0,
         max_digits=7,

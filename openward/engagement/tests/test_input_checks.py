@@ -252,3 +252,26 @@ def test_the_openapi_schema_lists_each_choice_field_with_its_own_values():
     assert schemas["BulletinIn"]["properties"]["kind"]["enum"] == Bulletin.Kind.values
     assert schemas["AttendanceIn"]["properties"]["role"]["enum"] == Attendance.Role.values
     assert schemas["ActionStatusIn"]["properties"]["status"]["enum"] == Action.Status.values
+
+
+@pytest.mark.parametrize("volunteers", ["9223372036854775808", "-1", "lots"])
+def test_the_volunteering_report_form_bounds_its_figures(officer, ward, client, volunteers):
+    from openward.engagement.models import VolunteerTask
+
+    task = VolunteerTask.objects.create(
+        ward=ward,
+        title="Sweep",
+        kind="weapons_sweep",
+        place="Park",
+        starts_at=timezone.now() - timedelta(days=1),
+        places=3,
+    )
+    sign_in(client, officer)
+    response = client.post(
+        reverse("engagement:volunteer-report", args=[task.pk]),
+        {"volunteers": volunteers, "hours": "2", "findings": "Two knives found"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Give the number of volunteers, the hours and what was found or done." in response.content.decode()
+    assert not hasattr(VolunteerTask.objects.get(pk=task.pk), "report")
