@@ -3,7 +3,10 @@
 Each view carries the `access_rule` openward/core/access.py attaches. For a role rule, a person
 holding each role in the right place must get past the access check, and one holding it in
 another place (another borough) must get 403; anonymous people get a redirect (pages) or 401
-(API). A view or operation without a rule fails the first two tests.
+(API). A view or operation without a rule fails the project's own system check
+(`openward.E001`, access.check_every_view_has_a_rule), which the second test runs; two more
+show that check reporting a bare page and a bare API operation. At the end, staff without the
+second factor walk every page, API operation and export and must see no personal data.
 """
 
 from __future__ import annotations
