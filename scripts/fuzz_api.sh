@@ -27,6 +27,9 @@ $PY -m gunicorn openward.wsgi -b 127.0.0.1:$PORT -w 2 --log-level warning &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$OPENWARD_VAR_DIR"' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.2; done
+# Each worker builds the OpenAPI schema on its first request, which can outlast schemathesis's
+# 10-second read timeout on a busy machine: build it in both workers first.
+for _ in 1 2 3 4; do curl -fs --max-time 120 "http://127.0.0.1:$PORT/api/openapi.json" >/dev/null; done
 failed=()
 while read -r name token; do
   echo "== schemathesis as $name"
