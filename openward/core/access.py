@@ -28,6 +28,7 @@ each role in the right place and in the wrong one. Give custom area functions on
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -203,8 +204,6 @@ def walk_urlpatterns(patterns, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 def walk_router(router, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
     """(path, method, view function) for every operation of a ninja router and its children."""
-    import re
-
     for path, path_view in router.path_operations.items():
         for operation in path_view.operations:
             for method in operation.methods:
