@@ -31,14 +31,16 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/nul
 # 10-second read timeout on a busy machine: build it in both workers first.
 for _ in 1 2 3 4; do curl -fs --max-time 120 "http://127.0.0.1:$PORT/api/openapi.json" >/dev/null; done
 failed=()
+# One schemathesis worker: with two, its threads compile generated code at once and CPython 3.11
+# can fail inside schemathesis ("AST constructor recursion depth mismatch"), which is not our 5xx.
 while read -r name token; do
   echo "== schemathesis as $name"
   .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/openapi.json" \
     -H "Authorization: Bearer $token" --exclude-path /api/v1/me/erase \
-    --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-25}" --workers 2 --suppress-health-check all \
+    --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-25}" --workers 1 --suppress-health-check all \
     || failed+=("$name")
 done <<< "$CALLERS"
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "5xx answers found fuzzing as: ${failed[*]}" >&2
+  echo "schemathesis failed (a 5xx, or its own error: see above) as: ${failed[*]}" >&2
   exit 1
 fi
