@@ -1,6 +1,9 @@
 """The one API object: Open Ward's own API under /api/v1/, police.uk-compatible under /api/."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
+from django.core.signals import got_request_exception
 from ninja import NinjaAPI
 
 from openward.accounts.api import router as accounts_router
@@ -30,6 +33,19 @@ def not_signed_in(request, exc):
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    """An unexpected failure: logged with its traceback as Django logs any 500, answered without it
+    (ninja's default shows the traceback to the caller when DEBUG is on)."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
+    )
+    got_request_exception.send(sender=None, request=request)
+    return api.create_response(
+        request, {"detail": "Something went wrong on our side. It has been logged; please try again later."}, status=500
+    )
 
 
 @api.get("/v1/health", tags=["meta"], summary="Service health")

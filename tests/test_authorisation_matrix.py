@@ -3,71 +3,29 @@
 Each view carries the `access_rule` openward/core/access.py attaches. For a role rule, a person
 holding each role in the right place must get past the access check, and one holding it in
 another place (another borough) must get 403; anonymous people get a redirect (pages) or 401
-(API). A view or operation without a rule fails the first two tests.
+(API). A view or operation without a rule fails the project's own system check
+(`openward.E001`, access.check_every_view_has_a_rule), which the second test runs; two more
+show that check reporting a bare page and a bare API operation. At the end, staff without the
+second factor walk every page, API operation and export and must see no personal data.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import RequestFactory, override_settings
+from django.urls import path
 
 from openward.accounts.models import Role, User
 from openward.accounts.testing import forget_geo_indexes, make_places, make_resident, make_staff, sign_in
-from openward.api import api
 from openward.core import access
 
-EXEMPT_PREFIXES = ("admin/", "api/", "static/", "media/")
 CONVERTER_SAMPLES = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "0" * 32}
 
-
-@dataclass(frozen=True)
-class Endpoint:
-    kind: str  # "page" | "api"
-    route: str  # Django route with converters, or ninja path with {params}
-    method: str
-    view: object
-
-    def __str__(self):
-        return f"{self.kind} {self.method} {self.route}"
-
-
-def walk_django(patterns=None, prefix=""):
-    """(route, callback) for every Django URL pattern, recursively."""
-    patterns = get_resolver().url_patterns if patterns is None else patterns
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from walk_django(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route, entry.callback
-
-
-def walk_router(router, prefix=""):
-    for path, path_view in router.path_operations.items():
-        for operation in path_view.operations:
-            for method in operation.methods:
-                yield re.sub(r"/+", "/", f"/api/{prefix}/{path}"), method, operation.view_func
-    for child_prefix, child, *_ in getattr(router, "_routers", []):
-        yield from walk_router(child, f"{prefix}/{child_prefix}")
-
-
-def endpoints():
-    found = [
-        Endpoint("page", route, "GET", callback)
-        for route, callback in walk_django()
-        if not route.startswith(EXEMPT_PREFIXES)
-    ]
-    for prefix, router in api._routers:
-        found += [Endpoint("api", path, method, view) for path, method, view in walk_router(router, prefix)]
-    return found
-
-
-ENDPOINTS = endpoints()
+Endpoint = access.Endpoint
+ENDPOINTS = access.endpoints()
 
 
 def test_the_walk_finds_pages_and_api_operations():
@@ -78,8 +36,39 @@ def test_the_walk_finds_pages_and_api_operations():
 
 
 def test_every_page_and_operation_has_an_access_rule():
-    missing = [str(e) for e in ENDPOINTS if not isinstance(getattr(e.view, "access_rule", None), access.Rule)]
-    assert missing == [], f"views without @access.public / signed_in / role(...): {missing}"
+    """The project's own system check (openward.E001, run by `manage.py check`) finds nothing."""
+    assert access.check_every_view_has_a_rule() == []
+
+
+def bare(request):
+    return None
+
+
+def test_the_check_reports_a_page_without_a_rule():
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    with override_settings(ROOT_URLCONF="tests.urls_with_a_bare_view"):
+        errors = access.check_every_view_has_a_rule()
+        assert [(e.id, e.msg) for e in errors] == [("openward.E001", "page GET bare/ declares no access rule.")]
+        with pytest.raises(SystemCheckError, match="bare/ declares no access rule"):
+            call_command("check")
+
+
+def test_the_check_reports_an_api_operation_without_a_rule():
+    from ninja import NinjaAPI, Router
+
+    def naked(request):
+        return None
+
+    router = Router()
+    router.get("/naked")(naked)
+    router.get("/dressed")(access.public(lambda request: None))
+    other = NinjaAPI(urls_namespace="bare-api")
+    other.add_router("/v1/", router)
+    dressed_page = access.public(lambda request: None)
+    missing = access.views_without_rule(access.endpoints(urlpatterns=[path("ok/", dressed_page)], api=other))
+    assert [str(e) for e in missing] == ["api GET /api/v1/naked"]
 
 
 def test_area_functions_without_a_sample_are_guessed(places):
@@ -89,16 +78,6 @@ def test_area_functions_without_a_sample_are_guessed(places):
         return Ward.objects.get(gss_code=code)
 
     assert guess_area(custom, "wards/<str:code>/edit/", places) == ("ward", "code")
-
-
-def test_a_view_without_a_rule_is_reported():
-    from django.urls import path
-
-    def bare(request):
-        return None
-
-    routes = dict(walk_django([path("bare/", bare)]))
-    assert not hasattr(routes["bare/"], "access_rule")
 
 
 PLACE_KWARGS = {"gss_code", "ward_code", "borough_code", "cluster_slug"}
@@ -304,3 +283,253 @@ def test_admin_needs_staff_and_two_factor(client, places):
     assert admin_lands_on(client) == "200"
     sign_in(client, person)
     assert client.get("/admin/accounts/rolegrant/").status_code == 302
+
+
+# --- staff without the second factor ---------------------------------------------------------
+#
+# A person holding every staff role in ward A (and site administrator everywhere) who signed in by
+# emailed link but never entered the authenticator code, or who calls the API with a token minted
+# without it, must see no personal data anywhere: every page, API operation and export is asked
+# with the ids of objects in ward A that carry personal data, and no response may contain any of
+# it. With the second factor the same walk must show each piece somewhere, so the absence is real.
+
+SHARED_PK = 4242  # every object behind a `pk`-style id in a route, so one id reaches each of them
+SECRETS = {
+    "registrant email": "registrant-secret@example.org",
+    "registrant name": "Named Registrant Secretname",
+    "volunteer email": "volunteer-secret@example.org",
+    "reply sender": "replier-secret@example.org",
+    "reply text": "REPLY-SECRET-TEXT about my neighbour",
+    "draft summary": "DRAFT-SECRET-SUMMARY not yet agreed",
+    "draft minutes": "DRAFT-SECRET-MINUTES naming a suspect",
+    "review reason": "REVIEW-SECRET-REASON shared address",
+    "colleague email": "colleague-secret@example.org",
+}
+
+
+@pytest.fixture
+def world(places):
+    """Personal data in ward A, behind ids the routes below reach."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openward.accounts.models import RoleGrant
+    from openward.engagement import services
+    from openward.engagement.models import (
+        Event,
+        MeetingRecord,
+        MinuteEntry,
+        Registration,
+        Reply,
+        Topic,
+        VolunteerSignup,
+        VolunteerTask,
+    )
+    from openward.verification.models import Membership
+
+    officer = make_staff(Role.OFFICER, places.ward_a, email="organiser@example.org")
+    event = Event.objects.create(
+        pk=SHARED_PK,
+        ward=places.ward_a,
+        title="Abbey ward panel",
+        kind=Event.Kind.WARD_PANEL,
+        address="Abbey hall",
+        starts_at=timezone.now() + timedelta(days=3),
+        created_by=officer,
+    )
+    registrant = make_resident(SECRETS["registrant email"], places.ward_a)
+    named = make_resident("named-registrant@example.org", places.ward_a)
+    User.objects.filter(pk=named.pk).update(display_name=SECRETS["registrant name"])
+    for person in (registrant, named):
+        services.register_for_event(person, event, share_name=True)
+    assert Registration.objects.filter(event=event).count() == 2
+    record = MeetingRecord.objects.create(pk=SHARED_PK, event=event, summary=SECRETS["draft summary"])
+    topic = Topic.objects.create(slug="secret-topic", name="Theft")
+    MinuteEntry.objects.create(record=record, topic=topic, summary=SECRETS["draft minutes"])
+    task = VolunteerTask.objects.create(
+        pk=SHARED_PK,
+        ward=places.ward_a,
+        title="Leafleting",
+        kind=VolunteerTask.Kind.LEAFLETING,
+        place="Abbey Road",
+        starts_at=timezone.now() + timedelta(days=2),
+        places=5,
+    )
+    volunteer = make_resident(SECRETS["volunteer email"], places.ward_a)
+    VolunteerSignup.objects.create(task=task, user=volunteer)
+    replier = make_resident(SECRETS["reply sender"], places.ward_a)
+    Reply.objects.create(
+        pk=SHARED_PK,
+        event=event,
+        ward=places.ward_a,
+        sender_email=SECRETS["reply sender"],
+        user=replier,
+        body=SECRETS["reply text"],
+    )
+    Membership.objects.filter(user=replier).update(needs_review=True, review_reason=SECRETS["review reason"])
+    colleague = User.objects.create_user(email=SECRETS["colleague email"], email_confirmed_at=timezone.now())
+    RoleGrant.objects.create(pk=SHARED_PK, user=colleague, role=Role.PCSO, ward=places.ward_a)
+    return places
+
+
+def make_all_powerful_staff(places, email: str) -> User:
+    """Site administrator everywhere plus every ward and borough role in ward A's borough."""
+    from openward.accounts.models import RoleGrant
+
+    person = make_staff(Role.SITE_ADMIN, None, email=email)
+    User.objects.filter(pk=person.pk).update(is_staff=True)
+    for role in (Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR):
+        RoleGrant.objects.create(user=person, role=role, ward=places.ward_a)
+    for role in (Role.BOROUGH_LEAD, Role.ANALYST, Role.MONITORING_GROUP):
+        RoleGrant.objects.create(user=person, role=role, borough=places.borough_a)
+    person.refresh_from_db()
+    return person
+
+
+def world_kwargs(route: str, places) -> dict:
+    """URL kwargs that point each route at ward A and at the objects carrying personal data."""
+    borough = "borough" in route
+    return {
+        "pk": SHARED_PK,
+        "consultation_id": SHARED_PK,
+        "priority_id": SHARED_PK,
+        "membership_id": SHARED_PK,
+        "token_id": SHARED_PK,
+        "grant_id": SHARED_PK,
+        "code": places.borough_a.gss_code if borough else places.ward_a.gss_code,
+        "gss_code": places.ward_a.gss_code,
+        "borough_code": places.borough_a.gss_code,
+        "cluster_slug": places.cluster_a.slug,
+        "slug": places.cluster_a.slug if "cluster" in route else "sample",
+        "kind": "ward",
+        "key": places.ward_a.gss_code,
+        "fmt": "csv",
+    }
+
+
+def body_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def ask(client, endpoint, url: str, headers: dict):
+    """One request, its writes rolled back so every endpoint meets the same world."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        if endpoint.kind == "page" or endpoint.method == "GET":
+            response = client.get(url, headers=headers)
+        else:
+            method = getattr(client, endpoint.method.lower())
+            response = method(url, data="{}", content_type="application/json", headers=headers)
+        transaction.set_rollback(True)
+    return response
+
+
+def walk_as(client, places, headers: dict, *, api_only: bool = False) -> dict[str, str]:
+    """Every endpoint asked once, writes included; (endpoint -> response body). Fails on any 5xx."""
+    bodies = {}
+    for endpoint in ENDPOINTS:
+        if api_only and endpoint.kind != "api":
+            continue
+        url = fill_route(endpoint, world_kwargs(endpoint.route, places))
+        response = ask(client, endpoint, url, headers)
+        assert response.status_code < 500, f"{endpoint}: {response.status_code}"
+        if endpoint.view.access_rule.kind == "role":
+            if endpoint.kind == "page":
+                assert "/accounts/two-factor/" in response.get("Location", ""), f"{endpoint}: {response.status_code}"
+            else:
+                # 422: ninja refused the empty body before the operation (and its access check) ran.
+                refused = (403,) if endpoint.method == "GET" else (403, 422)
+                assert response.status_code in refused, f"{endpoint}: {response.status_code}"
+        bodies[str(endpoint)] = body_of(response)
+    return bodies
+
+
+def leaks(bodies: dict[str, str]) -> list[tuple[str, str]]:
+    return [(where, what) for where, body in bodies.items() for what, text in SECRETS.items() if text in body]
+
+
+def test_staff_signed_in_without_the_second_factor_see_no_personal_data(client, world):
+    person = make_all_powerful_staff(world, "no-second-factor@example.org")
+    sign_in(client, person, second_factor=False)
+    bodies = walk_as(client, world, {})
+    assert len(bodies) == len(ENDPOINTS)
+    assert leaks(bodies) == []
+
+
+def test_staff_with_a_token_minted_without_the_second_factor_see_no_personal_data(client, world):
+    from openward.accounts.services import create_api_token
+
+    person = make_all_powerful_staff(world, "token-no-second-factor@example.org")
+    token = create_api_token(person, "old laptop", second_factor=False)
+    bodies = walk_as(client, world, {"Authorization": f"Bearer {token}"}, api_only=True)
+    assert len(bodies) == len([e for e in ENDPOINTS if e.kind == "api"]) > 50
+    assert leaks(bodies) == []
+
+
+def test_with_the_second_factor_the_same_walk_shows_each_piece_of_personal_data(client, world):
+    """The control: every secret is reachable by the same person once the code is entered."""
+    person = make_all_powerful_staff(world, "second-factor@example.org")
+    sign_in(client, person)
+    bodies = {}
+    for endpoint in ENDPOINTS:
+        if endpoint.kind == "api" and endpoint.method != "GET":
+            continue
+        response = ask(client, endpoint, fill_route(endpoint, world_kwargs(endpoint.route, world)), {})
+        assert response.status_code < 500, f"{endpoint}: {response.status_code}"
+        bodies[str(endpoint)] = body_of(response)
+    seen = {what for _, what in leaks(bodies)}
+    assert seen == set(SECRETS), f"not shown anywhere with the second factor: {set(SECRETS) - seen}"
+    where = {what: sorted(w for w, x in leaks(bodies) if x == what) for what in SECRETS}
+    assert "page GET engagement/events/<int:pk>/" in where["registrant email"]
+    assert "page GET engagement/volunteering/<int:pk>/" in where["volunteer email"]
+    assert "page GET engagement/records/<int:pk>/" in where["draft minutes"]
+
+
+def test_a_role_check_anywhere_in_the_request_counts_no_staff_role_without_the_second_factor(rf, places):
+    """has_role, the place helpers and the role decorator share one rule while a request is served."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from openward.accounts.permissions import has_role, role_grants
+    from openward.engagement import places as engagement_places
+
+    officer = make_staff(Role.OFFICER, places.ward_a, email="officer-a@example.org")
+    colleague = make_staff(Role.OFFICER, places.ward_a, email="officer-b@example.org")
+    request = rf.get("/")
+    request.user = officer
+    officer.is_verified = lambda: False
+    seen = {}
+
+    def view(request):
+        seen["has_role"] = has_role(officer, [Role.OFFICER], places.ward_a)
+        seen["other person"] = has_role(colleague, [Role.OFFICER], places.ward_a)
+        seen["same person, fetched again"] = has_role(User.objects.get(pk=officer.pk), [Role.OFFICER])
+        seen["grants"] = list(role_grants(officer))
+        seen["wards"] = list(engagement_places.wards_for(officer, [Role.OFFICER]))
+        seen["inbox q"] = engagement_places.grants_q(officer, [Role.OFFICER])
+        return None
+
+    access.AccessMiddleware(view)(request)
+    assert seen["has_role"] is False and seen["same person, fetched again"] is False
+    assert seen["other person"] is True  # the rule is about the person signed in on this request
+    assert seen["grants"] == [] and seen["wards"] == []
+    assert str(seen["inbox q"]) == "(AND: ('pk__in', []))"
+    officer.is_verified = lambda: True
+    access.AccessMiddleware(view)(request)
+    assert seen["has_role"] is True and [w.pk for w in seen["wards"]] == [places.ward_a.pk]
+    # Outside a request (commands, tasks) the grants count as they are.
+    assert has_role(officer, [Role.OFFICER], places.ward_a) is True
+    request.user = AnonymousUser()
+    access.AccessMiddleware(lambda r: seen.update(anonymous=has_role(officer, [Role.OFFICER])))(request)
+    assert seen["anonymous"] is True
+
+
+def test_the_role_decorator_sends_staff_without_the_second_factor_to_the_two_factor_page(client, places):
+    officer = make_staff(Role.OFFICER, places.ward_a, email="officer-2fa@example.org")
+    sign_in(client, officer, second_factor=False)
+    response = client.get("/engagement/inbox/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/?next=")
+    sign_in(client, officer)
+    assert client.get("/engagement/inbox/").status_code == 200

@@ -14,7 +14,9 @@ from ninja.security import HttpBearer, django_auth
 
 from openward.areas.models import Borough, Ward
 from openward.core import access, personal_data
+from openward.core.bounds import one_of
 from openward.core.values import InvalidPostcode
+from openward.verification.models import Relationship
 from openward.verification.places import PostcodeNotInWard
 
 from . import erasure, ratelimit, services
@@ -49,7 +51,7 @@ class Accepted(Schema):
 class SignUpIn(Schema):
     email: str
     postcode: str
-    relationship: str = "lives"
+    relationship: one_of(Relationship) = Relationship.LIVES.value
     notifications: bool = False
     research: bool = False
 
@@ -107,7 +109,7 @@ class EraseIn(Schema):
 
 class GrantIn(Schema):
     email: str
-    role: str
+    role: one_of(Role)
     ward: str | None = None
 
 

@@ -56,3 +56,19 @@ class GrantRoleForm(forms.Form):
     email = forms.CharField(label="Email address of the person", max_length=254)
     role = forms.ChoiceField(label="Role", choices=[(r.value, r.label) for r in Role if r != Role.RESIDENT])
     ward = forms.ChoiceField(label="Where", help_text="A ward, or the whole borough.")
+
+
+class RevokeRoleForm(forms.Form):
+    """Which grant to take back: one of `grants`, by its id (anything else is a message, not an error page)."""
+
+    revoke = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": "That role is no longer held here. Reload the page to see who holds what.",
+            "required": "That role is no longer held here. Reload the page to see who holds what.",
+        },
+    )
+
+    def __init__(self, *args, grants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].queryset = grants

@@ -1,4 +1,8 @@
-"""Role checks scoped to places: a ward role covers its ward; a cluster or borough role covers their wards."""
+"""Role checks scoped to places: a ward role covers its ward; a cluster or borough role covers their wards.
+
+Every role check reads a person's grants through `role_grants`, which counts no staff role of the
+person signed in on the current request until that request has passed the second factor.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,31 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from openward.areas.models import Borough, Cluster, Ward
+from openward.core.access import current_request
 
 from .models import STAFF_ROLES, Role, RoleGrant
 
 EVERYWHERE = Q(ward__isnull=True, cluster__isnull=True, borough__isnull=True)
+
+
+def lacks_second_factor(user) -> bool:
+    """Is `user` the person signed in on the request being served, and has that request not passed
+    the second factor? (Outside a request, in commands and tasks, nobody lacks it.)"""
+    request = current_request()
+    if request is None or not getattr(user, "is_authenticated", False):
+        return False
+    signed_in = getattr(request, "user", None)
+    if signed_in is None or not signed_in.is_authenticated or signed_in.pk != user.pk:
+        return False
+    return not second_factor_ok(request)
+
+
+def role_grants(user):
+    """The person's active grants that count now: none of the staff ones without the second factor."""
+    grants = RoleGrant.objects.active().filter(user=user)
+    if lacks_second_factor(user):
+        grants = grants.exclude(role__in=STAFF_ROLES)
+    return grants
 
 
 def has_role(user, roles: Iterable[str], area=None) -> bool:
@@ -21,7 +46,7 @@ def has_role(user, roles: Iterable[str], area=None) -> bool:
     # One query for the person's few grants, then decide in Python: this runs on every staff request.
     grants = [
         g
-        for g in RoleGrant.objects.active().filter(user=user).values("role", "ward_id", "cluster_id", "borough_id")
+        for g in role_grants(user).values("role", "ward_id", "cluster_id", "borough_id")
         if g["role"] == Role.SITE_ADMIN or g["role"] in roles
     ]
     if any(g["role"] == Role.SITE_ADMIN for g in grants):
@@ -58,6 +83,7 @@ def is_staff_person(user) -> bool:
 
 
 def second_factor_ok(request) -> bool:
+    """Has this request passed the second factor: a verified session, or a token minted after one?"""
     token = getattr(request, "api_token", None)
     if token is not None:
         return token.second_factor
@@ -88,7 +114,3 @@ def can_manage_grant(actor, role: str, place) -> bool:
         return False
     borough = place if isinstance(place, Borough) else getattr(place, "borough", None)
     return borough is not None and has_role(actor, [Role.BOROUGH_LEAD], borough)
-
-
-def staff_roles_of(user) -> list[RoleGrant]:
-    return list(RoleGrant.objects.active().filter(user=user, role__in=STAFF_ROLES).select_related("ward", "borough"))

@@ -65,7 +65,14 @@ def _issue_link(user: User, purpose: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("accounts:link", args=[token])
 
 
-@transaction.atomic
+def _known_browser(key: str, known_account: int | None) -> bool:
+    """Has the asking browser signed in before as the account `key` names? One query whenever a
+    browser carries the cookie, whatever the address typed, so the answer reveals nothing."""
+    if known_account is None:
+        return False
+    return User.objects.filter(pk=known_account, email_key=key).exists()
+
+
 def sign_up(
     *,
     email: str,
@@ -75,50 +82,82 @@ def sign_up(
     ip: str = "",
     known_account: int | None = None,
 ) -> None:
-    """Start an account (or, for an existing person, send a sign-in link): the response never says which.
+    """Check the form and queue the rest: the request does the same work whether or not the email has
+    an account (an existence oracle otherwise), and the queued task sends an email of either kind.
 
-    `known_account` is the account the asking browser has signed in as before (ratelimit.known_account).
+    Attempts count per client and per account-and-client, so naming someone cannot lock them out;
+    `known_account` (the account the asking browser has signed in as before) is spared the
+    per-account ceiling on emails.
     """
+    from openward.verification.places import ward_for_postcode
+    from openward.verification.services import VerificationError, check_relationship
+
+    from .tasks import complete_sign_up
+
+    email = clean_email(email)
+    postcode_value, _ = ward_for_postcode(postcode)
+    try:
+        check_relationship(relationship)
+    except VerificationError as exc:
+        raise ValidationError(str(exc)) from None
+    key = email_key(email)
+    ratelimit.hit_for_account("sign-up", key, ip, known_browser=_known_browser(key, known_account))
+    answers = {str(purpose): bool(consents.get(purpose)) for purpose in Purpose}
+    transaction.on_commit(
+        lambda: complete_sign_up.enqueue(
+            email=email, postcode=postcode_value.compact, relationship=relationship, consents=answers
+        )
+    )
+
+
+@transaction.atomic
+def complete_sign_up(*, email: str, postcode: str, relationship: str, consents: dict[str, bool]) -> None:
+    """Start the account and email its confirmation link; an existing person is emailed a sign-in link
+    (or, unconfirmed, a new confirmation link) instead. Runs as a task after `sign_up`."""
     from openward.verification.places import ward_for_postcode
     from openward.verification.services import join_ward
 
-    email = clean_email(email)
-    postcode_value, ward = ward_for_postcode(postcode)
     key = email_key(email)
     existing = User.objects.filter(email_key=key).first()
-    known = existing is not None and existing.pk == known_account
-    ratelimit.hit_for_account("sign-up", key, ip, known_browser=known)
     if existing is not None:
         if existing.is_confirmed and existing.is_active:
             _send(existing.email, "accounts/email/already_registered.txt", {"url": _issue_link(existing, "sign_in")})
         elif existing.is_active and not existing.erased_at:
             _send(existing.email, "accounts/email/confirm.txt", {"url": _issue_link(existing, "confirm")})
         return
+    postcode_value, ward = ward_for_postcode(postcode)
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, email_key=key)
     except IntegrityError:
-        # Another request created the same person a moment ago; answer the same way.
+        # Another sign-up created the same person a moment ago; that one sent the email.
         return
     for purpose in Purpose:
-        Consent.objects.create(user=user, purpose=purpose, granted=bool(consents.get(purpose)))
+        Consent.objects.create(user=user, purpose=purpose, granted=bool(consents.get(str(purpose))))
     join_ward(user, ward, postcode=postcode_value.compact, relationship=relationship, is_home=True)
     audit.record(None, "account.signed_up", user, ward_code=ward.gss_code)
     _send(user.email, "accounts/email/confirm.txt", {"url": _issue_link(user, "confirm"), "ward": ward})
 
 
-@transaction.atomic
 def request_sign_in(*, email: str, ip: str = "", known_account: int | None = None) -> None:
-    """Email a sign-in link if the account exists; say nothing either way.
+    """Check the address and queue the rest, the same work whether or not an account has it.
 
-    Attempts count per client and per account and client, so naming someone from elsewhere cannot
-    stop them asking for their own link; `known_account` (the account the asking browser has signed
-    in as before) is also spared the per-account ceiling on emails.
+    Attempts count per client and per account-and-client, so naming someone from elsewhere cannot
+    stop them asking for their own link; a browser they signed in from before is also spared the
+    per-account ceiling on emails.
     """
+    from .tasks import complete_sign_in
+
     email = clean_email(email)
     key = email_key(email)
-    user = User.objects.filter(email_key=key, is_active=True, erased_at__isnull=True).first()
-    ratelimit.hit_for_account("sign-in", key, ip, known_browser=user is not None and user.pk == known_account)
+    ratelimit.hit_for_account("sign-in", key, ip, known_browser=_known_browser(key, known_account))
+    transaction.on_commit(lambda: complete_sign_in.enqueue(email=email))
+
+
+@transaction.atomic
+def complete_sign_in(*, email: str) -> None:
+    """Email a sign-in link if the account exists (a confirmation link if unconfirmed); nothing otherwise."""
+    user = User.objects.filter(email_key=email_key(email), is_active=True, erased_at__isnull=True).first()
     if user is None:
         return
     if user.is_confirmed:

@@ -16,6 +16,22 @@ def send_email(to: str, subject: str, body: str) -> None:
 
 
 @task()
+def complete_sign_up(email: str, postcode: str, relationship: str, consents: dict) -> None:
+    """Finish a sign-up away from the request, so its timing says nothing about the address."""
+    from .services import complete_sign_up as complete
+
+    complete(email=email, postcode=postcode, relationship=relationship, consents=consents)
+
+
+@task()
+def complete_sign_in(email: str) -> None:
+    """Send the sign-in link away from the request, so its timing says nothing about the address."""
+    from .services import complete_sign_in as complete
+
+    complete(email=email)
+
+
+@task()
 def purge_expired_personal_data(reschedule_hours: int = 0) -> dict:
     """Purge unconfirmed accounts and lapsed letter addresses; optionally queue the next run."""
     from .retention import purge_expired_personal_data as purge

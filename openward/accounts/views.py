@@ -23,9 +23,18 @@ from openward.core.values import InvalidPostcode
 from openward.verification.places import PostcodeNotInWard
 
 from . import erasure, ratelimit, services
-from .forms import ConsentForm, DeleteForm, GrantRoleForm, OtpForm, SignInForm, SignUpForm, TokenForm
+from .forms import (
+    ConsentForm,
+    DeleteForm,
+    GrantRoleForm,
+    OtpForm,
+    RevokeRoleForm,
+    SignInForm,
+    SignUpForm,
+    TokenForm,
+)
 from .models import ApiToken, Purpose, Role, RoleGrant, User
-from .permissions import EVERYWHERE, has_role, is_staff_person, second_factor_ok
+from .permissions import EVERYWHERE, has_role, is_staff_person, role_grants, second_factor_ok
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -262,7 +271,7 @@ def two_factor(request):
 def _managed_boroughs(user):
     if has_role(user, [Role.SITE_ADMIN]):
         return Borough.objects.all()
-    ids = RoleGrant.objects.active().filter(user=user, role=Role.BOROUGH_LEAD).values("borough")
+    ids = role_grants(user).filter(role=Role.BOROUGH_LEAD).values("borough")
     return Borough.objects.filter(pk__in=ids)
 
 
@@ -323,6 +332,14 @@ SITE_WIDE_ROLES = [Role.ANALYST, Role.SITE_ADMIN, Role.BOROUGH_LEAD, Role.MONITO
 @access.role(Role.SITE_ADMIN)
 def roles_everywhere(request):
     """Site admins: roles held everywhere (analysts, other site admins)."""
+    if request.method == "POST" and "revoke" in request.POST:
+        revoke = RevokeRoleForm(request.POST, grants=RoleGrant.objects.active().filter(EVERYWHERE))
+        if revoke.is_valid():
+            services.revoke_role(request.user, revoke.cleaned_data["revoke"])
+            messages.success(request, "The role is removed.")
+        else:
+            messages.error(request, " ".join(revoke.errors["revoke"]))
+        return redirect("accounts:roles-everywhere")
     form = GrantRoleForm(request.POST or None)
     form.fields["role"].choices = [(r.value, r.label) for r in SITE_WIDE_ROLES]
     form.fields["ward"].required = False
@@ -339,11 +356,6 @@ def roles_everywhere(request):
             else:
                 messages.success(request, f"{person.email} is now {Role(form.cleaned_data['role']).label} everywhere.")
                 return redirect("accounts:roles-everywhere")
-    if request.method == "POST" and request.POST.get("revoke"):
-        grant = get_object_or_404(RoleGrant.objects.active().filter(EVERYWHERE), pk=request.POST["revoke"])
-        services.revoke_role(request.user, grant)
-        messages.success(request, "The role is removed.")
-        return redirect("accounts:roles-everywhere")
     grants = RoleGrant.objects.active().filter(EVERYWHERE).select_related("user").order_by("role")
     audit.record(request.user, "roles.viewed", None, place="everywhere")
     return render(

@@ -12,6 +12,14 @@ NotSignedIn (pages: redirect to sign-in; API: 401) or PermissionDenied (403). An
 holds a staff role must also have passed two-factor authentication before a role rule lets
 them through (NeedsSecondFactor, a PermissionDenied: pages redirect to the two-factor page).
 
+The same holds for role checks made anywhere else while a request is served: AccessMiddleware
+keeps the current request, and `accounts.permissions.role_grants` counts no staff role of the
+signed-in person until that request has passed the second factor. So a public page that shows
+more to staff (registrants, draft minutes) shows a staff person without it only what anyone sees.
+
+`views_without_rule()` lists every page and API operation that declares no rule; the system
+check `openward.E001` reports them, so `manage.py check` (and the test suite) fails on one.
+
 Area functions made by `ward_from`, `borough_from` and `cluster_from` carry a `sample(area)`
 that builds URL kwargs pointing at an area; the authorisation matrix test uses it to try
 each role in the right place and in the wrong one. Give custom area functions one too.
@@ -20,7 +28,9 @@ each role in the right place and in the wrong one. Give custom area functions on
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,11 +92,12 @@ def role(*roles: str, area: Callable[..., Any] | None = None):
             from openward.accounts.permissions import has_role, is_staff_person, second_factor_ok
 
             user = _require_user(request)
+            # First: without the second factor a staff person holds no staff role at all.
+            if is_staff_person(user) and not second_factor_ok(request):
+                raise NeedsSecondFactor("Set up or enter your two-factor authentication code first.")
             target = area(request, *args, **kwargs) if area else None
             if not has_role(user, roles, target):
                 raise PermissionDenied("You do not have a role that allows this here.")
-            if is_staff_person(user) and not second_factor_ok(request):
-                raise NeedsSecondFactor("Set up or enter your two-factor authentication code first.")
 
         return _attach(view, Rule("role", tuple(roles), area), check)
 
@@ -129,14 +140,27 @@ def cluster_from(kwarg: str = "cluster_slug"):
     return _area_from("areas.Cluster", kwarg, "slug")
 
 
+_current_request: ContextVar = ContextVar("openward_current_request", default=None)
+
+
+def current_request():
+    """The request being served on this thread (None in commands and tasks)."""
+    return _current_request.get()
+
+
 class AccessMiddleware:
-    """Turn NotSignedIn into a redirect to sign-in, and NeedsSecondFactor into the two-factor page."""
+    """Keep the current request for role checks; turn NotSignedIn into a redirect to sign-in and
+    NeedsSecondFactor into the two-factor page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
 
     def process_exception(self, request, exception):
         if isinstance(exception, NotSignedIn):
@@ -148,3 +172,81 @@ class AccessMiddleware:
 
             return redirect_to_login(request.get_full_path(), login_url="accounts:two-factor")
         return None
+
+
+# --- views without a rule ---------------------------------------------------------------------
+
+EXEMPT_ROUTE_PREFIXES = ("admin/", "api/", "static/", "media/")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    kind: str  # "page" | "api"
+    route: str  # Django route with converters, or ninja path with {params}
+    method: str
+    view: Any
+
+    def __str__(self):
+        return f"{self.kind} {self.method} {self.route}"
+
+
+def walk_urlpatterns(patterns, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(route, callback) for every Django URL pattern, recursively."""
+    from django.urls import URLPattern, URLResolver
+
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from walk_urlpatterns(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry.callback
+
+
+def walk_router(router, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
+    """(path, method, view function) for every operation of a ninja router and its children."""
+    for path, path_view in router.path_operations.items():
+        for operation in path_view.operations:
+            for method in operation.methods:
+                yield re.sub(r"/+", "/", f"/api/{prefix}/{path}"), method, operation.view_func
+    for child_prefix, child, *_ in getattr(router, "_routers", []):
+        yield from walk_router(child, f"{prefix}/{child_prefix}")
+
+
+def endpoints(urlpatterns=None, api=None) -> list[Endpoint]:
+    """Every page (outside the admin and the API mount) and every API operation."""
+    from django.urls import get_resolver
+
+    if urlpatterns is None:
+        urlpatterns = get_resolver().url_patterns
+    if api is None:
+        from openward.api import api
+    found = [
+        Endpoint("page", route, "GET", callback)
+        for route, callback in walk_urlpatterns(urlpatterns)
+        if not route.startswith(EXEMPT_ROUTE_PREFIXES)
+    ]
+    for prefix, router in api._routers:
+        found += [Endpoint("api", path, method, view) for path, method, view in walk_router(router, prefix)]
+    # A router mounted twice (police.uk's, whose child routers ninja also lists) yields repeats.
+    return list(dict.fromkeys(found))
+
+
+def views_without_rule(found: list[Endpoint] | None = None) -> list[Endpoint]:
+    """The pages and API operations that declare no access rule."""
+    found = endpoints() if found is None else found
+    return [e for e in found if not isinstance(getattr(e.view, "access_rule", None), Rule)]
+
+
+def check_every_view_has_a_rule(app_configs=None, **kwargs):
+    """System check openward.E001: each page and API operation without an access rule is an error."""
+    from django.core.checks import Error
+
+    return [
+        Error(
+            f"{endpoint} declares no access rule.",
+            hint="Decorate it with @access.public, @access.signed_in or @access.role(...) (openward/core/access.py).",
+            obj=getattr(endpoint.view, "__qualname__", repr(endpoint.view)),
+            id="openward.E001",
+        )
+        for endpoint in views_without_rule()
+    ]

@@ -3,17 +3,19 @@
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from openward.accounts.permissions import has_role
 from openward.core import access
+from openward.core.bounds import Id, one_of
 
 from . import exports, places, selectors, services
-from .models import Action, Bulletin, Event, MeetingRecord, Registration, Reply, Topic, VolunteerTask
+from .models import Action, Attendance, Bulletin, Event, MeetingRecord, Registration, Reply, Topic, VolunteerTask
 
 router = Router(tags=["engagement"])
 
@@ -56,16 +58,20 @@ class EventOut(Schema):
         }
 
 
+# Places at one event or task: enough for a borough-wide meeting, small enough for any column.
+Places = Annotated[int, Field(ge=1, le=100_000)]
+
+
 class EventIn(Schema):
     title: str
-    type: str
-    mode: str = "in_person"
+    type: one_of(Event.Kind)
+    mode: one_of(Event.Mode) = Event.Mode.IN_PERSON.value
     description: str = ""
     address: str = ""
     online_link: str = ""
     start: datetime
     end: datetime | None = None
-    capacity: int | None = None
+    capacity: Places | None = None
     agenda: list[str] = []
 
 
@@ -92,10 +98,6 @@ def get_event(request, pk: int):
 @access.role(*places.EVENT_ROLES, area=places.from_kwargs)
 def create_event(request, kind: str, key: str, payload: EventIn):
     area = places.area_by(kind, key)
-    if payload.type not in Event.Kind.values:
-        raise HttpError(400, f"type must be one of {', '.join(Event.Kind.values)}.")
-    if payload.mode not in Event.Mode.values:
-        raise HttpError(400, f"mode must be one of {', '.join(Event.Mode.values)}.")
     try:
         event = services.schedule_event(
             request.user,
@@ -182,8 +184,8 @@ def answer_offer(request, payload: OfferIn):
 
 
 class AttendanceIn(Schema):
-    role: str
-    name: str = ""
+    role: one_of(Attendance.Role)
+    name: str = Field("", max_length=120)
     agreed_to_be_named: bool = False
 
 
@@ -230,9 +232,9 @@ def list_topics(request):
 
 class ActionIn(Schema):
     what: str
-    owner: str
+    owner: str = Field(..., max_length=200)
     due_date: date | None = None
-    priority_id: int | None = None
+    priority_id: Id | None = Field(None, description="A priority of the meeting's ward (or of a ward inside its area).")
 
 
 @router.post("/engagement/records/{pk}/actions", summary="Add an action to the register")
@@ -246,7 +248,7 @@ def add_action(request, pk: int, payload: ActionIn):
 
 
 class ActionStatusIn(Schema):
-    status: str
+    status: one_of(Action.Status)
     note: str = ""
 
 
@@ -317,8 +319,8 @@ def list_bulletins(request, ward: str | None = None):
 
 
 class BulletinIn(Schema):
-    title: str
-    kind: str = "news"
+    title: str = Field(..., max_length=200)
+    kind: one_of(Bulletin.Kind) = Bulletin.Kind.NEWS.value
     summary: str = ""
     body_html: str
     wards: list[str] = []
@@ -332,8 +334,6 @@ class BulletinIn(Schema):
 )
 @access.role(*places.TEAM_ROLES)
 def create_bulletin(request, payload: BulletinIn):
-    if payload.kind not in Bulletin.Kind.values:
-        raise HttpError(400, f"kind must be one of {', '.join(Bulletin.Kind.values)}.")
     areas = {
         "wards": [places.area_by("ward", c) for c in payload.wards],
         "clusters": [places.area_by("cluster", c) for c in payload.clusters],
@@ -359,8 +359,8 @@ def create_bulletin(request, payload: BulletinIn):
 
 
 class ReplyIn(Schema):
-    item: str  # "bulletin" or "event"
-    id: int
+    item: Literal["bulletin", "event"]
+    id: Id
     body: str
 
 
@@ -391,9 +391,7 @@ def _reply(r: Reply) -> dict:
 @router.post("/engagement/replies", response={201: ReplyOut}, summary="Reply to a bulletin or event")
 @access.signed_in
 def create_reply(request, payload: ReplyIn):
-    model = {"bulletin": Bulletin, "event": Event}.get(payload.item)
-    if model is None:
-        raise HttpError(400, 'item must be "bulletin" or "event".')
+    model = {"bulletin": Bulletin, "event": Event}[payload.item]
     item = get_object_or_404(model, pk=payload.id)
     try:
         reply = services.receive_reply(item, sender_email=request.user.email, body=payload.body, user=request.user)
@@ -480,8 +478,8 @@ def sign_up(request, pk: int, payload: SignupIn):
 
 
 class ReportIn(Schema):
-    volunteers: int
-    hours: Decimal
+    volunteers: int = Field(..., ge=0, le=100_000)
+    hours: Decimal = Field(..., ge=0, max_digits=7, decimal_places=2)
     findings: str
 
 

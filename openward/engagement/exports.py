@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+
+from openward.core import csvsafe
 
 from . import selectors
 from .models import Action
@@ -72,7 +73,7 @@ CSV_FIELDS = [
 
 def actions_csv(area) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer = csvsafe.dict_writer(out, CSV_FIELDS)
     writer.writeheader()
     for record in selectors.published_records(area):
         for action in record.actions.all():

@@ -1,6 +1,7 @@
 from django import forms
 
 from openward.areas.models import Borough, Cluster, Ward
+from openward.core.bounds import MAX_ID
 
 from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
 
@@ -93,6 +94,19 @@ class MeetingRecordForm(forms.Form):
 
 
 class ActionForm(forms.ModelForm):
+    priority_id = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        label="Ward priority it serves (number, if any)",
+        widget=forms.NumberInput(attrs={"class": "input", "min": 1}),
+        error_messages={
+            "invalid": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
+            "min_value": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
+            "max_value": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
+        },
+    )
+
     class Meta:
         model = Action
         fields = ["what", "owner", "due_date", "priority_id"]
@@ -100,9 +114,7 @@ class ActionForm(forms.ModelForm):
             "what": forms.Textarea(attrs={"rows": 2}),
             "owner": forms.TextInput(attrs={"class": "input"}),
             "due_date": forms.DateInput(attrs={"type": "date", "class": "input"}),
-            "priority_id": forms.NumberInput(attrs={"class": "input"}),
         }
-        labels = {"priority_id": "Ward priority it serves (number, if any)"}
 
 
 class ActionStatusForm(forms.Form):
@@ -172,7 +184,7 @@ class VolunteerSignupForm(forms.Form):
 
 
 class VolunteerReportForm(forms.Form):
-    volunteers = forms.IntegerField(min_value=0, widget=forms.NumberInput(attrs={"class": "input"}))
+    volunteers = forms.IntegerField(min_value=0, max_value=100_000, widget=forms.NumberInput(attrs={"class": "input"}))
     hours = forms.DecimalField(
         min_value=0,
         max_digits=7,

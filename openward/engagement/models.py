@@ -272,24 +272,34 @@ class MeetingRecord(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class AttendanceRole(models.TextChoices):
+    RESIDENT = "resident", "Resident"
+    BUSINESS = "business", "Business or worker"
+    PANEL = "panel", "Panel member"
+    OFFICER = "officer", "Police officer"
+    PCSO = "pcso", "PCSO"
+    COUNCILLOR = "councillor", "Councillor"
+    PARTNER = "partner", "Partner agency"
+    OTHER = "other", "Other"
+
+
 class Attendance(models.Model):
     """One person at a meeting; the name is kept only when they agreed to be named."""
 
-    class Role(models.TextChoices):
-        RESIDENT = "resident", "Resident"
-        BUSINESS = "business", "Business or worker"
-        PANEL = "panel", "Panel member"
-        OFFICER = "officer", "Police officer"
-        PCSO = "pcso", "PCSO"
-        COUNCILLOR = "councillor", "Councillor"
-        PARTNER = "partner", "Partner agency"
-        OTHER = "other", "Other"
+    Role = AttendanceRole
 
     record = models.ForeignKey(MeetingRecord, on_delete=models.PROTECT, related_name="attendance")
     role = models.CharField(max_length=16, choices=Role.choices)
     name = models.CharField(max_length=120, blank=True)
     agreed_to_be_named = models.BooleanField(default=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        # Published records are kept for good and every listing of their place renders each role's
+        # label: an unknown role must never reach the table.
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=AttendanceRole.values), name="attendance_role_known")
+        ]
 
     def save(self, *args, **kwargs):
         if not self.agreed_to_be_named:

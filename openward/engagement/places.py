@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from openward.accounts.models import Role, RoleGrant
+from openward.accounts.models import Role
+from openward.accounts.permissions import role_grants
 from openward.areas.models import Borough, Cluster, Ward
 
 from .models import Action, Event, MeetingRecord, Reply, VolunteerTask, within_q
@@ -129,7 +130,7 @@ def of_volunteer_task(request, pk=None, **kwargs):
 
 def grants_q(user, roles, prefix: str = "") -> Q | None:
     """Items within the places where `user` holds one of `roles`; None means everywhere."""
-    grants = RoleGrant.objects.active().filter(user=user).select_related("ward", "cluster", "borough")
+    grants = role_grants(user).select_related("ward", "cluster", "borough")
     q = Q(pk__in=[])
     for grant in grants:
         if grant.role != Role.SITE_ADMIN and grant.role not in roles:
@@ -145,7 +146,7 @@ def wards_for(user, roles):
     q = grants_q(user, roles)
     if q is None:
         return Ward.objects.current()
-    grants = RoleGrant.objects.active().filter(user=user, role__in=roles)
+    grants = role_grants(user).filter(role__in=roles)
     return (
         Ward.objects.current()
         .filter(
@@ -158,7 +159,7 @@ def wards_for(user, roles):
 
 
 def clusters_for(user, roles):
-    grants = RoleGrant.objects.active().filter(user=user)
+    grants = role_grants(user)
     if grants.filter(Q(role=Role.SITE_ADMIN) | Q(role__in=roles, ward=None, cluster=None, borough=None)).exists():
         return Cluster.objects.all()
     grants = grants.filter(role__in=roles)
@@ -166,7 +167,7 @@ def clusters_for(user, roles):
 
 
 def boroughs_for(user, roles):
-    grants = RoleGrant.objects.active().filter(user=user)
+    grants = role_grants(user)
     if grants.filter(Q(role=Role.SITE_ADMIN) | Q(role__in=roles, ward=None, cluster=None, borough=None)).exists():
         return Borough.objects.all()
     return Borough.objects.filter(pk__in=grants.filter(role__in=roles).values("borough"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from openward.core import audit
@@ -187,6 +189,8 @@ def accept_offer(token: str) -> Registration:
         return registration
     if registration.status != Registration.Status.OFFERED:
         raise OfferProblem("This offer is no longer open.")
+    if registration.event.is_cancelled:
+        raise OfferProblem("This event has been cancelled, so the place can no longer be taken.")
     if registration.offer_expires_at and registration.offer_expires_at < timezone.now():
         expire_offer(registration)
         raise OfferProblem("Sorry, this offer lapsed and the place has gone to the next person waiting.")
@@ -284,6 +288,12 @@ def write_meeting_record(
     """
     if event.starts_at > timezone.now():
         raise ValidationError("A meeting record can be written once the meeting has started.")
+    roles = {row.get("role") for row in attendance or ()}
+    unknown = sorted(str(role) for role in roles - set(Attendance.Role.values))
+    if unknown:
+        raise ValidationError(
+            f"Unknown attendance role {', '.join(unknown)}. Use one of: {', '.join(Attendance.Role.values)}."
+        )
     record, _ = MeetingRecord.objects.select_for_update().get_or_create(event=event)
     record.summary = summary
     for topic, text in (minutes or {}).items():
@@ -319,12 +329,31 @@ def write_meeting_record(
     return record
 
 
+def _check_priority(event: Event, priority_id) -> None:
+    """The priority an action serves must be one of the meeting's ward (or of a ward inside its area)."""
+    # By label, not import: priorities builds on engagement, so engagement names its model lazily.
+    priority = apps.get_model("priorities", "Priority")
+    if event.ward_id:
+        in_place = Q(ward=event.ward_id)
+    elif event.cluster_id:
+        in_place = Q(ward__clusters=event.cluster_id)
+    else:
+        in_place = Q(ward__borough=event.borough_id, ward__borough__isnull=False)
+    if not priority.objects.filter(in_place, pk=priority_id).exists():
+        raise ValidationError(
+            f"There is no priority {priority_id} in {event.area_name}. "
+            "Give the number of one of its ward priorities, or leave it empty."
+        )
+
+
 @transaction.atomic
 def agree_action(actor, record: MeetingRecord, *, what: str, owner: str, due_date=None, priority_id=None) -> Action:
-    """Add an action agreed at the meeting to the register."""
+    """Add an action agreed at the meeting to the register (serving one of the place's priorities, if any)."""
     if not what.strip() or not owner.strip():
         raise ValidationError("Say what the action is and who owns it.")
     event = record.event
+    if priority_id is not None:
+        _check_priority(event, priority_id)
     action = Action.objects.create(
         record=record,
         ward=event.ward,

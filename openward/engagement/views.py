@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from openward.accounts.permissions import has_role
@@ -296,7 +297,10 @@ def action_add(request, pk):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
-        messages.error(request, "Say what the action is, who owns it and (if known) when it is due.")
+        problems = [m for name in ("due_date", "priority_id") for m in form.errors.get(name, [])]
+        if "what" in form.errors or "owner" in form.errors:
+            problems.insert(0, "Say what the action is and who owns it.")
+        messages.error(request, " ".join(problems))
     return redirect("engagement:record", pk=pk)
 
 
@@ -332,14 +336,19 @@ def area_records(request, kind, key):
     )
 
 
+EXPORT_FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
 @access.public
 def area_export(request, kind, key, fmt):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Meeting records download as records.csv (the action register) or records.json (everything).")
     area = places.area_by(kind, key)
-    if fmt == "json":
-        response = HttpResponse(exports.records_json(area), content_type="application/json")
-    else:
-        response = HttpResponse(exports.actions_csv(area), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="openward-{key}-meeting-records.{fmt}"'
+    body = exports.records_json(area) if fmt == "json" else exports.actions_csv(area)
+    response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
+    # Named from the place's own slug, never from the URL, so nothing a link carries reaches the header.
+    name = slugify(area.slug)[:80] or "place"
+    response["Content-Disposition"] = f'attachment; filename="openward-{name}-meeting-records.{fmt}"'
     return response
 
 

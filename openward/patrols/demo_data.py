@@ -44,15 +44,13 @@ def load_demo_plan(workdir: Path, stdout: TextIO) -> None:
     ward = (current if current.exists() else wards).order_by("gss_code").first()
     latest = latest_crime_month()
     if ward is None or latest is None:
-        stdout.write("  no demo ward or crime loaded; skipping the patrol plan")
-        return
+        raise demo.NothingToLoad("the patrol plan needs the demo wards and crime: run the areas and crime steps first")
     PatrolPlan.objects.filter(is_demo=True).delete()
     start = add_months(latest, -(PLAN_MONTHS - 1))
     spots = hot_spots(scope_for_ward(ward), Period(add_months(start, -12), add_months(start, -1)))
     chosen = suggestions(spots)[:3]
     if not chosen:
-        stdout.write(f"  {ward.name}: no crimes before the plan; skipping the patrol plan")
-        return
+        raise demo.NothingToLoad(f"{ward.name} has no crimes before the plan's start: run the crime step first")
     sergeant = User.objects.filter(email=_email("sergeant")).first()
     officer = User.objects.filter(email=_email("officer")).first() or sergeant
     today = timezone.localdate()

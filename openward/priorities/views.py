@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openward.areas.models import Borough, Cluster
-from openward.core import access, sections
+from openward.core import access, csvsafe, sections
 from openward.core.models import AuditEvent
 from openward.crime.harm import harm_change
 
@@ -91,7 +90,7 @@ def consultation_csv(request, consultation_id):
         raise Http404("Results are published when the consultation closes.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}-results.csv"'
-    csv.writer(response).writerows(exports.result_rows(published_results(consultation)))
+    csvsafe.writer(response).writerows(exports.result_rows(published_results(consultation)))
     return response
 
 

@@ -1,19 +1,21 @@
 """Open Ward's own API for verification (mounted under /api/v1/ by openward/api.py)."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from openward.accounts import ratelimit
 from openward.accounts.api import Problem, api_auth
 from openward.accounts.identity import show_code
 from openward.accounts.models import Role
 from openward.core import access
+from openward.core.bounds import one_of
 from openward.core.values import InvalidPostcode
 
 from . import services
-from .models import Membership
+from .models import AddressDocument, IdentityDocument, Membership, Relationship
 from .places import PostcodeNotInWard, ward_for_postcode
 
 router = Router(tags=["verification"], auth=api_auth)
@@ -43,7 +45,7 @@ class MembershipOut(Schema):
 
 class JoinIn(Schema):
     postcode: str
-    relationship: str
+    relationship: one_of(Relationship)
     home: bool = False
 
 
@@ -67,9 +69,11 @@ class ReferenceOut(Schema):
 
 
 class InPersonIn(Schema):
-    reference: str
-    method: str
-    evidence: str
+    reference: str = Field(..., max_length=20)
+    method: Literal["officer", "panel_chair", "front_counter"]
+    identity: one_of(IdentityDocument) = Field(..., description="The photo identity document seen.")
+    address_proof: one_of(AddressDocument) = Field(..., description="The document seen with their name at the address.")
+    note: str = Field("", max_length=80, description="Anything else to record; never numbers from documents.")
 
 
 def _membership_out(m: Membership) -> dict:
@@ -166,7 +170,14 @@ def verify_in_person(request, gss_code: str, payload: InPersonIn):
     ward = ward_area(request, gss_code=gss_code)
     try:
         reference = services.find_reference(request.user, ward, payload.reference)
-        grant = services.verify_in_person(request.user, reference, method=payload.method, evidence=payload.evidence)
+        grant = services.verify_in_person(
+            request.user,
+            reference,
+            method=payload.method,
+            identity=payload.identity,
+            address_proof=payload.address_proof,
+            note=payload.note,
+        )
     except ratelimit.RateLimited as exc:
         return 429, {"detail": str(exc)}
     except services.VerificationError as exc:

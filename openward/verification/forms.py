@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Method, Relationship
+from .models import AddressDocument, IdentityDocument, Method, Relationship
 
 
 class JoinWardForm(forms.Form):
@@ -54,9 +54,37 @@ class InPersonForm(forms.Form):
         label="How you checked",
         choices=[(m.value, m.label) for m in (Method.OFFICER, Method.PANEL_CHAIR, Method.FRONT_COUNTER)],
     )
-    evidence = forms.CharField(
-        label="What evidence you saw",
-        max_length=200,
-        help_text="For example: photo ID and a council tax bill for this year. Do not copy numbers from documents.",
-        error_messages={"required": "Say what evidence you saw, for example: council tax bill dated this year."},
+    identity = forms.ChoiceField(
+        label="Photo identity you saw",
+        choices=[("", "Choose one")] + IdentityDocument.choices,
+        error_messages={"required": "Choose the photo identity document you saw."},
     )
+    address_proof = forms.ChoiceField(
+        label="Proof of address you saw",
+        choices=[("", "Choose one")] + AddressDocument.choices,
+        help_text="It must show their name at an address in this ward.",
+        error_messages={"required": "Choose the document you saw with their name at the address."},
+    )
+    note = forms.CharField(
+        label="Anything else to record (optional)",
+        max_length=80,
+        required=False,
+        help_text="Do not copy numbers from documents.",
+    )
+
+
+class ReviewForm(forms.Form):
+    """A flagged membership, one of `flagged` by its id, that staff have looked at."""
+
+    membership = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": "That membership is no longer waiting for review. Reload the page.",
+            "required": "That membership is no longer waiting for review. Reload the page.",
+        },
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, flagged, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = flagged

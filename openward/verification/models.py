@@ -37,6 +37,25 @@ class Method(models.TextChoices):
     FRONT_COUNTER = "front_counter", "In person, at a police front counter"
 
 
+# What an in-person check must have seen: a photo identity document, and a recent document that
+# shows the person's name at an address in the ward. Choosing from these lists is what makes the
+# evidence mean something ("trust me" is not evidence).
+class IdentityDocument(models.TextChoices):
+    PASSPORT = "passport", "Passport"
+    DRIVING_LICENCE = "driving_licence", "Photo driving licence"
+    IDENTITY_CARD = "identity_card", "National identity card"
+    RESIDENCE_PERMIT = "residence_permit", "Biometric residence permit or card"
+    PASS_CARD = "pass_card", "Photo card with the PASS hologram"
+
+
+class AddressDocument(models.TextChoices):
+    COUNCIL_TAX = "council_tax", "Council tax bill for this year"
+    UTILITY_BILL = "utility_bill", "Gas, electricity, water or broadband bill (last 3 months)"
+    BANK_STATEMENT = "bank_statement", "Bank or building society statement (last 3 months)"
+    TENANCY = "tenancy", "Tenancy agreement or mortgage statement"
+    GOVERNMENT_LETTER = "government_letter", "Letter from HMRC, DWP or the council (last 12 months)"
+
+
 class GrantQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.now()

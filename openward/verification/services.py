@@ -14,7 +14,9 @@ from openward.accounts.identity import address_key, clean_code, keyed_hash, rand
 from openward.core import audit
 
 from .models import (
+    AddressDocument,
     AddressLetter,
+    IdentityDocument,
     InPersonReference,
     LetterBatch,
     Level,
@@ -33,11 +35,15 @@ def _days(n: int):
     return timezone.now() + timedelta(days=n)
 
 
+def check_relationship(relationship: str) -> None:
+    if relationship not in Relationship.values:
+        raise VerificationError("Choose how you are connected to the ward.")
+
+
 @transaction.atomic
 def join_ward(user, ward, *, postcode: str, relationship: str, is_home: bool = False) -> Membership:
     """Add a ward a person lives, works, studies or runs a business in (by a postcode in it)."""
-    if relationship not in Relationship.values:
-        raise VerificationError("Choose how you are connected to the ward.")
+    check_relationship(relationship)
     membership = Membership.objects.filter(user=user, ward=ward).first()
     if membership is not None:
         raise VerificationError(f"{ward.name} is already one of your wards.")
@@ -278,35 +284,64 @@ def find_reference(actor, ward, reference_text: str) -> InPersonReference:
             f"No current reference {clean_code(reference_text)[:8]} for {ward.name}. "
             "Check it with the person; references last a day and work in their own ward only."
         )
+    _refuse_own(actor, reference)
     audit.record(actor, "in_person.viewed", reference.membership, ward_code=ward.gss_code)
     return reference
+
+
+def _refuse_own(actor, reference: InPersonReference) -> None:
+    if reference.membership.user_id == actor.pk:
+        raise VerificationError(
+            "You cannot verify your own address. Ask another officer, a panel chair or a front counter to check it."
+        )
 
 
 IN_PERSON_METHODS = {Method.OFFICER, Method.PANEL_CHAIR, Method.FRONT_COUNTER}
 
 
 @transaction.atomic
-def verify_in_person(actor, reference: InPersonReference, *, method: str, evidence: str) -> VerificationGrant:
-    """Level 2 granted face to face, recording the method and what evidence was seen (not copies)."""
+def verify_in_person(
+    actor, reference: InPersonReference, *, method: str, identity: str, address_proof: str, note: str = ""
+) -> VerificationGrant:
+    """Level 2 granted face to face by someone else: the method, and which photo identity and which
+    proof of address were seen (never copies of them)."""
     if method not in IN_PERSON_METHODS:
         raise VerificationError(
             "Choose how you checked the person: as an officer, a panel chair, or at a front counter."
         )
-    evidence = (evidence or "").strip()
-    if len(evidence) < 3:
-        raise VerificationError("Say what evidence you saw, for example: council tax bill dated this year.")
+    if identity not in IdentityDocument.values:
+        raise VerificationError(
+            "Choose the photo identity document you saw: " + ", ".join(IdentityDocument.labels).lower() + "."
+        )
+    if address_proof not in AddressDocument.values:
+        raise VerificationError(
+            "Choose the document you saw with their name at the address: "
+            + ", ".join(AddressDocument.labels).lower()
+            + "."
+        )
+    _refuse_own(actor, reference)
     if not InPersonReference.objects.filter(pk=reference.pk, used_at__isnull=True).update(used_at=timezone.now()):
         raise VerificationError("This reference has already been used.")
     membership = reference.membership
+    seen = [IdentityDocument(identity).label, AddressDocument(address_proof).label, (note or "").strip()[:80]]
     grant = VerificationGrant.objects.create(
         membership=membership,
         level=Level.ADDRESS,
         method=method,
         granted_by=actor,
         expires_at=_days(settings.OPENWARD_ADDRESS_VERIFICATION_DAYS),
-        evidence=evidence[:200],
+        evidence="; ".join(part for part in seen if part)[:200],
     )
-    audit.record(actor, "verification.granted", grant, ward_code=membership.ward.gss_code, level=2, method=method)
+    audit.record(
+        actor,
+        "verification.granted",
+        grant,
+        ward_code=membership.ward.gss_code,
+        level=2,
+        method=method,
+        identity=identity,
+        address_proof=address_proof,
+    )
     return grant
 
 

@@ -16,7 +16,7 @@ from openward.core import access, audit
 from openward.core.values import InvalidPostcode
 
 from . import services
-from .forms import CodeForm, InPersonForm, JoinWardForm, LetterForm, ReferenceForm
+from .forms import CodeForm, InPersonForm, JoinWardForm, LetterForm, ReferenceForm, ReviewForm
 from .letters import batch_pdf
 from .models import AddressLetter, LetterBatch, Membership
 from .places import PostcodeNotInWard, ward_for_postcode
@@ -152,7 +152,7 @@ def verify_in_person(request, gss_code):
     reference = None
     lookup = ReferenceForm(request.GET or None)
     form = None
-    if "evidence" in request.POST:
+    if "method" in request.POST:
         form = InPersonForm(request.POST)
         try:
             reference = services.find_reference(request.user, ward, request.POST.get("reference", ""))
@@ -160,8 +160,14 @@ def verify_in_person(request, gss_code):
             form.add_error(None, str(exc))
         if reference is not None and form.is_valid():
             try:
+                data = form.cleaned_data
                 services.verify_in_person(
-                    request.user, reference, method=form.cleaned_data["method"], evidence=form.cleaned_data["evidence"]
+                    request.user,
+                    reference,
+                    method=data["method"],
+                    identity=data["identity"],
+                    address_proof=data["address_proof"],
+                    note=data["note"],
                 )
             except services.VerificationError as exc:
                 form.add_error(None, str(exc))
@@ -185,9 +191,12 @@ def review(request, gss_code):
     """Staff: memberships flagged by a boundary change or a shared address, with the least personal data."""
     ward = ward_area(request, gss_code=gss_code)
     if request.method == "POST":
-        membership = get_object_or_404(Membership, pk=request.POST.get("membership"), ward=ward, needs_review=True)
-        services.resolve_review(request.user, membership, note=request.POST.get("note", ""))
-        messages.success(request, "Marked as reviewed.")
+        form = ReviewForm(request.POST, flagged=Membership.objects.filter(ward=ward, needs_review=True))
+        if form.is_valid():
+            services.resolve_review(request.user, form.cleaned_data["membership"], note=form.cleaned_data["note"])
+            messages.success(request, "Marked as reviewed.")
+        else:
+            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect("verification:review", gss_code=ward.gss_code)
     flagged = list(Membership.objects.filter(ward=ward).needing_review().with_level())
     audit.record(request.user, "review.viewed", None, ward_code=ward.gss_code, memberships=len(flagged))

@@ -106,7 +106,7 @@ def test_staff_tokens_need_two_factor_and_keep_the_place_check(client, places, a
     from openward.verification.services import issue_in_person_reference
 
     reference = issue_in_person_reference(ada, membership)
-    payload = {"reference": reference, "method": "officer", "evidence": "Passport and tenancy agreement"}
+    payload = {"reference": reference, "method": "officer", "identity": "passport", "address_proof": "tenancy"}
     other_ward = post(client, f"/api/v1/verification/wards/{places.ward_b.gss_code}/in-person", payload, **bearer(key))
     assert other_ward.status_code == 403
     assert Membership.objects.get(pk=membership.pk).level == Level.EMAIL

@@ -102,10 +102,69 @@ def test_tampered_and_expired_links_are_refused(client, places, django_capture_o
     assert User.objects.get().email_confirmed_at is None
 
 
-def test_sign_up_is_rate_limited(client, places, settings):
+def test_sign_up_is_rate_limited(client, places, settings, django_capture_on_commit_callbacks):
     settings.OPENWARD_RATE_LIMITS = {**settings.OPENWARD_RATE_LIMITS, "sign-up-client": (2, 3600)}
-    for i in range(2):
-        assert sign_up(client, email=f"p{i}@example.org").status_code == 302
-    response = sign_up(client, email="p3@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(2):
+            assert sign_up(client, email=f"p{i}@example.org").status_code == 302
+        response = sign_up(client, email="p3@example.org")
     assert response.status_code == 400 and "Too many attempts" in response.content.decode()
     assert User.objects.count() == 2
+
+
+def work_of(request, django_capture_on_commit_callbacks, monkeypatch) -> tuple[list[str], list[tuple]]:
+    """The SQL a request ran (values blanked) and the tasks it queued (names and argument names)."""
+    import re as re_
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openward.accounts import tasks
+
+    queued = []
+    for name in ("complete_sign_up", "complete_sign_in", "send_email"):
+        recorder = type("Recorder", (), {"enqueue": staticmethod(lambda n=name, **kw: queued.append((n, *kw)))})
+        monkeypatch.setattr(tasks, name, recorder)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        response = request()
+    assert response.status_code == 302
+    shapes = [re_.sub(r"'[^']*'|\b\d+\b", "?", q["sql"]) for q in queries.captured_queries]
+    return shapes, queued
+
+
+@pytest.mark.parametrize("sign", ["up", "in"])
+def test_the_request_does_the_same_work_whether_or_not_the_email_has_an_account(
+    client, places, django_capture_on_commit_callbacks, monkeypatch, sign
+):
+    """Timing cannot tell them apart when the request runs the same queries and queues the same task."""
+    from openward.accounts.testing import make_resident
+
+    make_resident("known@example.org", places.ward_a)
+
+    def ask(email):
+        if sign == "up":
+            return lambda: sign_up(client, email=email)
+        return lambda: client.post("/accounts/sign-in/", {"email": email})
+
+    work_of(ask("warm-up@example.org"), django_capture_on_commit_callbacks, monkeypatch)  # per-process caches
+    known = work_of(ask("known@example.org"), django_capture_on_commit_callbacks, monkeypatch)
+    unknown = work_of(ask("stranger@example.org"), django_capture_on_commit_callbacks, monkeypatch)
+    assert known == unknown
+    task = "complete_sign_up" if sign == "up" else "complete_sign_in"
+    assert [q[0] for q in known[1]] == [task]
+    assert not [q for q in known[0] if "accounts_user" in q]  # nobody looks the address up in the request
+    assert User.objects.count() == 1
+
+
+def test_the_queued_work_emails_either_kind_of_person(client, places, django_capture_on_commit_callbacks):
+    from openward.accounts.testing import make_resident
+
+    make_resident("known@example.org", places.ward_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, email="known@example.org")
+        sign_up(client, email="new@example.org")
+    assert [m.to for m in mail.outbox] == [["known@example.org"], ["new@example.org"]]
+    assert mail.outbox[0].subject.startswith("You already have a") and "/accounts/link/" in mail.outbox[0].body
+    assert "but you already have an account" in mail.outbox[0].body
+    assert "To confirm it and sign in, open this link" in mail.outbox[1].body
+    assert User.objects.filter(email="new@example.org").exists()

@@ -127,3 +127,23 @@ def test_account_page_lists_the_staff_pages_of_each_role(client, places):
     html = client.get("/accounts/profile/").content.decode()
     assert f"/verify/staff/wards/{places.ward_a.gss_code}/in-person/" in html
     assert "/verify/staff/boroughs/" not in html
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "-1", "9223372036854775808", "1.5"])
+def test_revoking_with_an_id_that_is_not_a_held_role_is_a_message_not_an_error(client, places, bad):
+    admin = make_staff(Role.SITE_ADMIN, None, email="admin@example.org")
+    sign_in(client, admin)
+    response = client.post("/accounts/roles/everywhere/", {"revoke": bad}, follow=True)
+    assert response.status_code == 200
+    assert "That role is no longer held here. Reload the page" in response.content.decode()
+    assert RoleGrant.objects.active().filter(user=admin).count() == 1
+
+
+def test_a_ward_grant_cannot_be_revoked_from_the_everywhere_page(client, places):
+    admin = make_staff(Role.SITE_ADMIN, None, email="admin@example.org")
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    sign_in(client, admin)
+    grant = RoleGrant.objects.get(user=officer)
+    response = client.post("/accounts/roles/everywhere/", {"revoke": grant.pk}, follow=True)
+    assert "no longer held here" in response.content.decode()
+    assert RoleGrant.objects.active().filter(pk=grant.pk).exists()

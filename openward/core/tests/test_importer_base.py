@@ -85,6 +85,7 @@ def demo_rows() -> dict[str, dict[str, int]]:
     from openward.areas.models import Cluster, Neighbourhood, Postcode, Ward
     from openward.crime.models import Crime, MonthlyCount, Outcome, Stop
     from openward.engagement.models import Bulletin, Event, VolunteerTask
+    from openward.patrols.models import PatrolPlan, Visit
     from openward.priorities.models import Ballot, Consultation, Priority
 
     return {
@@ -111,6 +112,10 @@ def demo_rows() -> dict[str, dict[str, int]]:
             "ballots": Ballot.objects.filter(consultation__is_demo=True).count(),
             "priorities": Priority.objects.filter(is_demo=True).count(),
         },
+        "patrols": {
+            "plans": PatrolPlan.objects.filter(is_demo=True).count(),
+            "visits": Visit.objects.filter(is_demo=True).count(),
+        },
     }
 
 
@@ -134,6 +139,7 @@ def test_load_demo_runs_every_registered_step_and_each_loads_something(tmp_path)
     assert after["residents"]["people"] == len(STAFF) + len(RESIDENTS)
     assert after["priorities"] == {"consultations": 1, "ballots": DEMO_BALLOTS, "priorities": 4}
     assert after["crime"]["crimes"] > 1000 and after["crime"]["stops"] > 100
+    assert after["patrols"]["plans"] == 1
 
 
 @pytest.mark.django_db

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+
+from openward.core import csvsafe
 
 from .. import stats
 from .summary import SNAP_POINT_CAVEAT, Breakdown, CrimeSummary, Figure, period_label
@@ -130,7 +131,7 @@ def summary_csv(s: CrimeSummary) -> str:
     """Tidy rows (table, row, column, value, shown); suppressed counts have an empty value."""
     d = summary_dict(s)
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csvsafe.writer(out)
     out.write("# " + _provenance(s).replace("\n", " ") + "\n")
     w.writerow(CSV_HEADER)
     for m in d["months"]:

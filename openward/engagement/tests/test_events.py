@@ -222,3 +222,34 @@ def test_api_rsvp_and_cancel(make_event, residents, client):
         ).status_code
         == 401
     )
+
+
+@pytest.fixture
+def offer_then_cancelled(make_event, residents, officer, django_capture_on_commit_callbacks):
+    """b is offered a place, then the organiser cancels the event."""
+    event = make_event(capacity=1)
+    a, b = residents[:2]
+    services.register_for_event(a, event)
+    services.register_for_event(b, event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(a, Registration.objects.get(event=event, user=a))
+    offered = Registration.objects.get(event=event, user=b)
+    assert offered.status == Registration.Status.OFFERED
+    services.cancel_event(officer, event, "Hall flooded")
+    return offered
+
+
+def test_an_offer_cannot_be_accepted_after_the_event_is_cancelled(offer_then_cancelled):
+    with pytest.raises(ValidationError, match="event has been cancelled"):
+        services.accept_offer(offer_then_cancelled.offer_token)
+    assert Registration.objects.get(pk=offer_then_cancelled.pk).status == Registration.Status.OFFERED
+
+
+def test_the_offer_page_and_api_say_the_event_was_cancelled(offer_then_cancelled, client):
+    token = offer_then_cancelled.offer_token
+    page = client.post(reverse("engagement:offer", args=[token]), {"decision": "accept"}, follow=True)
+    assert "This event has been cancelled, so the place can no longer be taken." in page.content.decode()
+    api = client.post("/api/v1/engagement/offers", {"token": token}, content_type="application/json")
+    assert api.status_code == 400 and "cancelled" in api.json()["detail"]
+    registration = Registration.objects.get(pk=offer_then_cancelled.pk)
+    assert registration.status == Registration.Status.OFFERED

@@ -106,12 +106,22 @@ def test_record_cannot_be_written_before_the_meeting(make_event, officer):
         services.write_meeting_record(officer, make_event())
 
 
-def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, other_ward, cluster, borough, client):
+def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, other_ward, cluster, borough, client):
+    from openward.priorities.models import Priority
+
     today = timezone.localdate()
+    priority = Priority.objects.create(
+        ward=ward,
+        statement="Phone snatching",
+        agreed_on=today,
+        review_on=today + timedelta(days=90),
+        slot=1,
+        evidence="x",
+    )
     m1 = make_event(starts_at=timezone.now() - timedelta(days=20))
     r1 = services.write_meeting_record(officer, m1, publish=True)
     services.agree_action(
-        officer, r1, what="A1, with comma", owner="PC A", due_date=today - timedelta(days=1), priority_id=42
+        officer, r1, what="A1, with comma", owner="PC A", due_date=today - timedelta(days=1), priority_id=priority.pk
     )
     services.agree_action(officer, r1, what="A2", owner="PC B", due_date=today + timedelta(days=5))
     done = services.agree_action(officer, r1, what="A3", owner="PC C")
@@ -160,7 +170,7 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, other_w
         )
     )
     assert [r["what"] for r in rows] == ["A1, with comma", "A2", "A3"]
-    assert rows[0]["priority_id"] == "42" and rows[0]["overdue"] == "True" and rows[2]["status"] == "done"
+    assert rows[0]["priority_id"] == str(priority.pk) and rows[0]["overdue"] == "True" and rows[2]["status"] == "done"
     exported = json.loads(client.get(reverse("engagement:area-export", args=["ward", "E05009288", "json"])).content)
     assert [r["event"]["title"] for r in exported["records"]] == ["Aldersgate ward panel"]
     assert len(exported["records"][0]["actions"]) == 3

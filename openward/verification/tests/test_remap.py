@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.core.management import call_command
 
 from openward.accounts.testing import make_resident, square
@@ -35,7 +36,6 @@ def test_new_generation_remaps_by_postcode_and_flags_the_rest(places):
 
 
 def test_unknown_generation_is_a_clear_error(places):
-    import pytest
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="No ward generation 'nope'. Known generations: 2022"):
@@ -105,3 +105,20 @@ def test_a_dry_run_or_an_older_generation_moves_nobody(places, tmp_path, django_
         OnsWards(path, generation="2026").run()  # dry run
         OnsWards(path, generation="2010", commit=True).run()  # an old pattern
     assert Membership.objects.get(user=mapped).ward == places.ward_a
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "-1", "9223372036854775808", "other-ward"])
+def test_marking_something_that_is_not_flagged_here_is_a_message_not_an_error(client, places, bad):
+    from openward.accounts.models import Role
+    from openward.accounts.testing import make_staff, sign_in
+
+    elsewhere = make_resident("b@example.org", places.ward_b, postcode="")
+    Membership.objects.filter(user=elsewhere).update(needs_review=True, review_reason="Shared address")
+    if bad == "other-ward":
+        bad = str(Membership.objects.get(user=elsewhere).pk)
+    sign_in(client, make_staff(Role.OFFICER, places.ward_a))
+    url = f"/verify/staff/wards/{places.ward_a.gss_code}/review/"
+    response = client.post(url, {"membership": bad}, follow=True)
+    assert response.status_code == 200
+    assert "That membership is no longer waiting for review" in response.content.decode()
+    assert Membership.objects.get(user=elsewhere).needs_review
