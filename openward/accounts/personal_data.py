@@ -17,7 +17,7 @@ from openward.core import personal_data
 from openward.core.models import AuditEvent
 
 from .models import ApiToken, Consent, EmailLink, RoleGrant, User
-from .tasks import send_email
+from .tasks import complete_sign_in, complete_sign_up, send_email
 
 
 def iso(value):
@@ -72,6 +72,11 @@ def _erase_account_rows(user) -> list:
     )
     # The database task backend keeps each email's address and text (sign-in links included).
     DBTaskResult.objects.filter(task_path=send_email.module_path, args_kwargs__kwargs__to__iexact=user.email).delete()
+    # So do the queued sign-up and sign-in requests that named the address.
+    DBTaskResult.objects.filter(
+        task_path__in=[complete_sign_up.module_path, complete_sign_in.module_path],
+        args_kwargs__kwargs__email__iexact=user.email,
+    ).delete()
     return touched
 
 

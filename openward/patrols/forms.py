@@ -69,3 +69,15 @@ class VisitForm(forms.Form):
     def __init__(self, plan, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].choices = [(str(p.pk), p.label or f"{p.cell_key} ({p.reason})") for p in plan.places.all()]
+
+
+class CiteForm(forms.Form):
+    """Which of the plan's wards' priorities cites it (a bad or foreign id is a message, not a 500)."""
+
+    priority = forms.ModelChoiceField(
+        queryset=Priority.objects.none(), error_messages={"invalid_choice": "Choose one of the ward's priorities."}
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = Priority.objects.filter(ward__in=plan.wards()).select_related("ward")

@@ -19,7 +19,7 @@ from openward.priorities.models import Priority
 
 from . import services
 from .evaluation import evaluate
-from .forms import PlanForm, VisitForm
+from .forms import CiteForm, PlanForm, VisitForm
 from .models import PatrolPlan
 from .places import cluster_area, plan_area, ward_area
 
@@ -153,10 +153,11 @@ def visit_new(request, plan_id):
 @require_POST
 def cite(request, plan_id):
     plan = get_object_or_404(PatrolPlan, pk=plan_id)
-    priority = Priority.objects.filter(pk=request.POST.get("priority")).select_related("ward").first()
-    if priority is None:
+    form = CiteForm(request.POST, plan=plan)
+    if not form.is_valid():
         messages.error(request, "Choose one of the ward's priorities.")
     else:
+        priority = form.cleaned_data["priority"]
         try:
             services.cite_plan(request.user, priority, plan)
         except services.Refused as exc:

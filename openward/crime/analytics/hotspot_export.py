@@ -5,13 +5,14 @@ Counts below 10 are published as null ("fewer than 10" in words), as everywhere 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+
+from openward.core import csvsafe
 
 from .. import stats
 from .hotspots import FDR_LEVEL, HotSpots, cell_polygon
@@ -122,7 +123,7 @@ def hotspots_dict(result: HotSpots) -> dict:
 
 def hotspots_csv(result: HotSpots) -> str:
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csvsafe.writer(out)
     w.writerow(["# Hot spots", result.name, result.period.label if result.period else "no data"])
     w.writerow(["# Method", METHOD])
     w.writerow(["# Harm", result.harm.shown if result.harm else "not available"])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from openward.core import csvsafe
 from openward.crime.harm import WEIGHTS_FILE, derive_category_weights
 from openward.crime.importers.categories import CATEGORY_NAMES, category_slug
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{slug}: {rows[-1][1] or '-'}  {rows[-1][2]}")
         if write:
             with open(WEIGHTS_FILE, "w", newline="", encoding="utf-8") as fh:
-                out = csv.writer(fh)
+                out = csvsafe.writer(fh)
                 out.writerow(["slug", "weight", "source"])
                 out.writerows(rows)
             self.stdout.write(f"Written to {WEIGHTS_FILE}.")
