@@ -1,4 +1,4 @@
-# Open Ward: every verb lives here. `make run` serves the demo; `make test` runs every test.
+# Open Ward: every verb lives here. `make run` serves real London and the demo; `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock | cksum | cut -d' 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+RUN := DJANGO_SETTINGS_MODULE=openward.settings.run
 
-.PHONY: run test install lock migrate demo worker lint bench browser clean
+.PHONY: run dev test install lock migrate demo worker lint bench browser clean
 
 $(STAMP): requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,16 +18,23 @@ $(STAMP): requirements/dev.lock
 
 install: $(STAMP)
 
-## Serve the platform at http://127.0.0.1:8000 with the demo area loaded (SQLite, database task worker, email to var/mail).
+## Serve real London and the demo area at http://127.0.0.1:8000 as production does (gunicorn, DEBUG off, task worker, scheduler).
 run: install
+	$(RUN) $(PY) manage.py migrate --noinput
+	$(RUN) $(PY) manage.py load_places_pack --commit --unless-loaded
+	$(RUN) $(PY) manage.py load_demo
+	$(RUN) $(PY) manage.py collectstatic --noinput -v 0
+	@echo "Emails are written to var/mail/."
+	@$(RUN) HOST=$(HOST) PORT=$(PORT) exec $(PY) manage.py serve
+
+## For people changing the code: Django's development server (DEBUG on, reloads on save) and the task worker.
+dev: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_places_pack --commit --unless-loaded
 	$(PY) manage.py load_demo
-	$(PY) manage.py collectstatic --noinput -v 0
-	@echo "Open Ward is at http://$(HOST):$(PORT)/ (Ctrl-C to stop). Emails are written to var/mail/."
 	@$(PY) manage.py db_worker & WORKER=$$!; \
-	  ( while sleep 300; do $(PY) manage.py run_notification_jobs >/dev/null 2>&1; done ) & JOBS=$$!; \
-	  trap "kill $$WORKER $$JOBS 2>/dev/null" EXIT INT TERM; \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: install browser

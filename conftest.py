@@ -26,9 +26,11 @@ def fresh_process_caches():
     from django.core.cache import cache
 
     from openward.areas import geo, selectors
+    from openward.core import pagecache
 
     def clear():
         cache.clear()
+        pagecache.clear_local()
         geo._indexes.clear()
         selectors._generations.clear()
 

@@ -41,3 +41,33 @@ def test_missing_database_url_is_refused():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def run_settings(**env):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SITE_URL, s.CACHES['default']['BACKEND'], ','.join(s.ALLOWED_HOSTS), s.OPENWARD_DEMO_SIGN_IN)"
+    )
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SITE_URL", "HOST", "PORT", "ALLOWED_HOSTS"}
+    }
+    full_env.update({"DJANGO_SETTINGS_MODULE": "openward.settings.run", **env})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_make_run_settings_are_production_like_and_link_to_the_port_served():
+    debug, site_url, cache, hosts, demo = run_settings(PORT="8123")
+    assert (debug, site_url) == ("False", "http://127.0.0.1:8123")
+    assert cache.endswith("FileBasedCache") and "127.0.0.1" in hosts.split(",") and demo == "True"
+    _, site_url, cache, _, demo = run_settings(
+        PORT="8123", HOST="0.0.0.0", SITE_URL="https://ward.example.org", REDIS_URL="redis://127.0.0.1:6379/6"
+    )
+    assert (site_url, cache, demo) == (
+        "https://ward.example.org",
+        "django.core.cache.backends.redis.RedisCache",
+        "False",
+    )

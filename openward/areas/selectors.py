@@ -226,6 +226,17 @@ def _current_generation() -> WardGeneration | None:
     return _generations[key]
 
 
+# Buckingham Palace's postcode: known to everyone, and in every Code-Point Open release.
+EXAMPLE_POSTCODE = "SW1A1AA"
+
+
+def example_postcode() -> Postcode | None:
+    """A real postcode the site knows, for the home page's hint (SW1A 1AA when it is loaded)."""
+    live = PostcodeRecord.objects.live().filter(is_demo=False).order_by("compact").values_list("compact", flat=True)
+    first = live.filter(compact=EXAMPLE_POSTCODE).first() or live.first()
+    return Postcode(first) if first else None
+
+
 def demo_postcode() -> Postcode | None:
     """A postcode in the generated demo area, to suggest on the home page when the demo is loaded."""
     compact = PostcodeRecord.objects.live().filter(is_demo=True).order_by("compact").values_list("compact", flat=True)
@@ -330,11 +341,15 @@ class NearbyStation:
     distance_km: float
 
 
-def nearest_front_counters(lat: float | None, lng: float | None, limit: int = 1) -> list[NearbyStation]:
-    """Front counters nearest a point, closest first."""
+def nearest_front_counters(
+    lat: float | None, lng: float | None, limit: int = 1, *, demo: bool | None = None
+) -> list[NearbyStation]:
+    """Front counters nearest a point, closest first; `demo` keeps only generated (True) or real (False) ones."""
     if lat is None or lng is None:
         return []
     stations = Station.objects.filter(has_front_counter=True, latitude__isnull=False, longitude__isnull=False)
+    if demo is not None:
+        stations = stations.filter(is_demo=demo)
     ranked = sorted(
         (NearbyStation(s, distance_km(lat, lng, s.latitude, s.longitude)) for s in stations),
         key=lambda n: n.distance_km,
@@ -343,8 +358,8 @@ def nearest_front_counters(lat: float | None, lng: float | None, limit: int = 1)
 
 
 def nearest_front_counter(ward: Ward) -> NearbyStation | None:
-    """The front counter nearest the ward's centre, or None if no station has one."""
-    found = nearest_front_counters(ward.centre_lat, ward.centre_lng, 1)
+    """The front counter nearest the ward's centre, or None; a real ward is never sent to a generated station."""
+    found = nearest_front_counters(ward.centre_lat, ward.centre_lng, 1, demo=None if ward.is_demo else False)
     return found[0] if found else None
 
 

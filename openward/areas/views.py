@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from openward.core import access, sections
+from openward.core.pagecache import public_page
 
 from . import selectors
 from .forms import PostcodeForm
@@ -21,6 +22,25 @@ def _sections(kind: str, area, request) -> list[str]:
         mark_safe(render_to_string(s["template"], {"area": area, **s["context"]}, request=request))  # noqa: S308
         for s in sections.render_context(kind, area, request)
     ]
+
+
+TEAM_GAP = (
+    "Neighbourhood team: not loaded yet. police.uk publishes each team's officers and how to reach them; "
+    "they appear here once the site's administrators load them (manage.py import_neighbourhood_teams)."
+)
+FRONT_COUNTER_GAP = (
+    "Police front counters: none are loaded near this ward yet. They come with the neighbourhood team data."
+)
+
+
+def _ward_gaps(ward, neighbourhood, team, front_counter) -> list[str]:
+    """What the page has no data for yet, in words, with how it gets loaded."""
+    found = []
+    if not team and not (neighbourhood and (neighbourhood.contact_details or neighbourhood.url_force)):
+        found.append(TEAM_GAP)
+    if front_counter is None:
+        found.append(FRONT_COUNTER_GAP)
+    return found + sections.gaps("ward", ward)
 
 
 def _ward_map_description(ward, neighbours) -> str:
@@ -39,15 +59,21 @@ def home(request):
     form = PostcodeForm(request.GET) if "postcode" in request.GET else PostcodeForm()
     if form.is_bound and form.is_valid():
         return redirect("areas:ward", code=form.result.ward_code)
-    return render(request, "areas/home.html", {"form": form, "demo_postcode": selectors.demo_postcode()})
+    return render(
+        request,
+        "areas/home.html",
+        {"form": form, "example_postcode": selectors.example_postcode(), "demo_postcode": selectors.demo_postcode()},
+    )
 
 
 @access.public
+@public_page
 def ward_detail(request, code: str):
     ward = selectors.ward_by_code(code, request.GET.get("generation") or None)
     if ward is None:
         raise Http404(f'There is no ward with the code "{code[:20]}".')
     neighbourhood = selectors.ward_neighbourhood(ward)
+    team = selectors.team(neighbourhood)
     replaced_by = selectors.ward_now_covering(ward)
     neighbours = list(selectors.neighbouring_wards(ward))
     front_counter = selectors.nearest_front_counter(ward)
@@ -62,7 +88,8 @@ def ward_detail(request, code: str):
             "ward_ended": selectors.ward_has_ended(ward),
             "replaced_by": replaced_by,
             "neighbourhood": neighbourhood,
-            "team": selectors.team(neighbourhood),
+            "team": team,
+            "gaps": _ward_gaps(ward, neighbourhood, team, front_counter),
             "front_counter": front_counter,
             "opening_hours": selectors.opening_hours(front_counter.station) if front_counter else [],
             "neighbours": neighbours,
@@ -77,12 +104,14 @@ def ward_detail(request, code: str):
 
 
 @access.public
+@public_page
 def borough_list(request):
     boroughs = selectors.Borough.objects.current().select_related("force").order_by("name")
     return render(request, "areas/borough_list.html", {"boroughs": boroughs})
 
 
 @access.public
+@public_page
 def borough_detail(request, code: str):
     borough = selectors.borough_by_code(code)
     if borough is None:
@@ -105,6 +134,7 @@ def borough_detail(request, code: str):
 
 
 @access.public
+@public_page
 def cluster_detail(request, slug: str):
     cluster = selectors.cluster_by_slug(slug)
     if cluster is None:

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from . import pagecache
         from .access import check_every_view_has_a_rule
 
         # Tagged "url" so it runs wherever Django checks the URL configuration (runserver, check, tests).
         checks.register(check_every_view_has_a_rule, checks.Tags.urls)
+        pagecache.connect()

@@ -7,6 +7,10 @@ An app registers a section in its AppConfig.ready():
 The area view renders each registered section for that kind of area, in order, passing
 the area and the request to `context`, which returns the section's template context
 (or None to leave the section out).
+
+An app also says what it has no data for yet, so a newly loaded area's page is plain about it:
+
+    sections.register_gap("ward", order=20, explain=lambda ward: "No crime figures …" if … else None)
 """
 
 from __future__ import annotations
@@ -48,3 +52,28 @@ def render_context(kind: str, area, request) -> list[dict]:
         if ctx is not None:
             out.append({"template": section.template, "context": ctx})
     return out
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str
+    order: int
+    explain: Callable[[Any], str | None]
+
+
+_gaps: list[Gap] = []
+
+
+def register_gap(kind: str, *, order: int, explain: Callable[[Any], str | None]) -> None:
+    """Say what an app has no data for yet on an area page: `explain(area)` returns a sentence, or None."""
+    if kind not in AREA_KINDS:
+        raise ValueError(f"Unknown area kind {kind!r}; expected one of {AREA_KINDS}.")
+    if any(g.kind == kind and g.explain is explain for g in _gaps):
+        return
+    _gaps.append(Gap(kind, order, explain))
+    _gaps.sort(key=lambda g: (g.kind, g.order))
+
+
+def gaps(kind: str, area) -> list[str]:
+    """What the registered apps have no data for yet on this area, in order."""
+    return [text for g in _gaps if g.kind == kind and (text := g.explain(area))]

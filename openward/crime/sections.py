@@ -1,6 +1,7 @@
 """The crime section on ward, borough and cluster pages (rendered by the areas app).
 
-Left out while no crime data is loaded; otherwise a cached summary, so a page view costs one query.
+Left out while no crime data is loaded for the area (the page then says so, and how it is loaded);
+otherwise a cached summary, so a page view costs one query.
 """
 
 from django.urls import reverse
@@ -10,12 +11,34 @@ from openward.core import sections
 from .analytics.cache import cached, data_version, has_crime_data
 from .analytics.scope import ScopeError, borough_scope, cluster_scope, scope_for_ward
 from .analytics.summary import crime_summary
+from .models import MonthlyCount, Stop
+
+CRIME_GAP = (
+    "Crime figures: none are loaded for this ward yet. data.police.uk publishes every force's crimes each "
+    "month; they appear here once the site's administrators import them (manage.py import_crime)."
+)
+
+
+def ward_has_crime_data(ward, version: str) -> bool:
+    """Is any crime recorded in this ward loaded? (A real ward with none means its force's data is not.)"""
+    if not has_crime_data(version):
+        return False
+    return cached(
+        f"has-records|ward|{ward.pk}", lambda: MonthlyCount.objects.filter(ward=ward).exists(), version=version
+    )
+
+
+def ward_has_any_data(ward, version: str) -> bool:
+    """Crime or stop and search loaded for this ward: otherwise its crime page has nothing to show."""
+    return ward_has_crime_data(ward, version) or cached(
+        f"has-stops|ward|{ward.pk}", lambda: Stop.objects.filter(ward=ward).exists(), version=version
+    )
 
 
 def _context(kind, make_scope, url_name, key):
     def context(area, request):
         version = data_version()
-        if not has_crime_data(version):
+        if not has_crime_data(version) or kind == "ward" and not ward_has_crime_data(area, version):
             return None
         try:
             summary = cached(
@@ -47,4 +70,7 @@ sections.register(
     order=20,
     template="crime/section.html",
     context=_context("cluster", lambda c: cluster_scope(c.slug), "crime:cluster", "slug"),
+)
+sections.register_gap(
+    "ward", order=20, explain=lambda ward: None if ward_has_crime_data(ward, data_version()) else CRIME_GAP
 )

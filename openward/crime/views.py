@@ -9,10 +9,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from openward.areas.models import Force
+from openward.areas.selectors import ward_by_code
 from openward.core import access
+from openward.core.pagecache import public_page
 
 from .analytics import charts, export
-from .analytics.cache import cached
+from .analytics.cache import cached, data_version
 from .analytics.scope import (
     ScopeError,
     UnknownForce,
@@ -24,6 +26,7 @@ from .analytics.scope import (
     ward_scope,
 )
 from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
+from .sections import CRIME_GAP, ward_has_any_data
 
 FORMATS = {"csv": ("text/csv; charset=utf-8", "csv"), "geojson": ("application/geo+json", "geojson")}
 
@@ -88,22 +91,30 @@ def _render(scope, force_slug, fmt, query) -> str:
 
 
 @access.public
+@public_page
 def ward_crime(request, code: str):
     generation = request.GET.get("generation") or None
+    ward = ward_by_code(code, generation)
+    if ward is not None and not request.GET.get("format") and not ward_has_any_data(ward, data_version()):
+        # A ward whose force's data is not loaded: "fewer than 10 crimes" would be false, so say so.
+        return render(request, "crime/not_loaded.html", {"ward": ward, "gap": CRIME_GAP})
     return _area_page(request, f"ward|{code}|{generation}", lambda: ward_scope(code, generation))
 
 
 @access.public
+@public_page
 def borough_crime(request, code: str):
     return _area_page(request, f"borough|{code}", lambda: borough_scope(code))
 
 
 @access.public
+@public_page
 def cluster_crime(request, slug: str):
     return _area_page(request, f"cluster|{slug}", lambda: cluster_scope(slug))
 
 
 @access.public
+@public_page
 def force_crime(request, slug: str):
     return _area_page(request, f"force|{slug}", lambda: force_scope(slug))
 

@@ -12,7 +12,7 @@ from openward.engagement.models import Event
 from . import exports, selectors, services
 from .models import Concern, Consultation, Priority
 from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
-from .results import consultation_results
+from .results import published_results
 from .schemas import (
     ActionIn,
     ActionOut,
@@ -129,7 +129,7 @@ def get_results(request, consultation_id: int):
     consultation = get_object_or_404(Consultation, pk=consultation_id)
     if not consultation.is_closed():
         return Status(409, {"detail": "Results are published when the consultation closes."})
-    return exports.results_dict(consultation_results(consultation))
+    return exports.results_dict(published_results(consultation))
 
 
 @router.post(

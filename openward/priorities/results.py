@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Sum
+
+from openward.crime.analytics.cache import cached, data_version
 
 from . import evidence, tally
 from .models import (
@@ -342,3 +344,23 @@ def free_text(consultation: Consultation) -> list[tuple[str, list[str]]]:
         matched = [c.name for c in vocabulary if any(s.lower() in lowered for s in c.synonyms)]
         out.append((text, matched))
     return out
+
+
+def closed_results_version(consultation: Consultation) -> str:
+    """What a closed consultation's results depend on: its ballots (only erasure changes them once
+    closed) and the imported data they are set against (census profiles, crime), in two queries."""
+    ballots = Ballot.objects.filter(consultation=consultation).aggregate(
+        n=Count("pk"), levels=Sum("level"), demographics=Count("demographics")
+    )
+    return f"{ballots['n']}:{ballots['levels']}:{ballots['demographics']}:{data_version()}"
+
+
+def published_results(consultation: Consultation) -> ConsultationResults:
+    """`consultation_results`, computed once per change of what it depends on once the consultation is closed."""
+    if not consultation.is_closed():
+        return consultation_results(consultation)
+    return cached(
+        f"priorities|results|{consultation.pk}|{consultation.closes_at.isoformat()}",
+        lambda: consultation_results(consultation),
+        version=closed_results_version(consultation),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openward.core import sections
 
-from .results import consultation_results
+from .results import published_results
 from .selectors import anything_for, you_said_we_did
 
 
@@ -17,7 +17,7 @@ def _context(wards, area, kind):
         return None
     open_consultations = [c for c in data["consultations"] if c.status() == "open"]
     latest_closed = next((c for c in data["consultations"] if c.status() == "closed"), None)
-    results = consultation_results(latest_closed) if latest_closed else None
+    results = published_results(latest_closed) if latest_closed else None
     headline = (results.verified or results.overall) if results else None
     return {
         "area": area,

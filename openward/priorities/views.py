@@ -21,7 +21,7 @@ from . import evidence, exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
 from .models import Consultation, Priority
 from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
-from .results import consultation_results, free_text
+from .results import free_text, published_results
 from .services import Refused
 
 
@@ -77,7 +77,7 @@ def consultation_detail(request, consultation_id):
         "can_manage": selectors.can_manage(request.user, consultation.area),
     }
     if consultation.is_closed():
-        context["results"] = consultation_results(consultation)
+        context["results"] = published_results(consultation)
         if context["can_manage"]:
             context["free_text"] = free_text(consultation)
     return render(request, "priorities/consultation.html", context)
@@ -90,7 +90,7 @@ def consultation_csv(request, consultation_id):
         raise Http404("Results are published when the consultation closes.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}-results.csv"'
-    csvsafe.writer(response).writerows(exports.result_rows(consultation_results(consultation)))
+    csvsafe.writer(response).writerows(exports.result_rows(published_results(consultation)))
     return response
 
 

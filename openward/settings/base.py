@@ -179,10 +179,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The places pack `make run` loads: London's wards, boroughs, postcodes and LSOA look-up (data/london/README.md).
+PLACES_PACK_DIR = Path(os.environ.get("OPENWARD_PLACES_PACK", BASE_DIR / "data" / "london"))
+
 # Where the real data sets live (tests and benchmarks only; never copied into the repo).
 SHARED_DATA_DIR = Path(os.environ.get("OPENWARD_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# The demo's sign-in-as-anyone page (/accounts/demo/): on with DEBUG, or where a settings module says so.
+OPENWARD_DEMO_SIGN_IN = False
+
+# Jobs `manage.py run_scheduler` runs (`make run` starts it): a cron expression in local time, the
+# management command and its arguments. A deployment may use cron with the same lines instead.
+OPENWARD_SCHEDULE = [
+    ("*/5 * * * *", "run_notification_jobs", []),
+    ("0 7 * * 1", "run_notification_jobs", ["--weekly-digest"]),
+    ("30 3 * * *", "purge_personal_data", []),
+    ("*/5 * * * *", "reorder_ballots", []),
+]
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,90 @@
+"""Public area pages are cached whole for visitors who are not signed in, and never across people."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from openward.accounts.testing import make_resident, sign_in
+from openward.core import pagecache
+from openward.core.models import ImportRun
+
+from .factories import TeamMemberFactory
+
+WARD = "/wards/E05013807/"
+
+
+def queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    return len(captured), html
+
+
+def test_an_anonymous_visitor_is_served_the_cached_page_without_queries(client, place):
+    first, html = queries(client, WARD)
+    assert first > 0 and "Bayswater ward" in html
+    again, cached = queries(Client(), WARD)
+    assert again == 0 and cached == html
+
+
+def test_any_write_shows_on_the_next_visit(client, place):
+    assert "Grace Hopper" not in client.get(WARD).content.decode()
+    TeamMemberFactory(neighbourhood=place.neighbourhood, name="Grace Hopper", rank="PCSO")
+    assert "Grace Hopper" in client.get(WARD).content.decode()
+    place.sergeant.delete()
+    assert "Ada Lovelace" not in client.get(WARD).content.decode()
+
+
+def test_an_import_run_shows_on_the_next_visit(client, place):
+    # Importers write in bulk (no per-row signals) and record their run last: the run moves the version.
+    client.get(WARD)
+    place.middle.__class__.objects.filter(pk=place.middle.pk).update(name="Bayswater North")
+    assert "Bayswater North" not in client.get(WARD).content.decode()
+    ImportRun.objects.create(
+        importer="ward-boundaries",
+        source="wards.geojson",
+        status=ImportRun.Status.COMMITTED,
+        started_at=place.middle.valid_from or "2026-01-01T00:00Z",
+        finished_at="2026-01-01T00:00Z",
+    )
+    assert "Bayswater North" in client.get(WARD).content.decode()
+
+
+def test_signed_in_pages_are_neither_served_from_nor_stored_in_the_cache(client, place):
+    sign_in(client, make_resident("ada@example.org", place.middle))
+    count, html = queries(Client(), WARD)
+    assert count > 0 and "Your account" not in html
+    count, html = queries(client, WARD)
+    assert count > 0 and "Your account" in html
+    count, html = queries(Client(), WARD)
+    assert count == 0 and "Your account" not in html and "Sign in" in html
+
+
+def test_a_page_with_a_flash_message_is_not_cached(client, place):
+    visitor = Client()
+    visitor.cookies["messages"] = "anything"
+    count, _ = queries(visitor, WARD)
+    assert count > 0
+    count, _ = queries(Client(), WARD)
+    assert count > 0, "the page rendered for a visitor with messages must not be stored"
+
+
+def test_sessions_and_task_results_do_not_empty_the_cache(client, place):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client.get(WARD)
+    SessionStore().save()
+    count, _ = queries(Client(), WARD)
+    assert count == 0
+
+
+def test_a_write_in_another_process_shows_within_a_second(client, place):
+    client.get(WARD)
+    # Another process's write: the shared version moves, this process's memo does not.
+    cache.set(pagecache.VERSION_KEY, cache.get(pagecache.VERSION_KEY, 0) + 1, timeout=None)
+    read_at, version = pagecache._version_memo
+    assert queries(Client(), WARD)[0] == 0, "within VERSION_SECONDS this process keeps serving its copy"
+    pagecache._version_memo = (read_at - pagecache.VERSION_SECONDS, version)
+    assert queries(Client(), WARD)[0] > 0

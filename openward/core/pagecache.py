@@ -1,0 +1,180 @@
+"""Whole public pages for people who are not signed in, kept until the data behind them changes.
+
+A page is served from the cache only to a request with no session and no flash messages (so
+nobody is signed in and nothing about them can be on it), and stored only when the response set
+no cookie and used no CSRF token. Every model write outside the bookkeeping apps, and every
+import run (importers write in bulk, then record their run), moves the site's data version, so
+the next request renders afresh; pages that show the time of day ("coming up", "open until")
+are kept PAGE_SECONDS at most. The version lives in the shared cache, so a write in one process
+(a worker, an import on the command line) reaches every web process within VERSION_SECONDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+VERSION_KEY = "pagecache:version"
+PAGE_SECONDS = 60
+# Writes that never show on a public page and happen all the time (sessions, task results, the
+# email ledger, the audit log): they must not empty the cache.
+BOOKKEEPING_APPS = {"sessions", "admin", "contenttypes", "django_tasks_database", "otp_totp", "notifications"}
+BOOKKEEPING_MODELS = {"core.auditevent", "accounts.emaillink", "accounts.apitoken"}
+DELETES_HEARD_IN = {"areas", "engagement", "priorities", "verification"}
+BULK_DELETED = {"areas.postcode", "areas.lsoa", "areas.lsoaward"}
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+# Each process also keeps the pages it served most recently, and reads the version from the shared
+# cache at most once a VERSION_SECONDS: a hit then costs no I/O, and a write made in another
+# process shows here within that time (this process's own writes show at once).
+LOCAL_PAGES = 256
+VERSION_SECONDS = 1.0
+_version_memo: tuple[float, int] = (float("-inf"), 0)
+_local: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def data_changed(**_) -> None:
+    """Move the data version now and again once the transaction commits: a page another process
+    renders in between (still seeing the old data) is not kept under the new version."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        version = cache.incr(VERSION_KEY)
+    except ValueError:
+        version = 1
+        cache.set(VERSION_KEY, version, timeout=None)
+    _remember_version(version)
+
+
+def _remember_version(version: int) -> None:
+    global _version_memo
+    _version_memo = (time.monotonic(), version)
+
+
+def current_version() -> int:
+    """The data version, read from the shared cache at most once a VERSION_SECONDS per process."""
+    read_at, version = _version_memo
+    if time.monotonic() - read_at < VERSION_SECONDS:
+        return version
+    version = cache.get(VERSION_KEY, 0)
+    _remember_version(version)
+    return version
+
+
+def _on_write(sender, **kwargs) -> None:
+    meta = sender._meta
+    if meta.app_label in BOOKKEEPING_APPS or meta.label_lower in BOOKKEEPING_MODELS:
+        return
+    data_changed()
+
+
+def connect() -> None:
+    """Listen for writes (called once from CoreConfig.ready).
+
+    Deletions are heard only for the apps whose rows area pages show, and not for the tables
+    importers empty in bulk: a delete signal receiver makes Django fetch every row it deletes.
+    Those imports are heard through their import run instead.
+    """
+    post_save.connect(_on_write, dispatch_uid="pagecache-save")
+    m2m_changed.connect(_on_m2m, dispatch_uid="pagecache-m2m")
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in DELETES_HEARD_IN and label not in BULK_DELETED:
+            post_delete.connect(_on_write, sender=model, dispatch_uid=f"pagecache-delete-{label}")
+
+
+def _on_m2m(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        _on_write(sender)
+
+
+def _anonymous(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+    )
+
+
+def public_page(view):
+    """Serve the view's page from the cache to anonymous visitors while the site's data is unchanged."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _anonymous(request):
+            return view(request, *args, **kwargs)
+        version = current_version()
+        path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+        key = f"pagecache:{view.__module__}.{view.__qualname__}:{version}:{path}"
+        hit = _local_get(key)
+        if hit is None and (hit := cache.get(key)) is not None:
+            _local_put(key, hit)
+        if hit is not None:
+            status, headers, content = hit
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _storable(request, response):
+            headers = [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)]
+            page = (response.status_code, headers, response.content)
+            cache.set(key, page, PAGE_SECONDS)
+            _local_put(key, page)
+        return response
+
+    return wrapper
+
+
+def _local_get(key: str) -> tuple | None:
+    with _local_lock:
+        found = _local.get(key)
+        if found is None:
+            return None
+        expires, page = found
+        if expires < time.monotonic():
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+        return page
+
+
+def _local_put(key: str, page: tuple) -> None:
+    with _local_lock:
+        _local[key] = (time.monotonic() + PAGE_SECONDS, page)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
+def clear_local() -> None:
+    """Forget this process's copies and re-read the version (tests start each test with empty caches)."""
+    with _local_lock:
+        _local.clear()
+    _remember_version(cache.get(VERSION_KEY, 0))
