@@ -2,7 +2,7 @@
 
 from ninja import Router, Status
 
-from openward.core import access
+from openward.core import access, deadline
 
 from .analytics.cache import cached
 from .analytics.export import summary_dict
@@ -21,7 +21,7 @@ from .schemas import Problem, SummaryOut
 
 router = Router(tags=["crime"])
 
-RESPONSES = {200: SummaryOut, 400: Problem, 404: Problem}
+RESPONSES = {200: SummaryOut, 400: Problem, 404: Problem, 503: Problem}
 
 
 def _summary(key: str, make_scope, force: str | None, bad_status: int = 404):
@@ -31,7 +31,10 @@ def _summary(key: str, make_scope, force: str | None, bad_status: int = 404):
         return summary_dict(crime_summary(scope, force or None))
 
     try:
-        return Status(200, cached(f"api|{key}|{force}", compute))
+        with deadline.limit():
+            return Status(200, cached(f"api|{key}|{force}", compute))
+    except deadline.DeadlineExceeded as exc:
+        return Status(503, {"detail": str(exc)})
     except UnknownForce as exc:
         return Status(400, {"detail": str(exc)})
     except ScopeError as exc:

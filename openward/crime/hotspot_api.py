@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Field, Query, Router, Schema, Status
 
-from openward.core import access
+from openward.core import access, deadline
 
 from .analytics.hotspot_export import hotspots_dict, period_dict
 from .analytics.scope import (
@@ -105,12 +105,15 @@ class HotSpotsOut(Schema):
     is_demo: bool
 
 
-RESPONSES = {200: HotSpotsOut, 400: Problem, 404: Problem}
+RESPONSES = {200: HotSpotsOut, 400: Problem, 404: Problem, 503: Problem}
 
 
 def _answer(key, make_scope, first, last, force, bad_status=404):
     try:
-        return Status(200, hotspots_dict(cached_hot_spots(key, make_scope, first, last, force)))
+        with deadline.limit():
+            return Status(200, hotspots_dict(cached_hot_spots(key, make_scope, first, last, force)))
+    except deadline.DeadlineExceeded as exc:
+        return Status(503, {"detail": str(exc)})
     except UnknownForce as exc:
         return Status(400, {"detail": str(exc)})
     except ScopeError as exc:

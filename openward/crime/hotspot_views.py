@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from openward.core import access
+from openward.core import access, deadline
 
 from .analytics import demand as demand_module
 from .analytics import hotspot_export
@@ -50,7 +50,10 @@ def _page(request, key: str, make_scope, not_found_status: int = 404):
     if fmt and fmt not in FORMATS:
         return _problem(request, "Downloads come as format=csv or format=geojson.", 400)
     try:
-        result = cached_hot_spots(key, make_scope, first, last, force_slug)
+        with deadline.limit():
+            result = cached_hot_spots(key, make_scope, first, last, force_slug)
+    except deadline.DeadlineExceeded as exc:
+        return _problem(request, str(exc), 503)
     except UnknownForce as exc:
         return _problem(request, str(exc), 400)
     except ScopeError as exc:

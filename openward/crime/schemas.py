@@ -126,6 +126,7 @@ class ChangeOut(Schema):
     p_value: float | None = Field(..., description="Exact conditional binomial test of no change.")
     statement: str
     rate_per_1000: float | None
+    rate_shown: str = Field(..., description='The rate as shown, or "not available" when it cannot be computed.')
 
 
 class FigureOut(ChangeOut):
@@ -144,9 +145,9 @@ class HarmOut(Schema):
 
 class MonthOut(Schema):
     month: str
-    crimes: int | None
+    crimes: int | None = Field(..., description="null when fewer than 10, or when no data is loaded for the month.")
     asb: int | None
-    crimes_shown: str
+    crimes_shown: str = Field(..., description='The count as shown: a number, "fewer than 10" or "no data loaded".')
     asb_shown: str
 
 
@@ -168,11 +169,14 @@ class StopsOut(Schema):
     total_shown: str
     arrests: int | None
     arrest_rate: float | None
+    arrest_rate_shown: str = Field(..., description="The arrest rate in words, or why it is not available.")
     finds: int | None
     linked_recorded: int | None
     find_rate: float | None = Field(
         ..., description="Share of searches, where recorded, whose outcome was linked to the object of the search."
     )
+    find_rate_shown: str = Field(..., description="The find rate in words, or why it is not available.")
+    coverage_note: str = Field(..., description="Where the forces' stop and search data ends, when not in step.")
     by_month: list[BreakdownOut]
     breakdowns: dict[str, list[BreakdownOut]]
     ethnicity_rate_note: str
@@ -209,6 +213,9 @@ class SummaryOut(Schema):
     recent_period: str
     earlier_period: str
     comparable_note: str
+    coverage_note: str = Field(
+        ..., description="Why the figures end where they do, when the area's forces have different months loaded."
+    )
     total: FigureOut | None
     anti_social_behaviour: FigureOut | None
     categories: list[FigureOut]

@@ -1,7 +1,7 @@
 """The crime section on ward, borough and cluster pages (rendered by the areas app).
 
-Left out while no crime data is loaded for the area (the page then says so, and how it is loaded);
-otherwise a cached summary, so a page view costs one query.
+Left out while neither crime nor stop and search data is loaded for the area (the page then says
+so, and how it is loaded); otherwise a cached summary, so a page view costs one query.
 """
 
 from django.urls import reverse
@@ -38,7 +38,7 @@ def ward_has_any_data(ward, version: str) -> bool:
 def _context(kind, make_scope, url_name, key):
     def context(area, request):
         version = data_version()
-        if not has_crime_data(version) or kind == "ward" and not ward_has_crime_data(area, version):
+        if not has_crime_data(version) or kind == "ward" and not ward_has_any_data(area, version):
             return None
         try:
             summary = cached(

@@ -117,11 +117,12 @@ def rate_ratio_interval(n1: int, n2: int, confidence: float = 0.95) -> tuple[flo
 
 
 def is_suppressed(count: int | None) -> bool:
-    return count is not None and count < SUPPRESS_BELOW
+    """Counts of 1 to 9 are withheld (they could identify someone); 0 identifies no one and is shown."""
+    return count is not None and 0 < count < SUPPRESS_BELOW
 
 
 def shown_count(count: int | None) -> str:
-    """A count as published: small counts become "fewer than 10"."""
+    """A count as published: 1 to 9 become "fewer than 10"; 0 is 0."""
     if count is None:
         return "not known"
     return FEWER_THAN if is_suppressed(count) else f"{count:,}"
@@ -181,6 +182,8 @@ class Change:
         counts = f"({shown_count(self.recent)} vs {shown_count(self.earlier)})"
         if self.suppressed:
             return f"too few crimes to compare {counts}"
+        if self.recent == self.earlier == 0:
+            return f"none in either period {counts}"
         if self.earlier == 0:
             return f"none in the earlier period {counts}"
         pct = self.percent

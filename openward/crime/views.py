@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from openward.areas.models import Force
 from openward.areas.selectors import ward_by_code
-from openward.core import access
+from openward.core import access, deadline
 from openward.core.pagecache import public_page
 
 from .analytics import charts, export
@@ -55,7 +55,10 @@ def _area_page(request, key: str, make_scope, not_found_status: int = 404):
         }
 
     try:
-        page = cached(f"page|{key}|{force_slug}|{fmt}|{query.urlencode()}", compute)
+        with deadline.limit():
+            page = cached(f"page|{key}|{force_slug}|{fmt}|{query.urlencode()}", compute)
+    except deadline.DeadlineExceeded as exc:
+        return _problem(request, str(exc), 503)
     except UnknownForce as exc:
         return _problem(request, str(exc), 400)
     except ScopeError as exc:

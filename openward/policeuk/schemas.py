@@ -1,12 +1,14 @@
 """Response shapes of the police.uk-compatible API, matching data.police.uk field for field.
 
 Coordinates and populations are strings, as police.uk sends them; optional text is null
-rather than absent, because typed clients expect every key.
+rather than absent, because typed clients expect every key. Text that police.uk always sends
+as a string (a neighbourhood's `url_force` and `description`, link and engagement-method
+urls) is "" when unknown, never null: clients print it with `.ljust()` or parse it unchecked.
 """
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Message(Schema):
@@ -19,7 +21,7 @@ class ForceRef(Schema):
 
 
 class EngagementMethod(Schema):
-    url: str | None
+    url: str = Field(..., description='"" when unknown, never null.')
     description: str | None
     title: str
 
@@ -51,7 +53,7 @@ class Coordinate(Schema):
 
 
 class Link(Schema):
-    url: str | None
+    url: str = Field(..., description='"" when unknown, never null.')
     description: str | None
     title: str
 
@@ -69,8 +71,8 @@ class Location(Schema):
 class NeighbourhoodDetail(Schema):
     id: str
     name: str
-    description: str | None
-    url_force: str | None
+    description: str = Field(..., description='HTML, as on police.uk; "" when unknown, never null.')
+    url_force: str = Field(..., description="The team's page on the force's website; \"\" when unknown, never null.")
     population: str
     contact_details: dict[str, str]
     centre: Coordinate

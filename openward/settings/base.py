@@ -199,6 +199,13 @@ OPENWARD_SCHEDULE = [
     ("*/5 * * * *", "reorder_ballots", []),
 ]
 
+# Bounded work per request (openward.core.deadline): the heavy read paths (police.uk crime and
+# stop queries, crime pages and summaries) stop after this long with a 503 that says so, and on
+# PostgreSQL each of their statements is cut off by statement_timeout. Imports and workers are
+# not limited.
+OPENWARD_REQUEST_DEADLINE_SECONDS = float(os.environ.get("OPENWARD_REQUEST_DEADLINE_SECONDS", "10"))
+OPENWARD_STATEMENT_TIMEOUT_MS = int(os.environ.get("OPENWARD_STATEMENT_TIMEOUT_MS", "5000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

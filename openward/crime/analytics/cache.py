@@ -27,7 +27,8 @@ def data_version() -> str:
 
 
 def has_crime_data(version: str) -> bool:
-    return version.split(":")[1] != "None"
+    """Whether any street-level crime or stop and search is loaded (the version's crime and stop maxima)."""
+    return version.split(":")[1] != "None" or version.split(":")[2] != "None"
 
 
 def cached(key: str, compute, timeout: int = TIMEOUT, version: str | None = None):

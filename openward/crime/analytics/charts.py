@@ -34,8 +34,7 @@ def trend_svg(summary: CrimeSummary, chart_id: str = "trend") -> SafeString:
     months = summary.months
     if not months:
         return mark_safe("")
-    values = [m.crimes for m in months]
-    top = _nice_max(max(values))
+    top = _nice_max(max((m.crimes for m in months if m.crimes is not None), default=0))
     plot_w, plot_h = WIDTH - PAD_L - PAD_R, HEIGHT - PAD_T - PAD_B
     bar_w = plot_w / len(months)
     parts = [
@@ -44,7 +43,8 @@ def trend_svg(summary: CrimeSummary, chart_id: str = "trend") -> SafeString:
         f'<title id="{chart_id}-title">Crimes each month, {escape(summary.source.period if summary.source else "")}'
         "</title>",
         f'<desc id="{chart_id}-desc">Bar chart of crimes (excluding anti-social behaviour) per month; the same '
-        "numbers are in the table below. Months with fewer than 10 crimes are shown as a hatched stub.</desc>",
+        "numbers are in the table below. Months with fewer than 10 crimes are shown as a hatched stub; "
+        "months with no data loaded have no bar.</desc>",
         '<defs><pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse">'
         '<path d="M0,4 L4,0" stroke="#505a5f" stroke-width="1"/></pattern></defs>',
     ]
@@ -56,7 +56,9 @@ def trend_svg(summary: CrimeSummary, chart_id: str = "trend") -> SafeString:
     for i, m in enumerate(months):
         x = PAD_L + i * bar_w + 1
         label = f"{m.month:%b %Y}: {m.crimes_shown}"
-        if stats.is_suppressed(m.crimes):
+        if m.crimes is None:
+            h, cls, fill = 0, "chart__bar chart__bar--not-loaded", ""
+        elif stats.is_suppressed(m.crimes):
             h = 3
             cls, fill = "chart__bar chart__bar--suppressed", ' fill="url(#hatch)"'
         else:

@@ -36,6 +36,7 @@ def figure_dict(f: Figure) -> dict:
         "p_value": None if suppressed else _round(c.p_value),
         "statement": c.statement,
         "rate_per_1000": _round(f.rate, 2),
+        "rate_shown": f.rate_shown,
         "harm_weight": f.harm_weight,
     }
 
@@ -66,6 +67,7 @@ def summary_dict(s: CrimeSummary) -> dict:
         "recent_period": s.recent_period,
         "earlier_period": s.earlier_period,
         "comparable_note": s.comparable_note,
+        "coverage_note": s.coverage_note,
         "total": figure_dict(s.total) if s.total else None,
         "anti_social_behaviour": figure_dict(s.asb) if s.asb else None,
         "categories": [figure_dict(f) for f in s.categories],
@@ -103,10 +105,18 @@ def summary_dict(s: CrimeSummary) -> dict:
             "total_shown": stops.total_shown,
             "arrests": stats.published(stops.arrests) if stops.arrest_rate is not None else None,
             "arrest_rate": _round(stops.arrest_rate),
+            "arrest_rate_shown": stops.arrest_rate_shown,
             "finds": stats.published(stops.finds) if stops.find_rate is not None else None,
             "linked_recorded": stats.published(stops.linked_recorded),
             "find_rate": _round(stops.find_rate),
-            "by_month": [breakdown_dict(Breakdown(_month(m), n, None)) for m, n in stops.by_month],
+            "find_rate_shown": stops.find_rate_shown,
+            "coverage_note": stops.coverage_note,
+            "by_month": [
+                {"label": _month(m), "count": None, "count_shown": shown, "share": None}
+                if m in stops.not_loaded
+                else breakdown_dict(Breakdown(_month(m), n, None))
+                for (m, n), (_, shown) in zip(stops.by_month, stops.months_shown, strict=True)
+            ],
             "breakdowns": {k: [breakdown_dict(b) for b in v] for k, v in stops.breakdowns.items()},
             "ethnicity_rate_note": stops.ethnicity_rate_note,
         },
@@ -150,7 +160,7 @@ def summary_csv(s: CrimeSummary) -> str:
         )
         w.writerow([table, f["label"], "percent change", _v(f["percent_change"]), f["statement"]])
         w.writerow([table, f["label"], "p value", _v(f["p_value"]), ""])
-        w.writerow([table, f["label"], "rate per 1,000 residents", _v(f["rate_per_1000"]), ""])
+        w.writerow([table, f["label"], "rate per 1,000 residents", _v(f["rate_per_1000"]), f["rate_shown"]])
         if table == "category":
             w.writerow([table, f["label"], "harm weight", "", f["harm_weight"]])
     if d["harm"]:
@@ -168,8 +178,8 @@ def summary_csv(s: CrimeSummary) -> str:
     if d["stops"]:
         st = d["stops"]
         w.writerow(["stop and search", "total", st["period"], _v(st["total"]), st["total_shown"]])
-        w.writerow(["stop and search", "arrest rate", st["period"], _v(st["arrest_rate"]), ""])
-        w.writerow(["stop and search", "find rate", st["period"], _v(st["find_rate"]), ""])
+        w.writerow(["stop and search", "arrest rate", st["period"], _v(st["arrest_rate"]), st["arrest_rate_shown"]])
+        w.writerow(["stop and search", "find rate", st["period"], _v(st["find_rate"]), st["find_rate_shown"]])
         for b in st["by_month"]:
             w.writerow(["stop and search", "month", b["label"], _v(b["count"]), b["count_shown"]])
         for name, rows in st["breakdowns"].items():

@@ -18,11 +18,20 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from openward.areas.geo import generation_for
 from openward.areas.models import Borough, Cluster, Force, Lsoa, Ward
+from openward.core import deadline
 
 from ..models import Crime, MonthlyCount
 
-# About 11 km north to south and 10 km east to west at London's latitude.
+# About 11 km north to south and 10 km east to west at London's latitude: a crime page's drawn area.
 MAX_POLYGON_SPAN_DEG = (0.1, 0.15)
+# A police.uk custom area: about 110 km each way (a county); police.uk's own limit is 10,000 results.
+MAX_API_POLYGON_SPAN_DEG = (1.0, 1.5)
+# Work per polygon is bounded before any geometry is built: points are counted in the text, the span
+# is read from the coordinates, and crossing edges (whose repair grows with the square of the
+# points: 400 random points took minutes) are untangled only for small polygons.
+MAX_POLYGON_POINTS = 1_000
+MAX_POINT_CHARS = 48
+REPAIR_MAX_POINTS = 100
 
 
 class ScopeError(ValueError):
@@ -111,6 +120,7 @@ class Scope:
         rows = list(queryset.values_list(*fields).annotate(n=Count("pk")).order_by())
         if not rows:
             return Counter()
+        deadline.check()
         lat_i, lng_i = fields.index("latitude"), fields.index("longitude")
         keep = self.inside(
             [r[lat_i] if r[lat_i] is not None else math.nan for r in rows],
@@ -226,15 +236,19 @@ def twin_rows() -> list[tuple]:
     return rows
 
 
+def wards_near(bounds) -> list[int]:
+    """Ids of the wards whose own box meets a box (min_lng, min_lat, max_lng, max_lat)."""
+    min_lng, min_lat, max_lng, max_lat = bounds
+    wards = Ward.objects.filter(min_lat__lte=max_lat, max_lat__gte=min_lat, min_lng__lte=max_lng, max_lng__gte=min_lng)
+    return list(wards.values_list("pk", flat=True))
+
+
 def rows_near(bounds) -> Q:
     """Crime or Stop rows that can lie in a box (min_lng, min_lat, max_lng, max_lat): rows of every ward whose
     own box meets it, and unplaced rows inside it. Callers test the exact shape on the rows' points."""
     min_lng, min_lat, max_lng, max_lat = bounds
-    wards = Ward.objects.filter(
-        min_lat__lte=max_lat, max_lat__gte=min_lat, min_lng__lte=max_lng, max_lng__gte=min_lng
-    ).values_list("pk", flat=True)
     box = Q(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lng, longitude__lte=max_lng)
-    return Q(ward_id__in=list(wards)) | (Q(ward_id=None) & box)
+    return Q(ward_id__in=wards_near(bounds)) | (Q(ward_id=None) & box)
 
 
 def _ward_for_code(code: str, generation: str | None) -> Ward:
@@ -342,50 +356,70 @@ def force_scope(slug: str) -> Scope:
     )
 
 
-def parse_poly(text: str, *, require_simple: bool = False):
+def parse_poly(text: str, max_span: tuple[float, float] = MAX_API_POLYGON_SPAN_DEG, *, require_simple: bool = False):
     """A police.uk `poly` ("lat,lng:lat,lng:…") as a shapely polygon (lng, lat); closed automatically.
 
-    With `require_simple`, a polygon whose edges cross is refused instead of repaired."""
+    Refuses, saying which limit and what to do, polygons of more than MAX_POLYGON_POINTS points or
+    wider than `max_span` (degrees of latitude, longitude), and crossing polygons too large to untangle
+    (with `require_simple`, any crossing polygon).
+    """
     text = (text or "").strip()
     if not text:
         raise ScopeError("Give a polygon as poly=lat,lng:lat,lng:lat,lng (at least three points).")
-    points = []
-    for pair in text.split(":"):
-        parts = pair.split(",")
-        try:
-            if len(parts) != 2:
-                raise ValueError
-            lat, lng = float(parts[0]), float(parts[1])
-        except ValueError:
-            raise ScopeError(
-                f'"{pair[:40]}" is not a point. Write each point as latitude,longitude, e.g. 51.5074,-0.1278, '
-                "and separate points with colons."
-            ) from None
-        if not (-90 <= lat <= 90 and -180 <= lng <= 180) or math.isnan(lat) or math.isnan(lng):
-            raise ScopeError(f'"{pair[:40]}" is outside the range of latitude (-90 to 90) and longitude (-180 to 180).')
-        points.append((lng, lat))
+    count = text.count(":") + 1
+    if count > MAX_POLYGON_POINTS or len(text) > MAX_POLYGON_POINTS * MAX_POINT_CHARS:
+        raise ScopeError(
+            f"A polygon may have at most {MAX_POLYGON_POINTS:,} points; this one has {count:,}. "
+            "Simplify it (fewer points along each edge) and send it again."
+        )
+    points = [_point(pair) for pair in text.split(":")]
     if len(set(points)) < 3:
         raise ScopeError("A polygon needs at least three different points.")
+    lngs, lats = [p[0] for p in points], [p[1] for p in points]
+    if max(lats) - min(lats) > max_span[0] or max(lngs) - min(lngs) > max_span[1]:
+        km = round(max_span[0] * 111)
+        raise ScopeError(
+            f"That area is too large: a polygon here may be at most about {km} km across "
+            f"({max_span[0]:g} degrees of latitude by {max_span[1]:g} of longitude). Draw a smaller one"
+            + (", or use a borough page." if km < 50 else ".")
+        )
     polygon = shapely.Polygon(points)
     if not polygon.is_valid and require_simple:
         raise ScopeError(
             "The area's edges cross each other. Draw it again going once around its edge, without crossing."
         )
     if not polygon.is_valid:
-        polygon = shapely.make_valid(polygon)
+        if count > REPAIR_MAX_POINTS:
+            raise ScopeError(
+                f"The polygon's edges cross each other. Open Ward untangles crossing polygons of up to "
+                f"{REPAIR_MAX_POINTS} points; this one has {count:,}. Redraw it so that no two edges cross."
+            )
+        polygon = shapely.make_valid(polygon, method="structure")
     if polygon.is_empty or polygon.area == 0:
         raise ScopeError("The polygon's points all lie on a line, so it encloses no area.")
     shapely.prepare(polygon)
     return polygon
 
 
-def polygon_scope(text: str, *, limit_size: bool = True, require_simple: bool = False) -> Scope:
-    polygon = parse_poly(text, require_simple=require_simple)
-    min_lng, min_lat, max_lng, max_lat = polygon.bounds
-    if limit_size and (max_lat - min_lat > MAX_POLYGON_SPAN_DEG[0] or max_lng - min_lng > MAX_POLYGON_SPAN_DEG[1]):
+def _point(pair: str) -> tuple[float, float]:
+    """One "lat,lng" as (lng, lat), or a ScopeError that says what a point looks like."""
+    parts = pair.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        lat, lng = float(parts[0]), float(parts[1])
+    except ValueError:
         raise ScopeError(
-            "That area is too large to summarise here: draw one no more than about 10 km across, or use a borough page."
-        )
+            f'"{pair[:40]}" is not a point. Write each point as latitude,longitude, e.g. 51.5074,-0.1278, '
+            "and separate points with colons."
+        ) from None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or math.isnan(lat) or math.isnan(lng):
+        raise ScopeError(f'"{pair[:40]}" is outside the range of latitude (-90 to 90) and longitude (-180 to 180).')
+    return lng, lat
+
+
+def polygon_scope(text: str, *, require_simple: bool = False) -> Scope:
+    polygon = parse_poly(text, MAX_POLYGON_SPAN_DEG, require_simple=require_simple)
     return Scope(
         kind="polygon",
         code=text.strip(),

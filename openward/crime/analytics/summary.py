@@ -18,6 +18,7 @@ from openward.core.models import ImportRun
 from .. import harm as harm_weights
 from .. import stats
 from ..models import Crime, CrimeCategory, DroppedDuplicate, Stop
+from .coverage import Coverage, coverage
 from .scope import Scope
 
 ASB = "anti-social-behaviour"
@@ -29,6 +30,8 @@ SNAP_POINT_CAVEAT = (
     "Locations are approximate: each crime is shown at an anonymised point covering at least 8 addresses"
 )
 IMPORTERS = ("police-uk",)
+NOT_AVAILABLE = "not available"
+NOTHING_LOADED = "no data loaded"
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
@@ -45,12 +48,11 @@ def period_label(first: dt.date, last: dt.date) -> str:
 
 
 def latest_crime_month() -> dt.date | None:
-    """The newest month with street-level crime loaded (MAX on an indexed column: one index probe)."""
+    """The newest month with street-level crime loaded by any force (one index probe).
+
+    Area figures end where the area's own forces' data ends (`coverage`), not here.
+    """
     return Crime.objects.aggregate(m=Max("month"))["m"]
-
-
-def latest_stop_month() -> dt.date | None:
-    return Stop.objects.aggregate(m=Max("month"))["m"]
 
 
 def last_import() -> ImportRun | None:
@@ -79,10 +81,12 @@ class Figure:
         return stats.shown_count(self.earlier)
 
     @property
+    def has_rate(self) -> bool:
+        return self.rate is not None and not stats.is_suppressed(self.recent)
+
+    @property
     def rate_shown(self) -> str:
-        if self.rate is None or stats.is_suppressed(self.recent):
-            return ""
-        return f"{self.rate:.1f}"
+        return f"{self.rate:.1f}" if self.has_rate else NOT_AVAILABLE
 
 
 def _figure(key, label, recent, earlier, population) -> Figure:
@@ -92,17 +96,27 @@ def _figure(key, label, recent, earlier, population) -> Figure:
 
 @dataclass
 class MonthRow:
+    """One month's counts; None when no force of the area has that month loaded."""
+
     month: dt.date
-    crimes: int
-    asb: int
+    crimes: int | None
+    asb: int | None
+    missing: tuple[str, ...] = ()
+
+    def _shown(self, count: int | None) -> str:
+        if count is None:
+            return NOTHING_LOADED
+        if self.missing:
+            return f"{stats.shown_count(count)} (no data loaded for {' or '.join(self.missing)})"
+        return stats.shown_count(count)
 
     @property
     def crimes_shown(self) -> str:
-        return stats.shown_count(self.crimes)
+        return self._shown(self.crimes)
 
     @property
     def asb_shown(self) -> str:
-        return stats.shown_count(self.asb)
+        return self._shown(self.asb)
 
 
 @dataclass
@@ -129,7 +143,7 @@ class Breakdown:
 
     @property
     def share_shown(self) -> str:
-        return "" if self.share is None or stats.is_suppressed(self.count) else f"{100 * self.share:.0f}%"
+        return NOT_AVAILABLE if self.share is None or stats.is_suppressed(self.count) else f"{100 * self.share:.0f}%"
 
 
 @dataclass
@@ -142,6 +156,8 @@ class StopSummary:
     arrests: int
     finds: int
     linked_recorded: int
+    not_loaded: frozenset[dt.date] = frozenset()
+    coverage_note: str = ""
     ethnicity_rate_note: str = (
         "Rates per 1,000 residents by ethnicity are not shown: Open Ward has no census population "
         "by ethnicity for this area."
@@ -157,7 +173,32 @@ class StopSummary:
 
     @property
     def months_shown(self) -> list[tuple[dt.date, str]]:
-        return [(m, stats.shown_count(n)) for m, n in self.by_month]
+        return [(m, NOTHING_LOADED if m in self.not_loaded else stats.shown_count(n)) for m, n in self.by_month]
+
+    @property
+    def arrest_rate_shown(self) -> str:
+        """The arrest rate in words, or why it is not available."""
+        if self.arrest_rate is not None:
+            return f"{round(100 * self.arrest_rate)}% led to an arrest."
+        why = "there were no searches" if not self.total else "there were fewer than 10 searches"
+        return f"The share that led to an arrest is {NOT_AVAILABLE}: {why}."
+
+    @property
+    def find_rate_shown(self) -> str:
+        """The find rate in words, or why it is not available."""
+        if self.find_rate is not None:
+            return (
+                f"In {round(100 * self.find_rate)}% of the searches where it was recorded, the outcome was "
+                "linked to what the officer was searching for."
+            )
+        if not self.linked_recorded:
+            why = "no search here recorded it"
+        else:
+            why = "fewer than 10 searches here recorded it"
+        return (
+            "The share of searches whose outcome was linked to what the officer was searching for "
+            f"(the find rate) is {NOT_AVAILABLE}: {why}."
+        )
 
     @property
     def arrest_rate(self) -> float | None:
@@ -222,6 +263,7 @@ class CrimeSummary:
     stops: StopSummary | None = None
     source: Source | None = None
     comparable_note: str = ""
+    coverage_note: str = ""
     harm: harm_weights.HarmChange | None = None
 
     @property
@@ -240,24 +282,56 @@ class CrimeSummary:
     def population(self) -> int | None:
         return self.scope.population
 
+    @property
+    def rate_unavailable(self) -> str:
+        """Why crimes per 1,000 residents are not shown, in words."""
+        if self.scope.population_note and not self.scope.population:
+            return self.scope.population_note
+        return "There were fewer than 10 crimes, too few to publish a rate."
+
 
 def _categories() -> dict[int, CrimeCategory]:
     return {c.pk: c for c in CrimeCategory.objects.all()}
 
 
-def _is_demo(scope: Scope, latest: dt.date) -> bool:
+def _is_demo(scope: Scope, model, latest: dt.date) -> bool:
     if scope.is_demo_area:
         return True
-    return Crime.objects.filter(scope.placed_q(), month=latest, is_demo=True).exists()
+    return model.objects.filter(scope.placed_q(), month=latest, is_demo=True).exists()
 
 
 def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: bool = True) -> CrimeSummary:
-    """Everything Open Ward publishes about crime in one area (all forces together, or one force)."""
+    """Everything Open Ward publishes about crime in one area (all forces together, or one force).
+
+    Figures end at the latest month loaded for every force with records in the area (see
+    `coverage`). With no street-level crime loaded, stop and search is still summarised.
+    """
     force = Force.objects.filter(slug=force_slug).first() if force_slug else None
-    latest = latest_crime_month()
-    summary = CrimeSummary(scope=scope, force=force, latest=latest)
-    if latest is None:
-        return summary
+    cover = coverage(scope, Crime, force)
+    summary = CrimeSummary(scope=scope, force=force, latest=cover.end, coverage_note=cover.note)
+    if summary.latest is not None:
+        _add_crime_figures(summary, cover, with_detail)
+    if with_detail or summary.latest is None:
+        summary.stops = stop_summary(scope, force)
+    run = last_import()
+    if summary.latest is not None:
+        first = add_months(summary.latest, -35)
+        summary.source = Source(
+            period=period_label(first, summary.latest),
+            last_updated=run.finished_at if run else None,
+            is_demo=_is_demo(scope, Crime, summary.latest),
+        )
+    elif summary.stops is not None:
+        summary.source = Source(
+            period=summary.stops.period,
+            last_updated=run.finished_at if run else None,
+            is_demo=_is_demo(scope, Stop, summary.stops.last),
+        )
+    return summary
+
+
+def _add_crime_figures(summary: CrimeSummary, cover: Coverage, with_detail: bool) -> None:
+    scope, force, latest = summary.scope, summary.force, summary.latest
     first = add_months(latest, -35)
     summary.recent_first = add_months(latest, -11)
     summary.earlier_first, summary.earlier_last = add_months(latest, -23), add_months(latest, -12)
@@ -292,11 +366,14 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
     summary.duplicates_removed = sum(duplicates.values()) if force is None else 0
     summary.dropped_on_import = dropped_on_import(scope, force, summary.earlier_first, latest)
 
-    months = [
-        MonthRow(m, per_month[m]["crimes"], per_month[m]["asb"]) for m in (add_months(first, i) for i in range(36))
-    ]
-    # Months before the area's first record are "no data loaded", not "no crime": leave them off the chart.
-    while months and not (months[0].crimes or months[0].asb):
+    months = []
+    for m in (add_months(first, i) for i in range(36)):
+        if cover.nothing_loaded(m):
+            months.append(MonthRow(m, None, None))
+        else:
+            months.append(MonthRow(m, per_month[m]["crimes"], per_month[m]["asb"], tuple(cover.missing(m))))
+    # The chart starts at the first month loaded: earlier months are not "no crime".
+    while months and months[0].crimes is None:
         months.pop(0)
     summary.months = months
     population = scope.population
@@ -331,27 +408,28 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
         ),
         key=lambda f: -f.recent,
     )
-    summary.comparable_note = _comparability(scope, summary)
+    summary.comparable_note = _comparability(scope, summary, cover)
     if with_detail:
         _add_detail(summary, categories)
-        summary.stops = stop_summary(scope, force)
-    run = last_import()
-    summary.source = Source(
-        period=period_label(first, latest),
-        last_updated=run.finished_at if run else None,
-        is_demo=_is_demo(scope, latest),
-    )
-    return summary
 
 
-def _comparability(scope: Scope, summary: CrimeSummary) -> str:
+def _comparability(scope: Scope, summary: CrimeSummary, cover: Coverage) -> str:
+    notes = []
     ward = scope.area if scope.kind == "ward" else None
     if ward is not None and ward.valid_from and ward.valid_from > summary.earlier_first:
-        return (
+        notes.append(
             f"This ward's boundaries took effect on {ward.valid_from:%-d %B %Y}; crimes before then were "
             "placed in the wards of the time, so the earlier period is incomplete and the change is not comparable."
         )
-    return ""
+    gaps = [m for m in (add_months(summary.earlier_first, i) for i in range(24)) if cover.missing(m)]
+    if gaps:
+        names = sorted({name for m in gaps for name in cover.missing(m)})
+        notes.append(
+            f"No data is loaded for {' or '.join(names)} in {len(gaps)} of these 24 months "
+            f"({', '.join(f'{m:%b %Y}' for m in gaps)}), so the two periods are incomplete and the change "
+            "is not comparable."
+        )
+    return " ".join(notes)
 
 
 def _crimes_in_window(summary: CrimeSummary):
@@ -395,8 +473,10 @@ STOP_DIMENSIONS = (
 
 
 def stop_summary(scope: Scope, force: Force | None = None) -> StopSummary | None:
-    """Stop and search in the 12 months to the latest month loaded: breakdowns, arrest and find rates."""
-    last = latest_stop_month()
+    """Stop and search in the 12 months to the latest month loaded for the area's forces: breakdowns,
+    arrest and find rates."""
+    cover = coverage(scope, Stop, force)
+    last = cover.end
     if last is None:
         return None
     first = add_months(last, -11)
@@ -431,4 +511,6 @@ def stop_summary(scope: Scope, force: Force | None = None) -> StopSummary | None
         arrests=arrests,
         finds=finds,
         linked_recorded=linked_recorded,
+        not_loaded=frozenset(m for m in (add_months(first, i) for i in range(12)) if cover.nothing_loaded(m)),
+        coverage_note=cover.note,
     )

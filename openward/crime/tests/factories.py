@@ -174,8 +174,14 @@ def import_run(when: dt.datetime | None = None) -> ImportRun:
     )
 
 
-def populate_ward(seed: int = 7):
-    """A ward with 24 months of Met crimes, some BTP crimes (two duplicating Met ones), outcomes and stops.
+def month_after(first: dt.date, i: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + i
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def populate_ward(seed: int = 7, first: dt.date = dt.date(2023, 1, 1), months: int = 24):
+    """A ward with `months` months of Met crimes from `first` (by default 2023 and 2024), some BTP crimes
+    (two duplicating Met ones, in the last month but one), outcomes and stops (in the year before 2025).
 
     Returns the ward. Counts vary by month and category so the rolling-12 figures are not trivial.
     """
@@ -186,9 +192,10 @@ def populate_ward(seed: int = 7):
     btp = ForceFactory(slug="btp")
     ward = WardFactory(gss_code="E05009999", name="Testbridge", population=12_500)
     categories = [category(s) for s in ("burglary", "violent-crime", "shoplifting", "anti-social-behaviour")]
+    second_last = month_after(first, months - 2)
     rows = []
-    for i in range(24):
-        month = dt.date(2023 + (i // 12), i % 12 + 1, 1)
+    for i in range(months):
+        month = month_after(first, i)
         for cat in categories:
             for _ in range(rng.randint(1, 12)):
                 lat = 51.515 + rng.choice([-0.003, -0.001, 0.0, 0.002])
@@ -208,7 +215,7 @@ def populate_ward(seed: int = 7):
                 )
     Crime.objects.bulk_create(rows)
     # BTP: three crimes at the station, two of which the Met also published (same persistent_id).
-    met_twins = list(Crime.objects.filter(force=met, month=dt.date(2024, 11, 1)).exclude(persistent_id="")[:2])
+    met_twins = list(Crime.objects.filter(force=met, month=second_last).exclude(persistent_id="")[:2])
     for twin in met_twins:
         CrimeFactory(
             force=btp,
@@ -222,11 +229,22 @@ def populate_ward(seed: int = 7):
     CrimeFactory(
         force=btp,
         ward=ward,
-        month=dt.date(2024, 11, 1),
+        month=second_last,
         category=category("violent-crime"),
         location_type="BTP",
         location_subtype="STATION",
     )
+    # BTP publishes every month, as the Met does: one crime far from the ward in each month loaded.
+    for i in range(months):
+        CrimeFactory(
+            force=btp,
+            month=month_after(first, i),
+            category=category("other-theft"),
+            latitude=53.48,
+            longitude=-2.24,
+            location_type="BTP",
+            location_subtype="STATION",
+        )
     for i in range(30):
         StopFactory(
             force=met,

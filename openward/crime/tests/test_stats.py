@@ -103,6 +103,23 @@ def test_small_counts_are_suppressed_without_a_percentage():
     assert stats.published(12) == 12
 
 
+@pytest.mark.parametrize(
+    "count, shown, published",
+    [(0, "0", 0), (1, "fewer than 10", None), (9, "fewer than 10", None), (10, "10", 10), (None, "not known", None)],
+)
+def test_zero_is_zero_and_only_one_to_nine_are_withheld(count, shown, published):
+    assert stats.shown_count(count) == shown
+    assert stats.published(count) == published
+
+
+def test_zero_against_zero_or_against_a_count_is_said_plainly():
+    assert stats.compare_counts(0, 0).statement == "none in either period (0 vs 0)"
+    nothing_now = stats.compare_counts(0, 40)
+    assert not nothing_now.suppressed and nothing_now.percent == -100.0
+    assert nothing_now.statement.startswith("down 100% (0 vs 40); a change this size is very unlikely")
+    assert stats.compare_counts(0, 5).statement == "too few crimes to compare (0 vs fewer than 10)"
+
+
 def test_concentration_share_of_the_busiest_places():
     counts = [50] + [1] * 39  # 40 places: the busiest 5% is 2 places.
     k, share = stats.concentration_share(counts)

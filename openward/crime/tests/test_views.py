@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
 from django.test import RequestFactory
 
@@ -26,8 +27,12 @@ def fresh_cache():
 
 
 def raw_rolling_change(ward):
-    """Latest 12 months against the 12 before, from Crime rows: ASB left out, a persistent_id counted once."""
-    latest = Crime.objects.order_by("-month").first().month
+    """Latest 12 months against the 12 before, from Crime rows: ASB left out, a persistent_id counted once.
+
+    The windows come from dateutil's month arithmetic on the ward's own newest month, not from the code
+    under test, and hold for any latest month and any history before the windows.
+    """
+    latest = Crime.objects.filter(ward=ward).order_by("-month").first().month
 
     def window(first, last):
         rows = Crime.objects.filter(ward=ward, month__gte=first, month__lte=last).exclude(
@@ -35,11 +40,9 @@ def raw_rolling_change(ward):
         )
         return len({r.persistent_id or f"pk{r.pk}" for r in rows})
 
-    recent = window(
-        dt.date(latest.year - 1, latest.month + 1, 1) if latest.month < 12 else dt.date(latest.year, 1, 1), latest
-    )
-    earlier = window(dt.date(latest.year - 2, 1, 1), dt.date(latest.year - 1, 12, 1))
-    return recent, earlier
+    recent_first = latest - relativedelta(months=11)
+    earlier_first, earlier_last = latest - relativedelta(months=23), latest - relativedelta(months=12)
+    return window(recent_first, latest), window(earlier_first, earlier_last)
 
 
 def test_ward_page_shows_the_rolling_change_computed_from_raw_records(client):
@@ -61,6 +64,19 @@ def test_ward_page_shows_the_rolling_change_computed_from_raw_records(client):
     assert (api["total"]["recent"], api["total"]["earlier"]) == (recent, earlier)
     assert api["total"]["statement"] == expected
     assert api["total"]["p_value"] == pytest.approx(stats.conditional_binomial_p_value(recent, earlier), abs=1e-4)
+
+
+def test_the_rolling_change_holds_for_a_latest_month_other_than_december_with_older_data(client):
+    """40 months from August 2021 to November 2024: the windows are December 2023 to November 2024 against
+    December 2022 to November 2023, and data before them (2021, most of 2022) is left out."""
+    ward = populate_ward(first=dt.date(2021, 8, 1), months=40)
+    assert Crime.objects.filter(ward=ward, month__lt=dt.date(2022, 12, 1)).count() > 100
+    recent, earlier = raw_rolling_change(ward)
+    html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
+    assert f"{recent} crimes (December 2023 to November 2024)" in html
+    assert f"Against December 2022 to November 2023: {stats.compare_counts(recent, earlier).statement}" in html
+    api = client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()
+    assert (api["total"]["recent"], api["total"]["earlier"]) == (recent, earlier)
 
 
 def test_downloads_carry_the_same_numbers(client):

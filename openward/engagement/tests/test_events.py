@@ -188,6 +188,13 @@ def test_policeuk_events_shape(make_event, neighbourhood, client):
     assert client.get("/api/nowhere/E05009288/events").status_code == 404
 
 
+def test_policeuk_events_are_every_upcoming_event_not_the_first_hundred(make_event, neighbourhood, client):
+    for day in range(1, 106):
+        make_event(title=f"Street briefing {day}", starts_at=timezone.now() + timedelta(days=day))
+    titles = [e["title"] for e in client.get("/api/city-of-london/E05009288/events").json()]
+    assert titles == [f"Street briefing {day}" for day in range(1, 106)]
+
+
 @pytest.mark.realdata
 def test_policeuk_fixture_shape_matches(shared_data, make_event, neighbourhood, client):
     import json

@@ -54,5 +54,5 @@ def neighbourhood_events(request, force: str, neighbourhood: str):
             "start_date": naive(e.starts_at),
             "end_date": naive(e.ends_at),
         }
-        for e in events[:100]
+        for e in events
     ]

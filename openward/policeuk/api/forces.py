@@ -55,7 +55,7 @@ def force_detail(request, force_id: str):
         "url": force.url or None,
         "telephone": force.telephone or None,
         "engagement_methods": [
-            {"url": m.get("url"), "description": m.get("description"), "title": m.get("title") or ""}
+            {"url": m.get("url") or "", "description": m.get("description"), "title": m.get("title") or ""}
             for m in force.engagement_methods or []
             if isinstance(m, dict)
         ],

@@ -107,13 +107,14 @@ def neighbourhood_detail(request, force_id: str, neighbourhood_id: str):
     return {
         "id": nb.code,
         "name": nb.name,
-        "description": nb.description or None,
-        "url_force": nb.url_force or None,
+        # Strings, never null: police.uk sends strings here and clients pad or parse them unchecked.
+        "description": nb.description or "",
+        "url_force": nb.url_force or "",
         "population": str(ward.population or 0) if ward else "0",
         "contact_details": {k: str(v) for k, v in (nb.contact_details or {}).items() if v},
         "centre": centre,
         "links": [
-            {"url": link.get("url"), "description": link.get("description"), "title": link.get("title") or ""}
+            {"url": link.get("url") or "", "description": link.get("description"), "title": link.get("title") or ""}
             for link in nb.links or []
             if isinstance(link, dict)
         ],

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import StreamingHttpResponse
 from ninja import Router
 
-from openward.core import access
+from openward.core import access, deadline
 from openward.crime.models import Stop
 from openward.crime.schemas import StopRecord
 
-from .crime import (
+from .common import (
     ERRORS,
-    MAX_RESULTS,
+    STREAM_CHUNK,
     ApiError,
     Area,
     force_or_404,
     handles_errors,
+    json_array_stream,
     json_response,
     location,
     location_id_or_nearest,
@@ -78,13 +80,16 @@ def stop_json(row) -> dict:
     }
 
 
-def stops_json(queryset) -> list[dict]:
-    return [stop_json(r) for r in queryset.order_by("datetime", "pk").values(*STOP_FIELDS)[:MAX_RESULTS]]
+def stops_stream(queryset) -> StreamingHttpResponse:
+    """Every stop in `queryset`, in time order, streamed: police.uk answers a whole force-month."""
+    rows = queryset.order_by("datetime", "pk").values(*STOP_FIELDS).iterator(chunk_size=STREAM_CHUNK)
+    return json_array_stream(stop_json(r) for r in rows)
 
 
 def stops_by_pk(pks: list[int]) -> list[dict]:
     out = []
     for start in range(0, len(pks), 900):
+        deadline.check()
         out.extend(Stop.objects.filter(pk__in=pks[start : start + 900]).values(*STOP_FIELDS))
     out.sort(key=lambda r: (r["datetime"], r["pk"]))
     return [stop_json(r) for r in out]
@@ -114,7 +119,7 @@ def stops_at_location(request, location_id: str | None = None, date: str | None 
     if location_id in (None, ""):
         raise ApiError(400, "Give location_id, a street id such as 883415.")
     street = location_id_or_nearest(request, location_id, None, None, Stop.objects.none())
-    return json_response(stops_json(Stop.objects.filter(month=month, street_id=street)))
+    return stops_stream(Stop.objects.filter(month=month, street_id=street))
 
 
 @router.get(
@@ -127,7 +132,7 @@ def stops_at_location(request, location_id: str | None = None, date: str | None 
 def stops_no_location(request, force: str | None = None, date: str | None = None):
     f = force_or_404(force)
     month = parse_date(date, Stop)
-    return json_response(stops_json(Stop.objects.filter(force=f, month=month, latitude=None)))
+    return stops_stream(Stop.objects.filter(force=f, month=month, latitude=None))
 
 
 @router.get("/stops-force", response={200: list[StopRecord], **ERRORS}, summary="All stop and search by a force")
@@ -137,4 +142,4 @@ def stops_force(request, force: str | None = None, date: str | None = None):
     f = force_or_404(force)
     # police.uk uses the latest month overall here, even if the force has no data for it.
     month = parse_date(date, Stop)
-    return json_response(stops_json(Stop.objects.filter(force=f, month=month)))
+    return stops_stream(Stop.objects.filter(force=f, month=month))

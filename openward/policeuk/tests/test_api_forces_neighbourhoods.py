@@ -1,6 +1,7 @@
 """police.uk-compatible forces and neighbourhoods endpoints, checked against recorded police.uk responses."""
 
 import json
+import re
 
 import pytest
 
@@ -165,6 +166,23 @@ def test_routes_have_no_trailing_slash(client, place):
     assert client.get("/api/metropolitan/E05013807/boundary").status_code == 200
 
 
+@pytest.fixture
+def complete(place):
+    """The test London with every field police.uk can fill filled, so a shape test has something to compare."""
+    from openward.areas.models import TeamMember
+
+    TeamMember.objects.filter(name="Mark Rowley").update(
+        bio="<p>The Commissioner.</p>", contact_details={"twitter": "https://twitter.com/metpoliceuk"}
+    )
+    place.neighbourhood.links = [{"url": "https://www.westminster.gov.uk/", "description": None, "title": "Council"}]
+    place.neighbourhood.save()
+    for member in (place.sergeant, place.constable):
+        member.bio = f"<p>{member.name} has worked in Bayswater for years.</p>"
+        member.contact_details = {"email": "bayswater@met.police.uk"}
+        member.save()
+    return place
+
+
 @pytest.mark.realdata
 @pytest.mark.parametrize(
     "path, fixture",
@@ -181,16 +199,69 @@ def test_routes_have_no_trailing_slash(client, place):
         ("/api/locate-neighbourhood?q=51.505,-0.185", "go-ukpolice-tests/locate-neighbourhood.json"),
     ],
 )
-def test_responses_have_the_recorded_police_uk_shape(client, place, recorded, path, fixture):
-    TeamMemberFactory = __import__("openward.areas.tests.factories", fromlist=["x"]).TeamMemberFactory
-    TeamMemberFactory(neighbourhood=None, force=place.force, bio="<p>Bio</p>", contact_details={"twitter": "x"})
+def test_responses_have_the_recorded_police_uk_shape(client, complete, recorded, path, fixture):
     response = client.get(path)
     assert response.status_code == 200
     assert_same_shape(response.json(), recorded(fixture))
 
 
 @pytest.mark.realdata
-def test_a_recorded_location_has_our_location_shape(client, place, recorded):
+def test_a_recorded_location_has_our_location_shape(client, complete, recorded):
     body = client.get("/api/metropolitan/E05013807").json()
     assert_same_shape(body["locations"][0], recorded("police-data-kit-records/neighbourhood-location.json"))
     assert_same_shape(body["centre"], recorded("police-data-kit-records/coordinate.json"))
+
+
+def print_as_ukpol_cli_does(area: dict, force: dict) -> str:
+    """What ukpol-cli's `area` and `force` commands do with the answers: pad and strip every printed field."""
+    lines = [f"{key.ljust(10)}: {value.ljust(20)}" for key, value in area["contact_details"].items()]
+    lines.append(re.sub("<[^<]+?>", "", area["description"]) or "No Description")
+    lines += [f"{key.ljust(10)}: {area[key].ljust(10)}" for key in ("id", "name", "url_force", "population")]
+    lines += [f"{link['title'].ljust(10)}: {link['url'].ljust(20)}" for link in area["links"]]
+    lines += [f"{m['title'].ljust(10)}: {m['url'].ljust(20)}" for m in force["engagement_methods"]]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def blank_team(place):
+    """A team police.uk knows little about: no page on the force's site, no description, a link without a url."""
+    place.neighbourhood.url_force = ""
+    place.neighbourhood.description = ""
+    place.neighbourhood.links = [{"title": "Ward panel", "url": None, "description": None}]
+    place.neighbourhood.save()
+    place.force.engagement_methods = [{"title": "Telephone", "url": None, "description": "101"}]
+    place.force.save()
+    return place
+
+
+def test_neighbourhood_detail_never_sends_null_where_police_uk_sends_a_string(client, blank_team):
+    """ukpol-cli's `area <postcode>` crashed on "url_force": null (issue 15)."""
+    area = client.get("/api/metropolitan/E05013807").json()
+    force = client.get("/api/forces/metropolitan").json()
+    assert (area["url_force"], area["description"], area["links"][0]["url"]) == ("", "", "")
+    assert force["engagement_methods"][0]["url"] == ""
+    printed = print_as_ukpol_cli_does(area, force)
+    assert "No Description" in printed and "bayswater@met.police.uk" in printed
+
+
+def test_neighbourhood_detail_sends_the_teams_page_when_known(client, place):
+    assert client.get("/api/metropolitan/E05013807").json()["url_force"] == place.neighbourhood.url_force != ""
+
+
+@pytest.mark.realdata
+def test_blank_fields_keep_police_uks_recorded_types(client, blank_team, recorded):
+    """Every field the recorded police.uk answers send as a string is a string here, even when unknown."""
+    area = client.get("/api/metropolitan/E05013807").json()
+    force = client.get("/api/forces/metropolitan").json()
+    for ours, theirs in (
+        (area, recorded("go-ukpolice-tests/leicestershire__NC04.json")),
+        (area, recorded("police-data-kit-records/neighbourhood.json")),
+        (area["links"][0], recorded("go-ukpolice-tests/leicestershire__NC04.json")["links"][0]),
+        (force["engagement_methods"][0], recorded("police-data-kit-records/engagement-method.json")),
+        (
+            force["engagement_methods"][0],
+            recorded("police-data-kit-records/police-force.json")["engagement_methods"][4],
+        ),
+    ):
+        strings = {key for key, value in theirs.items() if isinstance(value, str)}
+        assert strings and all(isinstance(ours[key], str) for key in strings), strings
