@@ -282,7 +282,7 @@ def revoke_role(actor: User, grant: RoleGrant) -> None:
         actor,
         "role.revoked",
         grant,
-        ward_code=grant.ward.gss_code if grant.ward_id else "",
+        ward_code=grant.ward.gss_code if grant.ward is not None else "",
         role=grant.role,
         user_id=grant.user_id,
     )
