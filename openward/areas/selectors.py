@@ -21,10 +21,9 @@ from openward.core.models import ImportRun
 from openward.core.values import InvalidPostcode, Postcode
 
 from . import geo
-from .models import Borough, Cluster, Force, Neighbourhood, Station, TeamMember, Ward, WardGeneration
+from .models import GSS_CODE_RE, Borough, Cluster, Force, Neighbourhood, Station, TeamMember, Ward, WardGeneration
 from .models import Postcode as PostcodeRecord
 
-GSS_CODE_RE = re.compile(r"^[EWSN]\d{8}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 # Importers whose runs date the postcode look-up (the areas-data importers' names).
 POSTCODE_IMPORTERS = ("codepoint-open", "ons-postcode-directory")
@@ -256,13 +255,8 @@ def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tupl
 
 
 def ward_by_code(code: str, generation: str | None = None) -> Ward | None:
-    """The ward with a GSS code, in the named generation or else the newest one holding the code."""
-    if not GSS_CODE_RE.match(code or ""):
-        return None
-    wards = Ward.objects.filter(gss_code=code).select_related("borough", "borough__force", "generation")
-    if generation:
-        wards = wards.filter(generation__slug=generation)
-    return wards.order_by("-generation__valid_from", "-id").first()
+    """The ward with a GSS code, in the named generation or else the one in force (see Ward.objects.by_code)."""
+    return Ward.objects.by_code(code, generation or None)
 
 
 def ward_has_ended(ward: Ward) -> bool:
@@ -276,7 +270,7 @@ def ward_now_covering(ward: Ward) -> Ward | None:
     """For a ward no longer in force, the current ward covering its centre (None if it is current)."""
     if not ward_has_ended(ward) or ward.centre_lat is None or ward.centre_lng is None:
         return None
-    return geo.locate_ward(ward.centre_lat, ward.centre_lng)
+    return Ward.objects.covering(ward.centre_lat, ward.centre_lng).first()
 
 
 def borough_by_code(code: str) -> Borough | None:

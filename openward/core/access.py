@@ -110,14 +110,10 @@ def _area_from(model_path: str, kwarg: str, lookup: str):
 
         model = apps.get_model(model_path)
         value = kwargs.get(kwarg)
-        qs = model.objects.filter(**{lookup: value})
-        if model_path == "areas.Ward":
-            from openward.areas.geo import generation_for
-
-            current = qs.filter(generation=generation_for()).first()
-            if current:
-                return current
-        found = qs.order_by("-pk").first()
+        if model_path == "areas.Ward":  # the one ward resolver: in force today first, abolished still found
+            found = model.objects.by_code(value)
+        else:
+            found = model.objects.filter(**{lookup: value}).order_by("-pk").first()
         if found is None:
             raise Http404(f"No {model._meta.verbose_name} with code {str(value)[:20]!r}.")
         return found
