@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.http import Http404
 from django.utils import timezone
 
 from openward.core.models import ImportRun
@@ -257,6 +258,14 @@ def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tupl
 def ward_by_code(code: str, generation: str | None = None) -> Ward | None:
     """The ward with a GSS code, in the named generation or else the one in force (see Ward.objects.by_code)."""
     return Ward.objects.by_code(code, generation or None)
+
+
+def ward_or_404(code: str, generation: str | None = None) -> Ward:
+    """The ward for a GSS code (see Ward.objects.by_code), or a 404 that says no ward has it."""
+    ward = Ward.objects.by_code(code, generation or None)
+    if ward is None:
+        raise Http404(f"No ward has the code {str(code)[:20]}.")
+    return ward
 
 
 def ward_has_ended(ward: Ward) -> bool:

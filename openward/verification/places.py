@@ -5,11 +5,7 @@ from __future__ import annotations
 from openward.areas import selectors
 from openward.areas.models import Postcode as PostcodeRow
 from openward.areas.models import Ward
-from openward.core.values import InvalidPostcode, Postcode
-
-
-class PostcodeNotInWard(ValueError):
-    """The postcode is valid but we cannot place it in a ward."""
+from openward.core.values import InvalidPostcode, Postcode, PostcodeNotInWard
 
 
 def ward_for_postcode(text: str, generation=None) -> tuple[Postcode, Ward]:

@@ -1,4 +1,4 @@
-"""Places and personas for tests (used by accounts, verification and the authorisation matrix).
+"""Places and personas for tests (used by accounts, verification, the other apps and the authorisation matrix).
 
 places = make_places()                    two boroughs, three wards, postcodes in each
 person = make_resident("a@example.org", places.ward_a, level=2)
