@@ -99,7 +99,7 @@ def make_resident(email: str, ward, *, level: int = 1, postcode: str = "", relat
     from openward.verification.models import Level, Membership, Method, VerificationGrant
     from openward.verification.services import grant_email_level
 
-    from .models import User
+    from openward.accounts.models import User
 
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now() if level >= 1 else None)
     membership = Membership.objects.create(
@@ -123,7 +123,7 @@ def make_staff(role: str, place=None, *, email: str | None = None):
 
     from openward.areas.models import Borough, Cluster, Ward
 
-    from .models import RoleGrant, User
+    from openward.accounts.models import RoleGrant, User
 
     email = email or f"{role}-{getattr(place, 'gss_code', getattr(place, 'slug', 'all'))}@example.org".lower()
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now())
