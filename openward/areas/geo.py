@@ -116,3 +116,51 @@ def locate_ward(lat: float, lng: float, on: date | None = None) -> Ward | None:
     """The ward containing a point on a date (today by default), or None."""
     ward_id = int(locate_ward_ids([lat], [lng], on=on)[0])
     return Ward.objects.select_related("borough", "generation").filter(pk=ward_id).first() if ward_id else None
+
+
+# A ward of a new generation takes over an old ward's followers when it holds at least this share of the
+# old ward's area (boundary reviews mostly nudge edges; a ward split or merged below it needs a person).
+SUCCESSOR_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class Successor:
+    """Where an old ward went in a new generation: the ward that takes it over (or None), and why."""
+
+    ward: Ward | None
+    reason: str
+    overlaps: tuple[tuple[Ward, float], ...] = ()
+
+
+def successor(ward: Ward, generation: WardGeneration) -> Successor:
+    """The ward of `generation` that follows `ward`: the same GSS code if the generation kept it, else the new
+    ward holding at least SUCCESSOR_SHARE of its area; None (with the wards it now spans) otherwise."""
+    kept = Ward.objects.filter(gss_code=ward.gss_code, generation=generation).select_related("borough").first()
+    if kept is not None:
+        return Successor(kept, f"{ward.gss_code} is kept in {generation}")
+    if not ward.boundary:
+        return Successor(None, f"{ward.name} ({ward.gss_code}) is not in {generation} and has no boundary to compare")
+    old = shapely.from_geojson(ward.boundary)
+    min_lng, min_lat, max_lng, max_lat = old.bounds
+    candidates = (
+        Ward.objects.filter(generation=generation)
+        .exclude(boundary="")
+        .filter(Q(min_lat__isnull=True) | Q(min_lat__lte=max_lat, max_lat__gte=min_lat))
+        .filter(Q(min_lng__isnull=True) | Q(min_lng__lte=max_lng, max_lng__gte=min_lng))
+        .select_related("borough")
+    )
+    area = old.area or 1.0
+    overlaps = sorted(
+        ((new, shapely.intersection(old, shapely.from_geojson(new.boundary)).area / area) for new in candidates),
+        key=lambda pair: -pair[1],
+    )
+    overlaps = [(new, share) for new, share in overlaps if share >= 0.01]
+    if overlaps and overlaps[0][1] >= SUCCESSOR_SHARE:
+        new, share = overlaps[0]
+        return Successor(new, f"{new.name} holds {share:.0%} of {ward.name}", tuple(overlaps))
+    if not overlaps:
+        return Successor(None, f"{ward.name} ({ward.gss_code}) is in no ward of {generation}")
+    spread = ", ".join(f"{new.name} ({share:.0%})" for new, share in overlaps[:4])
+    return Successor(
+        None, f"{ward.name} is split between {spread} in {generation}: choose the new ward", tuple(overlaps)
+    )

@@ -12,12 +12,19 @@ from .models import Subscriber, topic_model
 router = Router(tags=["notifications"])
 
 
+class ReviewOut(Schema):
+    ward: str
+    reason: str
+
+
 class PreferencesOut(Schema):
     email: str
     receiving: bool
     frequency: str
     wards: list[str]
     topics: list[str]
+    # Subscriptions whose ward changed in a boundary review with no clear successor: choose the new ward.
+    review: list[ReviewOut] = []
 
 
 class PreferencesIn(Schema):
@@ -35,6 +42,7 @@ def _out(subscriber: Subscriber) -> dict:
         "frequency": subscriber.frequency,
         "wards": [s.ward.gss_code for s in subscriptions],
         "topics": sorted({t.slug for s in subscriptions for t in s.topics.all()}),
+        "review": [{"ward": s.ward.gss_code, "reason": s.review_reason} for s in subscriptions if s.needs_review],
     }
 
 

@@ -52,6 +52,10 @@ class Subscription(models.Model):
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
     topics = models.ManyToManyField("engagement.Topic", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new ward generation was imported and this ward has no clear successor: the person chooses.
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=300, blank=True)
+    remapped_from = models.CharField(max_length=9, blank=True, help_text="The old ward's code, after a re-map.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subscriber", "ward"], name="one_subscription_per_ward")]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from openward.areas.geo import generation_for, successor
 from openward.core import audit
 
 from . import delivery, subjects
@@ -69,8 +70,52 @@ def update_preferences(subscriber: Subscriber, *, frequency: str, wards, topics=
     for ward in wards:
         subscription, _ = Subscription.objects.get_or_create(subscriber=subscriber, ward=ward)
         subscription.topics.set(topics)
+    # Choosing wards again answers any "your ward changed" question.
+    subscriber.subscriptions.filter(needs_review=True).update(needs_review=False, review_reason="")
     audit.record(actor, "notifications.preferences", subscriber, frequency=frequency, wards=[w.gss_code for w in wards])
     return subscriber
+
+
+@transaction.atomic
+def remap_subscriptions(generation, *, actor=None) -> dict:
+    """After a new ward generation is imported: move each subscription on an older ward to its successor
+    (the same code, or the new ward holding most of it), merging with one the person already has; flag
+    the rest for the person to choose (their preferences page and the API say why)."""
+    counts = {"moved": 0, "merged": 0, "flagged": 0}
+    stale = Subscription.objects.exclude(ward__generation=generation).select_related("ward", "subscriber")
+    successors: dict = {}
+    for subscription in stale.order_by("pk"):
+        old = subscription.ward
+        if old.pk not in successors:
+            successors[old.pk] = successor(old, generation)
+        found = successors[old.pk]
+        if found.ward is None:
+            if not subscription.needs_review:
+                Subscription.objects.filter(pk=subscription.pk).update(
+                    needs_review=True, review_reason=f"Ward boundaries changed: {found.reason}"[:300]
+                )
+                audit.record(actor, "subscription.flagged", subscription, ward_code=old.gss_code)
+            counts["flagged"] += 1
+            continue
+        twin = Subscription.objects.filter(subscriber=subscription.subscriber, ward=found.ward).first()
+        if twin is not None:
+            subscription.delete()
+            audit.record(actor, "subscription.merged", twin, ward_code=found.ward.gss_code, old_ward=old.gss_code)
+            counts["merged"] += 1
+            continue
+        Subscription.objects.filter(pk=subscription.pk).update(
+            ward=found.ward, remapped_from=old.gss_code, needs_review=False, review_reason=""
+        )
+        audit.record(actor, "subscription.remapped", subscription, ward_code=found.ward.gss_code, old_ward=old.gss_code)
+        counts["moved"] += 1
+    return counts
+
+
+def remap_after_boundary_import(sender, generation, **kwargs) -> dict | None:
+    """When the generation in force today is imported, move subscriptions onto it (or flag them)."""
+    if generation_for() != generation:
+        return None  # an older (or future) pattern: subscriptions stay on today's wards
+    return remap_subscriptions(generation)
 
 
 def announce(kind: str, object_id: int | None, key: str, subject: str) -> Notice:

@@ -82,6 +82,9 @@ def _priority_out(p: Priority) -> dict:
         "carried_from_id": p.carried_from_id,
         "actions": [{"taken_on": a.taken_on, "description": a.description} for a in p.actions.all()],
         "review": review,
+        "needs_review": p.needs_review,
+        "review_reason": p.review_reason,
+        "remapped_from": p.remapped_from,
     }
 
 

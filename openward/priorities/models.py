@@ -280,6 +280,10 @@ class Priority(models.Model):
     agreed_on = models.DateField()
     review_on = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # A new ward generation was imported and the ward has no clear successor: the team re-agrees it.
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=300, blank=True)
+    remapped_from = models.CharField(max_length=9, blank=True, help_text="The old ward's code, after a re-map.")
     # 1–3 while open, empty after; unique per ward among open priorities, so the database holds the limit.
     slot = models.PositiveSmallIntegerField(null=True, blank=True)
     baseline_start = models.DateField(null=True, blank=True)

@@ -103,6 +103,10 @@ class PriorityOut(Schema):
     carried_from_id: int | None
     actions: list[ActionOut]
     review: ReviewOut | None
+    # Its ward changed in a boundary review with no clear successor: the panel re-agrees it for a new ward.
+    needs_review: bool = False
+    review_reason: str = ""
+    remapped_from: str = ""
 
 
 class PriorityIn(Schema):

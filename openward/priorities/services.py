@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from openward.areas.geo import generation_for, successor
 from openward.core.audit import record
 from openward.engagement.models import Event
 
@@ -473,3 +474,41 @@ def review_priority(
             is_demo=is_demo or priority.is_demo,
         )
     return review
+
+
+@transaction.atomic
+def remap_priorities(generation, *, actor=None) -> dict:
+    """After a new ward generation is imported: move each open priority on an older ward to its successor
+    (the same code, or the new ward holding most of it) in a free slot; flag the rest for the team to
+    re-agree (the priority's page and the API say why)."""
+    counts = {"moved": 0, "flagged": 0}
+    stale = Priority.objects.open().exclude(ward__generation=generation).select_related("ward")
+    for priority in stale.select_for_update(of=("self",)).order_by("pk"):
+        old = priority.ward
+        found = successor(old, generation)
+        slot = None
+        if found.ward is not None:
+            taken = Priority.objects.open().filter(ward=found.ward, slot=priority.slot).exists()
+            slot = _free_slot(found.ward) if taken else priority.slot
+        if found.ward is None or slot is None:
+            reason = found.reason if found.ward is None else f"{found.ward.name} already has its open priorities"
+            if not priority.needs_review:
+                Priority.objects.filter(pk=priority.pk).update(
+                    needs_review=True, review_reason=f"Ward boundaries changed: {reason}"[:300]
+                )
+                record(actor, "priority.flagged", priority, ward_code=old.gss_code)
+            counts["flagged"] += 1
+            continue
+        Priority.objects.filter(pk=priority.pk).update(
+            ward=found.ward, slot=slot, remapped_from=old.gss_code, needs_review=False, review_reason=""
+        )
+        record(actor, "priority.remapped", priority, ward_code=found.ward.gss_code, old_ward=old.gss_code)
+        counts["moved"] += 1
+    return counts
+
+
+def remap_after_boundary_import(sender, generation, **kwargs) -> dict | None:
+    """When the generation in force today is imported, move open priorities onto it (or flag them)."""
+    if generation_for() != generation:
+        return None  # an older (or future) pattern: priorities stay on today's wards
+    return remap_priorities(generation)
