@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from openward.core.hooks import autodiscover
 
+        from . import receivers  # noqa: F401  (connects the signal receivers)
+
         autodiscover(self.name)

@@ -45,6 +45,22 @@ def subscribe(user, ward, topics=(), frequency: str | None = None) -> Subscripti
 
 
 @transaction.atomic
+def subscribe_to_own_wards(user) -> list[Subscription]:
+    """Subscribe a person to every ward they belong to (home first), keeping topics they already chose."""
+    subscriber = subscriber_for(user.email, user)
+    if subscriber.unsubscribed_at is not None:
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["unsubscribed_at"])
+    subscriptions = []
+    for membership in user.memberships.select_related("ward").order_by("-is_home", "pk"):
+        subscription, created = Subscription.objects.get_or_create(subscriber=subscriber, ward=membership.ward)
+        if created:
+            audit.record(user, "notifications.subscribe", subscription, ward_code=membership.ward.gss_code)
+        subscriptions.append(subscription)
+    return subscriptions
+
+
+@transaction.atomic
 def unsubscribe(subscriber: Subscriber, *, actor=None) -> bool:
     """Stop every email to this address. Idempotent: returns False when it was already stopped."""
     updated = Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
