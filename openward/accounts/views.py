@@ -248,11 +248,19 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         try:
             ratelimit.hit("otp-user", str(user.pk))
+            if ratelimit.exceeded("otp-wrong-user", str(user.pk)):
+                raise ratelimit.RateLimited(
+                    "Too many wrong codes today. Try again tomorrow, or ask your borough lead to check your "
+                    "authenticator app is set up."
+                )
         except ratelimit.RateLimited as exc:
             form.add_error("code", str(exc))
         else:
             code = "".join(ch for ch in form.cleaned_data["code"] if ch.isdigit())
-            if device.verify_token(code):
+            verified = device.verify_token(code)
+            if not verified:
+                ratelimit.count("otp-wrong-user", str(user.pk))
+            if verified:
                 if enrolling:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
