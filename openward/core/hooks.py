@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-HOOK_MODULES = ("demo_data", "sections", "personal_data")
+HOOK_MODULES = ("demo_data", "sections", "personal_data", "staff_home")
 
 
 def autodiscover(app_name: str) -> None:

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openward.core.context_processors.site",
+                "openward.accounts.context_processors.staff_home",
             ],
         },
     },
