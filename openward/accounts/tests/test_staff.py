@@ -45,7 +45,7 @@ def test_two_factor_rejects_open_redirects(client, places):
     client.force_login(officer)
     device = TOTPDevice.objects.get(user=officer)
     response = client.post("/accounts/two-factor/", {"code": current_code(device), "next": "https://evil.example/"})
-    assert response["Location"] == "/accounts/profile/"
+    assert response["Location"] == "/accounts/staff/"
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_the_right_code_straight_after_a_wrong_one_is_accepted(client, places):
     wrong = client.post("/accounts/two-factor/", {"code": "000000" if right != "000000" else "111111"})
     assert wrong.status_code == 400 and "not right" in wrong.content.decode()
     response = client.post("/accounts/two-factor/", {"code": right})
-    assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/staff/"
 
 
 def test_a_code_once_used_is_refused_again_even_in_another_browser(client, places):
