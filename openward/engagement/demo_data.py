@@ -134,6 +134,7 @@ def load(spec_file: Path, stdout) -> int:
         past = services.schedule_event(
             None,
             notify=False,
+            allow_past=True,
             title=f"{ward.name} ward panel",
             kind=Event.Kind.WARD_PANEL,
             starts_at=at(item["past_meeting"], 19),
@@ -177,6 +178,7 @@ def load(spec_file: Path, stdout) -> int:
         services.schedule_event(
             None,
             notify=False,
+            allow_past=True,
             title=f"Street briefing outside {ward.name} station",
             kind=Event.Kind.STREET_BRIEFING,
             starts_at=at((timezone.localdate() - timedelta(days=5)).isoformat(), 8),

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from openward.areas.models import Borough, Cluster, Ward
 from openward.core.bounds import MAX_ID
@@ -42,6 +44,27 @@ class EventForm(forms.ModelForm):
             "capacity": forms.NumberInput(attrs={"class": "input", "min": 1}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        changed = self.instance.pk is None or starts_at != self.instance.starts_at
+        if starts_at and changed and starts_at < timezone.now():
+            raise forms.ValidationError(
+                f"{date_format(timezone.localtime(starts_at), 'j F Y, H:i')} is in the past. "
+                "Give a date and time from now on."
+            )
+        return starts_at
+
+
+class EventChangeForm(EventForm):
+    """The same fields as a new event, less the agenda (agreed items stay as they are)."""
+
+    class Meta(EventForm.Meta):
+        fields = [f for f in EventForm.Meta.fields if f != "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["agenda"]
 
 
 class RegisterForm(forms.Form):
@@ -130,31 +153,62 @@ class BulletinForm(forms.Form):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "input"}))
     kind = forms.ChoiceField(choices=Bulletin.Kind.choices)
     summary = forms.CharField(max_length=300, required=False, widget=forms.TextInput(attrs={"class": "input"}))
-    body_html = forms.CharField(
+    body_markdown = forms.CharField(
         label="Text",
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="You may use <p>, <strong>, <em>, lists, <h2>, <h3>, <blockquote> and links.",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=(
+            "Write or paste plain paragraphs; each line break is kept. Web addresses become links. "
+            "For more: **bold**, *italic*, a line starting with - for a list, ## for a heading, "
+            "[words](https://…) for a link. Use Preview to see it before it goes out."
+        ),
     )
-    wards = forms.ModelMultipleChoiceField(queryset=Ward.objects.none(), required=False)
-    clusters = forms.ModelMultipleChoiceField(queryset=Cluster.objects.none(), required=False)
-    boroughs = forms.ModelMultipleChoiceField(queryset=Borough.objects.none(), required=False)
-    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False)
+    wards = forms.ModelMultipleChoiceField(
+        queryset=Ward.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    clusters = forms.ModelMultipleChoiceField(
+        queryset=Cluster.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    boroughs = forms.ModelMultipleChoiceField(
+        queryset=Borough.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Subscribers who follow only some topics get it if one of these is theirs.",
+    )
     image = forms.FileField(required=False, help_text="PNG, JPEG, GIF or WebP, up to 5 MB.")
     image_alt = forms.CharField(
         required=False, max_length=300, label="Describe the image", widget=forms.TextInput(attrs={"class": "input"})
     )
 
-    def __init__(self, *args, wards, clusters, boroughs, **kwargs):
+    def __init__(self, *args, wards, clusters, boroughs, own_places=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wards"].queryset = wards
-        self.fields["clusters"].queryset = clusters
-        self.fields["boroughs"].queryset = boroughs
+        everywhere = ", ".join(p.name for p in own_places) or "the places you work in"
+        for name, queryset in (("wards", wards), ("clusters", clusters), ("boroughs", boroughs)):
+            if not queryset.exists():
+                del self.fields[name]  # nothing to choose from: no empty group of checkboxes
+                continue
+            self.fields[name].queryset = queryset
+            self.fields[name].help_text = f"Choose none to send it to all your places: {everywhere}."
 
     def clean(self):
         data = super().clean()
+        for name in ("wards", "clusters", "boroughs"):
+            data.setdefault(name, [])
         if data.get("image") and not data.get("image_alt"):
             self.add_error("image_alt", "Describe the image for people who cannot see it.")
         return data
+
+
+class BulletinRevisionForm(BulletinForm):
+    """Correcting a published bulletin: the same editor, without adding images."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["image"]
+        del self.fields["image_alt"]
 
 
 class ReplyForm(forms.Form):

@@ -97,10 +97,10 @@ def announce(kind: str, object_id: int | None, key: str, subject: str) -> Notice
     return notice
 
 
-def notify_people(kind: str, object_id: int, key: str, subject: str, emails: list[str]) -> Notice:
-    """Email named people (a place offer, an answer, a reminder): ledger rows now, sending after commit."""
+def notify_people(kind: str, object_id: int, key: str, subject: str, emails: list[str], detail: str = "") -> Notice:
+    """Email named people (a place offer, an answer, a reminder, a change): ledger rows now, sending after commit."""
     notice, _ = Notice.objects.get_or_create(
-        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250]}
+        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250], "detail": detail}
     )
     subscribers = [subscriber_for(email) for email in emails]
     Delivery.objects.bulk_create([Delivery(notice=notice, subscriber=s) for s in subscribers], ignore_conflicts=True)
