@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -49,8 +49,19 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+AFTER_SIGN_IN = "after_sign_in"
+
+
+def _remember_next(request) -> None:
+    """Keep a safe ?next= in the session, so the emailed link (opened in this browser) returns there."""
+    target = request.GET.get("next", "")
+    if target and target == _safe_next(request, ""):
+        request.session[AFTER_SIGN_IN] = target
+
+
 @access.public
 def sign_up(request):
+    _remember_next(request)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -81,6 +92,7 @@ def check_email(request):
 
 @access.public
 def sign_in(request):
+    _remember_next(request)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,12 +124,14 @@ def use_link(request, token):
         user = services.use_link(token)
     except services.LinkError as exc:
         return render(request, "accounts/link_problem.html", {"problem": str(exc)}, status=400)
+    after = request.session.pop(AFTER_SIGN_IN, "")
     login(request, user, backend=BACKEND)
     if is_staff_person(user):
-        response = redirect(f"{reverse('accounts:two-factor')}?next={reverse(_home_for(user))}")
+        target = after or reverse(_home_for(user))
+        response = redirect(f"{reverse('accounts:two-factor')}?{urlencode({'next': target})}")
     else:
         messages.success(request, "You are signed in.")
-        response = redirect("verification:wards")
+        response = redirect(after or "verification:wards")
     ratelimit.remember_account(response, request, user)
     return response
 

@@ -113,3 +113,39 @@ def test_officer_signs_in_slips_on_the_code_lands_on_the_staff_home_and_answers_
         page.locator("#replies .staff-list li").count() == 1
         and "2 days ago" in page.locator("#replies .staff-list li").inner_text()
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_get_notices_from_the_ward_page_explains_sign_in_and_comes_back(browser, live_server, smtp_server, viewport):
+    from openward.accounts.testing import make_resident
+    from openward.engagement.models import Topic
+    from openward.engagement.vocabulary import ensure_standard_topics
+
+    ensure_standard_topics(Topic)
+    places = make_places()
+    make_resident("eve@example.org", places.ward_a)
+    page = browser_page_for(browser, live_server, viewport=viewport)
+    page.goto(f"/wards/{places.ward_a.gss_code}/")
+    page.get_by_role("link", name="Get notices by email").click()
+    assert "Sign in first, so we send notices only to an address that is really yours" in page.content()
+    page.get_by_role("link", name="Sign in to get notices").click()
+    page.get_by_label("Email address").fill("eve@example.org")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.wait_for_url("**/accounts/check-your-email/")
+    body = smtp_server.wait_for(1)[0]["message"].get_body(preferencelist=("plain",)).get_content()
+    page.goto(re.search(r"https?://[^/\s]+(/accounts/link/\S+/)", body).group(1))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/notifications/subscribe/?ward={places.ward_a.gss_code}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Get notices for Abbey"
+    assert page.locator(".error-message, .error-summary").count() == 0
+    assert horizontal_overflow(page) == 0
+    page.get_by_role("group", name="How often").get_by_label("A weekly digest").check()
+    page.get_by_role("group", name="Topics (optional)").get_by_label("Fraud").check()
+    page.get_by_role("button", name="Subscribe").click()
+    page.wait_for_url("**/notifications/preferences/")
+    assert page.get_by_role("group", name="Wards (optional)").get_by_label("Abbey").is_checked()
+    subscription = Subscription.objects.get(subscriber__email="eve@example.org")
+    assert subscription.ward == places.ward_a and [t.slug for t in subscription.topics.all()] == ["fraud"]
+    assert subscription.subscriber.frequency == "weekly"
