@@ -466,6 +466,9 @@ def _reply(r: Reply) -> dict:
 @router.post("/engagement/replies", response={201: ReplyOut}, summary="Reply to a bulletin or event")
 @access.signed_in
 def create_reply(request, payload: ReplyIn):
+    """A question or comment for the team, read in working hours. Not for reporting crime: in an emergency
+    call 999; otherwise call 101 or report online at https://www.police.uk/pu/contact-us/report/; to stay
+    anonymous, Crimestoppers on 0800 555 111."""
     model = {"bulletin": Bulletin, "event": Event}[payload.item]
     item = get_object_or_404(model, pk=payload.id)
     try:

@@ -103,3 +103,28 @@ def test_officer_writes_a_bulletin_in_markdown_previews_publishes_and_corrects_i
     op.wait_for_url(f"**/engagement/bulletins/{bulletin.pk}/")
     assert op.locator(".bulletin-body strong").inner_text() == "Sunday"
     assert "Updated" in op.locator("main").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_resident_replying_to_a_bulletin_is_told_where_crimes_are_reported_and_the_reply_reaches_the_team(
+    browser, live_server, ward, officer, resident, viewport
+):
+    from openward.engagement import services
+    from openward.engagement.models import Reply
+
+    services.publish_bulletin(officer, title="Bike marking", body_markdown="On Saturday.", wards=[ward], notify=False)
+    rp = browser_page_for(browser, live_server, resident, viewport=viewport)
+    rp.goto("/engagement/bulletins/")
+    rp.get_by_role("link", name="Bike marking").click()
+    safety = rp.get_by_role("complementary", name="This is not the way to report a crime")
+    assert safety.get_by_role("link", name="999").get_attribute("href") == "tel:999"
+    assert safety.get_by_role("link", name="101").get_attribute("href") == "tel:101"
+    assert safety.get_by_role("link", name="0800 555 111").get_attribute("href") == "tel:0800555111"
+    assert "police.uk" in safety.get_by_role("link", name="report it online at police.uk").get_attribute("href")
+    assert horizontal_overflow(rp) == 0
+    rp.get_by_label("Your reply").fill("Is there another session planned?")
+    rp.get_by_role("button", name="Send reply").click()
+    rp.wait_for_load_state()
+    assert Reply.objects.get().body == "Is there another session planned?"
