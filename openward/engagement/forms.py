@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from openward.areas.models import Borough, Cluster, Ward
-from openward.core.bounds import MAX_ID
 
 from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
 
@@ -75,8 +74,26 @@ class CancelEventForm(forms.Form):
     reason = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"class": "input"}))
 
 
+# How many came, in each group: labels that cannot be confused with a minutes topic ("Other").
+ATTENDANCE_LABELS = {
+    "resident": "Residents",
+    "business": "Businesses or workers",
+    "panel": "Panel members",
+    "officer": "Police officers",
+    "pcso": "PCSOs",
+    "councillor": "Councillors",
+    "partner": "Partner agencies",
+    "other": "Anyone else",
+}
+
+
 class MeetingRecordForm(forms.Form):
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Overall summary")
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Overall summary",
+        help_text="A few sentences for someone who was not there.",
+    )
     publish = forms.BooleanField(required=False, label="Publish the record now (it is then kept for good)")
 
     def __init__(self, *args, topics, **kwargs):
@@ -86,58 +103,85 @@ class MeetingRecordForm(forms.Form):
             self.fields[f"topic_{topic.pk}"] = forms.CharField(
                 required=False, label=topic.name, widget=forms.Textarea(attrs={"rows": 3})
             )
-        for role, label in Attendance.Role.choices:
+        for role in Attendance.Role.values:
             self.fields[f"count_{role}"] = forms.IntegerField(
                 required=False,
                 min_value=0,
                 max_value=2000,
-                label=label,
-                widget=forms.NumberInput(attrs={"class": "input", "inputmode": "numeric"}),
+                label=ATTENDANCE_LABELS.get(role, role),
+                widget=forms.NumberInput(attrs={"class": "input input--width-5", "inputmode": "numeric"}),
             )
         self.fields["named"] = forms.CharField(
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
             label="People who agreed to be named",
-            help_text='One a line as "role: name", e.g. "councillor: Jo Bloggs". Others are counted only.',
+            help_text='One a line as "group: name", e.g. "councillor: Jo Bloggs". Everyone else is only counted.',
         )
+
+    def topic_fields(self):
+        return [self[f"topic_{t.pk}"] for t in self.topics]
+
+    def count_fields(self):
+        return [self[f"count_{role}"] for role in Attendance.Role.values]
 
     def clean_named(self):
         rows = []
-        roles = dict((label.lower(), value) for value, label in Attendance.Role.choices) | {
-            v: v for v in Attendance.Role.values
-        }
+        roles = {label.lower(): value for value, label in Attendance.Role.choices}
+        roles |= {label.lower(): value for value, label in ATTENDANCE_LABELS.items()}
+        roles |= {v: v for v in Attendance.Role.values}
         for line in self.cleaned_data["named"].splitlines():
             if not line.strip():
                 continue
             role, sep, name = line.partition(":")
             if not sep or role.strip().lower() not in roles or not name.strip():
-                raise forms.ValidationError(f'Write "{line.strip()}" as "role: name", with a role from the list above.')
+                raise forms.ValidationError(
+                    f'Write "{line.strip()}" as "group: name", with a group from "Who came", '
+                    'like "councillor: Jo Bloggs".'
+                )
             rows.append({"role": roles[role.strip().lower()], "name": name.strip()[:120], "agreed_to_be_named": True})
         return rows
 
 
+# Who usually owns an action; any other owner can be typed.
+OWNER_SUGGESTIONS = [
+    "Ward officer",
+    "PCSO",
+    "Sergeant, ward team",
+    "Panel chair",
+    "Panel members",
+    "The council",
+    "Housing provider",
+    "Transport for London",
+]
+
+
 class ActionForm(forms.ModelForm):
-    priority_id = forms.IntegerField(
+    priority = forms.ModelChoiceField(
+        queryset=None,
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        label="Ward priority it serves (number, if any)",
-        widget=forms.NumberInput(attrs={"class": "input", "min": 1}),
-        error_messages={
-            "invalid": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
-            "min_value": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
-            "max_value": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
-        },
+        label="Ward priority it serves",
+        empty_label="None of them",
+        error_messages={"invalid_choice": "Choose one of the ward's open priorities, or none of them."},
     )
 
     class Meta:
         model = Action
-        fields = ["what", "owner", "due_date", "priority_id"]
+        fields = ["what", "owner", "due_date"]
+        labels = {"what": "What will be done", "owner": "Who does it", "due_date": "Due by"}
+        help_texts = {"owner": "Choose a suggestion or type a role or name they agreed to."}
         widgets = {
             "what": forms.Textarea(attrs={"rows": 2}),
-            "owner": forms.TextInput(attrs={"class": "input"}),
-            "due_date": forms.DateInput(attrs={"type": "date", "class": "input"}),
+            "owner": forms.TextInput(attrs={"class": "input", "list": "owner-suggestions", "autocomplete": "off"}),
+            "due_date": forms.DateInput(attrs={"type": "date", "class": "input input--width-10"}),
         }
+
+    def __init__(self, *args, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = priorities
+        self.fields["priority"].label_from_instance = lambda p: f"{p.statement} ({p.ward.name})"
+        self.owner_suggestions = OWNER_SUGGESTIONS
+        if not priorities.exists():
+            del self.fields["priority"]
 
 
 class ActionStatusForm(forms.Form):

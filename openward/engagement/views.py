@@ -236,6 +236,9 @@ def mine(request):
 @access.role(*places.RECORD_ROLES, area=places.of_event)
 def record_edit(request, pk):
     event = get_object_or_404(Event, pk=pk)
+    if not event.is_past:
+        # Said before any typing: a record is of a meeting that has happened.
+        return render(request, "engagement/record_not_yet.html", {"event": event})
     record = MeetingRecord.objects.filter(event=event).first()
     topics = selectors.topics_for(event)
     initial = {}
@@ -290,6 +293,7 @@ def record_detail(request, pk):
     can_edit = has_role(request.user, places.RECORD_ROLES, record.event.area)
     if not record.is_published and not can_edit:
         raise Http404("This meeting record has not been published yet.")
+    actions = list(record.actions.all())
     return render(
         request,
         "engagement/record_detail.html",
@@ -298,9 +302,10 @@ def record_detail(request, pk):
             "event": record.event,
             "attendance": selectors.attendance_summary(record),
             "minutes": record.minutes.select_related("topic"),
-            "actions": record.actions.all(),
+            "actions": actions,
+            "priority_titles": selectors.priority_titles(actions),
             "can_edit": can_edit,
-            "action_form": forms.ActionForm(),
+            "action_form": forms.ActionForm(priorities=selectors.priorities_for_actions(record.event)),
             "status_form": forms.ActionStatusForm(),
         },
     )
@@ -309,16 +314,25 @@ def record_detail(request, pk):
 @access.role(*places.RECORD_ROLES, area=places.of_record)
 @require_POST
 def action_add(request, pk):
-    record = get_object_or_404(MeetingRecord, pk=pk)
-    form = forms.ActionForm(request.POST)
+    record = get_object_or_404(MeetingRecord.objects.select_related("event"), pk=pk)
+    form = forms.ActionForm(request.POST, priorities=selectors.priorities_for_actions(record.event))
     if form.is_valid():
+        data = form.cleaned_data
+        priority = data.get("priority")
         try:
-            services.agree_action(request.user, record, **form.cleaned_data)
+            services.agree_action(
+                request.user,
+                record,
+                what=data["what"],
+                owner=data["owner"],
+                due_date=data["due_date"],
+                priority_id=priority.pk if priority else None,
+            )
             messages.success(request, "Action added to the register.")
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
-        problems = [m for name in ("due_date", "priority_id") for m in form.errors.get(name, [])]
+        problems = [m for name in ("due_date", "priority") for m in form.errors.get(name, [])]
         if "what" in form.errors or "owner" in form.errors:
             problems.insert(0, "Say what the action is and who owns it.")
         messages.error(request, " ".join(problems))
