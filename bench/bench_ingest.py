@@ -89,6 +89,7 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str) -> dict:
     import datetime as dt
 
     import shapely
+    from django.db import connection
 
     from openward.areas.models import Borough, Force, Ward, WardGeneration
     from openward.crime.importers import PoliceUkImporter
@@ -119,8 +120,18 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str) -> dict:
     _empty_crime_tables()
     bare_before = _bare_load(rows, vendor)
     phases = _time_phases()
+    statements: list[tuple[float, str]] = []
+
+    def timed_statement(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((time.perf_counter() - started, " ".join(sql.split())[:90]))
+
     started = time.perf_counter()
-    run = PoliceUkImporter(csv_path, commit=True, progress=False).run()
+    with connection.execute_wrapper(timed_statement):
+        run = PoliceUkImporter(csv_path, commit=True, progress=False).run()
     import_seconds = time.perf_counter() - started
     bare_after = _bare_load(rows, vendor)
     stored = Crime.objects.count()
@@ -140,6 +151,7 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str) -> dict:
         "rows_rejected": run.counts.get("rows_rejected", 0),
         "wards": len(wards),
         "phases": {k: round(v, 2) for k, v in phases.items()},
+        "slowest": [(round(t, 2), sql) for t, sql in sorted(statements, reverse=True)[:8]],
     }
 
 
@@ -236,6 +248,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("DATABASE_URL", DEFAULT_POSTGRES))
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="measure one database only")
     parser.add_argument("--child", nargs=3, metavar=("BACKEND", "CSV", "WORKDIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     shared = Path(os.environ.get("OPENWARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -255,6 +268,8 @@ def main() -> None:
         if not args.no_postgres:
             backends.append(("postgresql", args.postgres))
         for backend, url in backends:
+            if args.only and backend != args.only:
+                continue
             env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "openward.settings.test"}
             done = subprocess.run(
                 [sys.executable, __file__, "--child", backend, str(csv_path), str(tmp)],
@@ -273,7 +288,8 @@ def main() -> None:
                 f"{r['rows_rejected']} rejected) | bare load ({bare}) {r['bare_seconds']:5.2f} s "
                 f"(mean of {r['bare_runs'][0]} before and {r['bare_runs'][1]} after, {r['bare_rows']:,} rows) "
                 f"| ratio {ratio:.2f}x (goal <= 2x)\n"
-                f"           import phases (s): {', '.join(f'{k} {v}' for k, v in r['phases'].items())}",
+                f"           import phases (s): {', '.join(f'{k} {v}' for k, v in r['phases'].items())}\n"
+                + "".join(f"           {t:6.2f} s  {sql}\n" for t, sql in r["slowest"]),
                 flush=True,
             )
 

@@ -52,8 +52,8 @@ def month_file(folder, month: str, rows: list[str]):
 def first_rows(month: str) -> list[str]:
     """12 crimes in the west ward at two snap points, 3 in the east ward, 4 anti-social behaviour."""
     rows = [line(i, month, street="Moor Lane") for i in range(7)]
-    rows += [line(10 + i, month, kind="Robbery", lat="51.5160", street="Wood Street", outcome="Court result unavailable")
-             for i in range(5)]  # fmt: skip
+    court = "Court result unavailable"
+    rows += [line(10 + i, month, kind="Robbery", lat="51.5160", street="Wood Street", outcome=court) for i in range(5)]
     rows += [line(20 + i, month, kind="Shoplifting", lng="-0.0820", street="Ropemaker Street") for i in range(3)]
     rows += [line(30 + i, month, kind="Anti-social behaviour") for i in range(4)]
     return rows
@@ -111,8 +111,10 @@ def test_a_reimport_leaves_the_precomputed_counts_equal_to_a_direct_count(tmp_pa
     # February again: Moor Lane loses 4 crimes, Wood Street's outcome changes, a new point appears.
     month = "2023-02"
     revised = [line(i, month, street="Moor Lane") for i in range(3)]
-    revised += [line(10 + i, month, kind="Robbery", lat="51.5160", street="Wood Street", outcome="Offender sent to prison")
-                for i in range(5)]  # fmt: skip
+    prison = "Offender sent to prison"
+    revised += [
+        line(10 + i, month, kind="Robbery", lat="51.5160", street="Wood Street", outcome=prison) for i in range(5)
+    ]
     revised += [line(20 + i, month, kind="Shoplifting", lng="-0.0820", street="Ropemaker Street") for i in range(3)]
     revised += [line(40 + i, month, kind="Drugs", lat="51.5170", street="Fore Street") for i in range(2)]
     revised += [line(30 + i, month, kind="Anti-social behaviour") for i in range(4)]
