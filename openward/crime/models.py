@@ -81,7 +81,14 @@ class Crime(Placed):
             # crimes-at-location by street id.
             models.Index(fields=["street_id", "month"], name="crime_street_month"),
             # outcomes-for-crime and the copies another force published (twin_rows); ASB has none.
-            models.Index(fields=["persistent_id"], name="crime_persistent_id", condition=~models.Q(persistent_id="")),
+            # Byte order (PostgreSQL's text_pattern_ops; SQLite's only order): only equality is asked
+            # of it, and building it sorts faster than in the locale's collation.
+            models.Index(
+                fields=["persistent_id"],
+                name="crime_persistent_id",
+                condition=~models.Q(persistent_id=""),
+                opclasses=["text_pattern_ops"],
+            ),
         ]
 
 
