@@ -150,6 +150,37 @@ def build(rows: int, n_months: int, pool_months: int, tmp: Path) -> dict:
     return {"earlier_s": earlier_s, "month_s": month_s, "per_month": per_month, "status": run.status}
 
 
+PLANNED_TABLES = ("crime_crime", "crime_monthlycount", "crime_outcomecount", "crime_pointcount", "crime_stop")
+
+
+def explain_pages(ward_code: str, borough_code: str) -> list[str]:
+    """EXPLAIN (ANALYZE) of every query a cold ward, borough and force crime page makes on the crime tables."""
+    import re
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out = []
+    for path in (f"/crime/wards/{ward_code}/", f"/crime/boroughs/{borough_code}/", "/crime/forces/metropolitan/"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            status = Client().get(path).status_code
+        out.append(f"{path} (status {status}, {len(queries)} statements)")
+        for q in queries.captured_queries:
+            sql = q["sql"]
+            if not sql.startswith("SELECT") or "set_config" in sql or not any(t in sql for t in PLANNED_TABLES):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON, SUMMARY ON) " + sql)
+                plan = [r[0] for r in cursor.fetchall()]
+            nodes = [p.strip() for p in plan if re.search(r"Scan|Execution Time", p)]
+            out.append("  " + re.sub(r'"', "", sql)[:150])
+            out.extend(f"      {n[:150]}" for n in nodes)
+    return out
+
+
 def http_get(port: int, path: str) -> tuple[int, float]:
     import http.client
 
@@ -307,6 +338,12 @@ def main() -> None:
             recreate_database(args.postgres)
         setup_django(args.postgres, tmp / "var")
         built = None if args.reuse else build(args.rows, args.months, args.pool_months, tmp)
+        from openward.areas.models import Borough, Ward
+
+        plans = explain_pages(
+            Ward.objects.order_by("gss_code").values_list("gss_code", flat=True)[100],
+            Borough.objects.order_by("gss_code").values_list("gss_code", flat=True)[10],
+        )
         r = serve(args, args.postgres, tmp / "var", tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -320,6 +357,8 @@ def main() -> None:
             f"import: {args.months - 1} months in {built['earlier_s']:.0f} s; one month "
             f"({built['per_month']:,} rows) in {built['month_s']:.1f} s"
         )
+    print("\nquery plans of cold pages (EXPLAIN ANALYZE, in-process):")
+    print("\n".join(plans))
     print("\ncold (one client, nothing of the page cached):")
     for name, c in r["cold"].items():
         print(f"  {name:38s} p50 {c['p50']:8.1f} ms   p95 {c['p95']:8.1f} ms   n={c['n']} status {c['statuses']}")
