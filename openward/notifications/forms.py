@@ -1,9 +1,8 @@
 from django import forms
 
 from openward.areas.models import Ward
-from openward.engagement.models import Topic
 
-from .models import Subscriber
+from .models import Subscriber, topic_model
 
 
 class PreferencesForm(forms.Form):
@@ -16,7 +15,7 @@ class PreferencesForm(forms.Form):
         help_text="Untick a ward to stop its notices. To add a ward, open its page and choose “Get notices by email”.",
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=topic_model().objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to hear about everything in your wards.",
@@ -41,7 +40,7 @@ class SubscribeForm(forms.Form):
         error_messages={"required": "Choose how often you want email."},
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=topic_model().objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to hear about everything in the ward.",

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from openward.areas.selectors import ward_or_404
 from openward.core import access
-from openward.engagement import places
 
 from . import services, tokens
 from .forms import PreferencesForm, SubscribeForm
@@ -89,7 +89,7 @@ def subscribe(request):
     """Choose how often and on which topics to hear about a ward; people not signed in are told why they
     need to, and come back here after."""
     code = request.POST.get("ward") or request.GET.get("ward") or ""
-    ward = places.ward_by_code(code) if code else None
+    ward = ward_or_404(code) if code else None
     if not request.user.is_authenticated:
         return render(request, "notifications/subscribe_sign_in.html", {"ward": ward, "next": request.get_full_path()})
     form = SubscribeForm(request.POST or None, initial={"ward": code})

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from openward.accounts.testing import browser_page_for, horizontal_overflow, make_places, make_staff
 from openward.engagement import services as engagement
 from openward.notifications.models import Subscription
+from tests.personas import browser_page_for, horizontal_overflow, make_places, make_staff
 
 
 @pytest.mark.browser
@@ -119,9 +119,9 @@ def test_officer_signs_in_slips_on_the_code_lands_on_the_staff_home_and_answers_
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_get_notices_from_the_ward_page_explains_sign_in_and_comes_back(browser, live_server, smtp_server, viewport):
-    from openward.accounts.testing import make_resident
     from openward.engagement.models import Topic
     from openward.engagement.vocabulary import ensure_standard_topics
+    from tests.personas import make_resident
 
     ensure_standard_topics(Topic)
     places = make_places()

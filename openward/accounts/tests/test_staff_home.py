@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from openward.accounts.models import Role
-from openward.accounts.testing import make_resident, make_staff, sign_in
 from openward.engagement.models import Action, Event, MeetingRecord, Reply, VolunteerSignup, VolunteerTask
 from openward.priorities.models import Consultation, Priority
+from tests.personas import make_resident, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openward.accounts.testing import browser_page_for, horizontal_overflow
 from openward.engagement.models import Bulletin, Event
+from tests.personas import browser_page_for, horizontal_overflow
 
 
 @pytest.mark.browser

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from openward.accounts.testing import browser_page_for, horizontal_overflow
 from openward.engagement.models import Action, Event, MeetingRecord, Topic
 from openward.engagement.vocabulary import ensure_standard_topics
 from openward.priorities.models import Priority
+from tests.personas import browser_page_for, horizontal_overflow
 
 
 @pytest.mark.browser

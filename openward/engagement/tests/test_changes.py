@@ -8,11 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import Bulletin, Event, Registration
 from openward.notifications import services as notifications
 from openward.notifications.models import Notice
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

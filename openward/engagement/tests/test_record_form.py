@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement.models import Topic
 from openward.engagement.vocabulary import ensure_standard_topics
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement import demo_data, services
 from openward.notifications import services as notifications
 from openward.notifications import tokens
 from openward.priorities.models import Concern, Consultation
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 
 from openward.accounts import services as accounts
 from openward.accounts.models import Purpose
-from openward.accounts.testing import make_places, make_resident
 from openward.notifications.models import Subscription
 from openward.verification.services import join_ward
+from tests.personas import make_places, make_resident
 
 pytestmark = pytest.mark.django_db
 

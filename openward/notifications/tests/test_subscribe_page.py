@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from openward.accounts.testing import make_places, make_resident, sign_in
 from openward.notifications.models import Subscription
+from tests.personas import make_places, make_resident, sign_in
 
 pytestmark = pytest.mark.django_db
 
