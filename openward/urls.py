@@ -13,5 +13,6 @@ urlpatterns = [
     path("notifications/", include("openward.notifications.urls")),
     path("priorities/", include("openward.priorities.urls")),
     path("patrols/", include("openward.patrols.urls")),
+    path("census/", include("openward.census.urls")),
     path("", include("openward.areas.urls")),
 ]

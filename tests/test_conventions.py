@@ -62,6 +62,7 @@ NOT_PERSONAL = {
             "areas.Cluster.description",
             "areas.Neighbourhood.name",
             "areas.Neighbourhood.description",
+            "census.EthnicPopulation.area_name",
         )
     },
     **{

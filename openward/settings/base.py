@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "openward.notifications",
     "openward.priorities",
     "openward.patrols",
+    "openward.census",
 ]
 
 MIDDLEWARE = [
