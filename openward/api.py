@@ -12,6 +12,7 @@ from openward.census.api import router as census_router
 from openward.core import access
 from openward.crime.api import router as crime_router
 from openward.crime.hotspot_api import router as hotspot_router
+from openward.crime.stopsearch_api import router as stopsearch_router
 from openward.engagement.api import router as engagement_router
 from openward.notifications.api import router as notifications_router
 from openward.policeuk.api import router as policeuk_router
@@ -58,6 +59,7 @@ def health(request):
 api.add_router("/v1/", areas_router)
 api.add_router("/v1/", crime_router)
 api.add_router("/v1/", hotspot_router)
+api.add_router("/v1/", stopsearch_router)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", verification_router)
 api.add_router("/v1/", engagement_router)

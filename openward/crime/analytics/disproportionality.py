@@ -244,6 +244,10 @@ class Disproportionality:
         return period_label(self.first, self.last) if self.last else ""
 
     @property
+    def total_shown(self) -> str:
+        return stats.shown_count(self.total.searches)
+
+    @property
     def not_stated(self) -> GroupRow | None:
         return next((g for g in self.groups if g.group == NOT_STATED), None)
 
