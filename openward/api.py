@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from openward.accounts.api import router as accounts_router
 from openward.areas.api import router as areas_router
 from openward.census.api import router as census_router
+from openward.commitments.api import router as commitments_router
 from openward.core import access
 from openward.crime.api import router as crime_router
 from openward.crime.hotspot_api import router as hotspot_router
@@ -66,5 +67,6 @@ api.add_router("/v1/", engagement_router)
 api.add_router("/v1/", notifications_router)
 api.add_router("/v1/", priorities_router)
 api.add_router("/v1/", census_router)
+api.add_router("/v1/", commitments_router)
 # Last: its `{force}/{neighbourhood}` routes would shadow anything added after them.
 api.add_router("/", policeuk_router)

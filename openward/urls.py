@@ -14,5 +14,6 @@ urlpatterns = [
     path("priorities/", include("openward.priorities.urls")),
     path("patrols/", include("openward.patrols.urls")),
     path("census/", include("openward.census.urls")),
+    path("commitments/", include("openward.commitments.urls")),
     path("", include("openward.areas.urls")),
 ]

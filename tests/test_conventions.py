@@ -103,6 +103,7 @@ NOT_PERSONAL = {
             "priorities.Priority.evidence",
             "priorities.PriorityAction.description",
             "priorities.Review.note",
+            "commitments.Commitment.text",
         )
     },
     **{
@@ -119,6 +120,8 @@ NOT_PERSONAL = {
             "priorities.Priority.created_by",
             "priorities.PriorityAction.recorded_by",
             "priorities.Review.reviewed_by",
+            "commitments.Commitment.created_by",
+            "commitments.Review.reviewed_by",
         )
     },
     "priorities.Ballot.other_text": "anonymous by design: nothing links a ballot to its voter (docs/ballot-secrecy.md)",

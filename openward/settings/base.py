@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "openward.priorities",
     "openward.patrols",
     "openward.census",
+    "openward.commitments",
 ]
 
 MIDDLEWARE = [
