@@ -1,7 +1,5 @@
 """Commitments and the claim check under /api/v1/: the same services and figures as the pages."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.shortcuts import get_object_or_404

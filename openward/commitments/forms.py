@@ -11,7 +11,7 @@ from .models import Commitment, Status
 class CommitmentForm(forms.Form):
     text = forms.CharField(label="The commitment, in its own words", widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.CharField(label="Where it was made", max_length=300)
-    source_url = forms.URLField(label="Link to the source (optional)", required=False)
+    source_url = forms.URLField(label="Link to the source (optional)", required=False, assume_scheme="https")
     owner = forms.CharField(label="Who made it", max_length=200)
     owner_kind = forms.ChoiceField(label="Kind of owner", choices=Commitment.OwnerKind.choices)
     made_on = forms.DateField(label="Made on", widget=forms.DateInput(attrs={"type": "date"}))

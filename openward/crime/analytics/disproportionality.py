@@ -277,6 +277,14 @@ def denominator_for(scope: Scope) -> tuple[Denominator | None, str]:
     return found, ""
 
 
+def rate_ratio(n1: int, n2: int, e1: float, e2: float) -> tuple[float, float, float | None]:
+    """(n1/e1) / (n2/e2) with its exact interval, as `core.stats.compare_rates` gives it (R's
+    `poisson.test`), without the p-value these pages do not show (the slow part, at thousands of searches)."""
+    low_p, high_p = core_stats.clopper_pearson(n1, n1 + n2)
+    scale = e2 / e1
+    return (n1 / e1) / (n2 / e2), low_p / (1 - low_p) * scale, None if high_p >= 1 else high_p / (1 - high_p) * scale
+
+
 def group_rows(tallies: dict[str, Tally], denominator: Denominator | None, why_no_denominator: str) -> list[GroupRow]:
     """One row per ethnic group (and "not stated"), with rates and ratios to White where they can be given."""
     rows = []
@@ -301,8 +309,9 @@ def group_rows(tallies: dict[str, Tally], denominator: Denominator | None, why_n
             elif stats.is_suppressed(white) or white == 0 or not white_population:
                 row.why_no_ratio = f"{NOT_AVAILABLE}: fewer than 10 searches of White people"
             else:
-                cmp = core_stats.compare_rates(tally.searches, white, population, white_population)
-                row.ratio, row.ratio_low, row.ratio_high = cmp.ratio, cmp.ratio_low, cmp.ratio_high
+                row.ratio, row.ratio_low, row.ratio_high = rate_ratio(
+                    tally.searches, white, population, white_population
+                )
         rows.append(row)
     return rows
 

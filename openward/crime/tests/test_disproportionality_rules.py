@@ -13,7 +13,8 @@ from scipy import stats as sps
 
 from openward.areas.models import Lsoa, LsoaWard
 from openward.census.importers import Ts021Lsoa
-from openward.crime.analytics.disproportionality import disproportionality
+from openward.core.stats import compare_rates
+from openward.crime.analytics.disproportionality import disproportionality, rate_ratio
 from openward.crime.analytics.scope import force_scope, scope_for_ward
 
 from .factories import ForceFactory, StopFactory, WardFactory
@@ -64,6 +65,8 @@ def test_a_ward_uses_its_2021_lsoas_and_gives_the_exact_ratio():
         ci.high / (1 - ci.high) * WHITE / BLACK,
     )
     assert (rows["black"].ratio, rows["black"].ratio_low, rows["black"].ratio_high) == pytest.approx(expected)
+    shared = compare_rates(30, 40, BLACK, WHITE)
+    assert rate_ratio(30, 40, BLACK, WHITE) == (shared.ratio, shared.ratio_low, shared.ratio_high)
     assert rows["black"].arrest_rate.k == 8 and rows["black"].find_rate.k == 15 and rows["black"].find_rate.n == 30
     # Five searches: shown as "fewer than 10", with no rate, ratio or arrest rate worked out from them.
     assert rows["asian"].searches_shown == "fewer than 10"
