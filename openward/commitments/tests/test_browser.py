@@ -11,7 +11,7 @@ from django.test import Client
 from openward.accounts.models import Role
 from openward.accounts.testing import make_staff, sign_in
 from openward.commitments.models import Commitment, Review
-from openward.crime.tests.factories import populate_ward
+from openward.crime.tests.factories import category, populate_ward
 from openward.crime.tests.test_disproportionality_rules import small_ward
 
 PHONE = {"width": 390, "height": 844}
@@ -73,6 +73,7 @@ def test_borough_lead_records_and_reviews_a_commitment_then_anyone_sees_it(brows
 @pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1280px", "390px"])
 def test_resident_finds_stop_and_search_by_ethnicity_and_checks_a_claim(browser, live_server, viewport):
     ward = small_ward()
+    category("burglary")  # police.uk's categories are known; no street crime is loaded here, only stops
     context = browser.new_context(base_url=live_server.url, viewport=viewport)
     page = context.new_page()
     page.goto("/boroughs/")
