@@ -15,6 +15,7 @@ from openward.crime.api import router as crime_router
 from openward.crime.hotspot_api import router as hotspot_router
 from openward.crime.stopsearch_api import router as stopsearch_router
 from openward.engagement.api import router as engagement_router
+from openward.monitoring.api import router as monitoring_router
 from openward.notifications.api import router as notifications_router
 from openward.policeuk.api import router as policeuk_router
 from openward.priorities.api import router as priorities_router
@@ -68,5 +69,6 @@ api.add_router("/v1/", notifications_router)
 api.add_router("/v1/", priorities_router)
 api.add_router("/v1/", census_router)
 api.add_router("/v1/", commitments_router)
+api.add_router("/v1/", monitoring_router)
 # Last: its `{force}/{neighbourhood}` routes would shadow anything added after them.
 api.add_router("/", policeuk_router)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("patrols/", include("openward.patrols.urls")),
     path("census/", include("openward.census.urls")),
     path("commitments/", include("openward.commitments.urls")),
+    path("monitoring/", include("openward.monitoring.urls")),
     path("", include("openward.areas.urls")),
 ]

@@ -104,6 +104,7 @@ NOT_PERSONAL = {
             "priorities.PriorityAction.description",
             "priorities.Review.note",
             "commitments.Commitment.text",
+            "monitoring.ReviewSample.force_response",
         )
     },
     **{
@@ -122,6 +123,7 @@ NOT_PERSONAL = {
             "priorities.Review.reviewed_by",
             "commitments.Commitment.created_by",
             "commitments.Review.reviewed_by",
+            "monitoring.ReviewSample.drawn_by",
         )
     },
     "priorities.Ballot.other_text": "anonymous by design: nothing links a ballot to its voter (docs/ballot-secrecy.md)",

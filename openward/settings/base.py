@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "openward.patrols",
     "openward.census",
     "openward.commitments",
+    "openward.monitoring",
 ]
 
 MIDDLEWARE = [
