@@ -13,7 +13,12 @@ from .models import GroundsText, StopReview
 
 def _export(user) -> dict:
     return {
-        "reviews": list(StopReview.objects.filter(reviewer=user).values("sampled__sample__month", "concerns")),
+        "reviews": [
+            {"month": month.isoformat(), "concerns": concerns}
+            for month, concerns in StopReview.objects.filter(reviewer=user).values_list(
+                "sampled__sample__month", "concerns"
+            )
+        ],
         "grounds_added": GroundsText.objects.filter(uploaded_by=user).count(),
     }
 
