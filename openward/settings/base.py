@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "openward.notifications",
     "openward.priorities",
     "openward.patrols",
+    "openward.census",
+    "openward.commitments",
+    "openward.monitoring",
 ]
 
 MIDDLEWARE = [
