@@ -135,9 +135,8 @@ def sync_policeuk(
                 with transaction.atomic():
                     audit.record(actor, "policeuk.month_synced", force, month=str(month), source=source, run=run.pk)
                 report.imported.append(label)
-                say(
-                    f"{label}: imported ({run.counts.get('crime_rows', 0)} crimes, {run.counts.get('stop_rows', 0)} stops)"
-                )
+                crimes, stops = run.counts.get("crime_rows", 0), run.counts.get("stop_rows", 0)
+                say(f"{label}: imported {crimes} crimes and {stops} stops")
     report.requests = client.requests
     return report
 

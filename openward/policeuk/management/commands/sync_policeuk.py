@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "--force",
             action="append",
             dest="forces",
-            help="A police.uk force id; repeat for more (default: POLICEUK_SYNC_FORCES).",,
+            help="A police.uk force id; repeat for more (default: POLICEUK_SYNC_FORCES).",
         )
         parser.add_argument(
             "--month", action="append", dest="months", help="YYYY-MM; repeat for more (default: the 3 newest)."
