@@ -154,8 +154,9 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
                 self.server.victim.wait()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
-        request = urllib.request.Request(self.server.upstream + self.path.removeprefix("/api/"), data=body,
-                                         method=self.command, headers={"Content-Type": self.headers.get("Content-Type", "")})  # fmt: skip
+        url = self.server.upstream + self.path.removeprefix("/api/")
+        headers = {"Content-Type": self.headers.get("Content-Type", "")}
+        request = urllib.request.Request(url, data=body, method=self.command, headers=headers)
         with urllib.request.urlopen(request, timeout=60) as response:
             data = response.read()
         self.send_response(200)
