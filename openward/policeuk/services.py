@@ -83,13 +83,18 @@ def sync_policeuk(
     with tempfile.TemporaryDirectory(prefix="openward-sync-") as tmp:
         folder = Path(tmp)
         say(f"Forces from {client.base_url}")
-        _import(ForceImporter(_saved(folder / "forces.json", force_records(client, slugs)), commit=True, actor=actor))
+        _import(
+            f"the forces from {client.base_url}",
+            ForceImporter(_saved(folder / "forces.json", force_records(client, slugs)), commit=True, actor=actor),
+        )
         boundaries = {}
         for slug in slugs:
             teams, boundaries[slug] = team_file(client, slug)
             if teams["neighbourhoods"]:
                 path = _saved(folder / f"{slug}-teams.json", teams)
-                _import(NeighbourhoodTeamImporter(path, commit=True, actor=actor))
+                _import(
+                    f"{slug}'s teams from {client.base_url}", NeighbourhoodTeamImporter(path, commit=True, actor=actor)
+                )
             say(f"{slug}: {len(teams['neighbourhoods'])} neighbourhoods")
         wanted = months or _recent_months(client)
         archive = None
@@ -120,6 +125,7 @@ def sync_policeuk(
                     say(f"{label}: the source has no data for it")
                     continue
                 run = _import(
+                    f"what {source} sent for {label}",
                     SyncedMonthImporter(
                         month_folder,
                         force=slug,
@@ -128,7 +134,7 @@ def sync_policeuk(
                         source=source,
                         commit=True,
                         actor=actor,
-                    )
+                    ),
                 )
                 run.source = f"{source} ({label})"[:500]
                 run.save(update_fields=["source"])
@@ -158,8 +164,8 @@ def _saved(path: Path, data) -> Path:
     return path
 
 
-def _import(importer):
+def _import(what: str, importer):
     try:
         return importer.run()
     except ImportFailed as exc:
-        raise SyncError(f"The importer refused what the source sent: {exc}") from None
+        raise SyncError(f"The importer refused {what}: {exc}") from None
