@@ -194,3 +194,33 @@ def test_a_month_stored_is_skipped_unless_asked_again(stored):
 def test_the_command_refuses_a_month_that_is_not_one(db):
     with pytest.raises(CommandError, match='"2023-13" is not a month'):
         call_command("sync_policeuk", "--month", "2023-13", stdout=io.StringIO())
+
+
+@pytest.mark.realdata
+def test_with_the_archive_url_the_month_is_the_archives_csv_through_the_same_importer(forces, shared_data, tmp_path):
+    import zipfile
+
+    from openward.crime.importers.policeuk import PoliceUkImporter
+
+    csv = shared_data / "police/street/city-of-london/2022-12-city-of-london-street.csv"
+    archive = tmp_path / "2023-01.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(csv, f"2022-12/{csv.name}")
+        zf.writestr("2022-12/2022-12-metropolitan-street.csv", "not read: another force\n")
+    answers = policeuk([])
+    answers["/data/archive/2023-01.zip"] = Answer(body=archive.read_bytes())
+    with StandIn(answers) as standin:
+        url = f"http://127.0.0.1:{standin.server_port}/data/archive/2023-01.zip"
+        report = sync_policeuk(
+            client=client(standin), forces=["city-of-london"], months=[Month(2022, 12)], archive_url=url
+        )
+        assert standin.seen["crimes-no-location"] == 0  # the month came from the archive alone
+    assert report.imported == ["city-of-london 2022-12"]
+    fields = ("persistent_id", "category__slug", "latitude", "longitude", "street_name", "lsoa_code", "month")
+    synced = sorted(map(repr, Crime.objects.values_list(*fields)))
+    run = ImportRun.objects.get(importer="police-uk-sync")
+    assert run.source == f"{url} (city-of-london 2022-12)"
+    Crime.objects.all().delete()
+    PoliceUkImporter(csv, commit=True).run()
+    assert synced == sorted(map(repr, Crime.objects.values_list(*fields)))
+    assert len(synced) > 700
