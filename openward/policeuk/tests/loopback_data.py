@@ -40,7 +40,19 @@ def teams(folder: Path, data: dict) -> None:
     NeighbourhoodTeamImporter(path, commit=True).run()
 
 
-STEPS = {"city_places": city_places, "police_uk": police_uk, "teams": teams}
+def copy_to(path: str) -> None:
+    """Copy the database as it is now to another file (SQLite's backup)."""
+    import sqlite3
+
+    from django.db import connection
+
+    connection.ensure_connection()
+    with sqlite3.connect(path) as target:
+        connection.connection.backup(target)
+    target.close()
+
+
+STEPS = {"city_places": city_places, "police_uk": police_uk, "teams": teams, "copy_to": copy_to}
 
 
 def run(steps: list[list]) -> None:
