@@ -95,8 +95,12 @@ def test_after_the_sync_a_resident_finds_their_wards_team_and_crime(browser, liv
     headline = page.locator("p.crime-headline").inner_text()
     # 20 of the 40 synced records are burglaries; the rest anti-social behaviour, which the headline leaves out.
     assert headline == "All crime (excluding anti-social behaviour): 20 in the 12 months to September 2026"
+    # The source line says when: the sync's run, at the pinned clock's date.
+    assert "Last updated 18 November 2026." in page.locator("p.crime-source").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     code = page.url.rstrip("/").rsplit("/", 1)[-1]
     people = page.request.get(f"/api/metropolitan/{code}/people").json()
     assert [p["name"] for p in people] == ["Grace Hopper"]
+    synced = page.request.get("/api/v1/police-uk/synced-months?force=metropolitan").json()
+    assert [(m["force"], m["month"], m["source"]) for m in synced] == [("metropolitan", MONTH, standin.api)]
     context.close()
