@@ -15,13 +15,11 @@ from ninja.security import HttpBearer, django_auth
 from openward.areas.models import Borough, Ward
 from openward.core import access, personal_data
 from openward.core.bounds import one_of
-from openward.core.values import InvalidPostcode
-from openward.verification.models import Relationship
-from openward.verification.places import PostcodeNotInWard
+from openward.core.values import InvalidPostcode, PostcodeNotInWard
 
 from . import erasure, ratelimit, services
 from .middleware import user_for_token
-from .models import ApiToken, Purpose, Role, RoleGrant, User
+from .models import ApiToken, Purpose, Relationship, Role, RoleGrant, User
 
 
 class TokenAuth(HttpBearer):

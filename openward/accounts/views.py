@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.areas.models import Borough, Ward
 from openward.core import access, audit, personal_data
-from openward.core.values import InvalidPostcode
-from openward.verification.places import PostcodeNotInWard
+from openward.core.models import AuditEvent
+from openward.core.values import InvalidPostcode, PostcodeNotInWard
 
 from . import erasure, ratelimit, services
 from .forms import (
@@ -385,8 +385,6 @@ def revoke_role(request, borough_code, pk):
 
 @access.role(Role.SITE_ADMIN)
 def audit_log(request):
-    from openward.core.models import AuditEvent
-
     events = AuditEvent.objects.select_related("actor")[:200]
     return render(request, "accounts/audit_log.html", {"events": events})
 

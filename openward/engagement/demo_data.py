@@ -13,7 +13,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from openward.areas.models import Ward
 from openward.core import demo
+from openward.notifications.models import Subscriber, Subscription
 
 MINUTES = {
     "theft": "Phone snatches by moped riders near the station were reported by three residents.",
@@ -80,9 +82,6 @@ def at(day: str, hour: int) -> datetime:
 
 @transaction.atomic
 def load(spec_file: Path, stdout) -> int:
-    from openward.areas.models import Ward
-    from openward.notifications.models import Subscriber, Subscription
-
     from . import services
     from .models import Event, Reply, Topic, VolunteerTask
     from .vocabulary import ensure_standard_topics
@@ -195,8 +194,6 @@ def load(spec_file: Path, stdout) -> int:
 
 
 def generate_and_load(workdir: Path, stdout) -> None:
-    from openward.areas.models import Ward
-
     wards = list(Ward.objects.filter(is_demo=True).order_by("gss_code"))
     if not wards:
         raise demo.NothingToLoad("there are no demo wards to hold meetings in; run the areas step first.")

@@ -22,8 +22,7 @@ TEAM_ROLES = (Role.OFFICER, Role.PCSO, Role.BOROUGH_LEAD)
 
 def ward_by_code(code: str) -> Ward:
     """The current ward with this GSS code (the newest generation when it has several)."""
-    wards = Ward.objects.filter(gss_code=code.upper()).select_related("borough")
-    ward = wards.current().order_by("-valid_from").first() or wards.order_by("-valid_from").first()
+    ward = Ward.objects.by_code(code)
     if ward is None:
         raise Http404(f"No ward has the code {code}.")
     return ward

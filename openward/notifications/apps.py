@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class NotificationsConfig(AppConfig):
     name = "openward.notifications"
     label = "notifications"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

@@ -1,9 +1,8 @@
 from django import forms
 
 from openward.areas.models import Ward
-from openward.engagement.models import Topic
 
-from .models import Subscriber
+from .models import Subscriber, topic_model
 
 
 class PreferencesForm(forms.Form):
@@ -13,7 +12,7 @@ class PreferencesForm(forms.Form):
         queryset=Ward.objects.current(), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=topic_model().objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to hear about everything in your wards.",
@@ -24,5 +23,5 @@ class SubscribeForm(forms.Form):
     ward = forms.CharField(label="Ward code", max_length=9, widget=forms.HiddenInput)
     frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices, widget=forms.RadioSelect, initial="immediate")
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=topic_model().objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -105,3 +105,9 @@ class Delivery(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "subscriber"], name="one_delivery_per_recipient")]
         indexes = [models.Index(fields=["notice", "status"])]
+
+
+def topic_model():
+    """The topics a subscription may narrow to: whatever model Subscription.topics names (engagement's
+    Topic), found through the relation so this app imports no other app's models."""
+    return Subscription._meta.get_field("topics").related_model

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from openward.areas.selectors import ward_or_404
 from openward.core import access
-from openward.engagement import places
 
 from . import services, tokens
 from .forms import PreferencesForm, SubscribeForm
@@ -89,7 +89,7 @@ def subscribe(request):
     form = SubscribeForm(request.POST or request.GET or None)
     ward = None
     if form.is_bound and form.data.get("ward"):
-        ward = places.ward_by_code(form.data["ward"])
+        ward = ward_or_404(form.data["ward"])
     if request.method == "POST" and ward is not None and form.is_valid():
         services.subscribe(request.user, ward, form.cleaned_data["topics"], form.cleaned_data["frequency"])
         messages.success(request, f"You will get notices for {ward.name}.")

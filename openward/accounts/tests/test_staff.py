@@ -10,8 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.accounts import services
 from openward.accounts.models import Role, RoleGrant, User
-from openward.accounts.testing import make_resident, make_staff, sign_in
 from openward.core.models import AuditEvent
+from tests.personas import make_resident, make_staff, sign_in
 
 
 def current_code(device):

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from openward.accounts.testing import sign_in
 from openward.engagement import html, services
 from openward.engagement.models import Bulletin, Topic
 from openward.notifications import services as notifications
 from openward.notifications.models import Delivery, Notice
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

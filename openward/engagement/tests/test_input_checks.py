@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import Action, Attendance, MeetingRecord
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

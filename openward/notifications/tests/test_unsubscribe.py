@@ -5,11 +5,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from openward.accounts.testing import sign_in
 from openward.core.models import AuditEvent
 from openward.engagement import services as engagement
 from openward.notifications import services, tokens
 from openward.notifications.models import Subscriber
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

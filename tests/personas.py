@@ -1,4 +1,4 @@
-"""Places and personas for tests (used by accounts, verification and the authorisation matrix).
+"""Places and personas for tests (used by accounts, verification, the other apps and the authorisation matrix).
 
 places = make_places()                    two boroughs, three wards, postcodes in each
 person = make_resident("a@example.org", places.ward_a, level=2)
@@ -99,7 +99,7 @@ def make_resident(email: str, ward, *, level: int = 1, postcode: str = "", relat
     from openward.verification.models import Level, Membership, Method, VerificationGrant
     from openward.verification.services import grant_email_level
 
-    from .models import User
+    from openward.accounts.models import User
 
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now() if level >= 1 else None)
     membership = Membership.objects.create(
@@ -123,7 +123,7 @@ def make_staff(role: str, place=None, *, email: str | None = None):
 
     from openward.areas.models import Borough, Cluster, Ward
 
-    from .models import RoleGrant, User
+    from openward.accounts.models import RoleGrant, User
 
     email = email or f"{role}-{getattr(place, 'gss_code', getattr(place, 'slug', 'all'))}@example.org".lower()
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now())
