@@ -206,6 +206,16 @@ OPENWARD_SCHEDULE = [
     ("0 7 * * 1", "run_notification_jobs", ["--weekly-digest"]),
     ("30 3 * * *", "purge_personal_data", []),
     ("*/5 * * * *", "reorder_ballots", []),
+    # police.uk publishes a month's data in the second half of the next month; daily runs catch it
+    # soon after, and a run with nothing new only refreshes teams and asks which months exist.
+    ("15 4 * * *", "sync_policeuk", []),
+]
+
+# The police.uk-compatible API `sync_policeuk` reads (docs/run-your-area.md).
+POLICEUK_API_URL = os.environ.get("POLICEUK_API_URL", "https://data.police.uk/api/")
+# The forces it keeps current when none is named (comma-separated police.uk ids).
+POLICEUK_SYNC_FORCES = [
+    f.strip() for f in os.environ.get("POLICEUK_SYNC_FORCES", "metropolitan,city-of-london").split(",") if f.strip()
 ]
 
 # Bounded work per request (openward.core.deadline): the heavy read paths (police.uk crime and
