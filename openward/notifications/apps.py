@@ -9,6 +9,8 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self):
+        from . import receivers  # noqa: F401  (connects the signal receivers)
+
         autodiscover(self.name)
 
         from .services import remap_after_boundary_import
