@@ -96,10 +96,9 @@ def make_places() -> Places:
 
 def make_resident(email: str, ward, *, level: int = 1, postcode: str = "", relationship: str = "lives"):
     """A person with a home ward at `level` (0: unconfirmed; 1: confirmed; 2: address verified by letter)."""
+    from openward.accounts.models import User
     from openward.verification.models import Level, Membership, Method, VerificationGrant
     from openward.verification.services import grant_email_level
-
-    from openward.accounts.models import User
 
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now() if level >= 1 else None)
     membership = Membership.objects.create(
@@ -121,9 +120,8 @@ def make_staff(role: str, place=None, *, email: str | None = None):
     """A confirmed person holding `role` at `place` (Ward, Cluster, Borough or None), with an authenticator."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from openward.areas.models import Borough, Cluster, Ward
-
     from openward.accounts.models import RoleGrant, User
+    from openward.areas.models import Borough, Cluster, Ward
 
     email = email or f"{role}-{getattr(place, 'gss_code', getattr(place, 'slug', 'all'))}@example.org".lower()
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now())
