@@ -103,6 +103,7 @@ def test_preferences_by_link_and_api(emailed, resident, ward, other_ward, client
         "frequency": "immediate",
         "wards": ["E05009289"],
         "topics": ["fraud"],
+        "review": [],  # no ward of theirs changed in a boundary review
     }
     bad = client.put("/api/v1/notifications/preferences", {"frequency": "hourly"}, content_type="application/json")
     assert bad.status_code == 400
