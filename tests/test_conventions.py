@@ -65,6 +65,7 @@ NOT_PERSONAL = {
             "areas.Neighbourhood.name",
             "areas.Neighbourhood.description",
             "census.EthnicPopulation.area_name",
+            "monitoring.MonitoringGroup.name",
         )
     },
     **{
@@ -81,6 +82,7 @@ NOT_PERSONAL = {
             "crime.Crime.lsoa_name",
             "crime.Crime.context",
             "crime.Stop.street_name",
+            "crime.PointCount.street_name",
             "crime.Stop.operation_name",
         )
     },
