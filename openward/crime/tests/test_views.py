@@ -54,6 +54,8 @@ def test_ward_page_shows_the_rolling_change_computed_from_raw_records(client):
     html = response.content.decode()
     assert expected in html
     assert f"{recent} crimes (January 2024 to December 2024)" in html
+    # The period is the months loaded (populate_ward loads 24 from January 2023), not a fixed three years.
+    assert "Period: January 2023 to December 2024." in html
     assert "data.police.uk" in html and "Open Government Licence v3.0" in html
     assert "Last updated 31 January 2025" in html
     assert "anonymised point covering at least 8 addresses" in html
@@ -74,7 +76,9 @@ def test_the_rolling_change_holds_for_a_latest_month_other_than_december_with_ol
     recent, earlier = raw_rolling_change(ward)
     html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
     assert f"{recent} crimes (December 2023 to November 2024)" in html
-    assert f"Against December 2022 to November 2023: {stats.compare_counts(recent, earlier).statement}" in html
+    change = stats.compare_counts(recent, earlier)
+    assert f"Against December 2022 to November 2023: {change.words}." in html
+    assert change.statement in html.split("The numbers behind this")[1], "the p-value sits behind the details"
     api = client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()
     assert (api["total"]["recent"], api["total"]["earlier"]) == (recent, earlier)
 
