@@ -83,6 +83,7 @@ def _render(scope, force_slug, fmt, query) -> str:
         "summary": summary,
         "scope": scope,
         "trend_svg": charts.trend_svg(summary) if summary.has_data else "",
+        "trend_legend": charts.trend_legend(summary) if summary.has_data else "",
         "map_svg": charts.map_svg(summary, boundary) if summary.has_data else "",
         "busiest": summary.points[:10],
         "caveat": SNAP_POINT_CAVEAT,

@@ -223,3 +223,20 @@ def test_stop_and_search_panel(client):
     assert f"{round(100 * arrests / 30)}% led to an arrest." in panel
     assert "Searches each month" in panel and "fewer than 10" in panel
     assert "no census population by ethnicity" in panel
+
+
+def test_the_trend_chart_labels_every_quarter_and_has_a_key_and_a_table(client):
+    """24 months from January 2023: quarters labelled, the two years named, a key and the table of numbers."""
+    import re
+
+    ward = populate_ward()
+    html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
+    chart = html[html.index('<svg class="chart"') : html.index("</svg>", html.index('<svg class="chart"'))]
+    labels = re.findall(r'class="chart__axis">([A-Z][a-z]{2})</text>', chart)
+    assert labels == ["Jan", "Apr", "Jul", "Oct"] * 2
+    assert re.findall(r"chart__axis--year\">(\d{4})</text>", chart) == ["2023", "2024"]
+    assert "<a " not in chart, "no links inside an image"
+    legend = html[html.index('<ul class="chart-legend"') : html.index("</ul>", html.index('<ul class="chart-legend"'))]
+    assert "Latest 12 months (January 2024 to December 2024)" in legend and "Earlier months" in legend
+    table = html[html.index("Crimes and anti-social behaviour each month") :]
+    assert table.count('<th scope="row">') >= 24 and "January 2023" in table
