@@ -116,6 +116,34 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
+def _area_rings(summary: CrimeSummary, boundary) -> list:
+    if summary.scope.polygon is not None:
+        return _rings(json.loads(json.dumps(summary.scope.polygon.__geo_interface__)))
+    if boundary:
+        try:
+            return _rings(json.loads(boundary) if isinstance(boundary, str) else boundary)
+        except (ValueError, KeyError, TypeError):
+            return []
+    return []
+
+
+def map_data(summary: CrimeSummary, boundary: str | dict | None = None) -> dict:
+    """What the street map draws (the same as the SVG): the outline and each point with its published count."""
+    top = max((p.count for p in summary.points), default=1)
+    return {
+        "rings": [[[round(c[0], 6), round(c[1], 6)] for c in ring] for ring in _area_rings(summary, boundary)],
+        "points": [
+            {
+                "lat": round(p.latitude, 6),
+                "lng": round(p.longitude, 6),
+                "label": f"{p.street}: {p.count_shown}",
+                "size": math.sqrt((1 if stats.is_suppressed(p.count) else p.count) / top),
+            }
+            for p in summary.points
+        ],
+    }
+
+
 def map_svg(summary: CrimeSummary, boundary: str | dict | None = None, chart_id: str = "map") -> SafeString:
     """Snap points as circles sized by their count, over the area's outline when known."""
     scope = summary.scope
