@@ -18,6 +18,7 @@ from openward.engagement.api import router as engagement_router
 from openward.monitoring.api import router as monitoring_router
 from openward.notifications.api import router as notifications_router
 from openward.policeuk.api import router as policeuk_router
+from openward.policeuk.sync_api import router as policeuk_sync_router
 from openward.priorities.api import router as priorities_router
 from openward.verification.api import router as verification_router
 
@@ -70,5 +71,6 @@ api.add_router("/v1/", priorities_router)
 api.add_router("/v1/", census_router)
 api.add_router("/v1/", commitments_router)
 api.add_router("/v1/", monitoring_router)
+api.add_router("/v1/", policeuk_sync_router)
 # Last: its `{force}/{neighbourhood}` routes would shadow anything added after them.
 api.add_router("/", policeuk_router)

@@ -15,7 +15,8 @@ from .models import MonthlyCount, Stop
 
 CRIME_GAP = (
     "Crime figures: none are loaded for this ward yet. data.police.uk publishes every force's crimes each "
-    "month; they appear here once the site's administrators import them (manage.py import_crime)."
+    "month; they appear here once the site's administrators import them (manage.py import_crime) or sync them "
+    "from police.uk (manage.py sync_policeuk)."
 )
 
 
