@@ -149,3 +149,26 @@ def sign_in(client, user, *, second_factor: bool = True) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+# The two widths every journey is walked at: a laptop and a phone.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def browser_page_for(browser, live_server, user=None, *, viewport: str = "desktop"):
+    """A Chromium page at `viewport` width, signed in as `user` (two-factor passed for staff) when given."""
+    from django.test import Client
+
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
+    if user is not None:
+        client = Client()
+        sign_in(client, user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.base_url = live_server.url
+    return page
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -142,6 +142,7 @@ class World:
             address="Abbey Road",
             starts_at=now - timedelta(days=2),
             notify=False,
+            allow_past=True,
         )
         engagement.write_meeting_record(
             self.officer,

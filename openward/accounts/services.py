@@ -17,7 +17,7 @@ from django.utils import timezone
 from openward.areas.models import Borough, Cluster, Ward
 from openward.core import audit
 
-from . import ratelimit, residence
+from . import ratelimit, residence, signals
 from .identity import email_key, sha256
 from .models import ApiToken, Consent, EmailLink, Purpose, Role, RoleGrant, User
 from .permissions import can_manage_grant
@@ -199,14 +199,18 @@ def use_link(token: str) -> User:
         for membership in user.memberships.all():
             residence.provider().grant_email_level(membership)
         audit.record(user, "account.email_confirmed", user)
+        signals.email_confirmed.send(sender=User, user=user)
     return user
 
 
 @transaction.atomic
 def set_consent(user: User, purpose: str, granted: bool) -> Consent:
     """Record a person's answer for one purpose."""
+    was_granted = Consent.objects.filter(user=user, purpose=purpose, granted=True).exists()
     consent, _ = Consent.objects.update_or_create(user=user, purpose=purpose, defaults={"granted": granted})
     audit.record(user, "consent.changed", user, purpose=purpose, granted=granted)
+    if granted and not was_granted:
+        signals.consent_granted.send(sender=User, user=user, purpose=purpose)
     return consent
 
 

@@ -3,7 +3,7 @@ at start-up."""
 
 from importlib import import_module
 
-HOOK_MODULES = ("demo_data", "sections", "personal_data", "notices")
+HOOK_MODULES = ("demo_data", "sections", "personal_data", "notices", "staff_home")
 
 
 def autodiscover(app_name: str) -> None:

@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self):
+        from . import receivers  # noqa: F401  (connects the signal receivers)
+
         autodiscover(self.name)

@@ -73,6 +73,7 @@ class Notice(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     key = models.CharField(max_length=120, unique=True, help_text="Natural key: one notice per thing to tell.")
     subject = models.CharField(max_length=250)
+    detail = models.TextField(blank=True, help_text="What changed, for a notice about a change or a cancellation.")
     created_at = models.DateTimeField(default=timezone.now)
     fanned_out_at = models.DateTimeField(null=True, blank=True)
 

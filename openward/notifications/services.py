@@ -47,6 +47,22 @@ def subscribe(user, ward, topics=(), frequency: str | None = None) -> Subscripti
 
 
 @transaction.atomic
+def subscribe_to_own_wards(user) -> list[Subscription]:
+    """Subscribe a person to every ward they belong to (home first), keeping topics they already chose."""
+    subscriber = subscriber_for(user.email, user)
+    if subscriber.unsubscribed_at is not None:
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["unsubscribed_at"])
+    subscriptions = []
+    for membership in user.memberships.select_related("ward").order_by("-is_home", "pk"):
+        subscription, created = Subscription.objects.get_or_create(subscriber=subscriber, ward=membership.ward)
+        if created:
+            audit.record(user, "notifications.subscribe", subscription, ward_code=membership.ward.gss_code)
+        subscriptions.append(subscription)
+    return subscriptions
+
+
+@transaction.atomic
 def unsubscribe(subscriber: Subscriber, *, actor=None) -> bool:
     """Stop every email to this address. Idempotent: returns False when it was already stopped."""
     updated = Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
@@ -83,10 +99,10 @@ def announce(kind: str, object_id: int | None, key: str, subject: str) -> Notice
     return notice
 
 
-def notify_people(kind: str, object_id: int, key: str, subject: str, emails: list[str]) -> Notice:
-    """Email named people (a place offer, an answer, a reminder): ledger rows now, sending after commit."""
+def notify_people(kind: str, object_id: int, key: str, subject: str, emails: list[str], detail: str = "") -> Notice:
+    """Email named people (a place offer, an answer, a reminder, a change): ledger rows now, sending after commit."""
     notice, _ = Notice.objects.get_or_create(
-        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250]}
+        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250], "detail": detail}
     )
     subscribers = [subscriber_for(email) for email in emails]
     Delivery.objects.bulk_create([Delivery(notice=notice, subscriber=s) for s in subscribers], ignore_conflicts=True)

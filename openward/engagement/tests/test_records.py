@@ -129,6 +129,7 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, o
     m2 = services.schedule_event(
         officer,
         notify=False,
+        allow_past=True,
         ward=other_ward,
         title="Aldgate panel",
         kind=Event.Kind.WARD_PANEL,
@@ -140,6 +141,7 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, o
     m3 = services.schedule_event(
         officer,
         notify=False,
+        allow_past=True,
         cluster=cluster,
         title="Cluster panel",
         kind=Event.Kind.CLUSTER_PANEL,
