@@ -270,3 +270,19 @@ def test_the_scheduled_job_runs_the_sync_from_the_configured_source(forces, sett
     assert ran == [job]
     assert SyncedMonth.objects.get().month.isoformat() == "2023-01-01"
     assert sorted(Crime.objects.values_list("api_id", flat=True)) == [9001, 9002]
+
+
+def test_a_base_url_that_is_not_http_is_refused_before_any_request(db_snapshot):
+    before = db_snapshot()
+    with pytest.raises(CommandError, match='"ftp://example.org/api/" is not an http'):
+        call_command("sync_policeuk", "--base-url", "ftp://example.org/api/", stdout=io.StringIO())
+    assert db_snapshot() == before
+
+
+def test_a_force_the_source_does_not_list_is_refused_and_nothing_changes(forces, db_snapshot):
+    before = db_snapshot()
+    with StandIn(policeuk([])) as standin:
+        with pytest.raises(SyncError, match=r"does not list the force kent-constabulary\. Check --force"):
+            sync_policeuk(client=client(standin), forces=["kent-constabulary"], months=[MONTH])
+        assert standin.seen["forces/kent-constabulary"] == 0
+    assert db_snapshot() == before
