@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from conftest import free_port
 from openward.areas.importers.forces import ForceImporter
-from openward.core.models import ImportRun
+from openward.core.models import AuditEvent, ImportRun
 from openward.core.values import Month
 from openward.crime.models import Crime
 from openward.policeuk.models import SyncedMonth
@@ -115,6 +115,8 @@ def test_a_passing_fault_is_retried_and_the_month_is_imported(forces, fault):
     assert report.imported == ["city-of-london 2023-01"]
     assert sorted(Crime.objects.values_list("api_id", flat=True)) == [9001, 9002, 9003, 9004]
     assert SyncedMonth.objects.get().month.isoformat() == "2023-01-01"
+    audited = AuditEvent.objects.get(action="policeuk.month_synced")
+    assert audited.data == {"month": "2023-01", "source": standin.api}
 
 
 def test_a_fault_that_lasts_is_refused_naming_the_url_and_the_month_is_unchanged(stored):
