@@ -29,7 +29,7 @@ LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/v
 SNAP_POINT_CAVEAT = (
     "Locations are approximate: each crime is shown at an anonymised point covering at least 8 addresses"
 )
-IMPORTERS = ("police-uk",)
+IMPORTERS = ("police-uk", "police-uk-sync")
 NOT_AVAILABLE = "not available"
 NOTHING_LOADED = "no data loaded"
 

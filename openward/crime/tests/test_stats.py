@@ -126,3 +126,15 @@ def test_concentration_share_of_the_busiest_places():
     assert k == 2
     assert share == pytest.approx(51 / 89)
     assert stats.concentration_share([]) == (0, None)
+
+
+def test_rate_ratio_interval_at_zero_recent_is_the_clopper_pearson_closed_form():
+    # 0 vs n: the proportion's upper bound is 1 - 0.025^(1/n), so the ratio's is p / (1 - p).
+    n = 12
+    upper_p = 1 - 0.025 ** (1 / n)
+    low, high = stats.rate_ratio_interval(0, n)
+    assert low == 0.0
+    assert high == pytest.approx(upper_p / (1 - upper_p), rel=1e-9)
+    change = stats.compare_counts(0, n)
+    assert (change.ratio_low, change.ratio_high) == (low, high)
+    assert change.p_value == pytest.approx(2 / 2**n, rel=1e-12)
