@@ -343,6 +343,10 @@ def main() -> None:
             recreate_database(args.postgres)
         setup_django(args.postgres, tmp / "var")
         built = None if args.reuse else build(args.rows, args.months, args.pool_months, tmp)
+        if args.reuse:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # the code may have moved on since the database was built
         from openward.areas.models import Borough, Ward
 
         plans = explain_pages(
