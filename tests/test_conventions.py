@@ -79,6 +79,7 @@ NOT_PERSONAL = {
             "areas.Station.description",
             "crime.Crime.street_name",
             "crime.DroppedDuplicate.street_name",
+            "crime.PointCount.street_name",
             "crime.Crime.lsoa_name",
             "crime.Crime.context",
             "crime.Stop.street_name",
