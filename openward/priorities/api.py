@@ -85,6 +85,7 @@ def _priority_out(p: Priority) -> dict:
         "needs_review": p.needs_review,
         "review_reason": p.review_reason,
         "remapped_from": p.remapped_from,
+        "data_for_review": services.data_for_review(p) if p.status == Priority.Status.OPEN else None,
     }
 
 

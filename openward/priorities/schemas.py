@@ -107,6 +107,7 @@ class PriorityOut(Schema):
     needs_review: bool = False
     review_reason: str = ""
     remapped_from: str = ""
+    data_for_review: str | None = Field(None, description="While open: what recorded crime there is to review it with.")
 
 
 class PriorityIn(Schema):

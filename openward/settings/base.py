@@ -170,6 +170,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Street maps: map tiles from a server you choose, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# (read its tile usage policy first), with the attribution it asks for. Empty (the default, and offline):
+# no tiles, and maps are the app's own SVG drawings.
+OPENWARD_TILE_URL = os.environ.get("OPENWARD_TILE_URL", "")
+OPENWARD_TILE_ATTRIBUTION = os.environ.get("OPENWARD_TILE_ATTRIBUTION", "")
+
+
+def tile_origin(url: str) -> list[str]:
+    """The scheme and host a tile URL loads from, for the content security policy's img-src."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))  # Leaflet's subdomains: any of them
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
 # Content security policy: everything is served by the app itself (no CDN).
 from csp.constants import NONE, SELF  # noqa: E402
 
@@ -178,7 +193,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_origin(OPENWARD_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
