@@ -13,6 +13,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from openward.accounts.demo_data import DEMO_EMAIL_DOMAIN
+from openward.accounts.models import User
 from openward.areas.models import Ward
 from openward.core import demo
 from openward.notifications.models import Subscriber, Subscription
@@ -101,9 +103,6 @@ def generate(path: Path, wards, rng: random.Random) -> Path:
 
 def _demo_residents(ward) -> list:
     """Confirmed demo people who belong to the ward (the residents step loads them first)."""
-    from openward.accounts.demo_data import DEMO_EMAIL_DOMAIN
-    from openward.accounts.models import User
-
     return list(
         User.objects.confirmed()
         .filter(memberships__ward=ward, email__endswith="@" + DEMO_EMAIL_DOMAIN)
