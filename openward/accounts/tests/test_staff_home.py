@@ -118,8 +118,12 @@ def test_an_officer_sees_their_places_work_oldest_reply_first_and_nothing_from_e
     assert texts(panels["records"]) == [("Record of Abbey panel, October", "held 19 October 2026, 30 days ago")]
     assert texts(panels["actions"]) == [("Fix the lights in Abbey", "Council; due 6 November 2026, 12 days ago")]
     assert texts(panels["priorities"]) == [
-        ("Reduce bike theft in Abbey (Abbey)", "review due 23 November 2026, in 5 days")
+        ("Reduce bike theft in Abbey (Abbey)", "review due 23 November 2026, in 5 days"),
+        ("Later review (Abbey)", "review due 7 May 2027, in 170 days"),
     ]
+    # Due soon: straight to the review form; later: the priority's page.
+    assert [i["url"].rstrip("/").rsplit("/", 1)[-1] for i in panels["priorities"]["items"]][0] == "review"
+    assert not panels["priorities"]["items"][1]["url"].endswith("/review/")
     assert texts(panels["consultations"]) == [
         ("What should Abbey focus on?", "open; closes 24 November 2026, in 6 days")
     ]
