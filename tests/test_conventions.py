@@ -64,6 +64,7 @@ NOT_PERSONAL = {
             "areas.Cluster.description",
             "areas.Neighbourhood.name",
             "areas.Neighbourhood.description",
+            "census.EthnicPopulation.area_name",
         )
     },
     **{
@@ -106,6 +107,8 @@ NOT_PERSONAL = {
             "priorities.Priority.evidence",
             "priorities.PriorityAction.description",
             "priorities.Review.note",
+            "commitments.Commitment.text",
+            "monitoring.ReviewSample.force_response",
         )
     },
     **{
@@ -122,6 +125,9 @@ NOT_PERSONAL = {
             "priorities.Priority.created_by",
             "priorities.PriorityAction.recorded_by",
             "priorities.Review.reviewed_by",
+            "commitments.Commitment.created_by",
+            "commitments.Review.reviewed_by",
+            "monitoring.ReviewSample.drawn_by",
         )
     },
     "priorities.Ballot.other_text": "anonymous by design: nothing links a ballot to its voter (docs/ballot-secrecy.md)",

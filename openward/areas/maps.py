@@ -35,6 +35,10 @@ class BoundaryMap:
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
+    @property
+    def has_links(self) -> bool:
+        return any(shape.href for shape in self.shapes)
+
 
 def _geometry(area):
     if not area.boundary:

@@ -116,6 +116,28 @@ class Change:
         return "a change this size could easily be chance"
 
     @property
+    def reading(self) -> str:
+        """Is the change real or could it be chance, in words a resident reads (no p-value)."""
+        if self.p_value < 0.05 and self.recent != self.earlier:
+            return "a real fall, most likely" if self.recent < self.earlier else "a real rise, most likely"
+        if self.p_value < 0.1:
+            return "this could be chance"
+        return "this could easily be chance"
+
+    @property
+    def words(self) -> str:
+        """A table cell: "down 37%: a real fall, most likely"; the counts and p-value live in `statement`."""
+        if self.suppressed:
+            return "too few to compare"
+        if self.recent == self.earlier == 0:
+            return "none in either period"
+        if self.earlier == 0:
+            return "none in the earlier period"
+        rounded = round(self.percent)
+        direction = "about the same" if rounded == 0 else f"{'up' if rounded > 0 else 'down'} {abs(rounded)}%"
+        return f"{direction}: {self.reading}"
+
+    @property
     def statement(self) -> str:
         """E.g. "up 12% (312 vs 279); a change this size could easily be chance (p = 0.18)"."""
         counts = f"({shown_count(self.recent)} vs {shown_count(self.earlier)})"

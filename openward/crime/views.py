@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -68,7 +69,14 @@ def _area_page(request, key: str, make_scope, not_found_status: int = 404):
         response = HttpResponse(page["body"], content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{page["filename"]}.{ext}"'
         return response
-    return render(request, "crime/area.html", {"content": mark_safe(page["body"]), "name": page["name"]})
+    return render(
+        request, "crime/area.html", {"content": mark_safe(page["body"]), "name": page["name"], **_street_map()}
+    )
+
+
+def _street_map() -> dict:
+    """Where street-map tiles come from (none by default: the SVG map is all there is)."""
+    return {"tile_url": settings.OPENWARD_TILE_URL, "tile_attribution": settings.OPENWARD_TILE_ATTRIBUTION}
 
 
 def _render(scope, force_slug, fmt, query) -> str:
@@ -83,7 +91,9 @@ def _render(scope, force_slug, fmt, query) -> str:
         "summary": summary,
         "scope": scope,
         "trend_svg": charts.trend_svg(summary) if summary.has_data else "",
+        "trend_legend": charts.trend_legend(summary) if summary.has_data else "",
         "map_svg": charts.map_svg(summary, boundary) if summary.has_data else "",
+        "map_data": charts.map_data(summary, boundary) if summary.has_data else None,
         "busiest": summary.points[:10],
         "caveat": SNAP_POINT_CAVEAT,
         "forces": Force.objects.filter(slug__in=[f.key for f in summary.by_force]),
@@ -127,5 +137,5 @@ def drawn_area_crime(request):
     """A police.uk-style polygon (`poly=lat,lng:lat,lng:…`), by GET or, for long ones, a POST form."""
     poly = request.POST.get("poly") if request.method == "POST" else request.GET.get("poly")
     if not poly:
-        return render(request, "crime/draw.html", {})
+        return render(request, "crime/draw.html", _street_map())
     return _area_page(request, f"polygon|{poly}", lambda: polygon_scope(poly), not_found_status=400)

@@ -82,6 +82,7 @@ def _priority_out(p: Priority) -> dict:
         "carried_from_id": p.carried_from_id,
         "actions": [{"taken_on": a.taken_on, "description": a.description} for a in p.actions.all()],
         "review": review,
+        "data_for_review": services.data_for_review(p) if p.status == Priority.Status.OPEN else None,
     }
 
 

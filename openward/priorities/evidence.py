@@ -47,3 +47,20 @@ def counts_by_category(wards, start: date, end: date) -> dict[str, int]:
 def latest_month(wards) -> date | None:
     """The latest month with any recorded crime in `wards`."""
     return Crime.objects.filter(ward__in=list(wards)).aggregate(m=Max("month"))["m"]
+
+
+def category_names(slugs) -> list[str]:
+    """police.uk categories as people read them ("burglary", "bicycle theft"), never as slugs."""
+    from openward.crime.models import CrimeCategory
+
+    slugs = list(slugs)
+    names = dict(CrimeCategory.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return [(names.get(s) or s.replace("-", " ")).lower() for s in slugs]
+
+
+def noun(slugs) -> str:
+    """What the counted records are: anti-social behaviour is recorded as incidents, not crimes."""
+    slugs = set(slugs)
+    if slugs == {"anti-social-behaviour"}:
+        return "incidents"
+    return "crimes and incidents" if "anti-social-behaviour" in slugs else "crimes"

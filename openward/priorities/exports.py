@@ -45,8 +45,20 @@ def results_dict(results: ConsultationResults) -> dict:
         "minimum_group_shown": MIN_GROUP,
         "respondents": results.respondents,
         "notes": results.notes,
+        "headline": (
+            {
+                "based_on": "verified" if results.verified else "all",
+                "top_concern": results.headline.rows[0].concern.slug,
+                "verified_respondents": results.n_verified,
+                "other_respondents": results.n_others,
+                "who_counts_as_verified": results.level_rule(),
+            }
+            if results.headline
+            else None
+        ),
         "all": result_dict(results.overall),
         "verified": result_dict(results.verified),
+        "others": result_dict(results.others),
         "weighted": result_dict(results.weighted),
         "differences": [
             {
@@ -87,6 +99,7 @@ def results_dict(results: ConsultationResults) -> dict:
                 "crime_rank": a.crime_rank,
                 "crimes_recent_12_months": a.recent,
                 "crimes_previous_12_months": a.previous,
+                "change": a.trend.short(),
                 "trend_p_value": _round(a.trend.p_value, 4),
                 "verdict": a.verdict,
             }

@@ -16,6 +16,9 @@ NOT_SAY = [("", "Prefer not to say")]
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")  # the only format a browser's date input reads
+
 
 class BallotForm(forms.Form):
     first = forms.ChoiceField(label="Your first choice")
@@ -97,6 +100,14 @@ class PriorityForm(forms.Form):
     review_on = forms.DateField(widget=DateInput)
     evidence_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Other evidence")
 
+    @staticmethod
+    def consultation_for(ward, pk) -> Consultation | None:
+        """A closed consultation of `ward` by id (from a link), or None."""
+        try:
+            return Consultation.objects.for_ward(ward).closed().get(pk=int(pk))
+        except (TypeError, ValueError, Consultation.DoesNotExist):
+            return None
+
     def __init__(self, ward, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only closed consultations: evidence is public, and an open one's running result is secret.
@@ -114,7 +125,18 @@ class ActionForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What was done")
 
 
+OUTCOME_WORDS = {
+    "achieved": "Achieved",
+    "not_achieved": "Not achieved",
+    "carried_over": "Carried over: it stays open for another six months",
+}
+
+
 class ReviewForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[(s.value, s.label) for s in REVIEW_OUTCOMES], widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        choices=[(s.value, OUTCOME_WORDS[s.value]) for s in REVIEW_OUTCOMES], widget=forms.RadioSelect, label="Outcome"
+    )
     reviewed_on = forms.DateField(widget=DateInput, label="Review date")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What the panel decided and why (optional)"
+    )

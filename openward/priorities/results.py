@@ -95,6 +95,8 @@ class ConsultationResults:
     respondents: int = 0
     overall: Result | None = None
     verified: Result | None = None
+    others: Result | None = None  # respondents below VERIFIED_FROM, beside the verified result
+    n_verified: int = 0
     weighted: Result | None = None
     notes: list[str] = field(default_factory=list)
     representativeness: list[GroupShare] = field(default_factory=list)
@@ -102,6 +104,40 @@ class ConsultationResults:
     relationships: list[tuple[str, int | None]] = field(default_factory=list)
     crime_period: tuple | None = None
     against_crime: list[CrimeComparison] = field(default_factory=list)
+
+    @property
+    def headline(self) -> Result | None:
+        """The one result decisions rest on: verified respondents when they can be shown, else everyone."""
+        return self.verified or self.overall
+
+    @property
+    def n_others(self) -> int:
+        return self.respondents - self.n_verified
+
+    def level_rule(self) -> str:
+        """Why only some of those who took part count as verified, in words."""
+        taking_part = Level(self.consultation.min_level)
+        if taking_part >= VERIFIED_FROM:
+            return (
+                f"Only people whose address was verified (by letter or in person) could take part, so all "
+                f"{self.respondents} count as verified."
+            )
+        return (
+            f"Anyone at level {taking_part.value} ({taking_part.label.lower()}) or above could take part. "
+            f"Only people whose address was verified by letter or in person (level {VERIFIED_FROM.value}) count "
+            f"as verified, because an email address and a postcode are easy to give without living here: "
+            f"{self.n_verified} of the {self.respondents} people who took part were verified."
+        )
+
+    def side_by_side(self) -> list[dict]:
+        """The headline table: each concern's rank and share among verified respondents and among the others."""
+        if not (self.verified and self.others):
+            return []
+        out = []
+        for row in self.verified.rows:
+            other = self.others.row_for(row.concern.pk)
+            out.append({"concern": row.concern, "verified": row, "others": other})
+        return out
 
     @property
     def under_represented(self) -> list[str]:
@@ -296,8 +332,11 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
     verified_mask = ballots.level >= VERIFIED_FROM
     n_verified = int(verified_mask.sum())
     n_unverified = len(ballots) - n_verified
+    results.n_verified = n_verified
     if n_verified >= MIN_GROUP and (n_unverified == 0 or n_unverified >= MIN_GROUP):
         results.verified = _result("Verified respondents", ballots.subset(verified_mask), concerns)
+        if n_unverified:
+            results.others = _result("Other respondents (not verified)", ballots.subset(~verified_mask), concerns)
     else:
         results.notes.append(
             f"The verified-only result is not shown: it needs at least {MIN_GROUP} verified respondents, "

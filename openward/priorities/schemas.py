@@ -103,6 +103,7 @@ class PriorityOut(Schema):
     carried_from_id: int | None
     actions: list[ActionOut]
     review: ReviewOut | None
+    data_for_review: str | None = Field(None, description="While open: what recorded crime there is to review it with.")
 
 
 class PriorityIn(Schema):

@@ -30,7 +30,7 @@ from .models import (
     Relationship,
     Review,
 )
-from .results import consultation_results
+from .results import published_results
 from .stats import compare_counts
 
 # How many months of recorded crime before agreement make a priority's baseline.
@@ -221,6 +221,13 @@ def close_consultation(actor, consultation: Consultation) -> Consultation:
     return consultation
 
 
+def full_message(ward) -> str:
+    return (
+        f"{ward.name} already has {MAX_OPEN_PRIORITIES} open priorities, the most a ward can have. Review one as "
+        "achieved or not achieved before setting another (a priority carried over stays open)."
+    )
+
+
 def _free_slot(ward) -> int | None:
     taken = set(Priority.objects.for_ward(ward).open().values_list("slot", flat=True))
     return next((s for s in range(1, MAX_OPEN_PRIORITIES + 1) if s not in taken), None)
@@ -229,8 +236,8 @@ def _free_slot(ward) -> int | None:
 def _consultation_evidence(consultation: Consultation | None, concern: Concern | None) -> str:
     if consultation is None or concern is None:
         return ""
-    results = consultation_results(consultation)
-    headline = results.verified or results.overall
+    results = published_results(consultation)
+    headline = results.headline
     row = headline.row_for(concern.pk) if headline else None
     if row is None:
         return f"Chosen in the consultation “{consultation.title}”."
@@ -294,10 +301,7 @@ def set_priority(
     list(Priority.objects.select_for_update().for_ward(ward).open())
     slot = _free_slot(ward)
     if slot is None:
-        raise Refused(
-            f"{ward.name} already has {MAX_OPEN_PRIORITIES} open priorities. "
-            "Review one (achieved, not achieved or carried over) before adding another."
-        )
+        raise Refused(full_message(ward))
     categories = list(concern.crime_categories) if concern else []
     priority = Priority(
         ward=ward,
@@ -323,7 +327,8 @@ def set_priority(
             [ward], categories, priority.baseline_start, priority.baseline_end
         )
         parts.append(
-            f"{priority.baseline_count} recorded crimes ({', '.join(categories)}) in the {BASELINE_MONTHS} months "
+            f"{priority.baseline_count} recorded {evidence.noun(categories)} "
+            f"({', '.join(evidence.category_names(categories))}) in the {BASELINE_MONTHS} months "
             f"{priority.baseline_start:%B %Y} to {priority.baseline_end:%B %Y}."
         )
     parts.append(_consultation_evidence(consultation, concern))
@@ -333,7 +338,7 @@ def set_priority(
         with transaction.atomic():
             priority.save()
     except IntegrityError as exc:
-        raise Refused(f"{ward.name} already has {MAX_OPEN_PRIORITIES} open priorities.") from exc
+        raise Refused(full_message(ward)) from exc
     record(
         actor,
         "priorities.priority.set",
@@ -380,6 +385,32 @@ def record_action(
     return action
 
 
+def data_for_review(priority: Priority, reviewed_on: date | None = None) -> str:
+    """What recorded crime there is to review `priority` with, in words (shown before and after reviewing)."""
+    reviewed_on = reviewed_on or timezone.localdate()
+    if not priority.crime_categories:
+        return "This priority has no matching crime category, so the review rests on the panel's judgement."
+    latest = evidence.latest_month([priority.ward])
+    if latest is None:
+        return (
+            f"No recorded crime is loaded for {priority.ward.name}, so there are no figures to compare: "
+            "the review rests on the panel's judgement."
+        )
+    periods = review_periods(priority, reviewed_on)
+    if periods is None:
+        return (
+            f"Recorded crime is published up to {latest:%B %Y}, and this priority was agreed on "
+            f"{priority.agreed_on:%-d %B %Y}: no whole month of figures since then yet, so the review rests on "
+            "the panel's judgement. It can still be carried over, or called achieved or not achieved."
+        )
+    before_start, before_end, after_start, after_end = periods
+    return (
+        f"Recorded crime is published up to {latest:%B %Y}. The review compares {after_start:%B %Y} to "
+        f"{after_end:%B %Y} with the same number of months before the priority was agreed "
+        f"({before_start:%B %Y} to {before_end:%B %Y})."
+    )
+
+
 def review_periods(priority: Priority, reviewed_on: date) -> tuple[date, date, date, date] | None:
     """Matching before and after periods (whole months), or None when no month of data follows agreement.
 
@@ -423,13 +454,10 @@ def review_priority(
         note=(note or "").strip(),
         reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    if priority.crime_categories:
-        periods = review_periods(priority, reviewed_on)
-        if periods is None:
-            raise Refused(
-                "No month of crime data has been published since this priority was agreed, so there is "
-                "nothing to compare yet. Review it once a full month of data is available."
-            )
+    # Without a month of data since agreement the panel may still decide (carry it over, or call it
+    # achieved or not on what it knows); the review then holds no figures and its page says why.
+    periods = review_periods(priority, reviewed_on) if priority.crime_categories else None
+    if periods is not None:
         review.before_start, review.before_end, review.after_start, review.after_end = periods
         wards, cats = [priority.ward], priority.crime_categories
         review.before_count = evidence.crime_count(wards, cats, review.before_start, review.before_end)

@@ -1,65 +1,21 @@
-"""Exact comparison of two crime counts (before and after) as Poisson rates over known periods.
+"""Before and after: two crime counts over known periods, compared exactly and told in words.
 
-Conditional on the total n = before + after, the after count is binomial with
-p = t_after / (t_before + t_after) when the rate has not changed. The p-value is the exact
-two-sided binomial test; the interval for the rate ratio comes from the Clopper–Pearson
-interval for p.
+The arithmetic is `openward.core.stats.compare_rates` (scipy; R's `poisson.test`): conditional on
+the total, the after count is binomial when the rate has not changed. This module only turns its
+answer into what a panel reads: a verdict in words first, the numbers behind it for anyone who
+wants them.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from openward.core import stats as core_stats
 
 # Below this many crimes in both periods together, a change is easily chance: say so.
 SMALL_NUMBERS = 20
-
-
-def _log_pmf(k: int, n: int, p: float) -> float:
-    if p <= 0.0:
-        return 0.0 if k == 0 else -math.inf
-    if p >= 1.0:
-        return 0.0 if k == n else -math.inf
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
-
-
-def binom_cdf(k: int, n: int, p: float) -> float:
-    """P(X <= k) for X ~ Binomial(n, p)."""
-    if k < 0:
-        return 0.0
-    if k >= n:
-        return 1.0
-    return min(1.0, sum(math.exp(_log_pmf(i, n, p)) for i in range(k + 1)))
-
-
-def binom_test(k: int, n: int, p: float) -> float:
-    """Exact two-sided binomial test: the chance of an outcome no more likely than k."""
-    if n == 0:
-        return 1.0
-    observed = _log_pmf(k, n, p)
-    total = sum(math.exp(lp) for i in range(n + 1) if (lp := _log_pmf(i, n, p)) <= observed + 1e-7)
-    return min(1.0, total)
-
-
-def _solve(f, lo: float = 0.0, hi: float = 1.0) -> float:
-    """Root of a monotone function on [lo, hi] by bisection (60 halvings is beyond float precision)."""
-    flo = f(lo)
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if (f(mid) > 0) == (flo > 0):
-            lo, flo = mid, f(mid)
-        else:
-            hi = mid
-    return (lo + hi) / 2
-
-
-def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Exact confidence interval for a binomial proportion k/n."""
-    if n == 0:
-        return 0.0, 1.0
-    low = 0.0 if k == 0 else _solve(lambda p: (1 - binom_cdf(k - 1, n, p)) - alpha / 2)
-    high = 1.0 if k == n else _solve(lambda p: binom_cdf(k, n, p) - alpha / 2)
-    return low, high
+# A change whose exact test gives less than this is called "real, most likely".
+SIGNIFICANT = 0.05
 
 
 @dataclass(frozen=True)
@@ -68,9 +24,9 @@ class Comparison:
     after: int
     before_months: int
     after_months: int
-    rate_ratio: float | None
+    rate_ratio: float | None  # after rate ÷ before rate; None when nothing before
     ratio_low: float | None
-    ratio_high: float | None
+    ratio_high: float | None  # None: no upper limit
     p_value: float
     small_numbers: bool
 
@@ -78,46 +34,81 @@ class Comparison:
     def change_percent(self) -> float | None:
         return None if self.rate_ratio is None else (self.rate_ratio - 1) * 100
 
-    def short(self) -> str:
-        """A table cell: the change and whether it could be chance."""
+    @property
+    def verdict(self) -> str:
+        """The reading in plain words: is this a real change or could it be chance?"""
+        if self.before + self.after == 0:
+            return "nothing to compare"
+        if self.small_numbers:
+            return "too few crimes to tell, so this could easily be chance"
+        if self.p_value >= SIGNIFICANT:
+            return "this could easily be chance"
+        fell = self.after * self.before_months < self.before * self.after_months
+        return "a real fall, most likely" if fell else "a real rise, most likely"
+
+    def change(self) -> str:
+        """ "down 30%", "up 12%", "about the same", or why there is no percentage."""
         if self.before + self.after == 0:
             return "none in either period"
         if self.rate_ratio is None:
             return f"none before, {self.after} after"
-        pct = self.change_percent or 0
-        change = "no change" if round(pct) == 0 else f"{'up' if pct > 0 else 'down'} {abs(pct):.0f}%"
-        sure = "unlikely to be chance" if self.p_value < 0.05 else "could be chance"
-        small = ", small numbers" if self.small_numbers else ""
-        return f"{change} ({sure}, p = {self.p_value:.2f}{small})"
+        pct = round(self.change_percent or 0)
+        return "about the same" if pct == 0 else f"{'up' if pct > 0 else 'down'} {abs(pct)}%"
+
+    def short(self) -> str:
+        """A table cell, without a p-value: "down 30%: a real fall, most likely"."""
+        if self.before + self.after == 0 or self.rate_ratio is None:
+            return self.change()
+        return f"{self.change()}: {self.verdict}"
 
     def in_words(self) -> str:
         if self.before + self.after == 0:
             return "No recorded crimes in either period: nothing to compare."
         if self.rate_ratio is None:
-            return f"None before and {self.after} after: the rate cannot be compared as a ratio."
-        direction = "lower" if self.rate_ratio < 1 else "higher" if self.rate_ratio > 1 else "the same"
-        sure = (
-            "a change this size is unlikely to be chance alone"
-            if self.p_value < 0.05
-            else "a change this size could easily be chance"
+            return f"None before and {self.after} after, so there is no rate before to compare with."
+        pct = round(abs(self.change_percent or 0))
+        if pct == 0:
+            text = "The monthly rate after is about the same as before"
+        else:
+            direction = "lower" if (self.change_percent or 0) < 0 else "higher"
+            text = f"The monthly rate after is {pct}% {direction} than before"
+        return f"{text}: {self.verdict}."
+
+    def numbers(self) -> str:
+        """The figures behind the words, for a <details> element."""
+        p = _format_p(self.p_value)
+        if self.rate_ratio is None:
+            return f"{self.before} before, {self.after} after; exact test {p}."
+        high = "no upper limit" if self.ratio_high is None else f"{self.ratio_high:.2f}"
+        return (
+            f"{self.before} before over {self.before_months} months, "
+            f"{self.after} after over {self.after_months} months. "
+            f"Rate after ÷ rate before: {self.rate_ratio:.2f} (95% interval {self.ratio_low:.2f} to {high}); "
+            f"exact Poisson comparison, {p}."
+            + (f" Fewer than {SMALL_NUMBERS} crimes in both periods together." if self.small_numbers else "")
         )
-        pct = abs(self.change_percent or 0)
-        text = f"The monthly rate after is {pct:.0f}% {direction} than before (p = {self.p_value:.2f}): {sure}."
-        if self.small_numbers:
-            text += f" Small numbers: fewer than {SMALL_NUMBERS} crimes in both periods together."
-        return text
 
 
-def compare_counts(before: int, after: int, before_months: int, after_months: int, alpha: float = 0.05) -> Comparison:
-    """Compare two counts over periods of given lengths: exact test and interval for the rate ratio."""
-    n = before + after
-    share_after = after_months / (before_months + after_months)
-    p_value = binom_test(after, n, share_after)
-    ratio = low = high = None
-    if before > 0:
-        scale = before_months / after_months
-        ratio = (after / after_months) / (before / before_months)
-        p_lo, p_hi = clopper_pearson(after, n, alpha)
-        low = p_lo / (1 - p_lo) * scale
-        high = p_hi / (1 - p_hi) * scale if p_hi < 1 else math.inf
-    return Comparison(before, after, before_months, after_months, ratio, low, high, p_value, n < SMALL_NUMBERS)
+def _format_p(p: float) -> str:
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01:
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}"
+
+
+def compare_counts(before: int, after: int, before_months: int, after_months: int) -> Comparison:
+    """Compare a count after with one before, over periods of the given lengths in months."""
+    result = core_stats.compare_rates(after, before, after_months, before_months)
+    ratio = result.ratio
+    return Comparison(
+        before,
+        after,
+        before_months,
+        after_months,
+        ratio,
+        None if ratio is None else result.ratio_low,
+        None if ratio is None else result.ratio_high,
+        result.p_value,
+        before + after < SMALL_NUMBERS,
+    )

@@ -19,7 +19,7 @@ from openward.crime.harm import harm_change
 
 from . import evidence, exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
-from .models import Consultation, Priority
+from .models import MAX_OPEN_PRIORITIES, Concern, Consultation, Priority
 from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
 from .results import free_text, published_results
 from .services import Refused
@@ -124,6 +124,7 @@ def priority_detail(request, priority_id):
             "review_harm": review_harm,
             "can_manage": selectors.can_manage(request.user, priority.ward),
             "can_record_actions": selectors.can_record_actions(request.user, priority.ward),
+            "category_names": evidence.category_names(priority.crime_categories),
             # Other apps' parts of the review (patrol plans and their evaluation), without importing them.
             "sections": [
                 render_to_string(s["template"], {"priority": priority, **s["context"]}, request=request)
@@ -188,7 +189,9 @@ def _day_start(day):
 def _new_consultation(request, *, ward=None, cluster=None):
     area = ward or cluster
     form = ConsultationForm(
-        request.POST or None, initial={"concerns": list(ConsultationForm.base_fields["concerns"].queryset)}
+        # A fresh query: the form class's own queryset would cache its rows for the life of the process.
+        request.POST or None,
+        initial={"concerns": list(Concern.objects.active())},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,10 +242,30 @@ def consultation_close(request, consultation_id):
     return redirect("priorities:consultation", consultation_id=consultation.pk)
 
 
+def _priority_initial(request, ward) -> dict:
+    """A priority started from a consultation's result: that consultation and concern, chosen already."""
+    initial = {"agreed_on": timezone.localdate()}
+    consultation = PriorityForm.consultation_for(ward, request.GET.get("consultation"))
+    if consultation is not None:
+        initial["consultation"] = consultation
+        concern = consultation.concerns.filter(pk=_int(request.GET.get("concern"))).first()
+        if concern is not None:
+            initial["concern"] = concern
+            initial["statement"] = f"Tackle {concern.name.lower()}"
+    return initial
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
 def priority_new(request, gss_code):
     ward = ward_by_code(gss_code)
-    form = PriorityForm(ward, request.POST or None)
+    form = PriorityForm(ward, request.POST or None, initial=_priority_initial(request, ward))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -264,10 +287,13 @@ def priority_new(request, gss_code):
             messages.success(request, "Priority set.")
             return redirect("priorities:priority", priority_id=priority.pk)
     status = 200 if not form.errors else 400
-    return render(request, "priorities/priority_form.html", {"form": form, "ward": ward}, status=status)
+    open_priorities = list(Priority.objects.for_ward(ward).open())
+    full = services.full_message(ward) if len(open_priorities) >= MAX_OPEN_PRIORITIES else ""
+    context = {"form": form, "ward": ward, "full": full, "open_priorities": open_priorities}
+    return render(request, "priorities/priority_form.html", context, status=status)
 
 
-def _priority_form_page(request, priority_id, form_class, initial, service, *, done, heading, button):
+def _priority_form_page(request, priority_id, form_class, initial, service, *, done, heading, button, about=""):
     """A form about one priority that calls one service: shared by recording actions and reviews."""
     priority = get_object_or_404(Priority, pk=priority_id)
     form = form_class(request.POST or None, initial=initial)
@@ -282,7 +308,7 @@ def _priority_form_page(request, priority_id, form_class, initial, service, *, d
     return render(
         request,
         "priorities/simple_form.html",
-        {"form": form, "priority": priority, "heading": heading, "button": button},
+        {"form": form, "priority": priority, "heading": heading, "button": button, "about": about},
         status=400 if form.errors else 200,
     )
 
@@ -303,6 +329,7 @@ def action_new(request, priority_id):
 
 @access.role(*selectors.PANEL_ROLES, area=priority_area)
 def priority_review(request, priority_id):
+    priority = get_object_or_404(Priority, pk=priority_id)
     return _priority_form_page(
         request,
         priority_id,
@@ -312,4 +339,5 @@ def priority_review(request, priority_id):
         done="Priority reviewed.",
         heading="Review this priority",
         button="Save review",
+        about=services.data_for_review(priority),
     )

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "openward.notifications",
     "openward.priorities",
     "openward.patrols",
+    "openward.census",
+    "openward.commitments",
+    "openward.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +170,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Street maps: map tiles from a server you choose, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# (read its tile usage policy first), with the attribution it asks for. Empty (the default, and offline):
+# no tiles, and maps are the app's own SVG drawings.
+OPENWARD_TILE_URL = os.environ.get("OPENWARD_TILE_URL", "")
+OPENWARD_TILE_ATTRIBUTION = os.environ.get("OPENWARD_TILE_ATTRIBUTION", "")
+
+
+def tile_origin(url: str) -> list[str]:
+    """The scheme and host a tile URL loads from, for the content security policy's img-src."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))  # Leaflet's subdomains: any of them
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
 # Content security policy: everything is served by the app itself (no CDN).
 from csp.constants import NONE, SELF  # noqa: E402
 
@@ -175,7 +193,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_origin(OPENWARD_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
@@ -203,6 +221,16 @@ OPENWARD_SCHEDULE = [
     ("0 7 * * 1", "run_notification_jobs", ["--weekly-digest"]),
     ("30 3 * * *", "purge_personal_data", []),
     ("*/5 * * * *", "reorder_ballots", []),
+    # police.uk publishes a month's data in the second half of the next month; daily runs catch it
+    # soon after, and a run with nothing new only refreshes teams and asks which months exist.
+    ("15 4 * * *", "sync_policeuk", []),
+]
+
+# The police.uk-compatible API `sync_policeuk` reads (docs/run-your-area.md).
+POLICEUK_API_URL = os.environ.get("POLICEUK_API_URL", "https://data.police.uk/api/")
+# The forces it keeps current when none is named (comma-separated police.uk ids).
+POLICEUK_SYNC_FORCES = [
+    f.strip() for f in os.environ.get("POLICEUK_SYNC_FORCES", "metropolitan,city-of-london").split(",") if f.strip()
 ]
 
 # Bounded work per request (openward.core.deadline): the heavy read paths (police.uk crime and

@@ -16,8 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import stats
 from .summary import CrimeSummary
 
-WIDTH, HEIGHT = 640, 240
-PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 16, 40
+WIDTH, HEIGHT = 640, 260
+PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 24, 48
 
 
 def _nice_max(value: int) -> int:
@@ -71,10 +71,40 @@ def trend_svg(summary: CrimeSummary, chart_id: str = "trend") -> SafeString:
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar_w - 2, 1):.1f}" height="{h:.1f}" class="{cls}"{fill}>'
             f"<title>{escape(label)}</title></rect>"
         )
+        # Every third month is labelled (January, April, July, October), the year under each January.
+        centre = x + (bar_w - 2) / 2
+        if m.month.month % 3 == 1:
+            parts.append(
+                f'<text x="{centre:.1f}" y="{HEIGHT - PAD_B + 16}" text-anchor="middle" class="chart__axis">'
+                f"{m.month:%b}</text>"
+            )
         if m.month.month == 1 or i == 0:
-            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - PAD_B + 16}" class="chart__axis">{m.month:%b %Y}</text>')
+            parts.append(
+                f'<text x="{centre:.1f}" y="{HEIGHT - PAD_B + 32}" text-anchor="middle" class="chart__axis '
+                f'chart__axis--year">{m.month:%Y}</text>'
+            )
+    parts.append(f'<text x="{PAD_L - 6}" y="{PAD_T - 10}" text-anchor="end" class="chart__axis">Crimes</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def trend_legend(summary: CrimeSummary) -> SafeString:
+    """The chart's key in HTML beside it (outside the image, so it is read as text and can be zoomed)."""
+    if not summary.months:
+        return mark_safe("")
+    items = []
+    if summary.recent_first:
+        items.append(("chart-key--recent", f"Latest 12 months ({summary.recent_period})"))
+        if summary.months[0].month < summary.recent_first:
+            items.append(("chart-key--earlier", "Earlier months"))
+    else:
+        items.append(("chart-key--earlier", "Crimes in the month"))
+    if any(m.crimes is not None and stats.is_suppressed(m.crimes) for m in summary.months):
+        items.append(("chart-key--suppressed", "Fewer than 10 (not drawn to scale)"))
+    if any(m.crimes is None for m in summary.months):
+        items.append(("chart-key--none", "No data loaded (no bar)"))
+    lis = "".join(f'<li><span class="chart-key {cls}" aria-hidden="true"></span>{escape(t)}</li>' for cls, t in items)
+    return mark_safe(f'<ul class="chart-legend" aria-label="Key to the chart">{lis}</ul>')
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -84,6 +114,34 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     if kind == "MultiPolygon":
         return [poly[0] for poly in geometry["coordinates"]]
     return []
+
+
+def _area_rings(summary: CrimeSummary, boundary) -> list:
+    if summary.scope.polygon is not None:
+        return _rings(json.loads(json.dumps(summary.scope.polygon.__geo_interface__)))
+    if boundary:
+        try:
+            return _rings(json.loads(boundary) if isinstance(boundary, str) else boundary)
+        except (ValueError, KeyError, TypeError):
+            return []
+    return []
+
+
+def map_data(summary: CrimeSummary, boundary: str | dict | None = None) -> dict:
+    """What the street map draws (the same as the SVG): the outline and each point with its published count."""
+    top = max((p.count for p in summary.points), default=1)
+    return {
+        "rings": [[[round(c[0], 6), round(c[1], 6)] for c in ring] for ring in _area_rings(summary, boundary)],
+        "points": [
+            {
+                "lat": round(p.latitude, 6),
+                "lng": round(p.longitude, 6),
+                "label": f"{p.street}: {p.count_shown}",
+                "size": math.sqrt((1 if stats.is_suppressed(p.count) else p.count) / top),
+            }
+            for p in summary.points
+        ],
+    }
 
 
 def map_svg(summary: CrimeSummary, boundary: str | dict | None = None, chart_id: str = "map") -> SafeString:

@@ -415,7 +415,7 @@ def polygon_scope(text: str, *, require_simple: bool = False) -> Scope:
     return Scope(
         kind="polygon",
         code=text.strip(),
-        name="The area you drew",
+        name="the area you drew",
         population_note="Open Ward has no resident population for a drawn area, so there are no rates.",
         polygon=polygon,
     )

@@ -29,7 +29,7 @@ LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/v
 SNAP_POINT_CAVEAT = (
     "Locations are approximate: each crime is shown at an anonymised point covering at least 8 addresses"
 )
-IMPORTERS = ("police-uk",)
+IMPORTERS = ("police-uk", "police-uk-sync")
 NOT_AVAILABLE = "not available"
 NOTHING_LOADED = "no data loaded"
 
@@ -315,7 +315,8 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
         summary.stops = stop_summary(scope, force)
     run = last_import()
     if summary.latest is not None:
-        first = add_months(summary.latest, -35)
+        # The period is the months actually loaded (up to three years), not a fixed window.
+        first = summary.months[0].month if summary.months else summary.latest
         summary.source = Source(
             period=period_label(first, summary.latest),
             last_updated=run.finished_at if run else None,

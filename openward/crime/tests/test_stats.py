@@ -138,3 +138,17 @@ def test_rate_ratio_interval_at_zero_recent_is_the_clopper_pearson_closed_form()
     change = stats.compare_counts(0, n)
     assert (change.ratio_low, change.ratio_high) == (low, high)
     assert change.p_value == pytest.approx(2 / 2**n, rel=1e-12)
+
+
+def test_changes_in_words_carry_no_p_value():
+    # 51 against 81 over equal periods: two-sided exact p = 2 * P(X <= 51), X ~ Binomial(132, 1/2) = 0.0113
+    fall = stats.compare_counts(51, 81)
+    assert fall.p_value == pytest.approx(float(2 * Fraction(sum(comb(132, k) for k in range(52)), 2**132)))
+    assert fall.p_value < 0.05
+    assert fall.words == "down 37%: a real fall, most likely"
+    assert stats.compare_counts(119, 87).words == "up 37%: a real rise, most likely"
+    assert stats.compare_counts(72, 75).words == "down 4%: this could easily be chance"
+    assert stats.compare_counts(5, 40).words == "too few to compare"
+    assert stats.compare_counts(0, 0).words == "none in either period"
+    for change in (fall, stats.compare_counts(72, 75)):
+        assert "p =" not in change.words and "p =" in change.statement

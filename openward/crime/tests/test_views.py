@@ -54,6 +54,8 @@ def test_ward_page_shows_the_rolling_change_computed_from_raw_records(client):
     html = response.content.decode()
     assert expected in html
     assert f"{recent} crimes (January 2024 to December 2024)" in html
+    # The period is the months loaded (populate_ward loads 24 from January 2023), not a fixed three years.
+    assert "Period: January 2023 to December 2024." in html
     assert "data.police.uk" in html and "Open Government Licence v3.0" in html
     assert "Last updated 31 January 2025" in html
     assert "anonymised point covering at least 8 addresses" in html
@@ -74,7 +76,9 @@ def test_the_rolling_change_holds_for_a_latest_month_other_than_december_with_ol
     recent, earlier = raw_rolling_change(ward)
     html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
     assert f"{recent} crimes (December 2023 to November 2024)" in html
-    assert f"Against December 2022 to November 2023: {stats.compare_counts(recent, earlier).statement}" in html
+    change = stats.compare_counts(recent, earlier)
+    assert f"Against December 2022 to November 2023: {change.words}." in html
+    assert change.statement in html.split("The numbers behind this")[1], "the p-value sits behind the details"
     api = client.get(f"/api/v1/crime/wards/{ward.gss_code}").json()
     assert (api["total"]["recent"], api["total"]["earlier"]) == (recent, earlier)
 
@@ -218,4 +222,21 @@ def test_stop_and_search_panel(client):
     arrests = Stop.objects.filter(ward=ward, outcome="Arrest").count()
     assert f"{round(100 * arrests / 30)}% led to an arrest." in panel
     assert "Searches each month" in panel and "fewer than 10" in panel
-    assert "no census population by ethnicity" in panel
+    assert f"/crime/stop-search/wards/{ward.gss_code}/" in panel and "Stop and search by ethnicity in" in panel
+
+
+def test_the_trend_chart_labels_every_quarter_and_has_a_key_and_a_table(client):
+    """24 months from January 2023: quarters labelled, the two years named, a key and the table of numbers."""
+    import re
+
+    ward = populate_ward()
+    html = client.get(f"/crime/wards/{ward.gss_code}/").content.decode()
+    chart = html[html.index('<svg class="chart"') : html.index("</svg>", html.index('<svg class="chart"'))]
+    labels = re.findall(r'class="chart__axis">([A-Z][a-z]{2})</text>', chart)
+    assert labels == ["Jan", "Apr", "Jul", "Oct"] * 2
+    assert re.findall(r"chart__axis--year\">(\d{4})</text>", chart) == ["2023", "2024"]
+    assert "<a " not in chart, "no links inside an image"
+    legend = html[html.index('<ul class="chart-legend"') : html.index("</ul>", html.index('<ul class="chart-legend"'))]
+    assert "Latest 12 months (January 2024 to December 2024)" in legend and "Earlier months" in legend
+    table = html[html.index("Crimes and anti-social behaviour each month") :]
+    assert table.count('<th scope="row">') >= 24 and "January 2023" in table

@@ -15,3 +15,14 @@ def pct(value, places=0):
     if value is None:
         return "–"
     return f"{value * 100:.{int(places)}f}%"
+
+
+@register.filter
+def status_words(value):
+    """A priority status in words ("not achieved"), never its stored value ("not_achieved")."""
+    from openward.priorities.models import Priority
+
+    try:
+        return Priority.Status(value).label.lower()
+    except ValueError:
+        return "changed"

@@ -77,8 +77,18 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
     assert road["all_share"] == pytest.approx(60 / (60 + 40 + 35))
 
     page = client.get(reverse("priorities:consultation", args=[consultation.pk])).content.decode()
-    assert "All respondents compared with verified respondents" in page
-    assert "Verified respondents: 15 respondents" in page and "All respondents: 35 respondents" in page
+    # One headline: the verified result, the others beside it, and why only 15 of 35 count as verified.
+    assert "Among the 15 verified respondents, the top concern is <strong>Burglary</strong>" in page
+    assert (
+        "Among the 20 other respondents, whose address is not verified, the top concern is speeding and road safety"
+        in page
+    )
+    assert "15 of the 35 people who took part were verified" in page
+    assert after.others.respondents == 20 and after.others.rows[0].concern.slug == "road-safety"
+    api = client.get(f"/api/v1/priorities/consultations/{consultation.pk}/results").json()
+    assert api["headline"]["based_on"] == "verified" and api["headline"]["top_concern"] == "burglary"
+    assert (api["headline"]["verified_respondents"], api["headline"]["other_respondents"]) == (15, 20)
+    assert api["others"]["concerns"][0]["concern"] == "road-safety"
 
 
 def test_small_groups_are_not_broken_down(consultation, concerns, ward):

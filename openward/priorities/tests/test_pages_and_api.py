@@ -17,7 +17,7 @@ from openward.policeuk.api import priorities as policeuk
 from openward.priorities import services
 from openward.priorities.models import Ballot, Consultation, Demographics, Priority
 
-from .conftest import grant, make_resident, make_user, sign_in
+from .conftest import add_crimes, grant, make_resident, make_user, sign_in
 
 
 @pytest.fixture
@@ -477,3 +477,26 @@ def test_section_is_left_out_where_there_is_nothing_and_shown_for_a_cluster_cons
     )
     context = ward_context(other_ward, rf.get("/"))
     assert [c.title for c in context["open_consultations"]] == ["Cluster say"]
+
+
+def test_api_says_what_data_there_is_and_reviews_without_new_months(client, ward, panel_chair, concerns):
+    for month in range(1, 10):
+        add_crimes(ward, "burglary", date(2026, month, 1), 3)
+    sign_in(client, panel_chair)
+    body = {"statement": "Tackle burglary", "agreed_on": "2026-10-20", "review_on": "2027-04-20", "concern": "burglary"}
+    created = client.post(f"/api/v1/priorities/wards/{ward.gss_code}/priorities", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    said = client.get(f"/api/v1/priorities/{pk}").json()["data_for_review"]
+    assert said == services.data_for_review(Priority.objects.get(pk=pk))
+    assert said.startswith(
+        "Recorded crime is published up to September 2026, and this priority was agreed on 20 October"
+    )
+    r = client.post(
+        f"/api/v1/priorities/{pk}/review",
+        {"outcome": "not_achieved", "note": "No change seen"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "not_achieved" and r.json()["review"]["before_count"] is None
+    assert r.json()["data_for_review"] is None

@@ -202,3 +202,35 @@ def test_action_refused_in_the_future(officer, panel_chair, ward, concerns):
         services.record_action(officer, p, taken_on=timezone.localdate() + timedelta(days=2), description="Patrols")
     services.record_action(officer, p, taken_on=date(2025, 7, 1), description="Patrols")
     assert p.latest_action().description == "Patrols"
+
+
+@pytest.mark.parametrize("outcome", ["achieved", "not_achieved", "carried_over"])
+def test_a_priority_can_be_reviewed_before_new_crime_data_and_the_page_says_so(
+    client, officer, panel_chair, ward, concerns, outcome
+):
+    """Data up to September 2025, agreed in October: no month since, yet each outcome is allowed, without figures."""
+    for month in range(1, 10):
+        add_crimes(ward, "burglary", date(2025, month, 1), 4)
+    priority = _priority(panel_chair, ward, concerns, agreed_on=date(2025, 10, 20))
+    assert priority.baseline_count == 4 * 9  # October 2024 to September 2025 holds January to September
+    said = services.data_for_review(priority, date(2025, 11, 18))
+    assert said.startswith("Recorded crime is published up to September 2025, and this priority was agreed on")
+    review = services.review_priority(panel_chair, priority, outcome=outcome, reviewed_on=date(2025, 11, 18))
+    assert (review.before_count, review.after_count, review.p_value) == (None, None, None)
+    priority.refresh_from_db()
+    assert priority.status == outcome and priority.slot is None
+    assert Priority.objects.filter(carried_from=priority).exists() == (outcome == "carried_over")
+    page = client.get(f"/priorities/{priority.pk}/").content.decode()
+    assert "No whole month of recorded crime had been published since the priority was agreed" in page
+    words = {"achieved": "achieved", "not_achieved": "not achieved", "carried_over": "carried over"}[outcome]
+    assert f"reviewed: {words}</li>" in page and "_" not in page.split("<h2>History</h2>")[1].split("</ul>")[0]
+
+
+def test_review_with_figures_says_what_it_compares(officer, panel_chair, ward, concerns):
+    for month in range(1, 13):
+        add_crimes(ward, "burglary", date(2025, month, 1), 4)
+    priority = _priority(panel_chair, ward, concerns, agreed_on=date(2025, 6, 10))
+    assert services.data_for_review(priority, date(2025, 11, 18)) == (
+        "Recorded crime is published up to December 2025. The review compares July 2025 to October 2025 with the "
+        "same number of months before the priority was agreed (February 2025 to May 2025)."
+    )

@@ -8,23 +8,35 @@ import numpy as np
 import pytest
 
 from openward.priorities import tally
-from openward.priorities.stats import binom_test, clopper_pearson, compare_counts
+from openward.priorities.stats import compare_counts
 
 
-def test_exact_binomial_test_matches_r():
-    # R: binom.test(20, 30) -> p-value = 0.09874, 95% CI 0.4719 0.8271
-    assert binom_test(20, 30, 0.5) == pytest.approx(0.09874, abs=5e-5)
-    low, high = clopper_pearson(20, 30)
-    assert (low, high) == (pytest.approx(0.4719, abs=5e-5), pytest.approx(0.8271, abs=5e-5))
-
-
-def test_comparison_of_two_counts():
+def test_comparison_of_two_counts_matches_r():
+    # R: binom.test(10, 30) -> p-value = 0.09874, 95% CI 0.1729 0.5281; over equal periods the rate-ratio
+    # interval is p / (1 - p): 0.1729 / 0.8271 = 0.2090 and 0.5281 / 0.4719 = 1.1191 (poisson.test's own).
     c = compare_counts(20, 10, 6, 6)
     assert c.rate_ratio == pytest.approx(0.5)
     assert c.p_value == pytest.approx(0.09874, abs=5e-5)
-    assert c.ratio_low < 0.5 < c.ratio_high
+    assert (c.ratio_low, c.ratio_high) == (pytest.approx(0.2090, abs=5e-4), pytest.approx(1.1191, abs=5e-4))
     assert not c.small_numbers
     assert compare_counts(3, 1, 6, 6).small_numbers
+
+
+def test_comparisons_are_told_in_words_with_the_numbers_apart():
+    # R: poisson.test(c(40, 80), c(12, 12))$p.value = 0.000327 -> a real fall
+    fall = compare_counts(80, 40, 12, 12)
+    assert fall.short() == "down 50%: a real fall, most likely"
+    assert fall.in_words() == "The monthly rate after is 50% lower than before: a real fall, most likely."
+    assert "p < 0.001" in fall.numbers() and "p" not in fall.short()
+    rise = compare_counts(40, 80, 12, 12)
+    assert rise.verdict == "a real rise, most likely"
+    chance = compare_counts(20, 10, 6, 6)  # p = 0.099
+    assert chance.short() == "down 50%: this could easily be chance"
+    same = compare_counts(30, 30, 6, 6)
+    assert same.in_words() == "The monthly rate after is about the same as before: this could easily be chance."
+    assert compare_counts(3, 1, 6, 6).verdict.startswith("too few crimes to tell")
+    assert compare_counts(0, 5, 6, 6).short() == "none before, 5 after"
+    assert compare_counts(0, 5, 6, 6).rate_ratio is None
 
 
 def test_borda_and_first_preferences_by_hand():
