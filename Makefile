@@ -59,9 +59,12 @@ demo: migrate
 worker: install
 	$(PY) manage.py db_worker
 
+## Lint: ruff (check and format), no missing migrations, mypy (django-stubs) on the modules listed in pyproject.toml.
 lint: install
-	$(VENV)/bin/ruff check openward bench
-	$(VENV)/bin/ruff format --check openward bench
+	$(VENV)/bin/ruff check openward bench scripts
+	$(VENV)/bin/ruff format --check openward bench scripts
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 ## Benchmarks: each prints its figures and a ratio to a baseline measured in the same run.
 bench: install

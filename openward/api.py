@@ -8,12 +8,17 @@ from ninja import NinjaAPI
 
 from openward.accounts.api import router as accounts_router
 from openward.areas.api import router as areas_router
+from openward.census.api import router as census_router
+from openward.commitments.api import router as commitments_router
 from openward.core import access
 from openward.crime.api import router as crime_router
 from openward.crime.hotspot_api import router as hotspot_router
+from openward.crime.stopsearch_api import router as stopsearch_router
 from openward.engagement.api import router as engagement_router
+from openward.monitoring.api import router as monitoring_router
 from openward.notifications.api import router as notifications_router
 from openward.policeuk.api import router as policeuk_router
+from openward.policeuk.sync_api import router as policeuk_sync_router
 from openward.priorities.api import router as priorities_router
 from openward.verification.api import router as verification_router
 
@@ -57,10 +62,15 @@ def health(request):
 api.add_router("/v1/", areas_router)
 api.add_router("/v1/", crime_router)
 api.add_router("/v1/", hotspot_router)
+api.add_router("/v1/", stopsearch_router)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", verification_router)
 api.add_router("/v1/", engagement_router)
 api.add_router("/v1/", notifications_router)
 api.add_router("/v1/", priorities_router)
+api.add_router("/v1/", census_router)
+api.add_router("/v1/", commitments_router)
+api.add_router("/v1/", monitoring_router)
+api.add_router("/v1/", policeuk_sync_router)
 # Last: its `{force}/{neighbourhood}` routes would shadow anything added after them.
 api.add_router("/", policeuk_router)

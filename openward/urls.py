@@ -13,5 +13,8 @@ urlpatterns = [
     path("notifications/", include("openward.notifications.urls")),
     path("priorities/", include("openward.priorities.urls")),
     path("patrols/", include("openward.patrols.urls")),
+    path("census/", include("openward.census.urls")),
+    path("commitments/", include("openward.commitments.urls")),
+    path("monitoring/", include("openward.monitoring.urls")),
     path("", include("openward.areas.urls")),
 ]

@@ -19,8 +19,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import path
 
 from openward.accounts.models import Role, User
-from openward.accounts.testing import forget_geo_indexes, make_places, make_resident, make_staff, sign_in
 from openward.core import access
+from tests.personas import forget_geo_indexes, make_places, make_resident, make_staff, sign_in
 
 CONVERTER_SAMPLES = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "0" * 32}
 

@@ -1,5 +1,7 @@
-"""Project conventions, checked: every API path in the schema, every management command tested."""
+"""Project conventions, checked: every API path in the schema, every management command tested, apps that
+import each other only one way, at module level, and only public names."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -62,6 +64,7 @@ NOT_PERSONAL = {
             "areas.Cluster.description",
             "areas.Neighbourhood.name",
             "areas.Neighbourhood.description",
+            "census.EthnicPopulation.area_name",
         )
     },
     **{
@@ -102,6 +105,8 @@ NOT_PERSONAL = {
             "priorities.Priority.evidence",
             "priorities.PriorityAction.description",
             "priorities.Review.note",
+            "commitments.Commitment.text",
+            "monitoring.ReviewSample.force_response",
         )
     },
     **{
@@ -118,6 +123,9 @@ NOT_PERSONAL = {
             "priorities.Priority.created_by",
             "priorities.PriorityAction.recorded_by",
             "priorities.Review.reviewed_by",
+            "commitments.Commitment.created_by",
+            "commitments.Review.reviewed_by",
+            "monitoring.ReviewSample.drawn_by",
         )
     },
     "priorities.Ballot.other_text": "anonymous by design: nothing links a ballot to its voter (docs/ballot-secrecy.md)",
@@ -162,3 +170,124 @@ def test_every_model_holding_personal_data_registers_an_eraser_and_an_exporter()
     current = {f"{m._meta.label}.{f.name}" for m in ours if m not in registered for f in _personal_fields(m)}
     stale = sorted(set(NOT_PERSONAL) - current)
     assert not stale, f"NOT_PERSONAL names fields that are gone or now registered: {stale}"
+
+
+# ---- How apps import each other (computed with ast over the production tree; nothing is allow-listed) ----
+
+APPS = sorted(p.parent.name for p in (ROOT / "openward").glob("*/apps.py"))
+
+
+def _production_modules():
+    for path in sorted((ROOT / "openward").rglob("*.py")):
+        parts = path.relative_to(ROOT / "openward").parts
+        if parts[0] in APPS and "tests" not in parts and "migrations" not in parts:
+            yield parts[0], path, ast.parse(path.read_text(), filename=str(path))
+
+
+def _imported(node, path) -> list[tuple[str, list[str]]]:
+    """(dotted module, names imported from it) for an import statement, relative imports resolved."""
+    if isinstance(node, ast.Import):
+        return [(alias.name, []) for alias in node.names]
+    if node.level:
+        package = list(path.relative_to(ROOT).with_suffix("").parts)[: -node.level]
+        module = ".".join(package + ([node.module] if node.module else []))
+    else:
+        module = node.module or ""
+    if module == "openward":  # `from openward import crime`: each name is an app
+        return [(f"openward.{alias.name}", []) for alias in node.names]
+    return [(module, [alias.name for alias in node.names])]
+
+
+def _app_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "openward" and parts[1] in APPS else None
+
+
+def _cross_app_imports():
+    """Every import of another app: (importing app, file, line, module, names, inside a function?)."""
+    for app, path, tree in _production_modules():
+        in_function = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                in_function |= {id(inner) for inner in ast.walk(node) if inner is not node}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            for module, names in _imported(node, path):
+                other = _app_of(module)
+                if other and other != app:
+                    yield app, path.relative_to(ROOT), node.lineno, module, names, id(node) in in_function, tree
+
+
+def test_the_convention_checks_see_the_apps_and_their_imports():
+    # A scan that found nothing would pass every test below.
+    assert {"accounts", "areas", "core", "crime", "engagement", "notifications", "verification"} <= set(APPS)
+    found = {(app, module) for app, _, _, module, _, _, _ in _cross_app_imports()}
+    assert ("crime", "openward.areas.models") in found
+    assert ("engagement", "openward.notifications.models") in found
+
+
+def test_no_function_level_imports_between_apps():
+    hidden = [
+        f"{path}:{line} imports {module}" for _, path, line, module, _, inside, _ in _cross_app_imports() if inside
+    ]
+    assert not hidden, (
+        "imports of another app inside a function hide a dependency (and often a cycle); import at module level, "
+        f"or let the other app register itself (see core/sections.py): {hidden}"
+    )
+
+
+def test_no_app_imports_another_apps_private_names():
+    private = []
+    for _, path, line, module, names, _, tree in _cross_app_imports():
+        if any(part.startswith("_") and not part.startswith("__") for part in module.split(".")[2:]):
+            private.append(f"{path}:{line} imports the private module {module}")
+        private += [
+            f"{path}:{line} imports {module}.{n}" for n in names if n.startswith("_") and not n.startswith("__")
+        ]
+        # `from openward.areas import selectors` then `selectors._thing`: private through the module.
+        modules = {n for n in names if f"{module}.{n}".count(".") >= 2}
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and node.attr != "_meta"  # Django's documented model API
+            ):
+                private.append(f"{path}:{node.lineno} uses {module}.{node.value.id}.{node.attr}")
+    assert not private, f"another app's private names (make them public, or ask that app for them): {private}"
+
+
+def test_apps_import_each_other_one_way_only():
+    graph: dict[str, set[str]] = {app: set() for app in APPS}
+    for app, _, _, module, _, _, _ in _cross_app_imports():
+        graph[app].add(_app_of(module))
+    cycles = []
+
+    def visit(app, trail):
+        for other in sorted(graph[app]):
+            if other in trail:
+                cycles.append(" → ".join(trail[trail.index(other) :] + [other]))
+            elif len(trail) < len(APPS):
+                visit(other, trail + [other])
+
+    for app in APPS:
+        visit(app, [app])
+    assert not cycles, f"apps that import each other in a circle (break it with a registry or a signal): {cycles[:5]}"
+
+
+def test_notifications_modules_import_one_way():
+    """delivery ← services ← tasks: delivery imports neither, services does not import tasks."""
+    imports = {}
+    for app, path, tree in _production_modules():
+        if app == "notifications" and path.parent.name == "notifications":
+            imports[path.stem] = {
+                m
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Import | ast.ImportFrom)
+                for m, _ in _imported(node, path)
+            }
+    assert not {"openward.notifications.tasks", "openward.notifications.services"} & imports["delivery"]
+    assert "openward.notifications.tasks" not in imports["services"]

@@ -73,9 +73,9 @@ def test_the_scan_would_see_a_bare_writer(tmp_path):
 @pytest.mark.django_db
 def test_the_meeting_records_export_neutralises_formulas(client):
     from openward.accounts.models import Role
-    from openward.accounts.testing import make_places, make_staff
     from openward.engagement import services
     from openward.engagement.models import Event
+    from tests.personas import make_places, make_staff
 
     places = make_places()
     officer = make_staff(Role.OFFICER, places.ward_a)

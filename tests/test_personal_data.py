@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from openward.accounts import services as accounts
 from openward.accounts.models import ApiToken, Consent, EmailLink, Purpose, Role, RoleGrant, User
-from openward.accounts.testing import make_places, make_resident, make_staff, sign_in
 from openward.core import personal_data
 from openward.core.models import AuditEvent
 from openward.engagement import services as engagement
@@ -41,6 +40,7 @@ from openward.priorities.models import Ballot, Concern, Participation
 from openward.priorities.vocabulary import load_concerns
 from openward.verification import services as verification
 from openward.verification.models import AddressLetter, InPersonReference, Membership, VerificationGrant
+from tests.personas import make_places, make_resident, make_staff, sign_in
 
 EMAIL = "ada.lovelace@example.org"
 NAME = "Ada Lovelace"
@@ -142,6 +142,7 @@ class World:
             address="Abbey Road",
             starts_at=now - timedelta(days=2),
             notify=False,
+            allow_past=True,
         )
         engagement.write_meeting_record(
             self.officer,

@@ -4,24 +4,25 @@ Signed-in calls take a browser session (with its CSRF token for writes) or a per
 token: `Authorization: Bearer ow_…` (make one on your account page).
 """
 
+from dataclasses import asdict
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
 from openward.areas.models import Borough, Ward
-from openward.core import access, personal_data
+from openward.core import access, personal_data, staff_home
 from openward.core.bounds import one_of
-from openward.core.values import InvalidPostcode
-from openward.verification.models import Relationship
-from openward.verification.places import PostcodeNotInWard
+from openward.core.values import InvalidPostcode, PostcodeNotInWard
 
 from . import erasure, ratelimit, services
 from .middleware import user_for_token
-from .models import ApiToken, Purpose, Role, RoleGrant, User
+from .models import ApiToken, Purpose, Relationship, Role, RoleGrant, User
+from .staff_home import HOME_ROLES
 
 
 class TokenAuth(HttpBearer):
@@ -281,3 +282,26 @@ def revoke_role(request, borough_code: str, grant_id: int):
     except services.RoleError as exc:
         raise PermissionDenied(str(exc)) from None
     return 204, None
+
+
+class WorkItemOut(Schema):
+    text: str
+    url: str
+    note: str
+
+
+class WorkPanelOut(Schema):
+    key: str
+    heading: str
+    items: list[WorkItemOut]
+    empty: str
+    more: WorkItemOut | None
+    links: list[WorkItemOut]
+
+
+@router.get("/me/work", response=list[WorkPanelOut])
+@access.role(*HOME_ROLES)
+def my_work(request):
+    """The staff home: your places and what is waiting (replies oldest first, meetings, records to write,
+    overdue actions, priorities due for review, consultations, volunteering), each with its page."""
+    return [asdict(panel) for panel in staff_home.panels_for(request.user, timezone.localdate())]

@@ -1,15 +1,17 @@
-"""Demo residents at every verification level and staff in every role, in the demo wards."""
+"""Demo residents at every verification level and staff in every role, in the demo wards.
+
+The people are loaded by verification/demo_data.py (their ward memberships and levels are verification's);
+this module names them."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
-from django.db import transaction
-from django.utils import timezone
-
-from openward.core import demo
+from openward.areas.geo import generation_for
+from openward.areas.models import Postcode, Ward
 from openward.core.demo import DEMO_SEED
+
+from .models import User
 
 DEMO_EMAIL_DOMAIN = "demo.openward.invalid"
 
@@ -47,10 +49,7 @@ def totp_key(local: str) -> str:
     return hashlib.sha256(f"{DEMO_SEED}:{local}".encode()).hexdigest()[:40]
 
 
-def _demo_places():
-    from openward.areas.geo import generation_for
-    from openward.areas.models import Ward
-
+def demo_places():
     wards = Ward.objects.filter(is_demo=True).select_related("borough")
     generation = generation_for()
     current = wards.filter(generation=generation) if generation else wards
@@ -58,17 +57,13 @@ def _demo_places():
     return wards
 
 
-def _postcode_in(ward) -> str:
-    from openward.areas.models import Postcode
-
+def postcode_in(ward) -> str:
     row = Postcode.objects.filter(ward_code=ward.gss_code).order_by("compact").first()
     return row.compact if row else ""
 
 
 def demo_people() -> list[dict]:
-    from .models import User
-
-    places = _demo_places()
+    places = demo_places()
     names = {"ward": "", "other": "", "borough": ""}
     if places:
         names = {"ward": places[0].name, "other": places[-1].name, "borough": places[0].borough.name}
@@ -79,86 +74,3 @@ def demo_people() -> list[dict]:
         for local, text in people
         if email(local) in existing
     ]
-
-
-@transaction.atomic
-def load_people(stdout=None) -> int:
-    """Create (or bring back up to date) every demo person; returns how many exist."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from openward.verification.models import Level, Membership, Method, VerificationGrant
-    from openward.verification.services import grant_email_level
-
-    from .models import Role, RoleGrant, User
-
-    places = _demo_places()
-    if not places:
-        raise demo.NothingToLoad("there are no demo wards to place demo people in; run the areas step first.")
-    ward, other = places[0], places[-1]
-    now = timezone.now()
-
-    def person(local, confirmed=True):
-        user, _ = User.objects.get_or_create(
-            email=email(local), defaults={"email_key": email(local), "email_confirmed_at": now if confirmed else None}
-        )
-        user.set_unusable_password()
-        user.save()
-        return user
-
-    def member(user, place, relationship, is_home):
-        m, _ = Membership.objects.get_or_create(
-            user=user,
-            ward=place,
-            defaults={"relationship": relationship, "is_home": is_home, "postcode": _postcode_in(place)},
-        )
-        if user.email_confirmed_at:
-            grant_email_level(m)
-        return m
-
-    officer = None
-    for local, _text, role, where in STAFF:
-        user = person(local)
-        place = {"ward": ward, "other_ward": other, "borough": ward.borough, None: None}[where]
-        fields = {"ward": None, "borough": None}
-        if place is ward or place is other:
-            fields["ward"] = place
-        elif place is not None:
-            fields["borough"] = place
-        RoleGrant.objects.get_or_create(user=user, role=role, revoked_at=None, **fields)
-        member(user, ward, "works", True)
-        TOTPDevice.objects.update_or_create(
-            user=user, name="Demo authenticator", defaults={"key": totp_key(local), "confirmed": True}
-        )
-        if role == Role.OFFICER and where == "ward":
-            officer = user
-        if stdout:
-            import base64
-
-            secret = base64.b32encode(bytes.fromhex(totp_key(local))).decode()
-            stdout.write(f"  {email(local)}: {role}; authenticator key {secret}")
-
-    for local, _text, level, method in RESIDENTS:
-        user = person(local, confirmed=level > 0)
-        if local == "worker":
-            member(user, other, "lives", True)
-            member(user, ward, "works", False)
-            continue
-        m = member(user, ward, "lives", True)
-        if level == 2 and not m.grants.filter(level=Level.ADDRESS).exists():
-            VerificationGrant.objects.create(
-                membership=m,
-                level=Level.ADDRESS,
-                method=Method.LETTER if method == "letter" else Method.OFFICER,
-                granted_by=None if method == "letter" else officer,
-                expires_at=now + timedelta(days=730),
-                evidence="Demo: code from a letter" if method == "letter" else "Demo: photo ID and council tax bill",
-            )
-    return len(STAFF) + len(RESIDENTS)
-
-
-def step(workdir, stdout) -> None:
-    count = load_people(stdout)
-    stdout.write(f"  {count} demo people; sign in as any of them at /accounts/demo/ (development server only)")
-
-
-demo.register("residents", order=30, step=step)

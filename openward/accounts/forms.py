@@ -1,8 +1,6 @@
 from django import forms
 
-from openward.verification.models import Relationship
-
-from .models import Purpose, Role
+from .models import Purpose, Relationship, Role
 
 
 class SignUpForm(forms.Form):

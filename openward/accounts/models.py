@@ -127,6 +127,15 @@ class RoleGrant(models.Model):
         return str(self.place) if self.place else "everywhere"
 
 
+class Relationship(models.TextChoices):
+    """How a person is connected to a ward (asked at sign-up; kept on each ward membership)."""
+
+    LIVES = "lives", "I live here"
+    WORKS = "works", "I work here"
+    BUSINESS = "business", "I run a business here"
+    STUDIES = "studies", "I study here"
+
+
 class Purpose(models.TextChoices):
     NOTIFICATIONS = "notifications", "Email me notices, bulletins and event invitations for my wards"
     RESEARCH = "research", "Researchers may contact me about taking part in studies"

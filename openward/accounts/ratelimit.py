@@ -60,6 +60,12 @@ def hit(scope: str, ident: str, message: str = "") -> None:
         raise RateLimited(message or f"Too many attempts. Wait {_minutes(window)} minutes, then try again.")
 
 
+def exceeded(scope: str, ident: str) -> bool:
+    """Has `ident` already used up `scope` in the current window? (Looks without counting.)"""
+    limit, _ = settings.OPENWARD_RATE_LIMITS[scope]
+    return (cache.get(_key(scope, ident)) or 0) >= limit
+
+
 def hit_for_account(action: str, account: str, client: str, *, known_browser: bool) -> None:
     """Count an attempt naming `account` from `client`, per client, per account-and-client and per account.
 

@@ -14,9 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.areas.models import Borough, Cluster, Ward
 from openward.core import audit
 
-from . import ratelimit
+from . import ratelimit, residence, signals
 from .identity import email_key, sha256
 from .models import ApiToken, Consent, EmailLink, Purpose, Role, RoleGrant, User
 from .permissions import can_manage_grant
@@ -89,17 +90,14 @@ def sign_up(
     `known_account` (the account the asking browser has signed in as before) is spared the
     per-account ceiling on emails.
     """
-    from openward.verification.places import ward_for_postcode
-    from openward.verification.services import VerificationError, check_relationship
-
     from .tasks import complete_sign_up
 
     email = clean_email(email)
-    postcode_value, _ = ward_for_postcode(postcode)
-    try:
-        check_relationship(relationship)
-    except VerificationError as exc:
-        raise ValidationError(str(exc)) from None
+    places = residence.provider()
+    postcode_value, _ = places.ward_for_postcode(postcode)
+    problem = places.relationship_problem(relationship)
+    if problem:
+        raise ValidationError(problem)
     key = email_key(email)
     ratelimit.hit_for_account("sign-up", key, ip, known_browser=_known_browser(key, known_account))
     answers = {str(purpose): bool(consents.get(purpose)) for purpose in Purpose}
@@ -114,9 +112,7 @@ def sign_up(
 def complete_sign_up(*, email: str, postcode: str, relationship: str, consents: dict[str, bool]) -> None:
     """Start the account and email its confirmation link; an existing person is emailed a sign-in link
     (or, unconfirmed, a new confirmation link) instead. Runs as a task after `sign_up`."""
-    from openward.verification.places import ward_for_postcode
-    from openward.verification.services import join_ward
-
+    places = residence.provider()
     key = email_key(email)
     existing = User.objects.filter(email_key=key).first()
     if existing is not None:
@@ -125,7 +121,7 @@ def complete_sign_up(*, email: str, postcode: str, relationship: str, consents: 
         elif existing.is_active and not existing.erased_at:
             _send(existing.email, "accounts/email/confirm.txt", {"url": _issue_link(existing, "confirm")})
         return
-    postcode_value, ward = ward_for_postcode(postcode)
+    postcode_value, ward = places.ward_for_postcode(postcode)
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, email_key=key)
@@ -134,7 +130,7 @@ def complete_sign_up(*, email: str, postcode: str, relationship: str, consents: 
         return
     for purpose in Purpose:
         Consent.objects.create(user=user, purpose=purpose, granted=bool(consents.get(str(purpose))))
-    join_ward(user, ward, postcode=postcode_value.compact, relationship=relationship, is_home=True)
+    places.join_ward(user, ward, postcode=postcode_value.compact, relationship=relationship, is_home=True)
     audit.record(None, "account.signed_up", user, ward_code=ward.gss_code)
     _send(user.email, "accounts/email/confirm.txt", {"url": _issue_link(user, "confirm"), "ward": ward})
 
@@ -192,8 +188,6 @@ def read_link(token: str) -> EmailLink:
 @transaction.atomic
 def use_link(token: str) -> User:
     """Spend a link once: confirm the email (granting level 1 in the person's wards) and return the person."""
-    from openward.verification.services import grant_email_level
-
     link = read_link(token)
     # The conditional update makes the link single-use even under concurrent clicks.
     if not EmailLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now()):
@@ -203,16 +197,20 @@ def use_link(token: str) -> User:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
         for membership in user.memberships.all():
-            grant_email_level(membership)
+            residence.provider().grant_email_level(membership)
         audit.record(user, "account.email_confirmed", user)
+        signals.email_confirmed.send(sender=User, user=user)
     return user
 
 
 @transaction.atomic
 def set_consent(user: User, purpose: str, granted: bool) -> Consent:
     """Record a person's answer for one purpose."""
+    was_granted = Consent.objects.filter(user=user, purpose=purpose, granted=True).exists()
     consent, _ = Consent.objects.update_or_create(user=user, purpose=purpose, defaults={"granted": granted})
     audit.record(user, "consent.changed", user, purpose=purpose, granted=granted)
+    if granted and not was_granted:
+        signals.consent_granted.send(sender=User, user=user, purpose=purpose)
     return consent
 
 
@@ -237,8 +235,6 @@ def revoke_api_token(user: User, token: ApiToken) -> None:
 
 
 def _place_fields(place) -> dict:
-    from openward.areas.models import Borough, Cluster, Ward
-
     return {
         "ward": place if isinstance(place, Ward) else None,
         "cluster": place if isinstance(place, Cluster) else None,
@@ -282,7 +278,7 @@ def revoke_role(actor: User, grant: RoleGrant) -> None:
         actor,
         "role.revoked",
         grant,
-        ward_code=grant.ward.gss_code if grant.ward_id else "",
+        ward_code=grant.ward.gss_code if grant.ward is not None else "",
         role=grant.role,
         user_id=grant.user_id,
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("link/<str:token>/", views.use_link, name="link"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("profile/", views.profile, name="profile"),
+    path("staff/", views.staff_home, name="staff-home"),
     path("consents/", views.consents, name="consents"),
     path("my-data.json", views.my_data, name="my-data"),
     path("delete/", views.delete_account, name="delete"),

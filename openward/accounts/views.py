@@ -13,14 +13,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.areas.models import Borough, Ward
 from openward.core import access, audit, personal_data
-from openward.core.values import InvalidPostcode
-from openward.verification.places import PostcodeNotInWard
+from openward.core import staff_home as staff_home_panels
+from openward.core.models import AuditEvent
+from openward.core.values import InvalidPostcode, PostcodeNotInWard
 
 from . import erasure, ratelimit, services
 from .forms import (
@@ -35,6 +37,7 @@ from .forms import (
 )
 from .models import ApiToken, Purpose, Role, RoleGrant, User
 from .permissions import EVERYWHERE, has_role, is_staff_person, role_grants, second_factor_ok
+from .staff_home import HOME_ROLES
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -46,8 +49,19 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+AFTER_SIGN_IN = "after_sign_in"
+
+
+def _remember_next(request) -> None:
+    """Keep a safe ?next= in the session, so the emailed link (opened in this browser) returns there."""
+    target = request.GET.get("next", "")
+    if target and target == _safe_next(request, ""):
+        request.session[AFTER_SIGN_IN] = target
+
+
 @access.public
 def sign_up(request):
+    _remember_next(request)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,6 +92,7 @@ def check_email(request):
 
 @access.public
 def sign_in(request):
+    _remember_next(request)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,12 +124,14 @@ def use_link(request, token):
         user = services.use_link(token)
     except services.LinkError as exc:
         return render(request, "accounts/link_problem.html", {"problem": str(exc)}, status=400)
+    after = request.session.pop(AFTER_SIGN_IN, "")
     login(request, user, backend=BACKEND)
     if is_staff_person(user):
-        response = redirect("accounts:two-factor")
+        target = after or reverse(_home_for(user))
+        response = redirect(f"{reverse('accounts:two-factor')}?{urlencode({'next': target})}")
     else:
         messages.success(request, "You are signed in.")
-        response = redirect("verification:wards")
+        response = redirect(after or "verification:wards")
     ratelimit.remember_account(response, request, user)
     return response
 
@@ -125,6 +142,13 @@ def sign_out(request):
     logout(request)
     messages.success(request, "You are signed out.")
     return redirect("accounts:sign-in")
+
+
+def _home_for(user) -> str:
+    """Where a person starts: the staff home for officers, chairs and borough leads; else their account."""
+    # The grants themselves, not has_role: before the second factor no staff role counts yet.
+    has_home = RoleGrant.objects.active().filter(user=user, role__in=(*HOME_ROLES, Role.SITE_ADMIN)).exists()
+    return "accounts:staff-home" if has_home else "accounts:profile"
 
 
 WARD_STAFF_ROLES = {Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR}
@@ -150,6 +174,15 @@ def _staff_links(grants) -> list[tuple[str, str]]:
             links.append(("Roles", reverse("accounts:roles")))
             links.append(("Audit log", reverse("accounts:audit-log")))
     return list(dict.fromkeys(links))
+
+
+@access.role(*HOME_ROLES)
+def staff_home(request):
+    """Where officers, chairs and borough leads start: their places and what is waiting for them."""
+    today = timezone.localdate()
+    panels = staff_home_panels.panels_for(request.user, today)
+    staff_pages = _staff_links(RoleGrant.objects.active().filter(user=request.user).select_related("ward", "borough"))
+    return render(request, "accounts/staff_home.html", {"panels": panels, "staff_pages": staff_pages, "today": today})
 
 
 @access.signed_in
@@ -248,18 +281,26 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         try:
             ratelimit.hit("otp-user", str(user.pk))
+            if ratelimit.exceeded("otp-wrong-user", str(user.pk)):
+                raise ratelimit.RateLimited(
+                    "Too many wrong codes today. Try again tomorrow, or ask your borough lead to check your "
+                    "authenticator app is set up."
+                )
         except ratelimit.RateLimited as exc:
             form.add_error("code", str(exc))
         else:
             code = "".join(ch for ch in form.cleaned_data["code"] if ch.isdigit())
-            if device.verify_token(code):
+            verified = device.verify_token(code)
+            if not verified:
+                ratelimit.count("otp-wrong-user", str(user.pk))
+            if verified:
                 if enrolling:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
                     audit.record(user, "two_factor.enrolled", user)
                 django_otp.login(request, device)
                 messages.success(request, "Two-factor authentication passed.")
-                return redirect(_safe_next(request, reverse("accounts:profile")))
+                return redirect(_safe_next(request, reverse(_home_for(user))))
             form.add_error("code", "That code is not right. Enter the 6 digits your app shows now.")
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
     if enrolling:
@@ -385,8 +426,6 @@ def revoke_role(request, borough_code, pk):
 
 @access.role(Role.SITE_ADMIN)
 def audit_log(request):
-    from openward.core.models import AuditEvent
-
     events = AuditEvent.objects.select_related("actor")[:200]
     return render(request, "accounts/audit_log.html", {"events": events})
 

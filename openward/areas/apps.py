@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class AreasConfig(AppConfig):
     name = "openward.areas"
@@ -7,6 +9,4 @@ class AreasConfig(AppConfig):
     verbose_name = "Areas"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

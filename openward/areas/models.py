@@ -7,8 +7,11 @@ decides containment (see selectors.py). This keeps SQLite and PostgreSQL on one 
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 
@@ -97,9 +100,54 @@ class WardGeneration(models.Model):
         return self.name
 
 
+# A GSS code as published by the ONS: a country letter and eight digits (E05009317).
+GSS_CODE_RE = re.compile(r"^[EWSN]\d{8}$")
+
+
 class WardQuerySet(ValidityQuerySet):
+    """The one ward resolver: every app finds "the ward for a code" and "the ward at a place" here."""
+
     def in_generation(self, generation):
         return self.filter(generation=generation)
+
+    def in_force_first(self, on: date | None = None) -> WardQuerySet:
+        """Wards in force on `on` (default today: their generation and the ward itself), then the newest
+        generation's (by start date), then the most recently created."""
+        on = on or timezone.localdate()
+        generation_in_force = Q(generation__isnull=True) | (
+            (Q(generation__valid_from__isnull=True) | Q(generation__valid_from__lte=on))
+            & (Q(generation__valid_to__isnull=True) | Q(generation__valid_to__gte=on))
+        )
+        ward_in_force = (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+        return self.annotate(
+            in_force=Case(When(generation_in_force & ward_in_force, then=Value(1)), default=Value(0))
+        ).order_by("-in_force", F("generation__valid_from").desc(nulls_last=True), "-pk")
+
+    def by_code(self, code: str | None, generation: str | WardGeneration | None = None) -> Ward | None:
+        """The ward with a GSS code: of `generation` (a slug or a WardGeneration) when given, else the one
+        in force today, else the newest generation's (an abolished ward is still found by its code).
+        None for an unknown or malformed code."""
+        code = (code or "").strip().upper()
+        if not GSS_CODE_RE.match(code):
+            return None
+        wards = self.filter(gss_code=code).select_related("borough", "borough__force", "generation")
+        if isinstance(generation, str):
+            wards = wards.filter(generation__slug=generation)
+        elif generation is not None:
+            wards = wards.filter(generation=generation)
+        return wards.in_force_first().first()
+
+    def covering(
+        self, lat: float, lng: float, on: date | None = None, generation: WardGeneration | None = None
+    ) -> WardQuerySet:
+        """The wards whose boundary covers a point: of `generation` when given, else of the generation in
+        force on `on` (default today). Empty when the point is in no ward."""
+        from . import geo  # geo builds its indexes from these models
+
+        ward_id = int(geo.locate_ward_ids([lat], [lng], on=on, generation=generation)[0])
+        return self.filter(pk=ward_id).select_related("borough", "generation") if ward_id else self.none()
 
 
 class Ward(Bounded, Valid):

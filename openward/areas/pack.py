@@ -27,6 +27,8 @@ import polars as pl
 import shapely
 from pyproj import Transformer
 
+from openward.core.importers.base import ImportFailed
+
 SIMPLIFY_TOLERANCE_M = 10.0
 MIN_AGREEMENT = 0.998
 CHECKSUMS = "SHA256SUMS"
@@ -131,7 +133,6 @@ def locate(geometries: np.ndarray, lngs: np.ndarray, lats: np.ndarray) -> np.nda
 
 def _read(importer) -> list:
     """Records from an importer's reader; its problems stop the build with their locations."""
-    from openward.core.importers.base import ImportFailed
 
     try:
         records = list(importer.read())

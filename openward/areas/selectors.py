@@ -15,16 +15,16 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.http import Http404
 from django.utils import timezone
 
 from openward.core.models import ImportRun
 from openward.core.values import InvalidPostcode, Postcode
 
 from . import geo
-from .models import Borough, Cluster, Force, Neighbourhood, Station, TeamMember, Ward, WardGeneration
+from .models import GSS_CODE_RE, Borough, Cluster, Force, Neighbourhood, Station, TeamMember, Ward, WardGeneration
 from .models import Postcode as PostcodeRecord
 
-GSS_CODE_RE = re.compile(r"^[EWSN]\d{8}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 # Importers whose runs date the postcode look-up (the areas-data importers' names).
 POSTCODE_IMPORTERS = ("codepoint-open", "ons-postcode-directory")
@@ -256,13 +256,16 @@ def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tupl
 
 
 def ward_by_code(code: str, generation: str | None = None) -> Ward | None:
-    """The ward with a GSS code, in the named generation or else the newest one holding the code."""
-    if not GSS_CODE_RE.match(code or ""):
-        return None
-    wards = Ward.objects.filter(gss_code=code).select_related("borough", "borough__force", "generation")
-    if generation:
-        wards = wards.filter(generation__slug=generation)
-    return wards.order_by("-generation__valid_from", "-id").first()
+    """The ward with a GSS code, in the named generation or else the one in force (see Ward.objects.by_code)."""
+    return Ward.objects.by_code(code, generation or None)
+
+
+def ward_or_404(code: str, generation: str | None = None) -> Ward:
+    """The ward for a GSS code (see Ward.objects.by_code), or a 404 that says no ward has it."""
+    ward = Ward.objects.by_code(code, generation or None)
+    if ward is None:
+        raise Http404(f"No ward has the code {str(code)[:20]}.")
+    return ward
 
 
 def ward_has_ended(ward: Ward) -> bool:
@@ -276,7 +279,7 @@ def ward_now_covering(ward: Ward) -> Ward | None:
     """For a ward no longer in force, the current ward covering its centre (None if it is current)."""
     if not ward_has_ended(ward) or ward.centre_lat is None or ward.centre_lng is None:
         return None
-    return geo.locate_ward(ward.centre_lat, ward.centre_lng)
+    return Ward.objects.covering(ward.centre_lat, ward.centre_lng).first()
 
 
 def borough_by_code(code: str) -> Borough | None:

@@ -26,7 +26,8 @@ def _sections(kind: str, area, request) -> list[str]:
 
 TEAM_GAP = (
     "Neighbourhood team: not loaded yet. police.uk publishes each team's officers and how to reach them; "
-    "they appear here once the site's administrators load them (manage.py import_neighbourhood_teams)."
+    "they appear here once the site's administrators load them (manage.py import_neighbourhood_teams) or "
+    "sync them from police.uk (manage.py sync_policeuk)."
 )
 FRONT_COUNTER_GAP = (
     "Police front counters: none are loaded near this ward yet. They come with the neighbourhood team data."

@@ -34,7 +34,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 
 
@@ -84,19 +84,40 @@ def signed_in(view):
     return _attach(view, Rule("signed_in"), lambda request, *a, **k: _require_user(request))
 
 
+@dataclass(frozen=True)
+class Roles:
+    """How roles are decided: registered by the accounts app in its ready(), so core imports no app."""
+
+    has_role: Callable[[Any, tuple[str, ...], Any], bool]
+    is_staff_person: Callable[[Any], bool]
+    second_factor_ok: Callable[[Any], bool]
+
+
+_roles: list[Roles] = []
+
+
+def register_roles(roles: Roles) -> None:
+    _roles[:] = [roles]
+
+
+def _role_rules() -> Roles:
+    if not _roles:
+        raise ImproperlyConfigured("No app has registered how roles are decided (openward.accounts is not ready).")
+    return _roles[0]
+
+
 def role(*roles: str, area: Callable[..., Any] | None = None):
     """Require one of `roles` for the area `area(request, **kwargs)` returns (None: any area)."""
 
     def decorator(view):
         def check(request, *args, **kwargs):
-            from openward.accounts.permissions import has_role, is_staff_person, second_factor_ok
-
+            rules = _role_rules()
             user = _require_user(request)
             # First: without the second factor a staff person holds no staff role at all.
-            if is_staff_person(user) and not second_factor_ok(request):
+            if rules.is_staff_person(user) and not rules.second_factor_ok(request):
                 raise NeedsSecondFactor("Set up or enter your two-factor authentication code first.")
             target = area(request, *args, **kwargs) if area else None
-            if not has_role(user, roles, target):
+            if not rules.has_role(user, roles, target):
                 raise PermissionDenied("You do not have a role that allows this here.")
 
         return _attach(view, Rule("role", tuple(roles), area), check)
@@ -110,14 +131,10 @@ def _area_from(model_path: str, kwarg: str, lookup: str):
 
         model = apps.get_model(model_path)
         value = kwargs.get(kwarg)
-        qs = model.objects.filter(**{lookup: value})
-        if model_path == "areas.Ward":
-            from openward.areas.geo import generation_for
-
-            current = qs.filter(generation=generation_for()).first()
-            if current:
-                return current
-        found = qs.order_by("-pk").first()
+        if model_path == "areas.Ward":  # the one ward resolver: in force today first, abolished still found
+            found = model.objects.by_code(value)
+        else:
+            found = model.objects.filter(**{lookup: value}).order_by("-pk").first()
         if found is None:
             raise Http404(f"No {model._meta.verbose_name} with code {str(value)[:20]!r}.")
         return found

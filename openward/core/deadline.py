@@ -20,6 +20,7 @@ from django.db import OperationalError, connection, transaction
 SQLITE_CHECK_EVERY = 20_000
 
 _deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("deadline", default=None)
+_probing: contextvars.ContextVar[bool] = contextvars.ContextVar("deadline_probing", default=False)
 
 
 class DeadlineExceeded(Exception):
@@ -78,16 +79,37 @@ def _database_limited(end: float):
     if connection.vendor != "postgresql":
         yield
         return
-    left_ms = max(1, int((end - time.monotonic()) * 1000))
-    with connection.cursor() as cursor:
-        limit_ms = min(left_ms, settings.OPENWARD_STATEMENT_TIMEOUT_MS)
-        cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(limit_ms)])
+    # The limit is set just before the block's first statement (not counting `probe()`s), so a
+    # request answered from the cache makes no round trip for it, and reset only if it was set.
+    state = {"set": False}
+
+    def limited(execute, sql, params, many, context):
+        if not state["set"] and not _probing.get():
+            state["set"] = True
+            left_ms = max(1, int((end - time.monotonic()) * 1000))
+            limit_ms = min(left_ms, settings.OPENWARD_STATEMENT_TIMEOUT_MS)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(limit_ms)])
+        return execute(sql, params, many, context)
+
     try:
-        # Inside a transaction (tests, ATOMIC_REQUESTS) a cancelled statement aborts it: a savepoint
-        # keeps the rest of the transaction usable.
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            yield
+        with connection.execute_wrapper(limited):
+            # Inside a transaction (tests, ATOMIC_REQUESTS) a cancelled statement aborts it: a savepoint
+            # keeps the rest of the transaction usable.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                yield
     finally:
-        if connection.is_usable():
+        if state["set"] and connection.is_usable():
             with connection.cursor() as cursor:
                 cursor.execute("RESET statement_timeout")
+
+
+@contextmanager
+def probe():
+    """Statements in this block are single index probes (a data version): they need no time limit, so
+    they do not make `limit()` set one."""
+    token = _probing.set(True)
+    try:
+        yield
+    finally:
+        _probing.reset(token)

@@ -1,8 +1,9 @@
-"""Import an app's optional hook modules (demo steps, area-page sections, personal data) at start-up."""
+"""Import an app's optional hook modules (demo steps, area-page sections, personal data, notice subjects)
+at start-up."""
 
 from importlib import import_module
 
-HOOK_MODULES = ("demo_data", "sections", "personal_data")
+HOOK_MODULES = ("demo_data", "sections", "personal_data", "notices", "staff_home")
 
 
 def autodiscover(app_name: str) -> None:

@@ -13,6 +13,10 @@ class InvalidPostcode(ValueError):
     """The text cannot be a UK postcode."""
 
 
+class PostcodeNotInWard(ValueError):
+    """The postcode is valid but we cannot place it in a ward."""
+
+
 class InvalidMonth(ValueError):
     """The text is not a YYYY-MM month."""
 

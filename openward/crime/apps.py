@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class CrimeConfig(AppConfig):
     name = "openward.crime"
     label = "crime"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

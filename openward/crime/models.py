@@ -33,16 +33,21 @@ class CrimeCategory(models.Model):
 class Placed(models.Model):
     """A record with a published snap point and the areas Open Ward placed it in."""
 
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField(db_index=True, help_text="First day of the month the record belongs to.")
+    # Only the indexes a page's or the API's query plan uses exist (each is named in its model's
+    # Meta, with the query it serves): every other index would be written on every import row and
+    # never read. Foreign keys lead a composite index instead of having one of their own.
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField(help_text="First day of the month the record belongs to.")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    street_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    street_id = models.BigIntegerField(null=True, blank=True)
     street_name = models.CharField(max_length=255, blank=True)
-    lsoa_code = models.CharField(max_length=9, blank=True, db_index=True)
-    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    borough_code = models.CharField(max_length=9, blank=True, db_index=True)
-    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    borough_code = models.CharField(max_length=9, blank=True)
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -52,11 +57,9 @@ class Placed(models.Model):
 class Crime(Placed):
     """One street-level crime or anti-social behaviour incident."""
 
-    persistent_id = models.CharField(
-        max_length=64, blank=True, db_index=True, help_text='"" for anti-social behaviour.'
-    )
+    persistent_id = models.CharField(max_length=64, blank=True, help_text='"" for anti-social behaviour.')
     api_id = models.BigIntegerField(null=True, blank=True, help_text="police.uk API id, when imported from the API.")
-    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="crimes")
+    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="crimes", db_index=False)
     reported_by = models.CharField(max_length=120, blank=True)
     falls_within = models.CharField(max_length=120, blank=True)
     lsoa_name = models.CharField(max_length=120, blank=True)
@@ -68,9 +71,24 @@ class Crime(Placed):
 
     class Meta:
         indexes = [
-            models.Index(fields=["ward", "month", "category"]),
-            models.Index(fields=["force", "month"]),
-            models.Index(fields=["latitude", "longitude"]),
+            # Ward, borough and cluster pages, the crimes-street narrowing (rows_near) and, through
+            # "ward_id IS NULL", a borough's unplaced rows.
+            models.Index(fields=["ward", "month", "category"], name="crime_ward_month_category"),
+            # Force pages, loaded_months' probes and the import's month replacement.
+            models.Index(fields=["force", "month"], name="crime_force_month"),
+            # crimes-at-location's nearest street (one month, a box) and the latest month loaded.
+            models.Index(fields=["month", "latitude", "longitude"], name="crime_month_point"),
+            # crimes-at-location by street id.
+            models.Index(fields=["street_id", "month"], name="crime_street_month"),
+            # outcomes-for-crime and the copies another force published (twin_rows); ASB has none.
+            # Byte order (PostgreSQL's text_pattern_ops; SQLite's only order): only equality is asked
+            # of it, and building it sorts faster than in the locale's collation.
+            models.Index(
+                fields=["persistent_id"],
+                name="crime_persistent_id",
+                condition=~models.Q(persistent_id=""),
+                opclasses=["text_pattern_ops"],
+            ),
         ]
 
 
@@ -88,7 +106,7 @@ class DroppedDuplicate(Placed):
             "(a crime on the edge of two queried areas comes back for both)",
         )
 
-    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="+", db_index=False)
     persistent_id = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     source = models.CharField(max_length=255, help_text="The file and line (or API record) of the copy left out.")
@@ -160,4 +178,45 @@ class MonthlyCount(models.Model):
             models.UniqueConstraint(
                 fields=["ward", "lsoa_code", "force", "category", "month"], name="monthly_count_once"
             )
+        ]
+
+
+class OutcomeCount(models.Model):
+    """Crimes per ward, force, month, category and last outcome: a cold crime page's outcome table without
+    reading the crimes. Rebuilt for each (force, month) an import touches, inside the same transaction."""
+
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    borough_code = models.CharField(max_length=9, blank=True)
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
+    category = models.ForeignKey(CrimeCategory, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    outcome_category = models.CharField(max_length=120, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ward", "month"], name="outcome_count_ward_month"),
+            models.Index(fields=["force", "month"], name="outcome_count_force_month"),
+            models.Index(fields=["borough_code", "month"], name="outcome_count_borough_month"),
+        ]
+
+
+class PointCount(models.Model):
+    """Crimes (anti-social behaviour left out) per ward, force, month and snap point: a cold crime page's
+    busiest places and map without reading the crimes. Rebuilt with OutcomeCount."""
+
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    borough_code = models.CharField(max_length=9, blank=True)
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    street_name = models.CharField(max_length=255, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ward", "month"], name="point_count_ward_month"),
+            models.Index(fields=["force", "month"], name="point_count_force_month"),
+            models.Index(fields=["borough_code", "month"], name="point_count_borough_month"),
         ]

@@ -15,7 +15,8 @@ from .models import MonthlyCount, Stop
 
 CRIME_GAP = (
     "Crime figures: none are loaded for this ward yet. data.police.uk publishes every force's crimes each "
-    "month; they appear here once the site's administrators import them (manage.py import_crime)."
+    "month; they appear here once the site's administrators import them (manage.py import_crime) or sync them "
+    "from police.uk (manage.py sync_policeuk)."
 )
 
 
@@ -73,4 +74,40 @@ sections.register(
 )
 sections.register_gap(
     "ward", order=20, explain=lambda ward: None if ward_has_crime_data(ward, data_version()) else CRIME_GAP
+)
+
+
+def _stop_search_context(kind, make_scope, url_name, key):
+    """Stop and search by ethnicity on ward and borough pages, once stops are loaded for the area."""
+
+    def context(area, request):
+        from .stopsearch_views import cached_disproportionality
+
+        version = data_version()
+        if not has_crime_data(version) or kind == "ward" and not ward_has_any_data(area, version):
+            return None
+        try:
+            result = cached_disproportionality(f"{kind}|{getattr(area, key)}", lambda: make_scope(area))
+        except ScopeError:
+            return None
+        if not result.has_data:
+            return None
+        return {"d": result, "url": reverse(url_name, args=[getattr(area, key)])}
+
+    return context
+
+
+sections.register(
+    "ward",
+    order=25,
+    template="crime/stop_search_section.html",
+    context=_stop_search_context("ward", scope_for_ward, "crime:stop-search-ward", "gss_code"),
+)
+sections.register(
+    "borough",
+    order=25,
+    template="crime/stop_search_section.html",
+    context=_stop_search_context(
+        "borough", lambda b: borough_scope(b.gss_code), "crime:stop-search-borough", "gss_code"
+    ),
 )

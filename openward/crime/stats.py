@@ -4,9 +4,8 @@ Two periods of equal length give two counts, n1 (recent) and n2 (earlier). If cr
 arrive as Poisson processes with rates r1 and r2, then given n = n1 + n2 the recent count
 is Binomial(n, r1 / (r1 + r2)); "no change" means that proportion is 0.5. That gives an
 exact test (the conditional binomial test) and an exact interval for the rate ratio, from
-the Clopper-Pearson interval for the proportion. scipy is not a dependency, so the
-regularised incomplete beta function is implemented here (continued fraction, as in
-Numerical Recipes §6.4) and tested against exact integer sums.
+the Clopper-Pearson interval for the proportion. The arithmetic is openward.core.stats
+(scipy.stats), the one statistics module; this module keeps crime's words and suppression.
 """
 
 from __future__ import annotations
@@ -14,106 +13,46 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from scipy import stats as _st
+
+from openward.core import stats as core_stats
+from openward.core.stats import clopper_pearson
+
+__all__ = [
+    "FEWER_THAN",
+    "SUPPRESS_BELOW",
+    "Change",
+    "binomial_cdf",
+    "clopper_pearson",
+    "compare_counts",
+    "concentration_share",
+    "conditional_binomial_p_value",
+    "format_p",
+    "is_suppressed",
+    "published",
+    "rate_per_thousand",
+    "rate_ratio_interval",
+    "shown_count",
+]
+
 SUPPRESS_BELOW = 10
 FEWER_THAN = f"fewer than {SUPPRESS_BELOW}"
 
 
-def _beta_continued_fraction(a: float, b: float, x: float) -> float:
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    # Converges in O(sqrt(max(a, b))) steps; the cap covers counts in the millions.
-    for m in range(1, 100_000):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-15:
-            break
-    return h
-
-
-def regularized_beta(a: float, b: float, x: float) -> float:
-    """I_x(a, b), the regularised incomplete beta function, for a, b > 0 and 0 <= x <= 1."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return math.exp(log_front) * _beta_continued_fraction(a, b, x) / a
-    return 1.0 - math.exp(log_front) * _beta_continued_fraction(b, a, 1.0 - x) / b
-
-
 def binomial_cdf(k: int, n: int, p: float) -> float:
     """P(X <= k) for X ~ Binomial(n, p)."""
-    if k < 0:
-        return 0.0
-    if k >= n:
-        return 1.0
-    return 1.0 - regularized_beta(k + 1, n - k, p)
-
-
-def binomial_sf(k: int, n: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p)."""
-    if k <= 0:
-        return 1.0
-    if k > n:
-        return 0.0
-    return regularized_beta(k, n - k + 1, p)
+    return float(_st.binom.cdf(k, n, p))
 
 
 def conditional_binomial_p_value(n1: int, n2: int) -> float:
     """Two-sided exact p-value for "the two Poisson rates are equal", given n1 and n2 (equal exposure)."""
-    n = n1 + n2
-    if n == 0:
-        return 1.0
-    # Under the null the distribution is symmetric, so doubling the smaller tail is the exact two-sided test.
-    tail = binomial_cdf(min(n1, n2), n, 0.5)
-    return min(1.0, 2.0 * tail)
-
-
-def _beta_quantile(q: float, a: float, b: float) -> float:
-    lo, hi = 0.0, 1.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if regularized_beta(a, b, mid) < q:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-14:
-            break
-    return (lo + hi) / 2
-
-
-def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Exact (Clopper-Pearson) interval for a binomial proportion k / n."""
-    if n <= 0:
-        return 0.0, 1.0
-    alpha = 1.0 - confidence
-    lower = 0.0 if k == 0 else _beta_quantile(alpha / 2, k, n - k + 1)
-    upper = 1.0 if k == n else _beta_quantile(1 - alpha / 2, k + 1, n - k)
-    return lower, upper
+    return core_stats.binomial_test(n1, n1 + n2, 0.5)
 
 
 def rate_ratio_interval(n1: int, n2: int, confidence: float = 0.95) -> tuple[float, float | None]:
     """Exact interval for rate1 / rate2 (equal exposure); the upper end is None (unbounded) when n2 is 0."""
-    lower_p, upper_p = clopper_pearson(n1, n1 + n2, confidence)
-    lower = lower_p / (1 - lower_p) if lower_p < 1 else math.inf
-    upper = None if upper_p >= 1 else upper_p / (1 - upper_p)
-    return lower, upper
+    comparison = core_stats.compare_rates(n1, n2, confidence=confidence)
+    return comparison.ratio_low, comparison.ratio_high
 
 
 def is_suppressed(count: int | None) -> bool:
@@ -227,8 +166,8 @@ def format_p(p: float) -> str:
 
 def compare_counts(recent: int, earlier: int, confidence: float = 0.95) -> Change:
     """Compare two counts over equal periods: exact p-value and rate-ratio interval."""
-    low, high = rate_ratio_interval(recent, earlier, confidence)
-    return Change(recent, earlier, conditional_binomial_p_value(recent, earlier), low, high)
+    comparison = core_stats.compare_rates(recent, earlier, confidence=confidence)
+    return Change(recent, earlier, comparison.p_value, comparison.ratio_low, comparison.ratio_high)
 
 
 def rate_per_thousand(count: int, population: int | None) -> float | None:

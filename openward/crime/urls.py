@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hotspot_views, views
+from . import hotspot_views, stopsearch_views, views
 
 app_name = "crime"
 urlpatterns = [
@@ -14,5 +14,8 @@ urlpatterns = [
     path("hotspots/clusters/<slug:slug>/", hotspot_views.cluster_hot_spots, name="hotspots-cluster"),
     path("hotspots/forces/<slug:slug>/", hotspot_views.force_hot_spots, name="hotspots-force"),
     path("hotspots/area/", hotspot_views.drawn_area_hot_spots, name="hotspots-area"),
+    path("stop-search/wards/<str:code>/", stopsearch_views.ward_stop_search, name="stop-search-ward"),
+    path("stop-search/boroughs/<str:code>/", stopsearch_views.borough_stop_search, name="stop-search-borough"),
+    path("stop-search/forces/<slug:slug>/", stopsearch_views.force_stop_search, name="stop-search-force"),
     path("demand/boroughs/<str:code>/", hotspot_views.borough_demand, name="demand-borough"),
 ]

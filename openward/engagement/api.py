@@ -118,6 +118,36 @@ def create_event(request, kind: str, key: str, payload: EventIn):
     return 201, EventOut.from_event(event)
 
 
+class EventChangeIn(Schema):
+    """Only the fields given change; registered people are emailed what changed."""
+
+    title: str | None = None
+    mode: one_of(Event.Mode) | None = None
+    description: str | None = None
+    address: str | None = None
+    online_link: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    capacity: Places | None = None
+
+
+class EventChangeOut(Schema):
+    event: EventOut
+    changes: list[str]
+
+
+@router.patch("/engagement/events/{pk}", response=EventChangeOut, summary="Change a coming event")
+@access.role(*places.EVENT_ROLES, area=places.of_event)
+def change_event(request, pk: int, payload: EventChangeIn):
+    names = {"start": "starts_at", "end": "ends_at"}
+    fields = {names.get(k, k): v for k, v in payload.dict(exclude_unset=True).items()}
+    try:
+        changes = services.change_event(request.user, get_object_or_404(Event, pk=pk), **fields)
+    except ValidationError as exc:
+        _bad(exc)
+    return {"event": EventOut.from_event(Event.objects.get(pk=pk)), "changes": changes}
+
+
 class CancelIn(Schema):
     reason: str
 
@@ -322,8 +352,9 @@ class BulletinIn(Schema):
     title: str = Field(..., max_length=200)
     kind: one_of(Bulletin.Kind) = Bulletin.Kind.NEWS.value
     summary: str = ""
-    body_html: str
-    wards: list[str] = []
+    body_markdown: str = Field("", description="The text in Markdown (web addresses become links); or body_html.")
+    body_html: str = ""
+    wards: list[str] = Field([], description="Ward codes; none of wards, clusters or boroughs: all your places.")
     clusters: list[str] = []
     boroughs: list[str] = []
     topics: list[str] = []
@@ -350,12 +381,56 @@ def create_bulletin(request, payload: BulletinIn):
             kind=payload.kind,
             summary=payload.summary,
             body_html=payload.body_html,
+            body_markdown=payload.body_markdown,
             topics=topics,
             **areas,
         )
     except ValidationError as exc:
         _bad(exc)
     return 201, _bulletin(bulletin)
+
+
+def _checked_areas(request, payload) -> dict:
+    areas = {
+        "wards": [places.area_by("ward", c) for c in payload.wards],
+        "clusters": [places.area_by("cluster", c) for c in payload.clusters],
+        "boroughs": [places.area_by("borough", c) for c in payload.boroughs],
+    }
+    for area in [a for group in areas.values() for a in group]:
+        if not has_role(request.user, places.TEAM_ROLES, area):
+            raise HttpError(403, f"You do not have a team role for {area.name}.")
+    return areas
+
+
+class BulletinRevisionIn(Schema):
+    title: str = Field(..., max_length=200)
+    kind: one_of(Bulletin.Kind) = Bulletin.Kind.NEWS.value
+    summary: str = Field("", max_length=300)
+    body_markdown: str
+    wards: list[str] = []
+    clusters: list[str] = []
+    boroughs: list[str] = []
+    topics: list[str] = []
+
+
+@router.put("/engagement/bulletins/{pk}", response=BulletinOut, summary="Correct a published bulletin (no new email)")
+@access.role(*places.TEAM_ROLES, area=places.of_bulletin)
+def revise_bulletin(request, pk: int, payload: BulletinRevisionIn):
+    areas = _checked_areas(request, payload)
+    try:
+        bulletin = services.revise_bulletin(
+            request.user,
+            get_object_or_404(Bulletin, pk=pk),
+            title=payload.title,
+            kind=payload.kind,
+            summary=payload.summary,
+            body_markdown=payload.body_markdown,
+            topics=list(Topic.objects.filter(slug__in=payload.topics)),
+            **areas,
+        )
+    except ValidationError as exc:
+        _bad(exc)
+    return _bulletin(bulletin)
 
 
 class ReplyIn(Schema):
@@ -391,6 +466,9 @@ def _reply(r: Reply) -> dict:
 @router.post("/engagement/replies", response={201: ReplyOut}, summary="Reply to a bulletin or event")
 @access.signed_in
 def create_reply(request, payload: ReplyIn):
+    """A question or comment for the team, read in working hours. Not for reporting crime: in an emergency
+    call 999; otherwise call 101 or report online at https://www.police.uk/pu/contact-us/report/; to stay
+    anonymous, Crimestoppers on 0800 555 111."""
     model = {"bulletin": Bulletin, "event": Event}[payload.item]
     item = get_object_or_404(model, pk=payload.id)
     try:

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class EngagementConfig(AppConfig):
     name = "openward.engagement"
     label = "engagement"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

@@ -13,7 +13,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from openward.areas.models import Ward
 from openward.core import demo
+from openward.notifications.models import Subscriber, Subscription
 
 MINUTES = {
     "theft": "Phone snatches by moped riders near the station were reported by three residents.",
@@ -46,6 +48,29 @@ BULLETINS = [
     ),
 ]
 
+# Residents' replies to the bulletins: questions and suggestions, none of them a crime report (the
+# reply forms say crimes go to 999, 101, Crimestoppers or police.uk). Every third waits for an answer.
+REPLIES = [
+    (
+        "Is there another bike-marking session planned? I missed the last one.",
+        "Yes: the next one is at the street briefing. Bring your bike and proof you own it.",
+    ),
+    (
+        "Could the panel look at the lighting on the footpath behind the library? It feels unsafe after dark.",
+        "Thank you. We have raised it with the council and added it to the next panel agenda.",
+    ),
+    ("Which D-locks do you recommend? Is there a standard to look for?", ""),
+    (
+        "Thanks for the advice leaflet. Can I have a few more for my building's noticeboard?",
+        "Of course: we will drop ten off at the front desk this week.",
+    ),
+    (
+        "Will the ward panel meeting be streamed for people who cannot come in person?",
+        "Not this time, but the minutes are published here within two weeks.",
+    ),
+    ("How do I join the ward panel? I would like to help choose the priorities.", ""),
+]
+
 
 def generate(path: Path, wards, rng: random.Random) -> Path:
     today = timezone.localdate()
@@ -74,15 +99,25 @@ def generate(path: Path, wards, rng: random.Random) -> Path:
     return out
 
 
+def _demo_residents(ward) -> list:
+    """Confirmed demo people who belong to the ward (the residents step loads them first)."""
+    from openward.accounts.demo_data import DEMO_EMAIL_DOMAIN
+    from openward.accounts.models import User
+
+    return list(
+        User.objects.confirmed()
+        .filter(memberships__ward=ward, email__endswith="@" + DEMO_EMAIL_DOMAIN)
+        .order_by("email")
+        .distinct()
+    )
+
+
 def at(day: str, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(datetime.fromisoformat(day).date(), time(hour, 0)))
 
 
 @transaction.atomic
 def load(spec_file: Path, stdout) -> int:
-    from openward.areas.models import Ward
-    from openward.notifications.models import Subscriber, Subscription
-
     from . import services
     from .models import Event, Reply, Topic, VolunteerTask
     from .vocabulary import ensure_standard_topics
@@ -98,6 +133,7 @@ def load(spec_file: Path, stdout) -> int:
         past = services.schedule_event(
             None,
             notify=False,
+            allow_past=True,
             title=f"{ward.name} ward panel",
             kind=Event.Kind.WARD_PANEL,
             starts_at=at(item["past_meeting"], 19),
@@ -137,6 +173,17 @@ def load(spec_file: Path, stdout) -> int:
             capacity=15,
             **common,
         )
+        # Held last week and not yet written up: the team's "records to write".
+        services.schedule_event(
+            None,
+            notify=False,
+            allow_past=True,
+            title=f"Street briefing outside {ward.name} station",
+            kind=Event.Kind.STREET_BRIEFING,
+            starts_at=at((timezone.localdate() - timedelta(days=5)).isoformat(), 8),
+            capacity=15,
+            **common,
+        )
         subscribers = []
         for i in range(item["subscribers"]):
             subscriber, _ = Subscriber.objects.get_or_create(
@@ -155,18 +202,16 @@ def load(spec_file: Path, stdout) -> int:
             for kind, title, body in BULLETINS
         ]
         for n, subscriber in enumerate(subscribers[:6]):
-            reply = services.receive_reply(
-                bulletins[n % 2], sender_email=subscriber.email, body="I saw something; who do I tell?"
-            )
+            body, answer = REPLIES[n]
+            reply = services.receive_reply(bulletins[n % 2], sender_email=subscriber.email, body=body)
             Reply.objects.filter(pk=reply.pk).update(received_at=timezone.now() - timedelta(days=20 + n))
-            if n % 3 != 2:
+            if answer:
                 reply.refresh_from_db()
                 Reply.objects.filter(pk=reply.pk).update(
-                    answer="Thank you: please call 101 with the details.",
-                    answered_at=reply.received_at + timedelta(days=n + 1),
+                    answer=answer, answered_at=reply.received_at + timedelta(days=n + 1)
                 )
         start = timezone.now() + timedelta(days=7)
-        services.create_volunteer_task(
+        sweep = services.create_volunteer_task(
             None,
             ward=ward,
             title=f"Weapons sweep, {ward.name}",
@@ -176,6 +221,8 @@ def load(spec_file: Path, stdout) -> int:
             places=8,
             is_demo=True,
         )
+        for volunteer in _demo_residents(ward)[:2]:
+            services.sign_up_to_volunteer(volunteer, sweep)
         leafleting = services.create_volunteer_task(
             None,
             ward=ward,
@@ -195,8 +242,6 @@ def load(spec_file: Path, stdout) -> int:
 
 
 def generate_and_load(workdir: Path, stdout) -> None:
-    from openward.areas.models import Ward
-
     wards = list(Ward.objects.filter(is_demo=True).order_by("gss_code"))
     if not wards:
         raise demo.NothingToLoad("there are no demo wards to hold meetings in; run the areas step first.")

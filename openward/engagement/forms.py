@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from openward.areas.models import Borough, Cluster, Ward
-from openward.core.bounds import MAX_ID
 
 from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
 
@@ -43,6 +44,27 @@ class EventForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        changed = self.instance.pk is None or starts_at != self.instance.starts_at
+        if starts_at and changed and starts_at < timezone.now():
+            raise forms.ValidationError(
+                f"{date_format(timezone.localtime(starts_at), 'j F Y, H:i')} is in the past. "
+                "Give a date and time from now on."
+            )
+        return starts_at
+
+
+class EventChangeForm(EventForm):
+    """The same fields as a new event, less the agenda (agreed items stay as they are)."""
+
+    class Meta(EventForm.Meta):
+        fields = [f for f in EventForm.Meta.fields if f != "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["agenda"]
+
 
 class RegisterForm(forms.Form):
     share_name = forms.BooleanField(required=False, label="You may list my name in the meeting's attendance record")
@@ -52,8 +74,26 @@ class CancelEventForm(forms.Form):
     reason = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"class": "input"}))
 
 
+# How many came, in each group: labels that cannot be confused with a minutes topic ("Other").
+ATTENDANCE_LABELS = {
+    "resident": "Residents",
+    "business": "Businesses or workers",
+    "panel": "Panel members",
+    "officer": "Police officers",
+    "pcso": "PCSOs",
+    "councillor": "Councillors",
+    "partner": "Partner agencies",
+    "other": "Anyone else",
+}
+
+
 class MeetingRecordForm(forms.Form):
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Overall summary")
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Overall summary",
+        help_text="A few sentences for someone who was not there.",
+    )
     publish = forms.BooleanField(required=False, label="Publish the record now (it is then kept for good)")
 
     def __init__(self, *args, topics, **kwargs):
@@ -63,58 +103,85 @@ class MeetingRecordForm(forms.Form):
             self.fields[f"topic_{topic.pk}"] = forms.CharField(
                 required=False, label=topic.name, widget=forms.Textarea(attrs={"rows": 3})
             )
-        for role, label in Attendance.Role.choices:
+        for role in Attendance.Role.values:
             self.fields[f"count_{role}"] = forms.IntegerField(
                 required=False,
                 min_value=0,
                 max_value=2000,
-                label=label,
-                widget=forms.NumberInput(attrs={"class": "input", "inputmode": "numeric"}),
+                label=ATTENDANCE_LABELS.get(role, role),
+                widget=forms.NumberInput(attrs={"class": "input input--width-5", "inputmode": "numeric"}),
             )
         self.fields["named"] = forms.CharField(
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
             label="People who agreed to be named",
-            help_text='One a line as "role: name", e.g. "councillor: Jo Bloggs". Others are counted only.',
+            help_text='One a line as "group: name", e.g. "councillor: Jo Bloggs". Everyone else is only counted.',
         )
+
+    def topic_fields(self):
+        return [self[f"topic_{t.pk}"] for t in self.topics]
+
+    def count_fields(self):
+        return [self[f"count_{role}"] for role in Attendance.Role.values]
 
     def clean_named(self):
         rows = []
-        roles = dict((label.lower(), value) for value, label in Attendance.Role.choices) | {
-            v: v for v in Attendance.Role.values
-        }
+        roles = {label.lower(): value for value, label in Attendance.Role.choices}
+        roles |= {label.lower(): value for value, label in ATTENDANCE_LABELS.items()}
+        roles |= {v: v for v in Attendance.Role.values}
         for line in self.cleaned_data["named"].splitlines():
             if not line.strip():
                 continue
             role, sep, name = line.partition(":")
             if not sep or role.strip().lower() not in roles or not name.strip():
-                raise forms.ValidationError(f'Write "{line.strip()}" as "role: name", with a role from the list above.')
+                raise forms.ValidationError(
+                    f'Write "{line.strip()}" as "group: name", with a group from "Who came", '
+                    'like "councillor: Jo Bloggs".'
+                )
             rows.append({"role": roles[role.strip().lower()], "name": name.strip()[:120], "agreed_to_be_named": True})
         return rows
 
 
+# Who usually owns an action; any other owner can be typed.
+OWNER_SUGGESTIONS = [
+    "Ward officer",
+    "PCSO",
+    "Sergeant, ward team",
+    "Panel chair",
+    "Panel members",
+    "The council",
+    "Housing provider",
+    "Transport for London",
+]
+
+
 class ActionForm(forms.ModelForm):
-    priority_id = forms.IntegerField(
+    priority = forms.ModelChoiceField(
+        queryset=None,
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        label="Ward priority it serves (number, if any)",
-        widget=forms.NumberInput(attrs={"class": "input", "min": 1}),
-        error_messages={
-            "invalid": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
-            "min_value": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
-            "max_value": "The ward priority is the number on the priority's page, like 12; or leave it empty.",
-        },
+        label="Ward priority it serves",
+        empty_label="None of them",
+        error_messages={"invalid_choice": "Choose one of the ward's open priorities, or none of them."},
     )
 
     class Meta:
         model = Action
-        fields = ["what", "owner", "due_date", "priority_id"]
+        fields = ["what", "owner", "due_date"]
+        labels = {"what": "What will be done", "owner": "Who does it", "due_date": "Due by"}
+        help_texts = {"owner": "Choose a suggestion or type a role or name they agreed to."}
         widgets = {
             "what": forms.Textarea(attrs={"rows": 2}),
-            "owner": forms.TextInput(attrs={"class": "input"}),
-            "due_date": forms.DateInput(attrs={"type": "date", "class": "input"}),
+            "owner": forms.TextInput(attrs={"class": "input", "list": "owner-suggestions", "autocomplete": "off"}),
+            "due_date": forms.DateInput(attrs={"type": "date", "class": "input input--width-10"}),
         }
+
+    def __init__(self, *args, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = priorities
+        self.fields["priority"].label_from_instance = lambda p: f"{p.statement} ({p.ward.name})"
+        self.owner_suggestions = OWNER_SUGGESTIONS
+        if not priorities.exists():
+            del self.fields["priority"]
 
 
 class ActionStatusForm(forms.Form):
@@ -130,31 +197,62 @@ class BulletinForm(forms.Form):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "input"}))
     kind = forms.ChoiceField(choices=Bulletin.Kind.choices)
     summary = forms.CharField(max_length=300, required=False, widget=forms.TextInput(attrs={"class": "input"}))
-    body_html = forms.CharField(
+    body_markdown = forms.CharField(
         label="Text",
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="You may use <p>, <strong>, <em>, lists, <h2>, <h3>, <blockquote> and links.",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=(
+            "Write or paste plain paragraphs; each line break is kept. Web addresses become links. "
+            "For more: **bold**, *italic*, a line starting with - for a list, ## for a heading, "
+            "[words](https://…) for a link. Use Preview to see it before it goes out."
+        ),
     )
-    wards = forms.ModelMultipleChoiceField(queryset=Ward.objects.none(), required=False)
-    clusters = forms.ModelMultipleChoiceField(queryset=Cluster.objects.none(), required=False)
-    boroughs = forms.ModelMultipleChoiceField(queryset=Borough.objects.none(), required=False)
-    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False)
+    wards = forms.ModelMultipleChoiceField(
+        queryset=Ward.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    clusters = forms.ModelMultipleChoiceField(
+        queryset=Cluster.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    boroughs = forms.ModelMultipleChoiceField(
+        queryset=Borough.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Subscribers who follow only some topics get it if one of these is theirs.",
+    )
     image = forms.FileField(required=False, help_text="PNG, JPEG, GIF or WebP, up to 5 MB.")
     image_alt = forms.CharField(
         required=False, max_length=300, label="Describe the image", widget=forms.TextInput(attrs={"class": "input"})
     )
 
-    def __init__(self, *args, wards, clusters, boroughs, **kwargs):
+    def __init__(self, *args, wards, clusters, boroughs, own_places=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wards"].queryset = wards
-        self.fields["clusters"].queryset = clusters
-        self.fields["boroughs"].queryset = boroughs
+        everywhere = ", ".join(p.name for p in own_places) or "the places you work in"
+        for name, queryset in (("wards", wards), ("clusters", clusters), ("boroughs", boroughs)):
+            if not queryset.exists():
+                del self.fields[name]  # nothing to choose from: no empty group of checkboxes
+                continue
+            self.fields[name].queryset = queryset
+            self.fields[name].help_text = f"Choose none to send it to all your places: {everywhere}."
 
     def clean(self):
         data = super().clean()
+        for name in ("wards", "clusters", "boroughs"):
+            data.setdefault(name, [])
         if data.get("image") and not data.get("image_alt"):
             self.add_error("image_alt", "Describe the image for people who cannot see it.")
         return data
+
+
+class BulletinRevisionForm(BulletinForm):
+    """Correcting a published bulletin: the same editor, without adding images."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["image"]
+        del self.fields["image_alt"]
 
 
 class ReplyForm(forms.Form):

@@ -15,6 +15,29 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
+def render_markdown(text: str) -> str:
+    """Bulletin Markdown as safe HTML: paragraphs and line breaks kept, web addresses made links, any HTML
+    typed shown as text, then cleaned to the allowed tags (markdown-it-py, then nh3)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"linkify": True, "breaks": True, "html": False}).enable("linkify")
+    # Headings start at level 2: the bulletin's title is the page's only level-1 heading.
+    rendered = md.render(text or "")
+    for level in (2, 1):
+        rendered = rendered.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    return clean(rendered)
+
+
+def as_plain_paragraphs(html: str) -> str:
+    """Stored HTML as plain paragraphs for the editor: its words kept, one blank line between blocks."""
+    import re
+    from html import unescape
+
+    text = re.sub(r"(?i)<br\s*/?>", "\n", html or "")
+    text = re.sub(r"(?i)</(p|h2|h3|li|blockquote)>", "\n\n", text)
+    return unescape(re.sub(r"\n{3,}", "\n\n", nh3.clean(text, tags=set()))).strip()
+
+
 def clean(html: str) -> str:
     return nh3.clean(
         html,

@@ -411,6 +411,7 @@ class Bulletin(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NEWS)
     summary = models.CharField(max_length=300, blank=True)
     body_html = models.TextField(help_text="Sanitised HTML.")
+    body_markdown = models.TextField(blank=True, help_text="What the author wrote, when written in the editor.")
     wards = models.ManyToManyField(Ward, blank=True, related_name="+")
     clusters = models.ManyToManyField(Cluster, blank=True, related_name="+")
     boroughs = models.ManyToManyField(Borough, blank=True, related_name="+")
@@ -419,6 +420,7 @@ class Bulletin(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    revised_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
     objects = BulletinQuerySet.as_manager()

@@ -22,8 +22,7 @@ TEAM_ROLES = (Role.OFFICER, Role.PCSO, Role.BOROUGH_LEAD)
 
 def ward_by_code(code: str) -> Ward:
     """The current ward with this GSS code (the newest generation when it has several)."""
-    wards = Ward.objects.filter(gss_code=code.upper()).select_related("borough")
-    ward = wards.current().order_by("-valid_from").first() or wards.order_by("-valid_from").first()
+    ward = Ward.objects.by_code(code)
     if ward is None:
         raise Http404(f"No ward has the code {code}.")
     return ward
@@ -128,6 +127,25 @@ def of_volunteer_task(request, pk=None, **kwargs):
     return get_object_or_404(VolunteerTask, pk=pk).ward
 
 
+def _sample_bulletin(place):
+    from .models import Bulletin
+
+    bulletin = Bulletin.objects.create(title="Sample", body_html="<p>x</p>", status=Bulletin.Status.PUBLISHED)
+    getattr(bulletin, type(place).__name__.lower() + "s").set([place])
+    return bulletin
+
+
+@_samples(lambda place: {"pk": _sample_bulletin(place).pk})
+def of_bulletin(request, pk=None, **kwargs):
+    """The first place a bulletin is for (a team role there may correct it)."""
+    from .models import Bulletin
+
+    areas = get_object_or_404(Bulletin, pk=pk).areas()
+    if not areas:
+        raise Http404("This bulletin is for no place.")
+    return areas[0]
+
+
 def grants_q(user, roles, prefix: str = "") -> Q | None:
     """Items within the places where `user` holds one of `roles`; None means everywhere."""
     grants = role_grants(user).select_related("ward", "cluster", "borough")
@@ -171,3 +189,12 @@ def boroughs_for(user, roles):
     if grants.filter(Q(role=Role.SITE_ADMIN) | Q(role__in=roles, ward=None, cluster=None, borough=None)).exists():
         return Borough.objects.all()
     return Borough.objects.filter(pk__in=grants.filter(role__in=roles).values("borough"))
+
+
+def own_places(user, roles) -> tuple[list, list, list]:
+    """The wards, clusters and boroughs `user` holds one of `roles` for, as granted (not expanded)."""
+    grants = role_grants(user).filter(role__in=roles).select_related("ward", "cluster", "borough").order_by("pk")
+    wards = list(dict.fromkeys(g.ward for g in grants if g.ward_id))
+    clusters = list(dict.fromkeys(g.cluster for g in grants if g.cluster_id))
+    boroughs = list(dict.fromkeys(g.borough for g in grants if g.borough_id))
+    return wards, clusters, boroughs

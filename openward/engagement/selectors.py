@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
@@ -79,3 +80,23 @@ def upcoming_for_area(area, limit: int = 5):
     events = Event.objects.scheduled().upcoming()
     events = events.for_ward(area) if isinstance(area, Ward) else events.within(area)
     return events[:limit]
+
+
+def priorities_for_actions(event: Event):
+    """The open ward priorities an action agreed at `event` may serve: its ward's, or those of the wards
+    inside its cluster or borough (by label: priorities builds on engagement)."""
+    priority = apps.get_model("priorities", "Priority")
+    if event.ward_id:
+        in_place = Q(ward=event.ward_id)
+    elif event.cluster_id:
+        in_place = Q(ward__clusters=event.cluster_id)
+    else:
+        in_place = Q(ward__borough=event.borough_id, ward__borough__isnull=False)
+    return priority.objects.filter(in_place, status="open").select_related("ward").order_by("ward__name", "slot", "pk")
+
+
+def priority_titles(actions) -> dict[int, str]:
+    """{priority id: its statement} for the priorities these actions serve."""
+    ids = {a.priority_id for a in actions if a.priority_id}
+    priority = apps.get_model("priorities", "Priority")
+    return dict(priority.objects.filter(pk__in=ids).values_list("pk", "statement")) if ids else {}

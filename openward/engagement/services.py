@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from openward.core import audit
 from openward.notifications import services as notifications
@@ -44,16 +45,36 @@ def _ward_code(item) -> str:
 # Events and meetings
 
 
-@transaction.atomic
-def schedule_event(actor, *, agenda: list[str] = (), notify: bool = True, **fields) -> Event:
-    """Publish an event; a panel meeting's agenda carries the place's overdue actions forward."""
-    event = Event(created_by=actor, **fields)
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "l j F Y, H:i") if moment else "not given"
+
+
+def _check_event(event: Event) -> None:
     if event.ends_at and event.ends_at < event.starts_at:
         raise ValidationError("The end time is before the start time.")
     if event.mode != Event.Mode.IN_PERSON and not event.online_link:
         raise ValidationError("Give the online link for an online or hybrid event (only people registered see it).")
     if event.mode != Event.Mode.ONLINE and not event.address:
         raise ValidationError("Give the address for an event held in person.")
+
+
+def _check_future(starts_at) -> None:
+    if starts_at is not None and starts_at < timezone.now():
+        raise ValidationError(
+            f"The start, {_when(starts_at)}, is in the past. Give a date and time from now on "
+            "(a meeting already held is written up from its page instead)."
+        )
+
+
+@transaction.atomic
+def schedule_event(actor, *, agenda: list[str] = (), notify: bool = True, allow_past: bool = False, **fields) -> Event:
+    """Publish an event; a panel meeting's agenda carries the place's overdue actions forward.
+
+    Events start from now on; `allow_past` is for loading meetings already held (the demo, imports)."""
+    event = Event(created_by=actor, **fields)
+    if not allow_past:
+        _check_future(event.starts_at)
+    _check_event(event)
     event.full_clean()
     event.save()
     position = 0
@@ -67,6 +88,79 @@ def schedule_event(actor, *, agenda: list[str] = (), notify: bool = True, **fiel
             Notice.Kind.EVENT, event.pk, f"event:{event.pk}", f"{event.get_kind_display()}: {event.title}"
         )
     return event
+
+
+# What registered people are told when these change, in their words.
+TOLD_WHEN_CHANGED = {
+    "title": "Title",
+    "starts_at": "Starts",
+    "ends_at": "Ends",
+    "mode": "How to attend",
+    "address": "Address",
+    "online_link": "Online link",
+    "capacity": "Places",
+    "description": "Description",
+}
+
+
+def _said(event: Event, name: str) -> str:
+    value = getattr(event, name)
+    if name in ("starts_at", "ends_at"):
+        return _when(value)
+    if name == "mode":
+        return event.get_mode_display()
+    if name == "online_link":
+        return "changed: see the event page" if value else "none"
+    return str(value) if value not in (None, "") else "none"
+
+
+@transaction.atomic
+def change_event(actor, event: Event, **fields) -> list[str]:
+    """Change a coming event; everyone registered or waiting is emailed what changed. Returns the changes."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError("This event is cancelled, so it cannot be changed.")
+    if event.starts_at < timezone.now():
+        raise ValidationError("This event has already started, so it cannot be changed. Write its record instead.")
+    before = {name: _said(event, name) for name in TOLD_WHEN_CHANGED}
+    old_start, old_capacity = event.starts_at, event.capacity
+    for name, value in fields.items():
+        if name not in TOLD_WHEN_CHANGED and name != "kind":
+            raise ValueError(f"{name} cannot be changed here.")
+        setattr(event, name, value)
+    if event.starts_at != old_start:
+        _check_future(event.starts_at)
+    _check_event(event)
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    if event.capacity is not None and event.capacity < confirmed:
+        raise ValidationError(
+            f"{confirmed} people already have a place, so there must be at least {confirmed} places. "
+            "Ask people to give up their place first, or cancel the event."
+        )
+    event.full_clean()
+    event.save()
+    changes = [
+        f"{label}: now {after} (was {before[name]})"
+        for name, label in TOLD_WHEN_CHANGED.items()
+        if (after := _said(event, name)) != before[name]
+    ]
+    if not changes:
+        return []
+    audit.record(actor, "engagement.change_event", event, ward_code=_ward_code(event), changed=changes)
+    emails = list(event.registrations.filter(status__in=Registration.ACTIVE).values_list("user__email", flat=True))
+    if emails:
+        number = Notice.objects.filter(key__startswith=f"event-changed:{event.pk}:").count() + 1
+        notifications.notify_people(
+            Notice.Kind.EVENT,
+            event.pk,
+            f"event-changed:{event.pk}:{number}",
+            f"Changed: {event.title}",
+            emails,
+            detail="\n".join(changes),
+        )
+    if event.capacity is not None and (old_capacity is None or event.capacity > old_capacity):
+        offer_places(event)
+    return changes
 
 
 def carry_overdue_actions(event: Event, start: int = 1) -> int:
@@ -100,7 +194,12 @@ def cancel_event(actor, event: Event, reason: str) -> Event:
     emails = list(event.registrations.filter(status__in=Registration.ACTIVE).values_list("user__email", flat=True))
     if emails:
         notifications.notify_people(
-            Notice.Kind.EVENT, event.pk, f"event-cancelled:{event.pk}", f"Cancelled: {event.title}", emails
+            Notice.Kind.EVENT,
+            event.pk,
+            f"event-cancelled:{event.pk}",
+            f"Cancelled: {event.title}",
+            emails,
+            detail=f"This event is cancelled: {reason[:300]}",
         )
     audit.record(actor, "engagement.cancel_event", event, ward_code=_ward_code(event), reason=reason)
     return event
@@ -389,7 +488,8 @@ def publish_bulletin(
     actor,
     *,
     title: str,
-    body_html: str,
+    body_html: str = "",
+    body_markdown: str = "",
     kind: str = Bulletin.Kind.NEWS,
     summary: str = "",
     wards=(),
@@ -400,22 +500,17 @@ def publish_bulletin(
     is_demo: bool = False,
     notify: bool = True,
 ) -> Bulletin:
-    """Publish a bulletin to the places it is aimed at; subscribers are emailed after commit."""
-    problems = html.unsafe_parts(body_html)
-    if problems:
-        raise ValidationError(
-            "The text contains things we do not allow for safety: "
-            + "; ".join(problems[:5])
-            + ". Remove them and try again."
-        )
-    if not (list(wards) or list(clusters) or list(boroughs)):
-        raise ValidationError("Choose at least one ward, cluster or borough the bulletin is for.")
+    """Publish a bulletin to the places it is aimed at (none chosen: all the author's places); subscribers
+    are emailed after commit. The text is Markdown from the editor, or HTML (checked, then cleaned)."""
+    body_html = _bulletin_body(body_html, body_markdown)
+    wards, clusters, boroughs = _bulletin_places(actor, wards, clusters, boroughs)
     checked_images = [(html.checked_image(upload), alt) for upload, alt in images]
     bulletin = Bulletin.objects.create(
         title=title.strip(),
         kind=kind,
         summary=summary.strip(),
-        body_html=html.clean(body_html),
+        body_markdown=body_markdown,
+        body_html=body_html,
         author=actor,
         status=Bulletin.Status.PUBLISHED,
         published_at=timezone.now(),
@@ -430,6 +525,69 @@ def publish_bulletin(
     audit.record(actor, "engagement.publish_bulletin", bulletin, title=bulletin.title)
     if notify:
         notifications.announce(Notice.Kind.BULLETIN, bulletin.pk, f"bulletin:{bulletin.pk}", bulletin.title)
+    return bulletin
+
+
+def _bulletin_body(body_html: str, body_markdown: str) -> str:
+    if body_markdown.strip():
+        return html.render_markdown(body_markdown)
+    if not body_html.strip():
+        raise ValidationError("Write the text of the bulletin.")
+    problems = html.unsafe_parts(body_html)
+    if problems:
+        raise ValidationError(
+            "The text contains things we do not allow for safety: "
+            + "; ".join(problems[:5])
+            + ". Remove them and try again."
+        )
+    return html.clean(body_html)
+
+
+def _bulletin_places(actor, wards, clusters, boroughs) -> tuple[list, list, list]:
+    """The places chosen, or when none are, every place the author works in as a team member."""
+    from . import places
+
+    wards, clusters, boroughs = list(wards), list(clusters), list(boroughs)
+    if not (wards or clusters or boroughs) and actor is not None:
+        wards, clusters, boroughs = places.own_places(actor, places.TEAM_ROLES)
+    if not (wards or clusters or boroughs):
+        raise ValidationError("Choose at least one ward, cluster or borough the bulletin is for.")
+    return wards, clusters, boroughs
+
+
+@transaction.atomic
+def revise_bulletin(
+    actor,
+    bulletin: Bulletin,
+    *,
+    title: str,
+    body_markdown: str,
+    kind: str,
+    summary: str = "",
+    wards=(),
+    clusters=(),
+    boroughs=(),
+    topics=(),
+) -> Bulletin:
+    """Correct a published bulletin: the page shows the new text and says when it was updated; nobody is
+    emailed again."""
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.status == Bulletin.Status.WITHDRAWN:
+        raise ValidationError("This bulletin has been withdrawn, so it cannot be changed.")
+    if not title.strip():
+        raise ValidationError("Give the bulletin a title.")
+    bulletin.body_html = _bulletin_body("", body_markdown)
+    wards, clusters, boroughs = _bulletin_places(actor, wards, clusters, boroughs)
+    bulletin.title, bulletin.kind, bulletin.summary = title.strip(), kind, summary.strip()
+    bulletin.body_markdown = body_markdown
+    bulletin.revised_at = timezone.now()
+    bulletin.full_clean()
+    bulletin.save()
+    bulletin.wards.set(wards)
+    bulletin.clusters.set(clusters)
+    bulletin.boroughs.set(boroughs)
+    bulletin.topics.set(topics)
+    audit.record(actor, "engagement.revise_bulletin", bulletin, title=bulletin.title)
     return bulletin
 
 

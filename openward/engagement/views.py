@@ -15,7 +15,7 @@ from openward.core import access
 from openward.notifications import tokens
 from openward.notifications.models import Subscriber
 
-from . import exports, forms, ical, places, selectors, services
+from . import exports, forms, html, ical, places, selectors, services
 from .models import (
     Action,
     Attendance,
@@ -87,6 +87,27 @@ def event_new(request, kind, key):
             messages.success(request, "The event is published; subscribers are being told.")
             return redirect("engagement:event", pk=event.pk)
     return render(request, "engagement/event_form.html", {"form": form, "area": area})
+
+
+@access.role(*places.EVENT_ROLES, area=places.of_event)
+def event_edit(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    if event.is_cancelled or event.is_past:
+        messages.error(request, "This event has taken place or is cancelled, so it cannot be changed.")
+        return redirect("engagement:event", pk=pk)
+    form = forms.EventChangeForm(request.POST or None, instance=Event.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.change_event(request.user, event, **{f: form.cleaned_data[f] for f in form.changed_data})
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            if changes:
+                messages.success(request, "The event is changed. Everyone registered is being emailed what changed.")
+            else:
+                messages.success(request, "Nothing was changed.")
+            return redirect("engagement:event", pk=pk)
+    return render(request, "engagement/event_edit.html", {"form": form, "event": event})
 
 
 @access.role(*places.EVENT_ROLES, area=places.of_event)
@@ -215,6 +236,9 @@ def mine(request):
 @access.role(*places.RECORD_ROLES, area=places.of_event)
 def record_edit(request, pk):
     event = get_object_or_404(Event, pk=pk)
+    if not event.is_past:
+        # Said before any typing: a record is of a meeting that has happened.
+        return render(request, "engagement/record_not_yet.html", {"event": event})
     record = MeetingRecord.objects.filter(event=event).first()
     topics = selectors.topics_for(event)
     initial = {}
@@ -269,6 +293,7 @@ def record_detail(request, pk):
     can_edit = has_role(request.user, places.RECORD_ROLES, record.event.area)
     if not record.is_published and not can_edit:
         raise Http404("This meeting record has not been published yet.")
+    actions = list(record.actions.all())
     return render(
         request,
         "engagement/record_detail.html",
@@ -277,9 +302,10 @@ def record_detail(request, pk):
             "event": record.event,
             "attendance": selectors.attendance_summary(record),
             "minutes": record.minutes.select_related("topic"),
-            "actions": record.actions.all(),
+            "actions": actions,
+            "priority_titles": selectors.priority_titles(actions),
             "can_edit": can_edit,
-            "action_form": forms.ActionForm(),
+            "action_form": forms.ActionForm(priorities=selectors.priorities_for_actions(record.event)),
             "status_form": forms.ActionStatusForm(),
         },
     )
@@ -288,16 +314,25 @@ def record_detail(request, pk):
 @access.role(*places.RECORD_ROLES, area=places.of_record)
 @require_POST
 def action_add(request, pk):
-    record = get_object_or_404(MeetingRecord, pk=pk)
-    form = forms.ActionForm(request.POST)
+    record = get_object_or_404(MeetingRecord.objects.select_related("event"), pk=pk)
+    form = forms.ActionForm(request.POST, priorities=selectors.priorities_for_actions(record.event))
     if form.is_valid():
+        data = form.cleaned_data
+        priority = data.get("priority")
         try:
-            services.agree_action(request.user, record, **form.cleaned_data)
+            services.agree_action(
+                request.user,
+                record,
+                what=data["what"],
+                owner=data["owner"],
+                due_date=data["due_date"],
+                priority_id=priority.pk if priority else None,
+            )
             messages.success(request, "Action added to the register.")
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
-        problems = [m for name in ("due_date", "priority_id") for m in form.errors.get(name, [])]
+        problems = [m for name in ("due_date", "priority") for m in form.errors.get(name, [])]
         if "what" in form.errors or "owner" in form.errors:
             problems.insert(0, "Say what the action is and who owns it.")
         messages.error(request, " ".join(problems))
@@ -368,10 +403,17 @@ def bulletin_list(request):
 @access.public
 def bulletin_detail(request, pk):
     bulletin = get_object_or_404(Bulletin.objects.exclude(status=Bulletin.Status.DRAFT), pk=pk)
+    areas = bulletin.areas()
+    can_edit = bool(areas) and bulletin.status == Bulletin.Status.PUBLISHED
     return render(
         request,
         "engagement/bulletin_detail.html",
-        {"bulletin": bulletin, "images": bulletin.images.all(), "reply_form": forms.ReplyForm()},
+        {
+            "bulletin": bulletin,
+            "images": bulletin.images.all(),
+            "reply_form": forms.ReplyForm(),
+            "can_edit": can_edit and has_role(request.user, places.TEAM_ROLES, areas[0]),
+        },
     )
 
 
@@ -383,15 +425,28 @@ def bulletin_image(request, pk):
     return response
 
 
+def _bulletin_form_kwargs(user) -> dict:
+    wards, clusters, boroughs = places.own_places(user, places.TEAM_ROLES)
+    return {
+        "wards": places.wards_for(user, places.TEAM_ROLES),
+        "clusters": places.clusters_for(user, places.TEAM_ROLES),
+        "boroughs": places.boroughs_for(user, places.TEAM_ROLES),
+        "own_places": [*wards, *clusters, *boroughs],
+    }
+
+
+def _preview(request, form) -> str | None:
+    """The text as it will read, when the author asked to preview instead of publishing."""
+    if request.method == "POST" and "preview" in request.POST and form.is_valid():
+        return html.render_markdown(form.cleaned_data["body_markdown"])
+    return None
+
+
 @access.role(*places.TEAM_ROLES)
 def bulletin_new(request):
-    kwargs = {
-        "wards": places.wards_for(request.user, places.TEAM_ROLES),
-        "clusters": places.clusters_for(request.user, places.TEAM_ROLES),
-        "boroughs": places.boroughs_for(request.user, places.TEAM_ROLES),
-    }
-    form = forms.BulletinForm(request.POST or None, request.FILES or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
+    form = forms.BulletinForm(request.POST or None, request.FILES or None, **_bulletin_form_kwargs(request.user))
+    preview = _preview(request, form)
+    if request.method == "POST" and preview is None and form.is_valid():
         data = form.cleaned_data
         images = [(data["image"], data["image_alt"])] if data.get("image") else []
         try:
@@ -400,7 +455,7 @@ def bulletin_new(request):
                 title=data["title"],
                 kind=data["kind"],
                 summary=data["summary"],
-                body_html=data["body_html"],
+                body_markdown=data["body_markdown"],
                 wards=data["wards"],
                 clusters=data["clusters"],
                 boroughs=data["boroughs"],
@@ -412,7 +467,46 @@ def bulletin_new(request):
         else:
             messages.success(request, "The bulletin is published; subscribers are being emailed.")
             return redirect(bulletin)
-    return render(request, "engagement/bulletin_form.html", {"form": form})
+    return render(request, "engagement/bulletin_form.html", {"form": form, "preview": preview})
+
+
+@access.role(*places.TEAM_ROLES, area=places.of_bulletin)
+def bulletin_edit(request, pk):
+    bulletin = get_object_or_404(Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED), pk=pk)
+    initial = {
+        "title": bulletin.title,
+        "kind": bulletin.kind,
+        "summary": bulletin.summary,
+        # Bulletins written before the editor keep their words, in paragraphs.
+        "body_markdown": bulletin.body_markdown or html.as_plain_paragraphs(bulletin.body_html),
+        "wards": bulletin.wards.all(),
+        "clusters": bulletin.clusters.all(),
+        "boroughs": bulletin.boroughs.all(),
+        "topics": bulletin.topics.all(),
+    }
+    form = forms.BulletinRevisionForm(request.POST or None, initial=initial, **_bulletin_form_kwargs(request.user))
+    preview = _preview(request, form)
+    if request.method == "POST" and preview is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.revise_bulletin(
+                request.user,
+                bulletin,
+                title=data["title"],
+                kind=data["kind"],
+                summary=data["summary"],
+                body_markdown=data["body_markdown"],
+                wards=data["wards"],
+                clusters=data["clusters"],
+                boroughs=data["boroughs"],
+                topics=data["topics"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "The bulletin is updated. Nobody is emailed again; the page says it was updated.")
+            return redirect(bulletin)
+    return render(request, "engagement/bulletin_form.html", {"form": form, "preview": preview, "bulletin": bulletin})
 
 
 # Replies

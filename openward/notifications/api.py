@@ -3,12 +3,11 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from openward.areas.selectors import ward_or_404
 from openward.core import access
-from openward.engagement import places
-from openward.engagement.models import Topic
 
 from . import services, tokens
-from .models import Subscriber
+from .models import Subscriber, topic_model
 
 router = Router(tags=["notifications"])
 
@@ -50,14 +49,14 @@ def get_preferences(request):
 def put_preferences(request, payload: PreferencesIn):
     if payload.frequency not in Subscriber.Frequency.values:
         raise HttpError(400, f"frequency must be one of {', '.join(Subscriber.Frequency.values)}.")
-    topics = list(Topic.objects.filter(slug__in=payload.topics))
+    topics = list(topic_model().objects.filter(slug__in=payload.topics))
     if len(topics) != len(set(payload.topics)):
         raise HttpError(400, "Unknown topic; see /api/v1/engagement/topics.")
     subscriber = services.subscriber_for(request.user.email, request.user)
     services.update_preferences(
         subscriber,
         frequency=payload.frequency,
-        wards=[places.ward_by_code(code) for code in payload.wards],
+        wards=[ward_or_404(code) for code in payload.wards],
         topics=topics,
         receiving=payload.receiving,
         actor=request.user,

@@ -1,11 +1,13 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class NotificationsConfig(AppConfig):
     name = "openward.notifications"
     label = "notifications"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
+        from . import receivers  # noqa: F401  (connects the signal receivers)
 
         autodiscover(self.name)

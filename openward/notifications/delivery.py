@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from .messages import Composer
 from .models import Delivery, Notice
@@ -91,9 +92,7 @@ def send_batch(notice_id: int, delivery_ids: list[int]) -> dict:
             if timezone.now() > give_back_at:
                 rest = [r.pk for r in rows[index:]]
                 Delivery.objects.filter(pk__in=rest, claim=claim_id).update(status=Delivery.Status.PENDING, claim="")
-                from . import tasks
-
-                tasks.send_deliveries.enqueue(notice_id, rest)
+                send_deliveries.enqueue(notice_id, rest)
                 return counts
             subscriber = row.subscriber
             message = composer.message(subscriber) if subscriber.is_receiving else None
@@ -165,3 +164,14 @@ def due(notice_id: int | None = None) -> list[tuple[int, int]]:
         | Q(status=Delivery.Status.RETRY, next_attempt_at__lte=now)
     )
     return list(rows.order_by("notice_id", "pk").values_list("notice_id", "pk"))
+
+
+@task()
+def send_deliveries(notice_id: int, delivery_ids: list[int]) -> dict:
+    """Send one chunk of ledger rows over one SMTP connection (a background task)."""
+    return send_batch(notice_id, delivery_ids)
+
+
+def enqueue_sends(notice_id: int, delivery_ids: list[int], chunk: int) -> None:
+    for start in range(0, len(delivery_ids), chunk):
+        send_deliveries.enqueue(notice_id, delivery_ids[start : start + chunk])

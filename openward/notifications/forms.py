@@ -1,28 +1,47 @@
 from django import forms
 
 from openward.areas.models import Ward
-from openward.engagement.models import Topic
 
-from .models import Subscriber
+from .models import Subscriber, topic_model
 
 
 class PreferencesForm(forms.Form):
     receiving = forms.BooleanField(required=False, label="Send me email from Open Ward")
-    frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices, widget=forms.RadioSelect)
+    frequency = forms.ChoiceField(label="How often", choices=Subscriber.Frequency.choices, widget=forms.RadioSelect)
     wards = forms.ModelMultipleChoiceField(
-        queryset=Ward.objects.current(), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+        queryset=Ward.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick a ward to stop its notices. To add a ward, open its page and choose “Get notices by email”.",
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=topic_model().objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to hear about everything in your wards.",
     )
 
+    def __init__(self, *args, subscriber, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The wards this address hears about, and the wards its person belongs to: a short list, not London.
+        ids = set(subscriber.subscriptions.values_list("ward_id", flat=True))
+        if subscriber.user_id:
+            ids |= set(subscriber.user.memberships.values_list("ward_id", flat=True))
+        self.fields["wards"].queryset = Ward.objects.filter(pk__in=ids).order_by("name")
+
 
 class SubscribeForm(forms.Form):
     ward = forms.CharField(label="Ward code", max_length=9, widget=forms.HiddenInput)
-    frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices, widget=forms.RadioSelect, initial="immediate")
+    frequency = forms.ChoiceField(
+        label="How often",
+        choices=Subscriber.Frequency.choices,
+        widget=forms.RadioSelect,
+        initial="immediate",
+        error_messages={"required": "Choose how often you want email."},
+    )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=topic_model().objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to hear about everything in the ward.",
     )

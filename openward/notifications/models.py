@@ -73,6 +73,7 @@ class Notice(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     key = models.CharField(max_length=120, unique=True, help_text="Natural key: one notice per thing to tell.")
     subject = models.CharField(max_length=250)
+    detail = models.TextField(blank=True, help_text="What changed, for a notice about a change or a cancellation.")
     created_at = models.DateTimeField(default=timezone.now)
     fanned_out_at = models.DateTimeField(null=True, blank=True)
 
@@ -105,3 +106,9 @@ class Delivery(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "subscriber"], name="one_delivery_per_recipient")]
         indexes = [models.Index(fields=["notice", "status"])]
+
+
+def topic_model():
+    """The topics a subscription may narrow to: whatever model Subscription.topics names (engagement's
+    Topic), found through the relation so this app imports no other app's models."""
+    return Subscription._meta.get_field("topics").related_model

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from openward.core import audit
 
-from . import delivery, tasks
+from . import delivery, subjects
 from .models import Delivery, Notice, Subscriber, Subscription
 
 
@@ -45,6 +47,22 @@ def subscribe(user, ward, topics=(), frequency: str | None = None) -> Subscripti
 
 
 @transaction.atomic
+def subscribe_to_own_wards(user) -> list[Subscription]:
+    """Subscribe a person to every ward they belong to (home first), keeping topics they already chose."""
+    subscriber = subscriber_for(user.email, user)
+    if subscriber.unsubscribed_at is not None:
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["unsubscribed_at"])
+    subscriptions = []
+    for membership in user.memberships.select_related("ward").order_by("-is_home", "pk"):
+        subscription, created = Subscription.objects.get_or_create(subscriber=subscriber, ward=membership.ward)
+        if created:
+            audit.record(user, "notifications.subscribe", subscription, ward_code=membership.ward.gss_code)
+        subscriptions.append(subscription)
+    return subscriptions
+
+
+@transaction.atomic
 def unsubscribe(subscriber: Subscriber, *, actor=None) -> bool:
     """Stop every email to this address. Idempotent: returns False when it was already stopped."""
     updated = Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
@@ -77,45 +95,34 @@ def announce(kind: str, object_id: int | None, key: str, subject: str) -> Notice
         key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250]}
     )
     if created:
-        transaction.on_commit(lambda: tasks.fan_out.enqueue(notice.pk))
+        transaction.on_commit(lambda: fan_out.enqueue(notice.pk))
     return notice
 
 
-def notify_people(kind: str, object_id: int, key: str, subject: str, emails: list[str]) -> Notice:
-    """Email named people (a place offer, an answer, a reminder): ledger rows now, sending after commit."""
+def notify_people(kind: str, object_id: int, key: str, subject: str, emails: list[str], detail: str = "") -> Notice:
+    """Email named people (a place offer, an answer, a reminder, a change): ledger rows now, sending after commit."""
     notice, _ = Notice.objects.get_or_create(
-        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250]}
+        key=key, defaults={"kind": kind, "object_id": object_id, "subject": subject[:250], "detail": detail}
     )
     subscribers = [subscriber_for(email) for email in emails]
     Delivery.objects.bulk_create([Delivery(notice=notice, subscriber=s) for s in subscribers], ignore_conflicts=True)
     notice.fanned_out_at = notice.fanned_out_at or timezone.now()
     notice.save(update_fields=["fanned_out_at"])
     ids = list(Delivery.objects.filter(notice=notice, status=Delivery.Status.PENDING).values_list("pk", flat=True))
-    transaction.on_commit(lambda: tasks.enqueue_sends(notice.pk, ids, config("CHUNK")))
-    transaction.on_commit(lambda: tasks.schedule_sweep(notice.pk, config("SWEEP_SECONDS")))
+    transaction.on_commit(lambda: delivery.enqueue_sends(notice.pk, ids, config("CHUNK")))
+    transaction.on_commit(lambda: schedule_sweep(notice.pk, config("SWEEP_SECONDS")))
     return notice
 
 
 def audience(notice: Notice):
     """Who gets a broadcast notice: receiving subscribers of the wards it covers (and its topics)."""
-    from openward.engagement.models import Bulletin, Event
-
     receiving = Subscriber.objects.receiving()
     if notice.kind == Notice.Kind.DIGEST:
         return receiving.filter(frequency=Subscriber.Frequency.WEEKLY, subscriptions__isnull=False).distinct()
-    if notice.kind == Notice.Kind.BULLETIN:
-        bulletin = Bulletin.objects.get(pk=notice.object_id)
-        subscriptions = Subscription.objects.filter(ward__in=bulletin.covered_wards())
-        topic_ids = list(bulletin.topics.values_list("pk", flat=True))
-        if topic_ids:
-            subscriptions = subscriptions.filter(Q(topics__isnull=True) | Q(topics__in=topic_ids))
-    elif notice.kind == Notice.Kind.EVENT:
-        from .messages import _event_ward_ids
-
-        event = Event.objects.get(pk=notice.object_id)
-        subscriptions = Subscription.objects.filter(ward_id__in=_event_ward_ids(event))
-    else:
+    found = subjects.subject(notice.kind) if notice.kind in subjects.broadcast_kinds() else None
+    if found is None or found.subscriptions is None:
         raise ValueError(f"Notice kind {notice.kind!r} is not a broadcast.")
+    subscriptions = found.subscriptions(notice)
     return receiving.filter(frequency=Subscriber.Frequency.IMMEDIATE, pk__in=subscriptions.values("subscriber_id"))
 
 
@@ -132,22 +139,22 @@ def fan_out_notice(notice_id: int) -> int:
             )
         Notice.objects.filter(pk=notice.pk).update(fanned_out_at=timezone.now())
     # The sweep goes first: if this worker dies while queueing, it still finds the rows.
-    tasks.schedule_sweep(notice.pk, config("SWEEP_SECONDS"))
+    schedule_sweep(notice.pk, config("SWEEP_SECONDS"))
     ids = list(
         Delivery.objects.filter(notice=notice, status=Delivery.Status.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    tasks.enqueue_sends(notice.pk, ids, config("CHUNK"))
+    delivery.enqueue_sends(notice.pk, ids, config("CHUNK"))
     return len(ids)
 
 
 def sweep_notice(notice_id: int) -> int:
     """Queue what is due again, and come back later while anything is unsettled."""
     ids = [pk for _, pk in delivery.due(notice_id)]
-    tasks.enqueue_sends(notice_id, ids, config("CHUNK"))
+    delivery.enqueue_sends(notice_id, ids, config("CHUNK"))
     if delivery.outstanding(notice_id).exists():
-        tasks.schedule_sweep(notice_id, config("SWEEP_SECONDS"))
+        schedule_sweep(notice_id, config("SWEEP_SECONDS"))
     return len(ids)
 
 
@@ -158,7 +165,7 @@ def sweep_all() -> int:
     for notice_id, pk in pairs:
         by_notice.setdefault(notice_id, []).append(pk)
     for notice_id, ids in by_notice.items():
-        tasks.enqueue_sends(notice_id, ids, config("CHUNK"))
+        delivery.enqueue_sends(notice_id, ids, config("CHUNK"))
     return len(pairs)
 
 
@@ -170,3 +177,25 @@ def send_weekly_digest(on=None) -> Notice:
         return announce(
             Notice.Kind.DIGEST, None, f"digest:{year}-W{week:02d}", f"Your Open Ward weekly digest ({on:%d %B %Y})"
         )
+
+
+# Background tasks (django-tasks: the database worker, or RQ on Redis). Delivery's own task,
+# send_deliveries, lives in delivery.py, so the modules import one way: services → delivery.
+@task()
+def fan_out(notice_id: int) -> int:
+    """Write the ledger rows for a notice's audience, then hand them to senders in chunks."""
+    return fan_out_notice(notice_id)
+
+
+@task()
+def sweep(notice_id: int) -> int:
+    """Re-send what a dead worker or a failed SMTP server left behind; repeats until the notice is settled."""
+    return sweep_notice(notice_id)
+
+
+def schedule_sweep(notice_id: int, seconds: int) -> bool:
+    """Enqueue a sweep to run later, when the task backend can defer (the immediate backend cannot)."""
+    if not sweep.get_backend().supports_defer:
+        return False
+    sweep.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue(notice_id)
+    return True

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from openward.areas.selectors import ward_or_404
 from openward.core import access
-from openward.engagement import places
 
 from . import services, tokens
 from .forms import PreferencesForm, SubscribeForm
@@ -54,7 +54,7 @@ def _preferences(request, subscriber, form_action):
         "wards": [s.ward for s in subscriber.subscriptions.select_related("ward")],
         "topics": {t for s in subscriber.subscriptions.all() for t in s.topics.all()},
     }
-    form = PreferencesForm(request.POST or None, initial=initial)
+    form = PreferencesForm(request.POST or None, initial=initial, subscriber=subscriber)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.update_preferences(
@@ -84,12 +84,15 @@ def preferences(request):
     return _preferences(request, subscriber, request.path)
 
 
-@access.signed_in
+@access.public
 def subscribe(request):
-    form = SubscribeForm(request.POST or request.GET or None)
-    ward = None
-    if form.is_bound and form.data.get("ward"):
-        ward = places.ward_by_code(form.data["ward"])
+    """Choose how often and on which topics to hear about a ward; people not signed in are told why they
+    need to, and come back here after."""
+    code = request.POST.get("ward") or request.GET.get("ward") or ""
+    ward = ward_or_404(code) if code else None
+    if not request.user.is_authenticated:
+        return render(request, "notifications/subscribe_sign_in.html", {"ward": ward, "next": request.get_full_path()})
+    form = SubscribeForm(request.POST or None, initial={"ward": code})
     if request.method == "POST" and ward is not None and form.is_valid():
         services.subscribe(request.user, ward, form.cleaned_data["topics"], form.cleaned_data["frequency"])
         messages.success(request, f"You will get notices for {ward.name}.")

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class PatrolsConfig(AppConfig):
     name = "openward.patrols"
     label = "patrols"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

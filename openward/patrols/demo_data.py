@@ -15,6 +15,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from openward.accounts.demo_data import email
 from openward.accounts.models import User
 from openward.areas.geo import generation_for
 from openward.areas.models import Ward
@@ -32,8 +33,6 @@ PLAN_MONTHS = 4
 
 
 def _email(local: str) -> str:
-    from openward.accounts.demo_data import email
-
     return email(local)
 
 

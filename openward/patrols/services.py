@@ -22,7 +22,7 @@ class Refused(ValueError):
 
 
 def _ward_code(plan: PatrolPlan) -> str:
-    return plan.ward.gss_code if plan.ward_id else ""
+    return plan.ward.gss_code if plan.ward is not None else ""
 
 
 @transaction.atomic
@@ -58,7 +58,7 @@ def create_plan(
     if not 1 <= visits_per_week <= 50:
         raise Refused("Visits per week to each place must be between 1 and 50.")
     cells = {c.key: c for c in hot_spots.cells}
-    chosen = []
+    chosen: list[tuple] = []
     for key, reason in places:
         try:
             parse_cell_key(key)

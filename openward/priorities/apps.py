@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class PrioritiesConfig(AppConfig):
     name = "openward.priorities"
     label = "priorities"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

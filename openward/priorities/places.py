@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from openward.areas.geo import generation_for
 from openward.areas.models import Cluster, Ward
 
 from .models import MAX_OPEN_PRIORITIES, Consultation, Priority
@@ -20,8 +19,7 @@ from .models import MAX_OPEN_PRIORITIES, Consultation, Priority
 
 def ward_by_code(gss_code: str) -> Ward:
     """The ward with this GSS code, of the boundary generation in force if there is one."""
-    wards = Ward.objects.filter(gss_code=gss_code).select_related("borough")
-    found = wards.filter(generation=generation_for()).first() or wards.order_by("-pk").first()
+    found = Ward.objects.by_code(gss_code)
     if found is None:
         raise Http404(f"No ward with code {gss_code[:20]!r}.")
     return found

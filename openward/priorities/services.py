@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from openward.core.audit import record
+from openward.engagement.models import Event
 
 from . import eligibility, evidence
 from .models import (
@@ -249,8 +250,6 @@ def _consultation_evidence(consultation: Consultation | None, concern: Concern |
 def _check_agreeing_meeting(meeting, ward, agreed_on: date) -> None:
     """A priority is agreed at a panel meeting covering the ward, held on the day it was agreed."""
     from django.utils import timezone
-
-    from openward.engagement.models import Event
 
     if meeting.kind not in Event.PANEL_KINDS:
         raise Refused(f"“{meeting.title}” is not a panel meeting; priorities are agreed at ward or cluster panels.")

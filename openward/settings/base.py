@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "openward.notifications",
     "openward.priorities",
     "openward.patrols",
+    "openward.census",
+    "openward.commitments",
+    "openward.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openward.core.context_processors.site",
+                "openward.accounts.context_processors.staff_home",
             ],
         },
     },
@@ -151,6 +155,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Open Ward <no-reply@o
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "Open Ward"
 
+# django-otp's own back-off refuses every code for 2**(n-1) seconds after n wrong ones, so the right
+# code typed straight after a slip was refused. Guessing is bounded by "otp-user" (attempts per 15
+# minutes) and "otp-wrong-user" (wrong codes per day) instead, about as many guesses a day as the
+# back-off allowed; the replay guard (a code's time step is never accepted twice) is unchanged.
+OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "/"
 
@@ -212,6 +221,16 @@ OPENWARD_SCHEDULE = [
     ("0 7 * * 1", "run_notification_jobs", ["--weekly-digest"]),
     ("30 3 * * *", "purge_personal_data", []),
     ("*/5 * * * *", "reorder_ballots", []),
+    # police.uk publishes a month's data in the second half of the next month; daily runs catch it
+    # soon after, and a run with nothing new only refreshes teams and asks which months exist.
+    ("15 4 * * *", "sync_policeuk", []),
+]
+
+# The police.uk-compatible API `sync_policeuk` reads (docs/run-your-area.md).
+POLICEUK_API_URL = os.environ.get("POLICEUK_API_URL", "https://data.police.uk/api/")
+# The forces it keeps current when none is named (comma-separated police.uk ids).
+POLICEUK_SYNC_FORCES = [
+    f.strip() for f in os.environ.get("POLICEUK_SYNC_FORCES", "metropolitan,city-of-london").split(",") if f.strip()
 ]
 
 # Bounded work per request (openward.core.deadline): the heavy read paths (police.uk crime and
@@ -258,6 +277,7 @@ OPENWARD_RATE_LIMITS = {
     "code-user": (10, 3600),
     "code-ip": (30, 3600),
     "otp-user": (10, 900),
+    "otp-wrong-user": (20, 86400),
     "reference-staff": (30, 3600),
 }
 # Letters: "print" makes PDF batches for the team to post; "notify" sends them through
@@ -266,6 +286,11 @@ OPENWARD_LETTER_BACKEND = os.environ.get("OPENWARD_LETTER_BACKEND", "print")
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# django-otp's own back-off refuses every code for 2**(n-1) seconds after n wrong ones, so the right
+# code typed straight after a slip was refused. Guessing is bounded by "otp-user" (attempts per 15
+# minutes) and "otp-wrong-user" (wrong codes per day) instead, about as many guesses a day as the
+# back-off allowed; the replay guard (a code's time step is never accepted twice) is unchanged.
+OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_URL = "accounts:sign-in"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))

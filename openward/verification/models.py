@@ -15,12 +15,7 @@ from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-
-class Relationship(models.TextChoices):
-    LIVES = "lives", "I live here"
-    WORKS = "works", "I work here"
-    BUSINESS = "business", "I run a business here"
-    STUDIES = "studies", "I study here"
+from openward.accounts.models import Relationship  # the choices a person picks at sign-up
 
 
 class Level(models.IntegerChoices):

@@ -5,11 +5,7 @@ from __future__ import annotations
 from openward.areas import selectors
 from openward.areas.models import Postcode as PostcodeRow
 from openward.areas.models import Ward
-from openward.core.values import InvalidPostcode, Postcode
-
-
-class PostcodeNotInWard(ValueError):
-    """The postcode is valid but we cannot place it in a ward."""
+from openward.core.values import InvalidPostcode, Postcode, PostcodeNotInWard
 
 
 def ward_for_postcode(text: str, generation=None) -> tuple[Postcode, Ward]:
@@ -21,10 +17,9 @@ def ward_for_postcode(text: str, generation=None) -> tuple[Postcode, Ward]:
             raise InvalidPostcode(str(exc)) from None
         except selectors.PostcodeLookupError as exc:
             raise PostcodeNotInWard(str(exc)) from None
-        current = selectors._current_generation()
-        ward = (
-            Ward.objects.select_related("borough").filter(gss_code=found.ward_code, generation=current).first()
-        ) or selectors.ward_by_code(found.ward_code)
+        ward = Ward.objects.by_code(found.ward_code)
+        if ward is None:
+            raise PostcodeNotInWard(f"{found.postcode.display} is in no ward we know.")
         return found.postcode, ward
     return _ward_in_generation(Postcode.parse(text), generation)
 
@@ -35,15 +30,9 @@ def _ward_in_generation(postcode: Postcode, generation) -> tuple[Postcode, Ward]
     row = PostcodeRow.objects.filter(compact=postcode.compact).first()
     if row is None:
         raise PostcodeNotInWard(f"{postcode.display} is not in our postcode list any more.")
-    ward = None
-    if row.ward_code:
-        ward = Ward.objects.select_related("borough").filter(gss_code=row.ward_code, generation=generation).first()
+    ward = Ward.objects.by_code(row.ward_code, generation) if row.ward_code else None
     if ward is None and row.latitude is not None and row.longitude is not None:
-        from openward.areas.geo import locate_ward_ids
-
-        ward_id = int(locate_ward_ids([row.latitude], [row.longitude], generation=generation)[0])
-        if ward_id:
-            ward = Ward.objects.select_related("borough").filter(pk=ward_id).first()
+        ward = Ward.objects.covering(row.latitude, row.longitude, generation=generation).first()
     if ward is None:
         raise PostcodeNotInWard(f"{postcode.display} is in no ward of {generation}.")
     return postcode, ward

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from openward.areas.geo import generation_for
 from openward.core import audit
 
 from .models import Membership
@@ -64,7 +65,6 @@ def remap_memberships(generation, *, actor=None) -> RemapReport:
 
 def remap_after_boundary_import(sender, generation, **kwargs) -> RemapReport | None:
     """When the generation in force today is imported, move everyone onto it (or flag them)."""
-    from openward.areas.geo import generation_for
 
     if generation_for() != generation:
         return None  # an older (or future) pattern: memberships stay on today's wards

@@ -35,9 +35,15 @@ def _days(n: int):
     return timezone.now() + timedelta(days=n)
 
 
+def relationship_problem(relationship: str) -> str | None:
+    """Why a relationship to a ward is refused, or None when it is one of the choices."""
+    return None if relationship in Relationship.values else "Choose how you are connected to the ward."
+
+
 def check_relationship(relationship: str) -> None:
-    if relationship not in Relationship.values:
-        raise VerificationError("Choose how you are connected to the ward.")
+    problem = relationship_problem(relationship)
+    if problem:
+        raise VerificationError(problem)
 
 
 @transaction.atomic

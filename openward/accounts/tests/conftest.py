@@ -1,6 +1,6 @@
 import pytest
 
-from openward.accounts.testing import forget_geo_indexes, make_places
+from tests.personas import forget_geo_indexes, make_places
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from django.core import mail
 
 from openward.accounts.models import ApiToken, Role
 from openward.accounts.services import create_api_token
-from openward.accounts.testing import make_resident, make_staff, sign_in
 from openward.api import api
 from openward.verification.models import AddressLetter, Level, Membership
+from tests.personas import make_resident, make_staff, sign_in
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 import io
 
-from openward.accounts.demo_data import DEMO_EMAIL_DOMAIN, RESIDENTS, STAFF, email, load_people
+from openward.accounts.demo_data import DEMO_EMAIL_DOMAIN, RESIDENTS, STAFF, email
 from openward.accounts.models import Role, RoleGrant, User
 from openward.areas.models import Ward
+from openward.verification.demo_data import load_people
 from openward.verification.models import Membership
 
 

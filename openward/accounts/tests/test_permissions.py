@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from openward.accounts.models import Role, RoleGrant
 from openward.accounts.permissions import has_role
-from openward.accounts.testing import make_staff
 from openward.areas.models import Cluster
+from tests.personas import make_staff
 
 
 @pytest.fixture

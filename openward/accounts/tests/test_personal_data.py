@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from openward.accounts.models import Consent, EmailLink, User
 from openward.accounts.services import create_api_token
-from openward.accounts.testing import make_resident, sign_in
 from openward.verification import services as verification
 from openward.verification.models import AddressLetter, Membership
+from tests.personas import make_resident, sign_in
 
 EMAIL = "ada.lovelace@example.org"
 NAME = "Ada Lovelace"

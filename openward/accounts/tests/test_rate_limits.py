@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from openward.accounts import ratelimit
 from openward.accounts.models import User
-from openward.accounts.testing import make_resident
+from tests.personas import make_resident
 
 VICTIM = "victim@example.org"
 HOME, ATTACKER = "198.51.100.7", "203.0.113.66"

@@ -137,7 +137,7 @@ def test_the_request_does_the_same_work_whether_or_not_the_email_has_an_account(
     client, places, django_capture_on_commit_callbacks, monkeypatch, sign
 ):
     """Timing cannot tell them apart when the request runs the same queries and queues the same task."""
-    from openward.accounts.testing import make_resident
+    from tests.personas import make_resident
 
     make_resident("known@example.org", places.ward_a)
 
@@ -157,7 +157,7 @@ def test_the_request_does_the_same_work_whether_or_not_the_email_has_an_account(
 
 
 def test_the_queued_work_emails_either_kind_of_person(client, places, django_capture_on_commit_callbacks):
-    from openward.accounts.testing import make_resident
+    from tests.personas import make_resident
 
     make_resident("known@example.org", places.ward_a)
     with django_capture_on_commit_callbacks(execute=True):

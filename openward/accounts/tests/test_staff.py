@@ -10,8 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.accounts import services
 from openward.accounts.models import Role, RoleGrant, User
-from openward.accounts.testing import make_resident, make_staff, sign_in
 from openward.core.models import AuditEvent
+from tests.personas import make_resident, make_staff, sign_in
 
 
 def current_code(device):
@@ -31,9 +31,6 @@ def test_staff_enrol_an_authenticator_then_staff_pages_open(client, places):
     assert not device.confirmed
     wrong = client.post("/accounts/two-factor/", {"code": "000000" if current_code(device) != "000000" else "111111"})
     assert wrong.status_code == 400 and "not right" in wrong.content.decode()
-    # django-otp throttles after a failure; this test is not about the wait.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
-    device.refresh_from_db()
 
     assert base64.b32decode(secret) == device.bin_key
     response = client.post("/accounts/two-factor/", {"code": current_code(device), "next": staff_page})
@@ -48,7 +45,7 @@ def test_two_factor_rejects_open_redirects(client, places):
     client.force_login(officer)
     device = TOTPDevice.objects.get(user=officer)
     response = client.post("/accounts/two-factor/", {"code": current_code(device), "next": "https://evil.example/"})
-    assert response["Location"] == "/accounts/profile/"
+    assert response["Location"] == "/accounts/staff/"
 
 
 @pytest.fixture
@@ -147,3 +144,44 @@ def test_a_ward_grant_cannot_be_revoked_from_the_everywhere_page(client, places)
     response = client.post("/accounts/roles/everywhere/", {"revoke": grant.pk}, follow=True)
     assert "no longer held here" in response.content.decode()
     assert RoleGrant.objects.active().filter(pk=grant.pk).exists()
+
+
+def test_the_right_code_straight_after_a_wrong_one_is_accepted(client, places):
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    client.force_login(officer)
+    device = TOTPDevice.objects.get(user=officer)
+    right = current_code(device)
+    wrong = client.post("/accounts/two-factor/", {"code": "000000" if right != "000000" else "111111"})
+    assert wrong.status_code == 400 and "not right" in wrong.content.decode()
+    response = client.post("/accounts/two-factor/", {"code": right})
+    assert response.status_code == 302 and response["Location"] == "/accounts/staff/"
+
+
+def test_a_code_once_used_is_refused_again_even_in_another_browser(client, places):
+    from django.test import Client
+
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    device = TOTPDevice.objects.get(user=officer)
+    code = current_code(device)
+    client.force_login(officer)
+    assert client.post("/accounts/two-factor/", {"code": code}).status_code == 302
+    replay = Client()
+    replay.force_login(officer)
+    again = replay.post("/accounts/two-factor/", {"code": code})
+    assert again.status_code == 400 and "not right" in again.content.decode()
+
+
+def test_wrong_codes_are_bounded_per_day_and_then_even_the_right_one_waits(client, places, settings):
+    limits = {"otp-user": (100, 900), "otp-wrong-user": (3, 86400)}
+    settings.OPENWARD_RATE_LIMITS = {**settings.OPENWARD_RATE_LIMITS, **limits}
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    client.force_login(officer)
+    device = TOTPDevice.objects.get(user=officer)
+    right = current_code(device)
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(3):
+        assert "not right" in client.post("/accounts/two-factor/", {"code": wrong}).content.decode()
+    refused = client.post("/accounts/two-factor/", {"code": right})
+    assert refused.status_code == 400 and "Too many wrong codes today" in refused.content.decode()
+    device.refresh_from_db()
+    assert device.last_t == -1

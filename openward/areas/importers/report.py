@@ -17,7 +17,8 @@ def run_and_report(command, importer: BaseImporter) -> None:
         lines = [f"{importer.name}: nothing was imported ({len(exc.problems)} problem(s)):"]
         lines += [f"  {p}" for p in exc.problems[:SHOWN_PROBLEMS]]
         if len(exc.problems) > SHOWN_PROBLEMS:
-            lines.append(f"  … and {len(exc.problems) - SHOWN_PROBLEMS} more (all are in import run {exc.run.pk}).")
+            where = f" (all are in import run {exc.run.pk})" if exc.run is not None else ""
+            lines.append(f"  … and {len(exc.problems) - SHOWN_PROBLEMS} more{where}.")
         raise CommandError("\n".join(lines)) from None
     for key, value in sorted(run.counts.items()):
         command.stdout.write(f"  {key.replace('_', ' ')}: {value:,}")

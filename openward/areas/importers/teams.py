@@ -3,7 +3,9 @@
 The file is `{"force": "<id>", "neighbourhoods": [...]}`; each neighbourhood is what police.uk
 returns for GET {force}/{id}, with a `people` list shaped like GET {force}/{id}/people. Its
 `locations` are stations; Open Ward also reads `front_counter` and `opening_hours` there
-(`{"mon": [["08:00", "20:00"]], "sun": []}`), which police.uk does not publish.
+(`{"mon": [["08:00", "20:00"]], "sun": []}`), which police.uk does not publish. A neighbourhood
+may name its ward (`"ward": "<GSS code>"`) when its id is not one; a top-level `people` list is
+the force's senior people (GET forces/{id}/people), replaced when given.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ class NeighbourhoodTeamImporter(BaseImporter):
         if not isinstance(data, dict) or not data.get("force") or not isinstance(data.get("neighbourhoods"), list):
             self.fail(str(self.path), 'expected {"force": "<police.uk force id>", "neighbourhoods": [...]}.')
         self.force_slug = data["force"]
+        self.force_people = data.get("people")
+        for p, person in enumerate(self.force_people or [], 1):
+            if not isinstance(person, dict) or not person.get("name") or not person.get("rank"):
+                self.problem(f"{self.path}, force person {p}", 'every person needs a "name" and a "rank".')
         for index, item in enumerate(data["neighbourhoods"], 1):
             where = f"{self.path}, neighbourhood {index}"
             if not isinstance(item, dict) or not item.get("id") or not item.get("name"):
@@ -67,8 +73,23 @@ class NeighbourhoodTeamImporter(BaseImporter):
             force = get_force(self.force_slug)
         except ValueError as exc:
             self.fail(str(self.path), str(exc))
+        if self.force_people is not None:
+            TeamMember.objects.filter(force=force, neighbourhood=None).delete()
+            TeamMember.objects.bulk_create(
+                TeamMember(
+                    force=force,
+                    name=person["name"],
+                    rank=person["rank"],
+                    bio=person.get("bio") or "",
+                    contact_details=person.get("contact_details") or {},
+                    position=position,
+                    is_demo=self.demo,
+                )
+                for position, person in enumerate(self.force_people)
+            )
+            self.counts["force_people"] += len(self.force_people)
         for item in records:
-            ward = Ward.objects.filter(gss_code=item["id"]).order_by("-valid_from").first()
+            ward = Ward.objects.filter(gss_code=item.get("ward") or item["id"]).order_by("-valid_from").first()
             nbhd, created = Neighbourhood.objects.update_or_create(
                 force=force,
                 code=item["id"],

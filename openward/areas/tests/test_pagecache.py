@@ -7,9 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from openward.accounts.testing import make_resident, sign_in
 from openward.core import pagecache
 from openward.core.models import ImportRun
+from tests.personas import make_resident, sign_in
 
 from .factories import TeamMemberFactory
 

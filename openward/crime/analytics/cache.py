@@ -12,6 +12,7 @@ import hashlib
 from django.core.cache import cache
 from django.db import connection
 
+from openward.core import deadline
 from openward.core.models import ImportRun
 
 from ..models import Crime, Stop
@@ -21,7 +22,7 @@ TIMEOUT = 24 * 3600
 
 def data_version() -> str:
     tables = [model._meta.db_table for model in (ImportRun, Crime, Stop)]
-    with connection.cursor() as cursor:
+    with deadline.probe(), connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in tables))
         return ":".join(str(v) for v in cursor.fetchone())
 

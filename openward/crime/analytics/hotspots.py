@@ -24,8 +24,10 @@ import shapely
 from pyproj import Transformer
 from scipy import sparse
 
+from openward.areas.geo import generation_for
 from openward.areas.models import Force, Ward
 from openward.core import stats as core_stats
+from openward.core.values import InvalidMonth, Month
 
 from .. import harm as harm_weights
 from .. import stats
@@ -101,7 +103,6 @@ class Period:
 
 def period_for(first: str | None, last: str | None) -> Period | None:
     """The period asked for (YYYY-MM), by default the 12 months to the latest month loaded; None without data."""
-    from openward.core.values import InvalidMonth, Month
 
     latest = latest_crime_month()
     try:
@@ -248,8 +249,6 @@ def area_geometry(scope: Scope):
         if len(texts) != len(scope.ward_ids):
             return None
     elif scope.borough_code is not None:
-        from openward.areas.geo import generation_for
-
         texts = list(
             Ward.objects.filter(borough__gss_code=scope.borough_code, generation=generation_for())
             .exclude(boundary="")

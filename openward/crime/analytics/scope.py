@@ -252,18 +252,10 @@ def rows_near(bounds) -> Q:
 
 
 def _ward_for_code(code: str, generation: str | None) -> Ward:
-    wards = Ward.objects.select_related("borough", "generation").filter(gss_code=code)
-    if generation:
-        wards = wards.filter(generation__slug=generation)
-    candidates = list(wards)
-    if not candidates:
+    ward = Ward.objects.by_code(code, generation or None)
+    if ward is None:
         raise ScopeError(f'There is no ward with the code "{code[:20]}". Ward codes look like E05009317.')
-    current = generation_for()
-    for ward in candidates:
-        if current and ward.generation_id == current.pk:
-            return ward
-    # No generation in force today: the most recent one that has this code.
-    return max(candidates, key=lambda w: (str(w.generation.valid_from or "") if w.generation_id else "", w.pk))
+    return ward
 
 
 def ward_scope(code: str, generation: str | None = None) -> Scope:

@@ -10,14 +10,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 
 from openward.areas.models import Force
 from openward.core.models import ImportRun
 
 from .. import harm as harm_weights
 from .. import stats
-from ..models import Crime, CrimeCategory, DroppedDuplicate, Stop
+from ..models import Crime, CrimeCategory, DroppedDuplicate, OutcomeCount, PointCount, Stop
 from .coverage import Coverage, coverage
 from .scope import Scope
 
@@ -29,7 +29,7 @@ LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/v
 SNAP_POINT_CAVEAT = (
     "Locations are approximate: each crime is shown at an anonymised point covering at least 8 addresses"
 )
-IMPORTERS = ("police-uk",)
+IMPORTERS = ("police-uk", "police-uk-sync")
 NOT_AVAILABLE = "not available"
 NOTHING_LOADED = "no data loaded"
 
@@ -441,10 +441,23 @@ def _crimes_in_window(summary: CrimeSummary):
 
 
 def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory]) -> None:
+    """Outcomes per category and the busiest snap points in the recent 12 months: from the counts precomputed at
+    import (OutcomeCount, PointCount) for wards, boroughs, clusters and forces; from the crimes for a drawn area."""
     scope = summary.scope
-    crimes = _crimes_in_window(summary)
-    crimes = crimes.exclude(category__slug=ASB)
-    outcomes = scope.grouped(crimes, "category_id", "outcome_category")
+    q = scope.counts_q()
+    if q is None:
+        crimes = _crimes_in_window(summary).exclude(category__slug=ASB)
+        outcomes = scope.grouped(crimes, "category_id", "outcome_category")
+        points = scope.grouped(crimes.exclude(latitude=None), "latitude", "longitude", "street_name")
+    else:
+        window = {"month__gte": summary.recent_first, "month__lte": summary.latest}
+        if summary.force is not None:
+            window["force"] = summary.force
+        asb_ids = [pk for pk, c in categories.items() if c.slug == ASB]
+        outcomes = _summed(
+            OutcomeCount.objects.filter(q, **window).exclude(category_id__in=asb_ids), "category_id", "outcome_category"
+        )
+        points = _summed(PointCount.objects.filter(q, **window), "latitude", "longitude", "street_name")
     per_category: dict[int, Counter] = defaultdict(Counter)
     for (category_id, outcome), n in outcomes.items():
         per_category[category_id][outcome or "No outcome recorded"] += n
@@ -453,7 +466,6 @@ def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory]) -> 
         total = sum(counter.values())
         name = categories[category_id].name if category_id in categories else str(category_id)
         summary.outcomes.append((name, [Breakdown(label, n, n / total) for label, n in counter.most_common()]))
-    points = scope.grouped(crimes.exclude(latitude=None), "latitude", "longitude", "street_name")
     summary.points = sorted(
         (SnapPoint(lat, lng, street, n) for (lat, lng, street), n in points.items()),
         key=lambda p: (-p.count, p.street, p.latitude, p.longitude),
@@ -461,6 +473,12 @@ def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory]) -> 
     summary.concentration_top, summary.concentration_share = stats.concentration_share(
         [p.count for p in summary.points]
     )
+
+
+def _summed(queryset, *dims: str) -> Counter:
+    """The precomputed counts summed by `dims`, as one GROUP BY."""
+    rows = queryset.values_list(*dims).annotate(n=Sum("count")).order_by()
+    return Counter({tuple(r[:-1]): r[-1] for r in rows})
 
 
 STOP_DIMENSIONS = (

@@ -361,7 +361,9 @@ def _api_location(location: Any) -> tuple[float | None, float | None, int | None
     if not isinstance(location, dict):
         return None, None, None, "", f"location {_text(location)[:60]!r} is not a point"
     try:
-        lat, lng = float(location.get("latitude")), float(location.get("longitude"))
+        raw_lat: Any = location.get("latitude")
+        raw_lng: Any = location.get("longitude")
+        lat, lng = float(raw_lat), float(raw_lng)
     except (TypeError, ValueError, OverflowError):
         shown = f"{_text(location.get('latitude'))[:30]!r}, {_text(location.get('longitude'))[:30]!r}"
         return None, None, None, "", f"location {shown} is not a point"
@@ -415,6 +417,7 @@ def api_street_frame(
         if reasons:
             problems.append((where, "; ".join(reasons)))
             continue
+        assert api_id is not None  # a missing id added a reason above
         seen.add(api_id)
         status = _object(rec.get("outcome_status"))
         outcome_month = None

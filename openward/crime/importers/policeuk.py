@@ -94,7 +94,8 @@ class PoliceUkImporter(BaseImporter):
         placer = Placer()
         category_ids = _category_ids()
         written: set[tuple[str, int, object]] = set()
-        self.month_counts: dict[tuple[int, object], list[pl.DataFrame]] = {}
+        self.month_counts: dict[tuple[int, object], list[store.Counted]] = {}
+        self.asb_id = category_ids.get(store.ASB)
         late: dict[tuple[int, object], list[Parsed]] = {}
         groups = [(key, list(files)) for key, files in groupby(sources, key=self._group_key)]
         for (table, force_slug, month), files in self.bar(groups, total=len(groups), desc="force-months"):
@@ -118,7 +119,7 @@ class PoliceUkImporter(BaseImporter):
             written.add(("crime", btp_id, month))
         for (force_id, month), parts in sorted(self.month_counts.items(), key=str):
             self.counts["monthly_counts"] += store.replace_monthly_counts(
-                force_id, frames.month_start(month), pl.concat(parts), is_demo=self.is_demo
+                force_id, frames.month_start(month), parts, is_demo=self.is_demo
             )
         store.update_category_months()
 
@@ -149,7 +150,7 @@ class PoliceUkImporter(BaseImporter):
                 store.insert(cursor, store.MODELS[table]._meta.db_table, rows.select(COLUMNS[table]))
         self.counts[f"{table}_rows"] += rows.height
         if table == "crime":
-            self.month_counts.setdefault((force_id, month), []).append(store.count_crimes(rows))
+            self.month_counts.setdefault((force_id, month), []).append(store.count_crimes(rows, self.asb_id))
             dropped = placer.place(parsed.dropped, month) if parsed.dropped.height else parsed.dropped
             store.store_dropped_duplicates(force_id, month, dropped, is_demo=self.is_demo, replace=replace)
 

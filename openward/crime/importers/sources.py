@@ -8,6 +8,7 @@ responses (`crimes-street_<anything>_2024-01.jsonl.xz`, `stops-force_<force>_202
 
 from __future__ import annotations
 
+import functools
 import gzip
 import lzma
 import re
@@ -130,5 +131,5 @@ def _from_zip(path: Path) -> tuple[list[SourceFile], list[str]]:
         if what is None:
             skipped.append(f"{path}:{name}")
             continue
-        found.append(SourceFile(f"{path}:{name}", *what, load=lambda n=name: archive.read(n)))
+        found.append(SourceFile(f"{path}:{name}", *what, load=functools.partial(archive.read, name)))
     return found, skipped

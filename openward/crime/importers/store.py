@@ -1,4 +1,4 @@
-"""Write prepared rows fast: executemany on SQLite, COPY on PostgreSQL; then the monthly counts.
+"""Write prepared rows fast: executemany on SQLite, COPY on PostgreSQL; then the precomputed counts.
 
 Everything here runs inside the import's transaction, so a month is replaced (delete, then
 insert) and its counts rebuilt atomically: readers see the old month or the new one.
@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import polars as pl
 from django.db import connection
 
-from ..models import Crime, CrimeCategory, DroppedDuplicate, MonthlyCount, Outcome, Stop
+from ..models import Crime, CrimeCategory, DroppedDuplicate, MonthlyCount, Outcome, OutcomeCount, PointCount, Stop
 
 MODELS = {"crime": Crime, "outcome": Outcome, "stop": Stop}
 # Below this many rows, dropping and rebuilding indexes costs more than it saves.
@@ -203,15 +204,50 @@ def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
 
 
 COUNT_KEYS = ("ward_id", "lsoa_code", "category_id")
+OUTCOME_KEYS = ("ward_id", "category_id", "outcome_category")
+POINT_KEYS = ("ward_id", "latitude", "longitude", "street_name")
+ASB = "anti-social-behaviour"
 
 
-def count_crimes(rows: pl.DataFrame) -> pl.DataFrame:
-    """Crimes per ward, LSOA and category in placed crime rows (to add up with `replace_monthly_counts`)."""
-    return rows.group_by(COUNT_KEYS).agg(pl.col("borough_code").max(), count=pl.len())
+class Counted(NamedTuple):
+    """A force-month's precomputed counts: per ward/LSOA/category (MonthlyCount), per ward/category/outcome
+    (OutcomeCount) and per ward/snap point, anti-social behaviour left out (PointCount)."""
+
+    monthly: pl.DataFrame
+    outcomes: pl.DataFrame
+    points: pl.DataFrame
 
 
-def replace_monthly_counts(force_id: int, month: dt.date, counted: pl.DataFrame, *, is_demo: bool) -> int:
-    """Store one force's month of counts from the rows just imported; returns rows written.
+def _asb_id() -> int | None:
+    return CrimeCategory.objects.filter(slug=ASB).values_list("pk", flat=True).first()
+
+
+def count_crimes(rows: pl.DataFrame, asb_id: int | None) -> Counted:
+    """What a cold crime page reads, counted from placed crime rows (to add up with `replace_monthly_counts`)."""
+    borough = pl.col("borough_code").max()
+    located = rows.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
+    if asb_id is not None:
+        located = located.filter(pl.col("category_id") != asb_id)
+    return Counted(
+        rows.group_by(COUNT_KEYS).agg(borough, count=pl.len()),
+        rows.group_by(OUTCOME_KEYS).agg(borough, count=pl.len()),
+        located.group_by(POINT_KEYS).agg(borough, count=pl.len()),
+    )
+
+
+COUNT_TABLES = (
+    (MonthlyCount, COUNT_KEYS, ("ward_id", "lsoa_code", "borough_code", "force_id", "category_id", "month", "count")),
+    (OutcomeCount, OUTCOME_KEYS, (
+        "ward_id", "borough_code", "force_id", "category_id", "month", "outcome_category", "count"
+    )),
+    (PointCount, POINT_KEYS, (
+        "ward_id", "borough_code", "force_id", "month", "latitude", "longitude", "street_name", "count"
+    )),
+)  # fmt: skip
+
+
+def replace_monthly_counts(force_id: int, month: dt.date, counted: list[Counted], *, is_demo: bool) -> int:
+    """Store one force's month of precomputed counts from the rows just imported; returns MonthlyCount rows written.
 
     The rows just imported are the whole month unless rows of the other kind (demo or real)
     share it; then the database recounts them all.
@@ -224,30 +260,46 @@ def replace_monthly_counts(force_id: int, month: dt.date, counted: pl.DataFrame,
         )
         if cursor.fetchone():
             return rebuild_monthly_counts(force_id, month)
-        counts = MonthlyCount._meta.db_table
-        cursor.execute(f"DELETE FROM {counts} WHERE force_id = %s AND month = %s", [force_id, month])
-        table = counted.group_by(COUNT_KEYS).agg(pl.col("borough_code").max(), pl.col("count").sum())
-        if table.height:
-            table = table.with_columns(force_id=pl.lit(force_id, pl.Int64), month=pl.lit(month))
-            insert(cursor, counts, table.select(
-                "ward_id", "lsoa_code", "borough_code", "force_id", "category_id", "month", "count"
-            ))  # fmt: skip
-        return table.height
+        written = []
+        for index, (model, keys, columns) in enumerate(COUNT_TABLES):
+            db_table = model._meta.db_table
+            cursor.execute(f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s", [force_id, month])
+            parts = [c[index] for c in counted]
+            table = (
+                pl.concat(parts, how="vertical_relaxed")
+                .group_by(keys)
+                .agg(pl.col("borough_code").max(), pl.col("count").sum())
+            )
+            if table.height:
+                table = table.with_columns(force_id=pl.lit(force_id, pl.Int64), month=pl.lit(month))
+                insert(cursor, db_table, table.select(columns))
+            written.append(table.height)
+        return written[0]
 
 
 def rebuild_monthly_counts(force_id: int, month: dt.date) -> int:
-    """Recount crimes per ward, LSOA and category for one force's month; returns rows written."""
-    counts, crimes = MonthlyCount._meta.db_table, Crime._meta.db_table
+    """Recount one force's month of precomputed counts from the stored crimes; returns MonthlyCount rows written."""
+    crimes = Crime._meta.db_table
+    asb_id = _asb_id()
+    written = []
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {counts} WHERE force_id = %s AND month = %s", [force_id, month])
-        cursor.execute(
-            f"""INSERT INTO {counts} (ward_id, lsoa_code, borough_code, force_id, category_id, month, count)
-                SELECT ward_id, lsoa_code, MAX(borough_code), force_id, category_id, month, COUNT(*)
-                FROM {crimes} WHERE force_id = %s AND month = %s
-                GROUP BY ward_id, lsoa_code, force_id, category_id, month""",
-            [force_id, month],
-        )
-        return cursor.rowcount
+        for model, keys, columns in COUNT_TABLES:
+            db_table = model._meta.db_table
+            cursor.execute(f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s", [force_id, month])
+            where = "force_id = %s AND month = %s"
+            params: list = [force_id, month]
+            if model is PointCount:
+                where += " AND latitude IS NOT NULL AND longitude IS NOT NULL AND category_id <> %s"
+                params.append(asb_id if asb_id is not None else -1)
+            select = ", ".join({"borough_code": "MAX(borough_code)", "count": "COUNT(*)"}.get(c, c) for c in columns)
+            group = ", ".join((*keys, "force_id", "month"))
+            cursor.execute(
+                f"INSERT INTO {db_table} ({', '.join(columns)}) SELECT {select} FROM {crimes} "
+                f"WHERE {where} GROUP BY {group}",
+                params,
+            )
+            written.append(cursor.rowcount)
+    return written[0]
 
 
 def update_category_months() -> None:

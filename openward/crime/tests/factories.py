@@ -7,14 +7,14 @@ import hashlib
 import json
 
 import factory
-from django.db.models import Count, Max
 from factory.django import DjangoModelFactory
 
 from openward.areas.models import Borough, Force, Ward, WardGeneration
 from openward.core.models import ImportRun
 
+from ..importers import store
 from ..importers.categories import CATEGORY_NAMES as ALL_CATEGORY_NAMES
-from ..models import Crime, CrimeCategory, MonthlyCount, Outcome, Stop
+from ..models import Crime, CrimeCategory, MonthlyCount, Outcome, OutcomeCount, PointCount, Stop
 
 # The categories police.uk lists today (the pre-2013 `public-disorder-weapons` left out).
 CATEGORY_NAMES = {slug: name for slug, name in ALL_CATEGORY_NAMES.items() if slug != "public-disorder-weapons"}
@@ -146,25 +146,11 @@ class StopFactory(DjangoModelFactory):
 
 
 def rebuild_counts() -> None:
-    """Recount MonthlyCount from Crime, at the grain the importers use (ward, LSOA, force, category, month)."""
-    MonthlyCount.objects.all().delete()
-    rows = (
-        Crime.objects.values("ward_id", "lsoa_code", "force_id", "category_id", "month")
-        .annotate(n=Count("pk"), borough=Max("borough_code"))
-        .order_by()
-    )
-    MonthlyCount.objects.bulk_create(
-        MonthlyCount(
-            ward_id=r["ward_id"],
-            lsoa_code=r["lsoa_code"],
-            borough_code=r["borough"],
-            force_id=r["force_id"],
-            category_id=r["category_id"],
-            month=r["month"],
-            count=r["n"],
-        )
-        for r in rows
-    )
+    """Recount the precomputed counts (MonthlyCount, OutcomeCount, PointCount) from Crime, as importers do."""
+    for model in (MonthlyCount, OutcomeCount, PointCount):
+        model.objects.all().delete()
+    for force_id, month in Crime.objects.values_list("force_id", "month").distinct().order_by():
+        store.rebuild_monthly_counts(force_id, month)
 
 
 def import_run(when: dt.datetime | None = None) -> ImportRun:

@@ -318,7 +318,8 @@ def test_large_first_load_rebuilds_every_index(tmp_path, city, monkeypatch):
     monkeypatch.setattr(store, "BULK_LOAD_ROWS", 2)
     path = write(tmp_path, "2023-01-city-of-london-street.csv", row(ID1), row(ID2), row(""))
     PoliceUkImporter(path, commit=True).run()
-    assert index_names() == before and len(before) > 10
+    # The partial index on persistent_id comes back with its condition (the plan pins check it is used).
+    assert index_names() == before and {i.name for i in Crime._meta.indexes} <= set(before)
     assert Crime.objects.filter(persistent_id=ID1).count() == 1
     more = write(_sub(tmp_path), "2023-02-city-of-london-street.csv", row(ID1, month="2023-02"))
     PoliceUkImporter(more, commit=True).run()  # smaller than the table: indexes updated in place

@@ -128,6 +128,18 @@ def test_concentration_share_of_the_busiest_places():
     assert stats.concentration_share([]) == (0, None)
 
 
+def test_rate_ratio_interval_at_zero_recent_is_the_clopper_pearson_closed_form():
+    # 0 vs n: the proportion's upper bound is 1 - 0.025^(1/n), so the ratio's is p / (1 - p).
+    n = 12
+    upper_p = 1 - 0.025 ** (1 / n)
+    low, high = stats.rate_ratio_interval(0, n)
+    assert low == 0.0
+    assert high == pytest.approx(upper_p / (1 - upper_p), rel=1e-9)
+    change = stats.compare_counts(0, n)
+    assert (change.ratio_low, change.ratio_high) == (low, high)
+    assert change.p_value == pytest.approx(2 / 2**n, rel=1e-12)
+
+
 def test_changes_in_words_carry_no_p_value():
     # 51 against 81 over equal periods: two-sided exact p = 2 * P(X <= 51), X ~ Binomial(132, 1/2) = 0.0113
     fall = stats.compare_counts(51, 81)

@@ -222,7 +222,7 @@ def test_stop_and_search_panel(client):
     arrests = Stop.objects.filter(ward=ward, outcome="Arrest").count()
     assert f"{round(100 * arrests / 30)}% led to an arrest." in panel
     assert "Searches each month" in panel and "fewer than 10" in panel
-    assert "no census population by ethnicity" in panel
+    assert f"/crime/stop-search/wards/{ward.gss_code}/" in panel and "Stop and search by ethnicity in" in panel
 
 
 def test_the_trend_chart_labels_every_quarter_and_has_a_key_and_a_table(client):

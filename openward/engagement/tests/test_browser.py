@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from openward.accounts import testing
 from openward.engagement.models import Event, Registration
+from tests import personas as testing
 
 
 def browser_page_for(browser, live_server, user):

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement import ical, services
 from openward.engagement.models import Event, Registration
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

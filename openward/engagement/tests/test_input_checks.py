@@ -4,6 +4,7 @@ A meeting record with an unknown attendance role once saved and published broke 
 listing of its ward and borough for good; ids out of range or not numbers answered 500.
 """
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import Action, Attendance, MeetingRecord
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -116,28 +117,44 @@ def test_an_action_serves_only_a_priority_of_its_own_ward(record, officer, clien
     assert Action.objects.get().priority_id == mine.pk
 
 
-@pytest.mark.parametrize("bad", ["abc", "-1", "9223372036854775808", "1e3"])
-def test_the_action_form_refuses_bad_priority_ids_with_a_message(record, officer, client, bad):
+@pytest.mark.parametrize("bad", ["abc", "-1", "9223372036854775808", "1e3", "99999"])
+def test_the_action_form_refuses_anything_but_a_listed_priority_with_a_message(record, officer, client, ward, bad):
+    make_priority(ward)
     sign_in(client, officer)
     response = client.post(
-        reverse("engagement:action-add", args=[record.pk]), {"what": "Patrols", "owner": "PC X", "priority_id": bad}
+        reverse("engagement:action-add", args=[record.pk]), {"what": "Patrols", "owner": "PC X", "priority": bad}
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "The ward priority is the number on the priority&#x27;s page, like 12" in page
+    assert "Choose one of the ward&#x27;s open priorities, or none of them." in page
     assert Action.objects.count() == 0
 
 
-def test_the_action_form_refuses_a_priority_of_another_ward(record, officer, client, other_ward):
+def test_the_action_form_picks_the_wards_priorities_by_title_never_another_wards(
+    record, officer, client, ward, other_ward
+):
+    mine = make_priority(ward)
     theirs = make_priority(other_ward)
     sign_in(client, officer)
+    page = client.get(reverse("engagement:record", args=[record.pk])).content.decode()
+    options = re.findall(
+        r'<option value="(\d*)"[^>]*>([^<]+)</option>', page.split('name="priority"')[1].split("</select>")[0]
+    )
+    assert options == [("", "None of them"), (str(mine.pk), f"{mine.statement} (Aldersgate)")]
     response = client.post(
         reverse("engagement:action-add", args=[record.pk]),
-        {"what": "Patrols", "owner": "PC X", "priority_id": str(theirs.pk)},
+        {"what": "Patrols", "owner": "PC X", "priority": str(theirs.pk)},
         follow=True,
     )
-    assert f"no priority {theirs.pk} in Aldersgate" in response.content.decode()
+    assert "Choose one of the ward&#x27;s open priorities" in response.content.decode()
     assert Action.objects.count() == 0
+    client.post(
+        reverse("engagement:action-add", args=[record.pk]),
+        {"what": "Patrols", "owner": "PC X", "priority": str(mine.pk), "due_date": "2026-12-01"},
+    )
+    assert Action.objects.get().priority_id == mine.pk
+    page = client.get(reverse("engagement:record", args=[record.pk])).content.decode()
+    assert f"Serves the priority: {mine.statement}" in page
 
 
 def test_a_cluster_meeting_action_may_serve_a_priority_of_a_ward_in_the_cluster(officer, cluster, other_ward):

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import Action, Event, KeptForGood, MeetingRecord, Topic
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +129,7 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, o
     m2 = services.schedule_event(
         officer,
         notify=False,
+        allow_past=True,
         ward=other_ward,
         title="Aldgate panel",
         kind=Event.Kind.WARD_PANEL,
@@ -140,6 +141,7 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, o
     m3 = services.schedule_event(
         officer,
         notify=False,
+        allow_past=True,
         cluster=cluster,
         title="Cluster panel",
         kind=Event.Kind.CLUSTER_PANEL,

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.accounts.testing import sign_in
 from openward.engagement import services
 from openward.engagement.models import Reply
 from openward.notifications import services as notifications
 from openward.notifications import tokens
 from openward.notifications.models import Subscriber
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 

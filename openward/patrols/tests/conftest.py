@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from openward.accounts.models import Role
-from openward.accounts.testing import make_staff
 from openward.crime.analytics import hotspots
 from openward.crime.tests.factories import import_run
 from openward.crime.tests.hotspot_data import CENTRE, grid_ward, plant
 from openward.priorities.models import Priority
+from tests.personas import make_staff
 
 BEFORE = [dt.date(2024, m, 1) for m in (1, 2, 3)]
 DURING = [dt.date(2024, m, 1) for m in (4, 5, 6)]

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.test import Client
 
-from openward.accounts.testing import sign_in
 from openward.patrols.models import PatrolPlan, Visit
+from tests.personas import sign_in
 
 from .conftest import key_of
 

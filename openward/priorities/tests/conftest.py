@@ -62,7 +62,7 @@ def grant(user, role, *, ward=None, cluster=None, borough=None):
 def sign_in(client, user) -> None:
     """Sign in on a test client, passing two-factor for staff where the accounts app provides it."""
     try:
-        from openward.accounts.testing import sign_in as accounts_sign_in
+        from tests.personas import sign_in as accounts_sign_in
     except ImportError:
         client.force_login(user)
     else:

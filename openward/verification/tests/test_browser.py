@@ -5,9 +5,9 @@ import re
 import pytest
 
 from openward.accounts.identity import show_code
-from openward.accounts.testing import make_places, make_staff
 from openward.verification import services
 from openward.verification.letters import batch_pdf
+from tests.personas import make_places, make_staff
 
 
 @pytest.mark.browser

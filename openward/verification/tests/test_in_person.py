@@ -3,9 +3,9 @@
 import pytest
 
 from openward.accounts.models import Role
-from openward.accounts.testing import make_resident, make_staff, sign_in
 from openward.core.models import AuditEvent
 from openward.verification.models import Level, Membership
+from tests.personas import make_resident, make_staff, sign_in
 
 SEEN = {"identity": "driving_licence", "address_proof": "council_tax"}
 

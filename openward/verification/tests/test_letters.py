@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from openward.accounts.models import Role
-from openward.accounts.testing import make_resident, make_staff, sign_in
 from openward.verification import services
 from openward.verification.models import AddressLetter, Level, Membership
+from tests.personas import make_resident, make_staff, sign_in
 
 
 def ask_for_letter(client, user, address="12 Mill Lane", postcode="N1 9QZ"):

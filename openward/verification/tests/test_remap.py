@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from openward.accounts.testing import make_resident, square
 from openward.areas.models import Ward, WardGeneration
 from openward.verification.models import Level, Membership
+from tests.personas import make_resident, square
 
 
 def test_new_generation_remaps_by_postcode_and_flags_the_rest(places):
@@ -44,8 +44,8 @@ def test_unknown_generation_is_a_clear_error(places):
 
 def test_flagged_people_are_reviewed_by_staff_of_the_ward(client, places):
     from openward.accounts.models import Role
-    from openward.accounts.testing import make_staff, sign_in
     from openward.core.models import AuditEvent
+    from tests.personas import make_staff, sign_in
 
     person = make_resident("a@example.org", places.ward_a, postcode="")
     Membership.objects.filter(user=person).update(needs_review=True, review_reason="Ward E05000901 changed")
@@ -110,7 +110,7 @@ def test_a_dry_run_or_an_older_generation_moves_nobody(places, tmp_path, django_
 @pytest.mark.parametrize("bad", ["abc", "", "-1", "9223372036854775808", "other-ward"])
 def test_marking_something_that_is_not_flagged_here_is_a_message_not_an_error(client, places, bad):
     from openward.accounts.models import Role
-    from openward.accounts.testing import make_staff, sign_in
+    from tests.personas import make_staff, sign_in
 
     elsewhere = make_resident("b@example.org", places.ward_b, postcode="")
     Membership.objects.filter(user=elsewhere).update(needs_review=True, review_reason="Shared address")

@@ -2,8 +2,8 @@
 
 from django.core import mail
 
-from openward.accounts.testing import make_resident, sign_in
 from openward.verification.models import Membership
+from tests.personas import make_resident, sign_in
 
 
 def test_add_a_ward_of_interest_and_move_home(client, places):

@@ -3,8 +3,7 @@ re-queue what the ledger still owes, and (with --weekly-digest) the weekly diges
 
 from django.core.management.base import BaseCommand
 
-from openward.engagement import services as engagement
-from openward.notifications import services
+from openward.notifications import services, subjects
 
 
 class Command(BaseCommand):
@@ -16,10 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--weekly-digest", action="store_true", help="Also send this week's digest (once a week).")
 
     def handle(self, *args, weekly_digest, **options):
-        lapsed = engagement.expire_lapsed_offers()
-        reminded = engagement.send_event_reminders()
-        requeued = services.sweep_all()
-        self.stdout.write(f"Offers lapsed: {lapsed}. Events reminded: {reminded}. Deliveries re-queued: {requeued}.")
+        # Jobs other apps register (engagement: lapse offers, send reminders), then the ledger's own.
+        done = [f"{label}: {job()}." for label, job in subjects.jobs()]
+        done.append(f"Deliveries re-queued: {services.sweep_all()}.")
+        self.stdout.write(" ".join(done))
         if weekly_digest:
             notice = services.send_weekly_digest()
             self.stdout.write(f"Weekly digest: {notice.key}.")

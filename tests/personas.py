@@ -1,4 +1,4 @@
-"""Places and personas for tests (used by accounts, verification and the authorisation matrix).
+"""Places and personas for tests (used by accounts, verification, the other apps and the authorisation matrix).
 
 places = make_places()                    two boroughs, three wards, postcodes in each
 person = make_resident("a@example.org", places.ward_a, level=2)
@@ -99,7 +99,7 @@ def make_resident(email: str, ward, *, level: int = 1, postcode: str = "", relat
     from openward.verification.models import Level, Membership, Method, VerificationGrant
     from openward.verification.services import grant_email_level
 
-    from .models import User
+    from openward.accounts.models import User
 
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now() if level >= 1 else None)
     membership = Membership.objects.create(
@@ -123,7 +123,7 @@ def make_staff(role: str, place=None, *, email: str | None = None):
 
     from openward.areas.models import Borough, Cluster, Ward
 
-    from .models import RoleGrant, User
+    from openward.accounts.models import RoleGrant, User
 
     email = email or f"{role}-{getattr(place, 'gss_code', getattr(place, 'slug', 'all'))}@example.org".lower()
     user = User.objects.create_user(email=email, email_confirmed_at=timezone.now())
@@ -149,3 +149,26 @@ def sign_in(client, user, *, second_factor: bool = True) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+# The two widths every journey is walked at: a laptop and a phone.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def browser_page_for(browser, live_server, user=None, *, viewport: str = "desktop"):
+    """A Chromium page at `viewport` width, signed in as `user` (two-factor passed for staff) when given."""
+    from django.test import Client
+
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
+    if user is not None:
+        client = Client()
+        sign_in(client, user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.base_url = live_server.url
+    return page
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

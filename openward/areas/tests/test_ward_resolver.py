@@ -1,0 +1,96 @@
+"""The one ward resolver (Ward.objects.by_code / covering) and its rules, used by every app."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from openward.areas import geo, selectors
+from openward.areas.models import Ward
+from openward.core import access
+from openward.crime.analytics.scope import ScopeError, ward_scope
+from openward.engagement import places as engagement_places
+from openward.priorities import places as priorities_places
+
+from .factories import WardFactory, WardGenerationFactory, bounded_fields, square_geometry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generations():
+    old = WardGenerationFactory(slug="2014", name="Wards 2014 to 2022", valid_from=dt.date(2014, 5, 22))
+    old.valid_to = dt.date(2022, 5, 4)
+    old.save()
+    new = WardGenerationFactory(slug="2022", name="Wards from 2022", valid_from=dt.date(2022, 5, 5))
+    return old, new
+
+
+def _ward(code, generation, lng, name):
+    return WardFactory(gss_code=code, generation=generation, name=name, **bounded_fields(square_geometry(lng, 51.5)))
+
+
+@pytest.fixture
+def wards(generations):
+    old, new = generations
+    # The same code in both generations (kept through the boundary review), created newest first so
+    # "highest id" and "current generation" disagree; and a code that was abolished in 2022.
+    kept_new = _ward("E05000001", new, -0.02, "Kept (2022)")
+    kept_old = _ward("E05000001", old, -0.02, "Kept (2014)")
+    abolished = _ward("E05000002", old, -0.01, "Abolished")
+    cache.set(geo.VERSION_KEY, cache.get(geo.VERSION_KEY, 0) + 1, timeout=None)
+    return kept_new, kept_old, abolished
+
+
+def test_current_generation_first_even_when_the_old_ward_is_newer(wards, generations):
+    kept_new, kept_old, _ = wards
+    assert kept_old.pk > kept_new.pk
+    assert Ward.objects.by_code("E05000001") == kept_new
+    # A named generation wins, by slug or by the generation itself.
+    assert Ward.objects.by_code("E05000001", "2014") == kept_old
+    assert Ward.objects.by_code("E05000001", generations[0]) == kept_old
+    # Codes are read as people type them.
+    assert Ward.objects.by_code(" e05000001 ") == kept_new
+
+
+def test_an_abolished_ward_is_still_found_by_its_code(wards):
+    _, _, abolished = wards
+    assert Ward.objects.by_code("E05000002") == abolished
+    assert Ward.objects.by_code("E05000002", "2022") is None
+
+
+@pytest.mark.parametrize("code", ["E05999999", "", None, "E0500000", "not a code", "E05000001; drop"])
+def test_unknown_or_malformed_codes_find_nothing(wards, code):
+    assert Ward.objects.by_code(code) is None
+
+
+def test_when_no_generation_is_in_force_the_newest_generation_wins(wards, generations):
+    old, new = generations
+    new.valid_to = dt.date(2023, 1, 1)
+    new.save()
+    kept_new, kept_old, _ = wards
+    assert Ward.objects.by_code("E05000001") == kept_new
+    # On a date inside the old generation, the old ward is the one in force.
+    assert Ward.objects.filter(gss_code="E05000001").in_force_first(on=dt.date(2020, 1, 1)).first() == kept_old
+
+
+def test_covering_finds_the_ward_of_the_generation_at_a_point(wards, generations):
+    kept_new, kept_old, abolished = wards
+    assert list(Ward.objects.covering(51.505, -0.015)) == [kept_new]
+    assert list(Ward.objects.covering(51.505, -0.015, generation=generations[0])) == [kept_old]
+    # The abolished ward's place is in no ward of today's generation.
+    assert list(Ward.objects.covering(51.505, -0.005)) == []
+    assert list(Ward.objects.covering(51.505, -0.005, on=dt.date(2020, 1, 1))) == [abolished]
+
+
+def test_every_app_resolves_codes_the_same_way(wards, rf):
+    kept_new, _, abolished = wards
+    for code, expected in (("E05000001", kept_new), ("E05000002", abolished)):
+        assert selectors.ward_by_code(code) == expected
+        assert ward_scope(code).extra["generation"] == expected.generation
+        assert engagement_places.ward_by_code(code) == expected
+        assert priorities_places.ward_by_code(code) == expected
+        assert access.ward_from()(rf.get("/"), gss_code=code) == expected
+    assert selectors.ward_by_code("E05000001", "2014").generation.slug == "2014"
+    with pytest.raises(ScopeError, match="no ward with the code"):
+        ward_scope("E05999999")

@@ -1,0 +1,173 @@
+"""Commitments and the claim check under /api/v1/: the same services and figures as the pages."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from openward.accounts.models import Role
+from openward.areas.models import Borough, Ward
+from openward.core import access
+
+from . import services
+from .claims import ClaimError, check_claim
+from .measure import measure
+from .models import Commitment
+
+router = Router(tags=["commitments"])
+RECORDERS = (Role.BOROUGH_LEAD, Role.INSPECTOR)
+
+
+class Problem(Schema):
+    detail: str
+
+
+class ReviewOut(Schema):
+    reviewed_on: dt.date
+    status: str
+    reason: str
+    figures: dict
+    evidence_source: str
+
+
+class CommitmentOut(Schema):
+    id: int
+    text: str
+    source: str
+    source_url: str
+    owner: str
+    owner_kind: str
+    made_on: dt.date
+    borough: str
+    ward: str | None
+    measure: str
+    categories: list[str]
+    direction: str
+    target_percent: float | None
+    status_now: dict
+    reviews: list[ReviewOut]
+
+
+class CommitmentIn(Schema):
+    text: str
+    source: str
+    source_url: str = ""
+    owner: str
+    owner_kind: str
+    made_on: dt.date
+    ward: str | None = None
+    measure: str
+    categories: list[str] = []
+    direction: str = ""
+    target_percent: float | None = None
+
+
+class ReviewIn(Schema):
+    reviewed_on: dt.date
+    status: str = ""
+    reason: str = ""
+    evidence_source: str = ""
+
+
+def _out(c: Commitment) -> dict:
+    return {
+        "id": c.pk,
+        "text": c.text,
+        "source": c.source,
+        "source_url": c.source_url,
+        "owner": c.owner,
+        "owner_kind": c.owner_kind,
+        "made_on": c.made_on,
+        "borough": c.borough.gss_code,
+        "ward": c.ward.gss_code if c.ward_id else None,
+        "measure": c.measure,
+        "categories": c.categories,
+        "direction": c.direction,
+        "target_percent": c.target_percent,
+        "status_now": measure(c).as_dict(),
+        "reviews": list(c.reviews.values("reviewed_on", "status", "reason", "figures", "evidence_source")),
+    }
+
+
+@router.get("/commitments", response=list[CommitmentOut], summary="Public commitments")
+@access.public
+def list_commitments(request):
+    return [_out(c) for c in Commitment.objects.select_related("borough", "ward")]
+
+
+@router.get("/commitments/{pk}", response={200: CommitmentOut, 404: Problem}, summary="One commitment with its reviews")
+@access.public
+def get_commitment(request, pk: int):
+    commitment = Commitment.objects.select_related("borough", "ward").filter(pk=pk).first()
+    if commitment is None:
+        return Status(404, {"detail": f"There is no commitment {pk}."})
+    return Status(200, _out(commitment))
+
+
+@router.post(
+    "/commitments/boroughs/{borough_code}",
+    response={201: CommitmentOut, 400: Problem, 404: Problem},
+    summary="Record a commitment",
+)
+@access.role(*RECORDERS, area=access.borough_from("borough_code"))
+def create_commitment(request, borough_code: str, payload: CommitmentIn):
+    borough = get_object_or_404(Borough, gss_code=borough_code)
+    data = payload.dict()
+    ward_code = data.pop("ward")
+    ward = None
+    if ward_code:
+        ward = Ward.objects.current().filter(gss_code=ward_code).first()
+        if ward is None:
+            return Status(400, {"detail": f'There is no current ward with the code "{ward_code[:20]}".'})
+    if data["owner_kind"] not in Commitment.OwnerKind.values or data["measure"] not in Commitment.Measure.values:
+        return Status(400, {"detail": "owner_kind is force, borough or panel; measure is crime or evidence."})
+    try:
+        commitment = services.record_commitment(
+            request.user, borough, ward=ward, measure_kind=data.pop("measure"), **data
+        )
+    except services.CommitmentError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(201, _out(commitment))
+
+
+@router.post(
+    "/commitments/boroughs/{borough_code}/{pk}/reviews",
+    response={201: ReviewOut, 400: Problem, 404: Problem},
+    summary="Review a commitment",
+)
+@access.role(*RECORDERS, area=access.borough_from("borough_code"))
+def create_review(request, borough_code: str, pk: int, payload: ReviewIn):
+    commitment = Commitment.objects.filter(pk=pk, borough__gss_code=borough_code).first()
+    if commitment is None:
+        return Status(404, {"detail": f"There is no commitment {pk} in {borough_code[:20]}."})
+    try:
+        review = services.review_commitment(request.user, commitment, **payload.dict())
+    except services.CommitmentError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(201, review)
+
+
+class ClaimOut(Schema):
+    claim: str
+    category_name: str
+    area_name: str
+    claimed_percent: float
+    recent: int | None
+    earlier: int | None
+    percent: float | None
+    percent_low: float | None
+    percent_high: float | None
+    recent_period: str
+    earlier_period: str
+    verdict: str
+    caveats: list[str]
+
+
+@router.get("/claim-check", response={200: ClaimOut, 400: Problem}, summary="Check a claim about crime")
+@access.public
+def claim_check(request, claim: str):
+    """E.g. claim="Burglary in Westminster is down 6.3% in the last 12 months compared with the 12 before"."""
+    try:
+        return Status(200, check_claim(claim))
+    except ClaimError as exc:
+        return Status(400, {"detail": str(exc)})

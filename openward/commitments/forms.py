@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django import forms
+
+from openward.areas.models import Ward
+from openward.crime.models import CrimeCategory
+
+from .models import Commitment, Status
+
+
+class CommitmentForm(forms.Form):
+    text = forms.CharField(label="The commitment, in its own words", widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(label="Where it was made", max_length=300)
+    source_url = forms.URLField(label="Link to the source (optional)", required=False, assume_scheme="https")
+    owner = forms.CharField(label="Who made it", max_length=200)
+    owner_kind = forms.ChoiceField(label="Kind of owner", choices=Commitment.OwnerKind.choices)
+    made_on = forms.DateField(label="Made on", widget=forms.DateInput(attrs={"type": "date"}))
+    ward = forms.ModelChoiceField(
+        label="Ward (leave empty for the whole borough)", queryset=Ward.objects.none(), required=False
+    )
+    measure = forms.ChoiceField(label="How it is measured", choices=Commitment.Measure.choices)
+    categories = forms.MultipleChoiceField(
+        label="Crime categories", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    direction = forms.ChoiceField(
+        label="Direction promised", choices=[("", "—"), *Commitment.Direction.choices], required=False
+    )
+    target_percent = forms.FloatField(label="Target change in % (optional)", required=False, min_value=0, max_value=100)
+
+    def __init__(self, *args, borough, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Ward.objects.current().filter(borough=borough).order_by("name")
+        self.fields["categories"].choices = list(CrimeCategory.objects.values_list("slug", "name"))
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="Reviewed on", widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label="Status the evidence shows", choices=[("", "—"), *Status.choices], required=False)
+    reason = forms.CharField(label="Why", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_source = forms.CharField(label="Evidence and where it comes from", required=False, max_length=300)

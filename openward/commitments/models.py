@@ -1,0 +1,78 @@
+"""Public commitments by a force, borough or panel, how each is measured, and its dated reviews.
+
+A commitment measured from crime data names its area (a borough, or a ward in it), the police.uk
+categories and the direction (and optionally a target change); its status is computed from the
+same figures the crime pages show (`measure.py`). One measured from evidence has its status set
+at each review, from the evidence named there. Reviews are kept: the history is public.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openward.areas.models import Borough, Ward
+
+
+class Status(models.TextChoices):
+    ON_TRACK = "on-track", "On track"
+    NOT_ON_TRACK = "not-on-track", "Not on track"
+    CANT_TELL = "cant-tell", "Can't tell yet"
+
+
+class Commitment(models.Model):
+    class OwnerKind(models.TextChoices):
+        FORCE = "force", "Police force"
+        BOROUGH = "borough", "Borough (BCU or council)"
+        PANEL = "panel", "Ward panel or Safer Neighbourhood Board"
+
+    class Measure(models.TextChoices):
+        CRIME = "crime", "From crime data"
+        EVIDENCE = "evidence", "From evidence given at each review"
+
+    class Direction(models.TextChoices):
+        DOWN = "down", "Down"
+        UP = "up", "Up"
+
+    text = models.TextField(help_text='What was promised, in the owner\'s words, e.g. "Burglary will come down".')
+    source = models.CharField(max_length=300, help_text="Where it was said (document, meeting, date).")
+    source_url = models.URLField(blank=True)
+    owner = models.CharField(max_length=200, help_text="Who made it, e.g. Central West BCU.")
+    owner_kind = models.CharField(max_length=10, choices=OwnerKind.choices)
+    made_on = models.DateField()
+    borough = models.ForeignKey(Borough, on_delete=models.PROTECT, related_name="+")
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField(max_length=10, choices=Measure.choices)
+    categories = models.JSONField(default=list, blank=True, help_text="police.uk category slugs (crime measure).")
+    direction = models.CharField(max_length=4, choices=Direction.choices, blank=True)
+    target_percent = models.FloatField(
+        null=True, blank=True, help_text="The change promised, in %, e.g. 10 for down 10%; empty for any change."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def area_name(self) -> str:
+        return self.ward.name if self.ward_id else self.borough.name
+
+
+class Review(models.Model):
+    """A dated review of a commitment: the status then, the reason, and the figures or evidence behind it."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices)
+    reason = models.CharField(max_length=1000)
+    figures = models.JSONField(default=dict, blank=True)
+    evidence_source = models.CharField(max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]

@@ -1,0 +1,94 @@
+"""In a real browser: a borough lead records a commitment from the borough page and reviews it; a
+resident on a phone finds stop and search by ethnicity and checks a claim, never typing an id."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from openward.accounts.models import Role
+from openward.accounts.testing import make_staff, sign_in
+from openward.commitments.models import Commitment, Review
+from openward.crime.tests.factories import category, populate_ward
+from openward.crime.tests.test_disproportionality_rules import small_ward
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+
+
+def signed_in_context(browser, live_server, user, **options):
+    client = Client()
+    sign_in(client, user)
+    context = browser.new_context(base_url=live_server.url, **options)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1280px", "390px"])
+def test_borough_lead_records_and_reviews_a_commitment_then_anyone_sees_it(browser, live_server, viewport):
+    ward = populate_ward()
+    lead = make_staff(Role.BOROUGH_LEAD, ward.borough, email="lead@example.org")
+    context = signed_in_context(browser, live_server, lead, viewport=viewport)
+    page = context.new_page()
+    page.goto("/boroughs/")
+    page.get_by_role("link", name=ward.borough.name).first.click()
+    page.get_by_role("link", name=f"Record a commitment for {ward.borough.name}").click()
+    page.get_by_label("The commitment, in its own words").fill("Burglary in Testbridge will come down.")
+    page.get_by_label("Where it was made").fill("Ward panel minutes, March 2024")
+    page.get_by_label("Who made it").fill("Testbridge SNT")
+    page.get_by_label("Made on").fill("2024-03-01")
+    page.get_by_label("How it is measured").select_option("crime")
+    page.get_by_label("Direction promised").select_option("down")
+    page.get_by_role("button", name="Record the commitment").click()
+    assert "Choose at least one crime category" in page.get_by_role("alert").inner_text()
+    assert not Commitment.objects.exists()
+    page.get_by_label("Burglary").check()
+    page.get_by_role("button", name="Record the commitment").click()
+    page.wait_for_url(re.compile(r"/commitments/\d+/$"))
+    status = page.locator("#status-now").inner_text()
+    assert status in {"On track", "Not on track", "Can't tell yet"}
+    page.get_by_role("link", name="Review this commitment").click()
+    page.get_by_label("Reviewed on").fill("2025-01-10")
+    page.get_by_role("button", name="Record the review").click()
+    page.wait_for_url(re.compile(r"/commitments/\d+/$"))
+    assert f"10 January 2025: {status}" in page.content().replace("&#x27;", "'")
+    assert Review.objects.get().status == Commitment.objects.get().reviews.get().status
+    context.close()
+
+    anyone = browser.new_context(base_url=live_server.url, viewport=viewport)
+    page = anyone.new_page()
+    page.goto("/boroughs/")
+    page.get_by_role("link", name=ward.borough.name).first.click()
+    section = page.locator(".commitments-section").inner_text()
+    assert "Burglary in Testbridge will come down." in section and "at the review of 10 January 2025" in section
+    anyone.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1280px", "390px"])
+def test_resident_finds_stop_and_search_by_ethnicity_and_checks_a_claim(browser, live_server, viewport):
+    ward = small_ward()
+    category("burglary")  # police.uk's categories are known; no street crime is loaded here, only stops
+    context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    page = context.new_page()
+    page.goto("/boroughs/")
+    page.get_by_role("link", name=ward.borough.name).first.click()
+    page.get_by_role("link", name=f"Stop and search by ethnicity in {ward.borough.name}: rates").click()
+    table = page.locator("#by-ethnicity").inner_text()
+    assert "Black" in table and "times as likely to be searched as White people" in table
+    assert "not available: fewer than 10 searches" in table
+    page.get_by_role("link", name="These figures as CSV").wait_for()
+    page.go_back()
+    page.get_by_role("link", name="Check a claim about crime here").click()
+    page.get_by_label("The claim").fill("Knitting in Smallbridge is down 5%")
+    page.get_by_role("button", name="Check it").click()
+    assert "is not a police.uk crime category we know" in page.get_by_role("alert").inner_text()
+    page.get_by_label("The claim").fill("Residential burglary in Smallbridge is down 6.3% in the last 12 months")
+    page.get_by_role("button", name="Check it").click()
+    assert "cannot be checked" in page.locator("#verdict").inner_text()
+    context.close()

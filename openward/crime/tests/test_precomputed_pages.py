@@ -1,0 +1,207 @@
+"""Cold ward, borough and force crime pages read counts precomputed at import, through the intended indexes.
+
+Each page is rendered cold (empty cache) through the real view after a real import. The tests pin
+how many queries it makes, and EXPLAIN every query that reads a crime table: none scans a table,
+and the count tables are read through the index on the page's own area column (ward, borough or
+force). A re-import must leave the precomputed counts equal to a direct count of the stored crimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from openward.crime.analytics import scope
+from openward.crime.importers import PoliceUkImporter
+from openward.crime.importers.frames import STREET_HEADER
+from openward.crime.tests.fixtures import areas
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(STREET_HEADER)
+WEST, EAST = "E05009001", "E05009002"
+# The tables a crime page may read; the count tables must be read through an index on the area's column.
+CRIME_TABLES = ("crime_crime", "crime_stop", "crime_droppedduplicate")
+COUNT_TABLES = ("crime_monthlycount", "crime_outcomecount", "crime_pointcount")
+AREA_COLUMN = {"ward": "ward_id", "borough": "borough_code", "force": "force_id"}
+# Cold pages today (ward, borough, force); a change that adds queries per row or per month fails here.
+MAX_QUERIES = {"ward": 25, "borough": 27, "force": 20}
+
+
+def line(i: int, month: str, *, kind="Burglary", lng="-0.0950", lat="51.5150", street="Moor Lane", outcome=""):
+    crime_id = "" if kind == "Anti-social behaviour" else f"{month}-{i}".encode().hex().ljust(64, "0")
+    outcome = outcome or "Under investigation"
+    return (
+        f"{crime_id},{month},City of London Police,City of London Police,{lng},{lat},On or near {street},"
+        f"E01000001,City of London 001A,{kind},{outcome},"
+    )
+
+
+def month_file(folder, month: str, rows: list[str]):
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{month}-city-of-london-street.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    return path
+
+
+def first_rows(month: str) -> list[str]:
+    """12 crimes in the west ward at two snap points, 3 in the east ward, 4 anti-social behaviour."""
+    rows = [line(i, month, street="Moor Lane") for i in range(7)]
+    court = "Court result unavailable"
+    rows += [line(10 + i, month, kind="Robbery", lat="51.5160", street="Wood Street", outcome=court) for i in range(5)]
+    rows += [line(20 + i, month, kind="Shoplifting", lng="-0.0820", street="Ropemaker Street") for i in range(3)]
+    rows += [line(30 + i, month, kind="Anti-social behaviour") for i in range(4)]
+    return rows
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    force = areas.force("city-of-london", "City of London Police")
+    g22 = areas.generation("2022", dt.date(2022, 5, 5), None)
+    west = areas.ward(WEST, g22, (-0.10, 51.51, -0.085, 51.52))
+    east = areas.ward(EAST, g22, (-0.085, 51.51, -0.08, 51.52))
+    for month in ("2023-01", "2023-02"):
+        PoliceUkImporter(month_file(tmp_path / month, month, first_rows(month)), commit=True).run()
+    return {"force": force, "west": west, "east": east}
+
+
+def rows(sql: str, *params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return sorted(cursor.fetchall(), key=repr)
+
+
+def direct_counts() -> dict[str, list[tuple]]:
+    """Each precomputed table's content, and the same figures counted straight from the stored crimes."""
+    asb = "(SELECT id FROM crime_crimecategory WHERE slug = 'anti-social-behaviour')"
+    return {
+        "monthly": (
+            rows("SELECT ward_id, force_id, category_id, month, SUM(count) FROM crime_monthlycount "
+                 "GROUP BY ward_id, force_id, category_id, month"),
+            rows("SELECT ward_id, force_id, category_id, month, COUNT(*) FROM crime_crime "
+                 "GROUP BY ward_id, force_id, category_id, month"),
+        ),
+        "outcomes": (
+            rows("SELECT ward_id, force_id, category_id, month, outcome_category, count FROM crime_outcomecount"),
+            rows("SELECT ward_id, force_id, category_id, month, outcome_category, COUNT(*) FROM crime_crime "
+                 "GROUP BY ward_id, force_id, category_id, month, outcome_category"),
+        ),
+        "points": (
+            rows("SELECT ward_id, force_id, month, latitude, longitude, street_name, count FROM crime_pointcount"),
+            rows("SELECT ward_id, force_id, month, latitude, longitude, street_name, COUNT(*) FROM crime_crime "
+                 f"WHERE latitude IS NOT NULL AND category_id <> {asb} "
+                 "GROUP BY ward_id, force_id, month, latitude, longitude, street_name"),
+        ),
+    }  # fmt: skip
+
+
+def test_a_reimport_leaves_the_precomputed_counts_equal_to_a_direct_count(tmp_path, loaded):
+    before = direct_counts()
+    for name, (stored, counted) in before.items():
+        assert stored == counted, name
+    points = dict(((r[0], r[2], r[5]), r[6]) for r in before["points"][0])
+    west = loaded["west"].pk
+    assert points[(west, dt.date(2023, 2, 1), "On or near Moor Lane")] == 7
+
+    # February again: Moor Lane loses 4 crimes, Wood Street's outcome changes, a new point appears.
+    month = "2023-02"
+    revised = [line(i, month, street="Moor Lane") for i in range(3)]
+    prison = "Offender sent to prison"
+    revised += [
+        line(10 + i, month, kind="Robbery", lat="51.5160", street="Wood Street", outcome=prison) for i in range(5)
+    ]
+    revised += [line(20 + i, month, kind="Shoplifting", lng="-0.0820", street="Ropemaker Street") for i in range(3)]
+    revised += [line(40 + i, month, kind="Drugs", lat="51.5170", street="Fore Street") for i in range(2)]
+    revised += [line(30 + i, month, kind="Anti-social behaviour") for i in range(4)]
+    PoliceUkImporter(month_file(tmp_path / "again", month, revised), commit=True).run()
+
+    after = direct_counts()
+    for name, (stored, counted) in after.items():
+        assert stored == counted, name
+        assert stored != before[name][0], f"{name} did not change with the re-import"
+    points = dict(((r[0], r[2], r[5]), r[6]) for r in after["points"][0])
+    assert points[(west, dt.date(2023, 2, 1), "On or near Moor Lane")] == 3
+    assert points[(west, dt.date(2023, 2, 1), "On or near Fore Street")] == 2
+    outcomes = {(r[3], r[4]): r[5] for r in after["outcomes"][0] if r[0] == west}
+    assert outcomes[(dt.date(2023, 2, 1), "Offender sent to prison")] == 5
+    assert (dt.date(2023, 2, 1), "Court result unavailable") not in outcomes
+    assert outcomes[(dt.date(2023, 1, 1), "Court result unavailable")] == 5  # January untouched
+
+
+def index_names(table: str, column: str) -> set[str]:
+    """Indexes of `table` whose first column is `column`."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {name for name, c in constraints.items() if c["index"] and c["columns"] and c["columns"][0] == column}
+
+
+def plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The tables are tiny, so the planner would read them whole; off, it shows which index it can use.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            text = "\n".join(r[0] for r in cursor.fetchall())
+            cursor.execute("SET LOCAL enable_seqscan = on")
+            return text
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(r[-1] for r in cursor.fetchall())
+
+
+def scans(text: str, table: str) -> bool:
+    """Whether a plan reads all of `table` (a sequential scan, or SQLite's SCAN without a search)."""
+    if connection.vendor == "postgresql":
+        return f"Seq Scan on {table}" in text
+    return re.search(rf"\bSCAN {table}\b", text) is not None
+
+
+def uses_one_of(text: str, table: str, names: set[str]) -> bool:
+    return any(name in text for name in names)
+
+
+@pytest.mark.parametrize(
+    "kind,path",
+    [
+        ("ward", f"/crime/wards/{WEST}/"),
+        ("borough", "/crime/boroughs/E09000001/"),
+        ("force", "/crime/forces/city-of-london/"),
+    ],
+)
+def test_a_cold_crime_page_reads_precomputed_counts_through_its_index(client, loaded, kind, path):
+    cache.clear()
+    scope._twins.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The busiest place and the outcomes come from PointCount and OutcomeCount: 7 + 7 crimes at Moor Lane.
+    assert "Moor Lane" in page and "Court result unavailable" in page
+    # Reads only: PostgreSQL adds its statement time limit and savepoints around them.
+    selects = [q["sql"] for q in queries.captured_queries if re.match(r"\s*SELECT\s+(?!set_config)", q["sql"])]
+    assert len(selects) <= MAX_QUERIES[kind], "\n".join(selects)
+
+    read = {t: [] for t in CRIME_TABLES + COUNT_TABLES}
+    for sql in selects:
+        for table in read:
+            if re.search(rf'\b"?{table}"?\b', sql):
+                read[table].append(sql)
+    assert read["crime_outcomecount"] and read["crime_pointcount"] and read["crime_monthlycount"]
+    column = AREA_COLUMN[kind]
+    checked = set()
+    for table, sqls in read.items():
+        for sql in sqls:
+            text = plan(sql)
+            assert not scans(text, table), f"{table} is read whole:\n{sql}\n{text}"
+            if table in COUNT_TABLES and re.search(rf'"?{table}"?\."?{column}"?\s*(=|IN)', sql):
+                names = index_names(table, column)
+                assert names and uses_one_of(text, table, names), f"{table} not read by {names}:\n{sql}\n{text}"
+                checked.add(table)
+    assert checked == set(COUNT_TABLES)
+    # The outcome and snap-point figures never read the crimes themselves.
+    for sql in read["crime_crime"]:
+        assert "outcome_category" not in sql and "street_name" not in sql, sql

@@ -1,0 +1,59 @@
+"""The subscribe page: no error on first load; people not signed in are told why they must sign in and
+come back after; preferences list the person's own wards as checkboxes."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from openward.notifications.models import Subscription
+from tests.personas import make_places, make_resident, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_first_load_shows_the_form_without_an_error_and_subscribing_works(client):
+    places = make_places()
+    person = make_resident("ann@example.org", places.ward_a)
+    sign_in(client, person)
+    page = client.get(f"/notifications/subscribe/?ward={places.ward_a.gss_code}")
+    html = page.content.decode()
+    assert page.status_code == 200 and "There is a problem" not in html and "error-message" not in html
+    assert "<legend" in html and "How often" in html
+    response = client.post("/notifications/subscribe/", {"ward": places.ward_a.gss_code, "frequency": "weekly"})
+    assert response.status_code == 302
+    assert Subscription.objects.get(subscriber__email="ann@example.org").ward == places.ward_a
+
+
+def test_not_signed_in_explains_and_the_emailed_link_comes_back_to_the_page(client, django_capture_on_commit_callbacks):
+    places = make_places()
+    make_resident("bea@example.org", places.ward_a)
+    here = f"/notifications/subscribe/?ward={places.ward_a.gss_code}"
+    page = client.get(here).content.decode()
+    assert "Sign in first, so we send notices only to an address that is really yours" in page
+    sign_in_link = re.search(r'href="(/accounts/sign-in/\?next=[^"]+)"', page).group(1)
+    client.get(sign_in_link.replace("&amp;", "&"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/sign-in/", {"email": "bea@example.org"})
+    link = re.search(r"https?://[^/\s]+(/accounts/link/\S+/)", mail.outbox[-1].body).group(1)
+    response = client.post(link)
+    assert response.status_code == 302 and response["Location"] == here
+
+
+def test_a_next_that_leaves_the_site_is_ignored(client, django_capture_on_commit_callbacks):
+    places = make_places()
+    make_resident("cat@example.org", places.ward_a)
+    client.get("/accounts/sign-in/?next=https://evil.example/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/sign-in/", {"email": "cat@example.org"})
+    link = re.search(r"https?://[^/\s]+(/accounts/link/\S+/)", mail.outbox[-1].body).group(1)
+    assert client.post(link)["Location"] == "/verify/"
+
+
+def test_preferences_offer_the_persons_own_wards_as_checkboxes_not_all_of_london(client):
+    places = make_places()
+    person = make_resident("dan@example.org", places.ward_a)
+    sign_in(client, person)
+    html = client.get("/notifications/preferences/").content.decode()
+    assert "<select" not in html
+    assert re.findall(r'name="wards" value="(\d+)"', html) == [str(places.ward_a.pk)]

@@ -1,0 +1,171 @@
+"""Keep Open Ward current from a police.uk-compatible API: `sync_policeuk` (the command and the scheduled job).
+
+Order and guarantees:
+1. Forces, then each force's neighbourhoods, boundaries and teams are fetched whole, then stored
+   through ForceImporter and NeighbourhoodTeamImporter (each all-or-nothing, a recorded run).
+2. Each force-month's street crime and stop and search (from the API, or street crime, outcomes
+   and stop and search from the monthly archive when its URL is given) are fetched whole into
+   files, then imported by PoliceUkImporter: the same checks as files (cut or empty files refused,
+   a month never shrinks by accident), one transaction, a recorded run. A SyncedMonth row is
+   written in that transaction, so a sync stopped at any point is resumed by running it again:
+   months already stored are skipped, the one it was fetching is fetched again.
+Anything the source answers wrongly stops that step with a message naming the URL; what was
+stored before stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from openward.areas.importers.forces import ForceImporter
+from openward.areas.importers.teams import NeighbourhoodTeamImporter
+from openward.areas.models import Force
+from openward.core import audit
+from openward.core.importers.base import ImportFailed
+from openward.core.values import Month
+from openward.crime.importers import frames
+from openward.crime.importers.policeuk import PoliceUkImporter
+
+from .models import SyncedMonth
+from .sync.client import Client, SyncError
+from .sync.fetch import archive_files, force_records, month_files, team_file
+
+RECENT_MONTHS = 3
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, for the command to print."""
+
+    requests: int = 0
+    imported: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+
+
+class SyncedMonthImporter(PoliceUkImporter):
+    """PoliceUkImporter that also records the force-month as synced, inside the import's transaction."""
+
+    name = "police-uk-sync"
+
+    def __init__(self, path, *, force_id: int, month: Month, source: str, **kwargs):
+        super().__init__(path, **kwargs)
+        self.synced = (force_id, frames.month_start(month), source)
+
+    def write(self, sources):
+        super().write(sources)
+        force_id, month, source = self.synced
+        SyncedMonth.objects.update_or_create(force_id=force_id, month=month, defaults={"source": source[:500]})
+
+
+def sync_policeuk(
+    *,
+    base_url: str | None = None,
+    forces: list[str] | None = None,
+    months: list[Month] | None = None,
+    archive_url: str | None = None,
+    again: bool = False,
+    actor=None,
+    client: Client | None = None,
+    say: Callable[[str], None] = lambda message: None,
+) -> SyncReport:
+    """Bring forces, teams and recent months' crime and stop and search up to date from the source."""
+    client = client or Client(base_url or settings.POLICEUK_API_URL)
+    slugs = forces or list(settings.POLICEUK_SYNC_FORCES)
+    report = SyncReport()
+    with tempfile.TemporaryDirectory(prefix="openward-sync-") as tmp:
+        folder = Path(tmp)
+        say(f"Forces from {client.base_url}")
+        _import(
+            f"the forces from {client.base_url}",
+            ForceImporter(_saved(folder / "forces.json", force_records(client, slugs)), commit=True, actor=actor),
+        )
+        boundaries = {}
+        for slug in slugs:
+            teams, boundaries[slug] = team_file(client, slug)
+            if teams["neighbourhoods"]:
+                path = _saved(folder / f"{slug}-teams.json", teams)
+                _import(
+                    f"{slug}'s teams from {client.base_url}", NeighbourhoodTeamImporter(path, commit=True, actor=actor)
+                )
+            say(f"{slug}: {len(teams['neighbourhoods'])} neighbourhoods")
+        wanted = months or _recent_months(client)
+        archive = None
+        if archive_url:
+            say(f"Downloading {archive_url}")
+            archive = archive_files(
+                client.download(archive_url, folder / "archive.zip"),
+                {(slug, str(m)) for slug in slugs for m in wanted},
+                folder,
+            )
+        for slug in slugs:
+            force = Force.objects.get(slug=slug)
+            for month in wanted:
+                label = f"{slug} {month}"
+                if not again and SyncedMonth.objects.filter(force=force, month=frames.month_start(month)).exists():
+                    report.skipped.append(label)
+                    continue
+                month_folder = folder / f"{slug}-{month}"
+                month_folder.mkdir()
+                if archive is not None:
+                    files = [p.rename(month_folder / p.name) for p in archive.get((slug, str(month)), [])]
+                    source = archive_url
+                else:
+                    files = month_files(client, slug, month, boundaries[slug], month_folder)
+                    source = client.base_url
+                if not files:
+                    report.empty.append(label)
+                    say(f"{label}: the source has no data for it")
+                    continue
+                run = _import(
+                    f"what {source} sent for {label}",
+                    SyncedMonthImporter(
+                        month_folder,
+                        force=slug,
+                        force_id=force.pk,
+                        month=month,
+                        source=source,
+                        commit=True,
+                        actor=actor,
+                    ),
+                )
+                run.source = f"{source} ({label})"[:500]
+                run.save(update_fields=["source"])
+                with transaction.atomic():
+                    audit.record(actor, "policeuk.month_synced", force, month=str(month), source=source, run=run.pk)
+                report.imported.append(label)
+                crimes, stops = run.counts.get("crime_rows", 0), run.counts.get("stop_rows", 0)
+                say(f"{label}: imported {crimes} crimes and {stops} stops")
+    report.requests = client.requests
+    return report
+
+
+def _recent_months(client: Client) -> list[Month]:
+    """The newest months the source has street crime for (police.uk's crimes-street-dates)."""
+    dates = client.get("crimes-street-dates")
+    months = []
+    for i, item in enumerate(dates):
+        try:
+            months.append(Month.parse(item["date"]))
+        except (TypeError, KeyError, ValueError):
+            raise SyncError(f"{client.url('crimes-street-dates')} item {i + 1} has no YYYY-MM date.") from None
+    return sorted(set(months), key=str, reverse=True)[:RECENT_MONTHS]
+
+
+def _saved(path: Path, data) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
+def _import(what: str, importer):
+    try:
+        return importer.run()
+    except ImportFailed as exc:
+        raise SyncError(f"The importer refused {what}: {exc}") from None
