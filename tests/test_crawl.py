@@ -73,12 +73,12 @@ def _fill(route: str, world: dict) -> str | None:
 @pytest.fixture
 def world(db):
     from openward.accounts.models import Role
-    from openward.accounts.testing import make_places, make_resident, make_staff
     from openward.areas.models import Cluster, Force
     from openward.priorities import services
     from openward.priorities.models import Concern
     from openward.priorities.tests.conftest import add_crimes
     from openward.priorities.vocabulary import load_concerns
+    from tests.personas import make_places, make_resident, make_staff
 
     places = make_places()
     force = Force.objects.get_or_create(slug="metropolitan", defaults={"name": "Metropolitan Police Service"})[0]
@@ -165,7 +165,7 @@ def _serious(page) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_as_every_persona(browser, live_server, world):
-    from openward.accounts.testing import sign_in
+    from tests.personas import sign_in
 
     urls = _urls(world)
     assert len(urls) > 60, urls
