@@ -167,11 +167,16 @@ def explain_pages(ward_code: str, borough_code: str) -> list[str]:
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
             status = Client().get(path).status_code
-        out.append(f"{path} (status {status}, {len(queries)} statements)")
+        out.append(f"{path} (status {status}, {len(queries)} statements; each shape of query once)")
+        shapes = set()
         for q in queries.captured_queries:
             sql = q["sql"]
             if not sql.startswith("SELECT") or "set_config" in sql or not any(t in sql for t in PLANNED_TABLES):
                 continue
+            shape = re.sub(r"'[^']*'|\b\d+\b", "?", sql)
+            if shape in shapes:
+                continue
+            shapes.add(shape)
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON, SUMMARY ON) " + sql)
                 plan = [r[0] for r in cursor.fetchall()]
@@ -338,6 +343,10 @@ def main() -> None:
             recreate_database(args.postgres)
         setup_django(args.postgres, tmp / "var")
         built = None if args.reuse else build(args.rows, args.months, args.pool_months, tmp)
+        if args.reuse:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # the code may have moved on since the database was built
         from openward.areas.models import Borough, Ward
 
         plans = explain_pages(

@@ -65,6 +65,7 @@ NOT_PERSONAL = {
             "areas.Neighbourhood.name",
             "areas.Neighbourhood.description",
             "census.EthnicPopulation.area_name",
+            "monitoring.MonitoringGroup.name",
         )
     },
     **{
@@ -78,9 +79,11 @@ NOT_PERSONAL = {
             "areas.Station.description",
             "crime.Crime.street_name",
             "crime.DroppedDuplicate.street_name",
+            "crime.PointCount.street_name",
             "crime.Crime.lsoa_name",
             "crime.Crime.context",
             "crime.Stop.street_name",
+            "crime.PointCount.street_name",
             "crime.Stop.operation_name",
         )
     },

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class CensusConfig(AppConfig):
     name = "openward.census"
     label = "census"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class CommitmentsConfig(AppConfig):
     name = "openward.commitments"
     label = "commitments"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

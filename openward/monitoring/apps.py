@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from openward.core.hooks import autodiscover
+
 
 class MonitoringConfig(AppConfig):
     name = "openward.monitoring"
     label = "monitoring"
 
     def ready(self):
-        from openward.core.hooks import autodiscover
-
         autodiscover(self.name)

@@ -52,7 +52,7 @@ def group_work(request, borough_code: str):
     return render(
         request,
         "monitoring/work.html",
-        {"group": group, "samples": group.samples.all(), "problem": problem},
+        {"group": group, "samples": group.samples.all(), "problem": problem, "asked": request.POST},
         status=status,
     )
 

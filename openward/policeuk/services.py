@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
 from openward.areas.importers.forces import ForceImporter
 from openward.areas.importers.teams import NeighbourhoodTeamImporter
@@ -51,18 +50,21 @@ class SyncReport:
 
 
 class SyncedMonthImporter(PoliceUkImporter):
-    """PoliceUkImporter that also records the force-month as synced, inside the import's transaction."""
+    """PoliceUkImporter that also records the force-month as synced, and audits it, inside the import's transaction."""
 
     name = "police-uk-sync"
 
-    def __init__(self, path, *, force_id: int, month: Month, source: str, **kwargs):
-        super().__init__(path, **kwargs)
-        self.synced = (force_id, frames.month_start(month), source)
+    def __init__(self, path, *, force: Force, month: Month, source: str, **kwargs):
+        super().__init__(path, force=force.slug, **kwargs)
+        self.synced = (force, month, source)
 
     def write(self, sources):
         super().write(sources)
-        force_id, month, source = self.synced
-        SyncedMonth.objects.update_or_create(force_id=force_id, month=month, defaults={"source": source[:500]})
+        force, month, source = self.synced
+        SyncedMonth.objects.update_or_create(
+            force=force, month=frames.month_start(month), defaults={"source": source[:500]}
+        )
+        audit.record(self.actor, "policeuk.month_synced", force, month=str(month), source=source[:500])
 
 
 def sync_policeuk(
@@ -82,69 +84,66 @@ def sync_policeuk(
     report = SyncReport()
     with tempfile.TemporaryDirectory(prefix="openward-sync-") as tmp:
         folder = Path(tmp)
-        say(f"Forces from {client.base_url}")
-        _import(
-            f"the forces from {client.base_url}",
-            ForceImporter(_saved(folder / "forces.json", force_records(client, slugs)), commit=True, actor=actor),
-        )
-        boundaries = {}
-        for slug in slugs:
-            teams, boundaries[slug] = team_file(client, slug)
-            if teams["neighbourhoods"]:
-                path = _saved(folder / f"{slug}-teams.json", teams)
-                _import(
-                    f"{slug}'s teams from {client.base_url}", NeighbourhoodTeamImporter(path, commit=True, actor=actor)
-                )
-            say(f"{slug}: {len(teams['neighbourhoods'])} neighbourhoods")
+        boundaries = _sync_reference(client, slugs, folder, actor, say)
         wanted = months or _recent_months(client)
-        archive = None
-        if archive_url:
-            say(f"Downloading {archive_url}")
-            archive = archive_files(
-                client.download(archive_url, folder / "archive.zip"),
-                {(slug, str(m)) for slug in slugs for m in wanted},
-                folder,
-            )
+        todo = []
         for slug in slugs:
             force = Force.objects.get(slug=slug)
             for month in wanted:
-                label = f"{slug} {month}"
                 if not again and SyncedMonth.objects.filter(force=force, month=frames.month_start(month)).exists():
-                    report.skipped.append(label)
-                    continue
-                month_folder = folder / f"{slug}-{month}"
-                month_folder.mkdir()
-                if archive is not None:
-                    files = [p.rename(month_folder / p.name) for p in archive.get((slug, str(month)), [])]
-                    source = archive_url
+                    report.skipped.append(f"{slug} {month}")
                 else:
-                    files = month_files(client, slug, month, boundaries[slug], month_folder)
-                    source = client.base_url
-                if not files:
-                    report.empty.append(label)
-                    say(f"{label}: the source has no data for it")
-                    continue
-                run = _import(
-                    f"what {source} sent for {label}",
-                    SyncedMonthImporter(
-                        month_folder,
-                        force=slug,
-                        force_id=force.pk,
-                        month=month,
-                        source=source,
-                        commit=True,
-                        actor=actor,
-                    ),
-                )
-                run.source = f"{source} ({label})"[:500]
-                run.save(update_fields=["source"])
-                with transaction.atomic():
-                    audit.record(actor, "policeuk.month_synced", force, month=str(month), source=source, run=run.pk)
-                report.imported.append(label)
-                crimes, stops = run.counts.get("crime_rows", 0), run.counts.get("stop_rows", 0)
-                say(f"{label}: imported {crimes} crimes and {stops} stops")
+                    todo.append((force, month))
+        archive = None
+        if archive_url and todo:
+            say(f"Downloading {archive_url}")
+            archive = archive_files(
+                client.download(archive_url, folder / "archive.zip"), {(f.slug, str(m)) for f, m in todo}, folder
+            )
+        for force, month in todo:
+            label = f"{force.slug} {month}"
+            month_folder = folder / f"{force.slug}-{month}"
+            month_folder.mkdir()
+            if archive is not None:
+                files = [p.rename(month_folder / p.name) for p in archive.get((force.slug, str(month)), [])]
+                source = archive_url
+            else:
+                files = month_files(client, force.slug, month, boundaries[force.slug], month_folder)
+                source = client.base_url
+            if not files:
+                report.empty.append(label)
+                say(f"{label}: the source has no data for it")
+                continue
+            importer = SyncedMonthImporter(
+                month_folder, force=force, month=month, source=source, commit=True, actor=actor
+            )
+            run = _import(f"what {source} sent for {label}", importer)
+            run.source = f"{source} ({label})"[:500]
+            run.save(update_fields=["source"])
+            report.imported.append(label)
+            say(
+                f"{label}: imported {run.counts.get('crime_rows', 0)} crimes and {run.counts.get('stop_rows', 0)} stops"
+            )
     report.requests = client.requests
     return report
+
+
+def _sync_reference(client: Client, slugs: list[str], folder: Path, actor, say) -> dict[str, list]:
+    """Forces, then each force's neighbourhoods and teams; each force's neighbourhood boundaries."""
+    say(f"Forces from {client.base_url}")
+    records = force_records(client, slugs)
+    _import(
+        f"the forces from {client.base_url}",
+        ForceImporter(_saved(folder / "forces.json", records), commit=True, actor=actor),
+    )
+    boundaries = {}
+    for slug in slugs:
+        teams, boundaries[slug] = team_file(client, slug)
+        if teams["neighbourhoods"]:
+            importer = NeighbourhoodTeamImporter(_saved(folder / f"{slug}-teams.json", teams), commit=True, actor=actor)
+            _import(f"{slug}'s teams from {client.base_url}", importer)
+        say(f"{slug}: {len(teams['neighbourhoods'])} neighbourhoods")
+    return boundaries
 
 
 def _recent_months(client: Client) -> list[Month]:

@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 
 from openward.accounts.models import Role
-from openward.accounts.testing import make_staff, sign_in
 from openward.commitments.models import Commitment, Review
 from openward.crime.tests.factories import category, populate_ward
 from openward.crime.tests.test_disproportionality_rules import small_ward
+from tests.personas import make_staff, sign_in
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}

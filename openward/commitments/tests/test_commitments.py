@@ -9,12 +9,12 @@ import pytest
 from django.test import Client
 
 from openward.accounts.models import Role
-from openward.accounts.testing import make_staff, sign_in
 from openward.commitments.claims import ClaimError, check_claim
 from openward.commitments.measure import measure
 from openward.commitments.models import Commitment, Review, Status
 from openward.commitments.services import CommitmentError, record_commitment, review_commitment
 from openward.crime.tests.factories import populate_ward
+from tests.personas import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -220,7 +220,12 @@ def twin_rows() -> list[tuple]:
     rows = []
     if len(by_force) > 1:
         smaller = [f for f, _ in by_force.most_common()[1:]]
-        twin = Crime.objects.filter(persistent_id=OuterRef("persistent_id")).exclude(force_id=OuterRef("force_id"))
+        # Every query names persistent_id <> '' so the partial index on persistent_id can serve it.
+        twin = (
+            Crime.objects.filter(persistent_id=OuterRef("persistent_id"))
+            .exclude(persistent_id="")
+            .exclude(force_id=OuterRef("force_id"))
+        )
         pids = sorted(
             set(
                 Crime.objects.filter(force_id__in=smaller)
@@ -230,7 +235,8 @@ def twin_rows() -> list[tuple]:
             )
         )
         for start in range(0, len(pids), 500):
-            rows.extend(Crime.objects.filter(persistent_id__in=pids[start : start + 500]).values_list(*fields))
+            batch = Crime.objects.filter(persistent_id__in=pids[start : start + 500]).exclude(persistent_id="")
+            rows.extend(batch.values_list(*fields))
     _twins.clear()
     _twins[version] = rows
     return rows

@@ -12,13 +12,13 @@ import pytest
 from django.test import Client
 
 from openward.accounts.models import Role
-from openward.accounts.testing import make_staff, sign_in
 from openward.core import access
 from openward.core.models import AuditEvent
 from openward.crime.tests.test_disproportionality_rules import small_ward
 from openward.monitoring import services
 from openward.monitoring.models import MonitoringGroup, ReviewSample
 from openward.monitoring.services import MonitoringError, month_stops, stratified_sample
+from tests.personas import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from ninja import Router
 
 from openward.core import access, deadline
+from openward.core.pagecache import public_page
 from openward.crime.analytics.cache import cached
 from openward.crime.models import Crime, CrimeCategory, Outcome, Stop
 from openward.crime.schemas import (
@@ -173,6 +174,7 @@ def crimes_street_dates(request):
     response={200: list[CrimeRecord], **ERRORS},
     summary="Street-level crimes within a mile of a point, in a polygon, or at one street (location_id)",
 )
+@public_page  # a repeat GET is served from this process's copy while the data is unchanged
 @handles_errors
 @access.public
 def crimes_street(

@@ -1,1 +1,4 @@
-"""Keep Open Ward current from any police.uk-compatible API (see docs/decisions/0012-sync-policeuk.md)."""
+"""Keep Open Ward current from any police.uk-compatible API.
+
+See docs/decisions/0005-sync-policeuk-through-the-importers.md.
+"""

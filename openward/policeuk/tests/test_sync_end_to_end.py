@@ -116,7 +116,8 @@ def answers(api: str, city_neighbourhoods: list[str], boundaries: dict[str, str]
                 out[f"outcomes-for-crime {crime['persistent_id']}"] = (response.status_code, response.json())
             if crime["location"]:
                 path = f"crimes-at-location?location_id={crime['location']['street']['id']}&date=2023-01"
-                out[path] = (response.status_code, client.get(api + path).json())
+                response = client.get(api + path)
+                out[path] = (response.status_code, response.json())
     return out
 
 
@@ -194,6 +195,12 @@ def test_a_synced_server_answers_every_policeuk_endpoint_as_its_source_does(data
         assert len(codes) == 25  # the City's 25 wards, each a neighbourhood
         expected = answers(source.api, codes, boundaries)
         assert len(expected["stops-force?force=metropolitan&date=2024-09"][1]) > 3000
+        assert all(status == 200 for status, _ in expected.values())
+        assert [p["name"] for p in expected["city-of-london/E05009289/people"][1]] == [
+            "Test Sergeant",
+            "Test Constable",
+        ]
+        assert len(expected["crimes-no-location?category=all-crime&force=city-of-london&date=2023-01"][1]) > 10
         city_crimes = sum(len(v) for k, (_, v) in expected.items() if k.startswith("crimes-street/all-crime"))
         assert city_crimes > 600
 

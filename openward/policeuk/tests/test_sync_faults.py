@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from conftest import free_port
 from openward.areas.importers.forces import ForceImporter
-from openward.core.models import ImportRun
+from openward.core.models import AuditEvent, ImportRun
 from openward.core.values import Month
 from openward.crime.models import Crime
 from openward.policeuk.models import SyncedMonth
@@ -115,6 +115,8 @@ def test_a_passing_fault_is_retried_and_the_month_is_imported(forces, fault):
     assert report.imported == ["city-of-london 2023-01"]
     assert sorted(Crime.objects.values_list("api_id", flat=True)) == [9001, 9002, 9003, 9004]
     assert SyncedMonth.objects.get().month.isoformat() == "2023-01-01"
+    audited = AuditEvent.objects.get(action="policeuk.month_synced")
+    assert audited.data == {"month": "2023-01", "source": standin.api}
 
 
 def test_a_fault_that_lasts_is_refused_naming_the_url_and_the_month_is_unchanged(stored):
@@ -224,3 +226,65 @@ def test_with_the_archive_url_the_month_is_the_archives_csv_through_the_same_imp
     PoliceUkImporter(csv, commit=True).run()
     assert synced == sorted(map(repr, Crime.objects.values_list(*fields)))
     assert len(synced) > 700
+
+
+def test_a_neighbourhood_without_a_ward_code_is_tied_to_the_ward_its_boundary_overlaps_most(place):
+    from openward.areas.models import Neighbourhood
+
+    # 80% over Bayswater (lng -0.19 to -0.18), 20% over Church Street to its east.
+    west, east, south, north = -0.188, -0.178, 51.501, 51.509
+    boundary = [
+        {"latitude": str(lat), "longitude": str(lng)}
+        for lat, lng in ((south, west), (south, east), (north, east), (north, west))
+    ]
+    answers = {
+        "forces": Answer(body=[{"id": "surrey", "name": "Surrey Police"}]),
+        "forces/surrey": Answer(body={"id": "surrey", "name": "Surrey Police"}),
+        "forces/surrey/people": Answer(body=[]),
+        "surrey/neighbourhoods": Answer(body=[{"id": "SY-NW1", "name": "North West"}]),
+        "surrey/SY-NW1": Answer(body={"id": "SY-NW1", "name": "North West"}),
+        "surrey/SY-NW1/people": Answer(body=[{"name": "Test Inspector", "rank": "Inspector"}]),
+        "surrey/SY-NW1/boundary": Answer(body=boundary),
+        "crimes-street/all-crime": Answer(body=[]),
+        "crimes-no-location": Answer(body=[]),
+        "stops-force": Answer(body=[]),
+    }
+    with StandIn(answers) as standin:
+        report = sync_policeuk(client=client(standin), forces=["surrey"], months=[MONTH])
+    assert report.empty == ["surrey 2023-01"]
+    tied = Neighbourhood.objects.get(force__slug="surrey", code="SY-NW1")
+    assert tied.ward.gss_code == "E05013807"
+    assert [m.name for m in tied.people.all()] == ["Test Inspector"]
+
+
+def test_the_scheduled_job_runs_the_sync_from_the_configured_source(forces, settings):
+    from django.utils import timezone
+
+    from openward.core.schedule import Scheduler, jobs_from_settings
+
+    with StandIn(policeuk([crime(1), crime(2)])) as standin:
+        standin.answers["crimes-street-dates"] = Answer(body=[{"date": "2023-01", "stop-and-search": []}])
+        settings.POLICEUK_API_URL = standin.api
+        settings.POLICEUK_SYNC_FORCES = ["city-of-london"]
+        job = next(j for j in jobs_from_settings() if j.command == "sync_policeuk")
+        scheduler = Scheduler([job], started=timezone.localtime())
+        ran = scheduler.run_due(job.next_after(timezone.localtime()))
+    assert ran == [job]
+    assert SyncedMonth.objects.get().month.isoformat() == "2023-01-01"
+    assert sorted(Crime.objects.values_list("api_id", flat=True)) == [9001, 9002]
+
+
+def test_a_base_url_that_is_not_http_is_refused_before_any_request(db_snapshot):
+    before = db_snapshot()
+    with pytest.raises(CommandError, match='"ftp://example.org/api/" is not an http'):
+        call_command("sync_policeuk", "--base-url", "ftp://example.org/api/", stdout=io.StringIO())
+    assert db_snapshot() == before
+
+
+def test_a_force_the_source_does_not_list_is_refused_and_nothing_changes(forces, db_snapshot):
+    before = db_snapshot()
+    with StandIn(policeuk([])) as standin:
+        with pytest.raises(SyncError, match=r"does not list the force kent-constabulary\. Check --force"):
+            sync_policeuk(client=client(standin), forces=["kent-constabulary"], months=[MONTH])
+        assert standin.seen["forces/kent-constabulary"] == 0
+    assert db_snapshot() == before
