@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Max
 
-from openward.crime.models import Crime
+from openward.crime.models import Crime, CrimeCategory
 
 
 def month_start(day: date) -> date:
@@ -51,8 +51,6 @@ def latest_month(wards) -> date | None:
 
 def category_names(slugs) -> list[str]:
     """police.uk categories as people read them ("burglary", "bicycle theft"), never as slugs."""
-    from openward.crime.models import CrimeCategory
-
     slugs = list(slugs)
     names = dict(CrimeCategory.objects.filter(slug__in=slugs).values_list("slug", "name"))
     return [(names.get(s) or s.replace("-", " ")).lower() for s in slugs]
