@@ -169,4 +169,5 @@ def browser_page_for(browser, live_server, user=None, *, viewport: str = "deskto
 
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the window (0: no sideways scrolling)."""
+    page.wait_for_load_state()
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -102,6 +102,8 @@ NOT_PERSONAL = {
             "engagement.Action.what",
             "engagement.Action.status_note",
             "engagement.Bulletin.body_html",
+            "engagement.Bulletin.body_markdown",
+            "notifications.Notice.detail",
             "engagement.BulletinImage.alt_text",
             "engagement.VolunteerTask.description",
             "engagement.VolunteerReport.findings",

@@ -451,5 +451,5 @@ def demo_sign_in(request):
         if device is not None:
             django_otp.login(request, device)
         messages.success(request, f"Signed in as the demo person {user.email}.")
-        return redirect("verification:wards")
+        return redirect("accounts:staff-home" if _home_for(user) == "accounts:staff-home" else "verification:wards")
     return render(request, "accounts/demo_sign_in.html", {"people": demo_people()})

@@ -103,7 +103,6 @@ def generate(path: Path, wards, rng: random.Random) -> Path:
 
 def _demo_residents(ward) -> list:
     """Confirmed demo people who belong to the ward (the residents step loads them first)."""
-
     return list(
         User.objects.confirmed()
         .filter(memberships__ward=ward, email__endswith="@" + DEMO_EMAIL_DOMAIN)

@@ -17,9 +17,8 @@ from openward.engagement.places import wards_for
 from .models import Consultation, Priority
 from .selectors import PANEL_ROLES
 
-# A priority shows from four weeks before its review date, so the panel can plan the review meeting.
-REVIEW_NOTICE = timedelta(days=28)
 SHOWN = 10
+REVIEW_SOON = timedelta(days=28)
 
 
 def _wards(user):
@@ -31,7 +30,7 @@ def priorities_due(user, today):
         return None
     due = (
         Priority.objects.open()
-        .filter(ward__in=wards_for(user, PANEL_ROLES), review_on__lte=today + REVIEW_NOTICE)
+        .filter(ward__in=wards_for(user, PANEL_ROLES))
         .select_related("ward")
         .order_by("review_on", "pk")
     )
@@ -42,9 +41,9 @@ def priorities_due(user, today):
             note = f"review was due {when}, {staff_home.days_ago(priority.review_on, today)}"
         else:
             note = f"review due {when}, {staff_home.in_days(priority.review_on, today)}"
-        items.append(
-            Item(f"{priority.statement} ({priority.ward.name})", reverse("priorities:review", args=[priority.pk]), note)
-        )
+        # Due within four weeks: straight to the review form; later ones to the priority's page.
+        page = "priorities:review" if priority.review_on <= today + REVIEW_SOON else "priorities:priority"
+        items.append(Item(f"{priority.statement} ({priority.ward.name})", reverse(page, args=[priority.pk]), note))
     links = [
         Item(f"Set a priority in {ward.name}", reverse("priorities:priority-new", args=[ward.gss_code]))
         for ward in dict.fromkeys(_wards(user))
@@ -53,7 +52,7 @@ def priorities_due(user, today):
         "priorities",
         "Priorities due for review",
         items,
-        "No open priority is due for review in the next four weeks.",
+        "There are no open priorities in your places. Set one from a consultation's results.",
         links=links,
     )
 

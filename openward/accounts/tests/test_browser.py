@@ -74,7 +74,7 @@ def test_officer_signs_in_slips_on_the_code_lands_on_the_staff_home_and_answers_
     right = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     page.get_by_label("Code from your authenticator app").fill("000000" if right != "000000" else "111111")
     page.get_by_role("button", name="Continue").click()
-    assert "That code is not right" in page.locator("main").inner_text()
+    assert "That code is not right." in page.locator("#id_code-error").inner_text()
     page.get_by_label("Code from your authenticator app").fill(right)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/accounts/staff/")

@@ -118,8 +118,12 @@ def test_an_officer_sees_their_places_work_oldest_reply_first_and_nothing_from_e
     assert texts(panels["records"]) == [("Record of Abbey panel, October", "held 19 October 2026, 30 days ago")]
     assert texts(panels["actions"]) == [("Fix the lights in Abbey", "Council; due 6 November 2026, 12 days ago")]
     assert texts(panels["priorities"]) == [
-        ("Reduce bike theft in Abbey (Abbey)", "review due 23 November 2026, in 5 days")
+        ("Reduce bike theft in Abbey (Abbey)", "review due 23 November 2026, in 5 days"),
+        ("Later review (Abbey)", "review due 7 May 2027, in 170 days"),
     ]
+    # Due soon: straight to the review form; later: the priority's page.
+    assert [i["url"].rstrip("/").rsplit("/", 1)[-1] for i in panels["priorities"]["items"]][0] == "review"
+    assert not panels["priorities"]["items"][1]["url"].endswith("/review/")
     assert texts(panels["consultations"]) == [
         ("What should Abbey focus on?", "open; closes 24 November 2026, in 6 days")
     ]
@@ -156,3 +160,31 @@ def test_residents_have_no_staff_home_and_staff_land_on_it_after_two_factor(clie
     assert client.get("/accounts/staff/").status_code == 403
     assert client.get("/api/v1/me/work").status_code == 403
     assert "Your work" not in client.get("/accounts/profile/").content.decode()
+
+
+def test_demo_staff_land_on_a_staff_home_with_real_items(client, places, settings, tmp_path):
+    import io
+
+    from openward.accounts.demo_data import email
+    from openward.areas.models import Ward
+    from openward.engagement import demo_data as engagement_demo
+    from openward.verification.demo_data import load_people
+
+    Ward.objects.filter(pk__in=[places.ward_a.pk, places.ward_b.pk]).update(is_demo=True)
+    load_people(io.StringIO())
+    engagement_demo.generate_and_load(tmp_path, io.StringIO())
+    settings.DEBUG = True
+    expected = {
+        "officer": {"replies", "meetings", "records", "actions", "volunteering", "bulletins"},
+        "panel-chair": {"meetings", "records", "actions", "volunteering"},
+        "borough-lead": {"replies", "meetings", "records", "actions", "volunteering", "bulletins"},
+    }
+    for person, filled in expected.items():
+        client.logout()
+        response = client.post("/accounts/demo/", {"email": email(person)})
+        assert response["Location"] == "/accounts/staff/", person
+        panels = {p["key"]: p for p in client.get("/api/v1/me/work").json()}
+        assert {k for k, p in panels.items() if p["items"] and k != "places"} >= filled, person
+        replies = [i["note"] for i in panels.get("replies", {"items": []})["items"]]
+        ages = [int(n.split(", ")[1].split()[0]) for n in replies]
+        assert ages == sorted(ages, reverse=True), "oldest reply first"

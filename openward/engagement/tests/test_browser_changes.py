@@ -42,6 +42,7 @@ def test_officer_publishes_changes_and_cancels_an_event_and_the_registered_resid
     assert "Your place is confirmed." in rp.locator("#registration-status").inner_text()
 
     op.get_by_role("link", name="Change the event").click()
+    op.wait_for_url(f"**/engagement/events/{event.pk}/edit/")
     assert horizontal_overflow(op) == 0
     op.get_by_label("Address").fill("Guildhall Library, Aldermanbury")
     op.get_by_role("button", name="Save and tell people").click()
@@ -55,7 +56,7 @@ def test_officer_publishes_changes_and_cancels_an_event_and_the_registered_resid
 
     op.get_by_label("Reason").fill("The station entrance is closed for works.")
     op.get_by_role("button", name="Cancel the event").click()
-    op.wait_for_load_state()
+    op.get_by_text("The event is cancelled and everyone registered is being told.").wait_for()
     assert "Cancelled." in op.locator("main").inner_text()
     cancelled = smtp_server.wait_for(2)[1]
     assert cancelled["message"]["Subject"] == "Cancelled: Aldersgate street briefing"
@@ -82,6 +83,7 @@ def test_officer_writes_a_bulletin_in_markdown_previews_publishes_and_corrects_i
     assert op.get_by_role("group", name="Wards (optional)").count() == 1
     op.get_by_role("group", name="Topics (optional)").get_by_label("Cycle safety").check()
     op.get_by_role("button", name="Preview").click()
+    op.locator("#preview").wait_for()
     preview = op.locator("#preview")
     assert preview.locator("p").count() == 2
     assert preview.get_by_role("link", name="www.met.police.uk/cycle").count() == 1
@@ -126,5 +128,5 @@ def test_resident_replying_to_a_bulletin_is_told_where_crimes_are_reported_and_t
     assert horizontal_overflow(rp) == 0
     rp.get_by_label("Your reply").fill("Is there another session planned?")
     rp.get_by_role("button", name="Send reply").click()
-    rp.wait_for_load_state()
+    rp.get_by_text("Your reply has gone to the team.").wait_for()
     assert Reply.objects.get().body == "Is there another session planned?"

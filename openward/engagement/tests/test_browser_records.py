@@ -44,6 +44,7 @@ def test_chair_writes_minutes_by_topic_and_agrees_an_action_for_a_priority(
 
     cp.goto("/accounts/staff/")
     cp.locator("#records").get_by_role("link", name="Record of Aldersgate panel, October").click()
+    cp.wait_for_url(f"**/engagement/events/{held.pk}/record/")
     assert horizontal_overflow(cp) == 0
     cp.get_by_role("group", name="Summary").get_by_label("Overall summary").fill("A busy panel.")
     minutes = cp.get_by_role("group", name="What was discussed, by topic")
@@ -63,7 +64,7 @@ def test_chair_writes_minutes_by_topic_and_agrees_an_action_for_a_priority(
     cp.get_by_label("Due by").fill("2026-12-20")
     cp.get_by_label("Ward priority it serves").select_option(label=f"{priority.statement} (Aldersgate)")
     cp.get_by_role("button", name="Add action").click()
-    cp.wait_for_load_state()
+    cp.get_by_text("Action added to the register.").wait_for()
     action = Action.objects.get()
     assert (action.priority_id, action.owner, action.due_date) == (
         priority.pk,
