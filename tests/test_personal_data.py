@@ -34,6 +34,8 @@ from openward.engagement.models import (
 )
 from openward.notifications import services as notifications
 from openward.notifications.models import Delivery, Subscriber, Subscription
+from openward.crime.tests.factories import StopFactory
+from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, SampledStop, StopReview
 from openward.patrols.models import PatrolPlan, PlanPlace, Visit
 from openward.priorities import services as priorities
 from openward.priorities.models import Ballot, Concern, Participation
@@ -184,6 +186,21 @@ class World:
             plan=plan, place=spot, officer=ada, recorded_by=ada, started_at=now, minutes=12, note=f"Met {NAME} there"
         )
 
+        # Monitoring: as a member of the borough's community monitoring group she reviewed a sampled
+        # stop (her concerns name a colleague) and added the force's grounds text to it.
+        group = MonitoringGroup.objects.create(borough=ward.borough, name="Northbury CMG")
+        sample = ReviewSample.objects.create(group=group, month=now.date().replace(day=1), size=1, seed=7, drawn_by=ada)
+        sampled = SampledStop.objects.create(sample=sample, stop=StopFactory(ward=ward), stratum="White / PACE", position=1)
+        StopReview.objects.create(
+            sampled=sampled,
+            grounds_clear="yes",
+            video_seen="no",
+            outcome_proportionate="yes",
+            concerns="Ask Babbage about the video",
+            reviewer=ada,
+        )
+        GroundsText.objects.create(sampled=sampled, text="Smell of cannabis reported by officer", uploaded_by=ada)
+
         # Priorities: she takes part in a consultation (her choices are anonymous by design).
         load_concerns(Concern)
         self.consultation = priorities.create_consultation(
@@ -236,6 +253,8 @@ IN_DOWNLOAD = {
     PatrolPlan: lambda d: [p["plan"] for p in d["patrols"]["plans_made"]] == ["Abbey evenings"],
     Visit: lambda d: [(v["minutes"], v["made_by_you"]) for v in d["patrols"]["visits"]] == [(12, True)],
     Participation: lambda d: [c["consultation"] for c in d["consultations"]] == ["Abbey priorities"],
+    StopReview: lambda d: [r["concerns"] for r in d["monitoring"]["reviews"]] == ["Ask Babbage about the video"],
+    GroundsText: lambda d: d["monitoring"]["grounds_added"] == 1,
     AuditEvent: lambda d: {"api_token.created", "engagement.receive_reply"} <= {e["action"] for e in d["activity"]},
 }
 

@@ -10,6 +10,7 @@ from openward.accounts.models import Role
 from openward.core import access
 
 from . import services
+from .forms import DrawForm, SampleButtonsForm
 from .models import Answer, MonitoringGroup, ReviewSample
 from .summary import summary_lines
 
@@ -40,15 +41,15 @@ def group_work(request, borough_code: str):
     group = _group(borough_code)
     problem, status = "", 200
     if request.method == "POST":
+        form = DrawForm(request.POST)
         try:
-            size = int(request.POST.get("size") or 0)
-            sample = services.draw_sample(request.user, group, _month(request.POST.get("month", "")), size)
+            if not form.is_valid():
+                raise services.MonitoringError(form.problem())
+            month = _month(form.cleaned_data["month"])
+            sample = services.draw_sample(request.user, group, month, form.cleaned_data["size"])
             return redirect("monitoring:sample", borough_code=borough_code, pk=sample.pk)
-        except ValueError as exc:
-            problem, status = (
-                str(exc) if isinstance(exc, services.MonitoringError) else "Give the sample size as a number.",
-                400,
-            )
+        except services.MonitoringError as exc:
+            problem, status = str(exc), 400
     return render(
         request,
         "monitoring/work.html",
@@ -64,8 +65,10 @@ def sample_page(request, borough_code: str, pk: int):
     problem, status = "", 200
     if request.method == "POST":
         post = request.POST
+        buttons = SampleButtonsForm(post)
+        ids = buttons.cleaned_data if buttons.is_valid() else {"sampled": None, "action": None}
         try:
-            sampled = sample.stops.filter(pk=post.get("sampled") or 0).first()
+            sampled = sample.stops.filter(pk=ids["sampled"]).first() if ids["sampled"] else None
             do = post.get("do")
             if do in ("review", "grounds") and sampled is None:
                 raise services.MonitoringError("That stop is not in this sample.")
@@ -87,7 +90,9 @@ def sample_page(request, borough_code: str, pk: int):
             elif do == "action":
                 services.add_action(request.user, sample, post.get("what", ""), post.get("owner", ""))
             elif do == "done":
-                action = get_object_or_404(sample.actions, pk=post.get("action") or 0)
+                action = sample.actions.filter(pk=ids["action"]).first() if ids["action"] else None
+                if action is None:
+                    raise services.MonitoringError("That action is not in this sample.")
                 services.complete_action(request.user, action, dt.date.today())
             else:
                 raise services.MonitoringError("Choose what to do.")

@@ -72,6 +72,25 @@ def test_a_sample_larger_than_the_month_is_refused_and_changes_nothing(group, me
     assert db_snapshot() == before
 
 
+def test_numbers_and_ids_that_are_not_numbers_get_a_message_and_change_nothing(group, member, db_snapshot, client):
+    sign_in(client, member)
+    sample = services.draw_sample(member, group, MONTH, 2, seed=1)
+    before = db_snapshot()
+    work = f"/monitoring/boroughs/{group.borough.gss_code}/work/"
+    for size, says in (("abc", "Give the sample size as a number."), ("0", "at least one stop"), ("", "as a number")):
+        page = client.post(work, {"month": "2024-12", "size": size})
+        assert page.status_code == 400 and says in page.content.decode()
+    sample_url = f"/monitoring/boroughs/{group.borough.gss_code}/samples/{sample.pk}/"
+    for data, says in (
+        ({"do": "grounds", "sampled": "abc", "text": "x"}, "That stop is not in this sample."),
+        ({"do": "review", "sampled": str(2**70), "grounds_clear": "yes"}, "That stop is not in this sample."),
+        ({"do": "done", "action": "abc"}, "That action is not in this sample."),
+    ):
+        page = client.post(sample_url, data)
+        assert page.status_code == 400 and says in page.content.decode()
+    assert db_snapshot() == before
+
+
 def reviewed_and_published(group, member) -> ReviewSample:
     sample = services.draw_sample(member, group, MONTH, 12, seed=42)
     with pytest.raises(MonitoringError, match="12 of the 12 sampled stops are not reviewed yet"):
