@@ -77,3 +77,23 @@ def test_api_lists_and_signs_up(sweep, resident, client):
         content_type="application/json",
     )
     assert r.json()["places_left"] == 1
+
+
+def test_vetting_is_said_in_words_never_none(sweep, officer, ward, client):
+    litter = services.create_volunteer_task(
+        officer,
+        ward=ward,
+        title="Leafleting, Golden Lane",
+        kind=VolunteerTask.Kind.LEAFLETING,
+        place="Golden Lane",
+        starts_at=timezone.now() + timedelta(days=4),
+        places=5,
+    )
+    listing = client.get(reverse("engagement:volunteering")).content.decode()
+    assert "vetting: None" not in listing and ">None<" not in listing
+    assert "no vetting needed" in listing and "needs: Basic DBS check" in listing
+    detail = client.get(reverse("engagement:volunteer-task", args=[litter.pk])).content.decode()
+    assert "<dd>No vetting is needed</dd>" in detail
+    assert (
+        "<dd>Basic DBS check</dd>" in client.get(reverse("engagement:volunteer-task", args=[sweep.pk])).content.decode()
+    )
