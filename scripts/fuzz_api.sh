@@ -38,7 +38,7 @@ for _ in 1 2 3 4; do curl -fs --max-time 120 "http://127.0.0.1:$PORT/api/openapi
 SCHEMA="http://127.0.0.1:$PORT/api/openapi.json"
 # One schemathesis worker: with two, its threads compile generated code at once and CPython 3.11
 # can fail inside schemathesis ("AST constructor recursion depth mismatch"), which is not our 5xx.
-FUZZ=(--checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-15}" --workers 1 --suppress-health-check all)
+FUZZ=(--checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-10}" --workers 1 --suppress-health-check all)
 failed=()
 while read -r name token; do
   [ "$name" = erase ] && continue

@@ -25,6 +25,10 @@ from django.conf import settings
 
 from conftest import free_port
 
+# `make run` serves its embedded default (SQLite) whatever database the suite runs on, so CI's
+# PostgreSQL + Redis run leaves these out (`-m 'not embedded'`): they ran on the SQLite run already.
+pytestmark = pytest.mark.embedded
+
 ROOT = Path(__file__).resolve().parent.parent
 # Setting up a fresh machine (migrate, the pack, the demo) takes minutes on a busy 2-core machine.
 STARTUP_DEADLINE_SECONDS = 900
