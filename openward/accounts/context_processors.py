@@ -1,7 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Role, RoleGrant
-from .staff_home import HOME_ROLES
+from .staff_home import has_staff_home
 
 
 def staff_home(request):
@@ -11,6 +10,6 @@ def staff_home(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        return RoleGrant.objects.active().filter(user=user, role__in=(*HOME_ROLES, Role.SITE_ADMIN)).exists()
+        return has_staff_home(user)
 
     return {"STAFF_HOME": SimpleLazyObject(has_one)}

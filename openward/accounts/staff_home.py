@@ -8,7 +8,7 @@ from openward.areas.models import Ward
 from openward.core import staff_home
 from openward.core.staff_home import Item, Panel
 
-from .models import Role
+from .models import Role, RoleGrant
 from .permissions import role_grants
 
 # The people the staff home is for (a site administrator also sees it).
@@ -21,6 +21,12 @@ HOME_ROLES = (
     Role.PANEL_VICE_CHAIR,
     Role.BOROUGH_LEAD,
 )
+
+
+def has_staff_home(user) -> bool:
+    """Does this person start at the staff home? Their grants themselves, not has_role: before the second
+    factor no staff role counts yet, and the sign-in redirect and the menu ask before it."""
+    return RoleGrant.objects.active().filter(user=user, role__in=(*HOME_ROLES, Role.SITE_ADMIN)).exists()
 
 
 def _place_url(place) -> str:
@@ -38,7 +44,7 @@ def your_places(user, today):
         if grant.role == Role.SITE_ADMIN:
             items.append(Item("Site administrator, everywhere", reverse("areas:boroughs")))
         elif grant.role in HOME_ROLES and grant.place is not None:
-            items.append(Item(f"{grant.place.name}", _place_url(grant.place), grant.get_role_display()))
+            items.append(Item(grant.place.name, _place_url(grant.place), grant.get_role_display()))
     if not items:
         return None
     return Panel("places", "Your places", items, "")

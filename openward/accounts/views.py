@@ -37,7 +37,7 @@ from .forms import (
 )
 from .models import ApiToken, Purpose, Role, RoleGrant, User
 from .permissions import EVERYWHERE, has_role, is_staff_person, role_grants, second_factor_ok
-from .staff_home import HOME_ROLES
+from .staff_home import HOME_ROLES, has_staff_home
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -146,9 +146,7 @@ def sign_out(request):
 
 def _home_for(user) -> str:
     """Where a person starts: the staff home for officers, chairs and borough leads; else their account."""
-    # The grants themselves, not has_role: before the second factor no staff role counts yet.
-    has_home = RoleGrant.objects.active().filter(user=user, role__in=(*HOME_ROLES, Role.SITE_ADMIN)).exists()
-    return "accounts:staff-home" if has_home else "accounts:profile"
+    return "accounts:staff-home" if has_staff_home(user) else "accounts:profile"
 
 
 WARD_STAFF_ROLES = {Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR}
@@ -290,10 +288,7 @@ def two_factor(request):
             form.add_error("code", str(exc))
         else:
             code = "".join(ch for ch in form.cleaned_data["code"] if ch.isdigit())
-            verified = device.verify_token(code)
-            if not verified:
-                ratelimit.count("otp-wrong-user", str(user.pk))
-            if verified:
+            if device.verify_token(code):
                 if enrolling:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
@@ -301,6 +296,7 @@ def two_factor(request):
                 django_otp.login(request, device)
                 messages.success(request, "Two-factor authentication passed.")
                 return redirect(_safe_next(request, reverse(_home_for(user))))
+            ratelimit.count("otp-wrong-user", str(user.pk))
             form.add_error("code", "That code is not right. Enter the 6 digits your app shows now.")
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
     if enrolling:
@@ -451,5 +447,5 @@ def demo_sign_in(request):
         if device is not None:
             django_otp.login(request, device)
         messages.success(request, f"Signed in as the demo person {user.email}.")
-        return redirect("accounts:staff-home" if _home_for(user) == "accounts:staff-home" else "verification:wards")
+        return redirect("accounts:staff-home" if has_staff_home(user) else "verification:wards")
     return render(request, "accounts/demo_sign_in.html", {"people": demo_people()})
