@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from openward.accounts.permissions import has_role, role_grants
+from openward.accounts.permissions import has_role
 from openward.core import staff_home
 from openward.core.staff_home import Item, Panel
 
@@ -16,12 +16,6 @@ from . import places, selectors
 from .models import Action, Bulletin, Event, MeetingRecord, VolunteerSignup, VolunteerTask
 
 SHOWN = 10
-
-
-def _places(user, roles) -> list:
-    """The wards, clusters and boroughs where `user` holds one of `roles`, in the order granted."""
-    grants = role_grants(user).filter(role__in=roles).select_related("ward", "cluster", "borough").order_by("pk")
-    return list(dict.fromkeys(g.place for g in grants if g.place is not None))
 
 
 def _day(value) -> str:
@@ -76,7 +70,8 @@ def meetings_coming(user, today):
     ]
     links = [
         Item(f"New event in {place.name}", reverse("engagement:event-new", kwargs=places.area_kwargs(place)))
-        for place in _places(user, places.EVENT_ROLES)
+        for group in places.own_places(user, places.EVENT_ROLES)
+        for place in group
     ]
     return Panel(
         "meetings",
@@ -181,8 +176,7 @@ def volunteering(user, today):
             f"New volunteering task in {place.name}",
             reverse("engagement:volunteer-task-new", kwargs=places.area_kwargs(place)),
         )
-        for place in _places(user, places.EVENT_ROLES)
-        if places.area_kwargs(place)["kind"] == "ward"
+        for place in places.own_places(user, places.EVENT_ROLES)[0]  # volunteering tasks are a ward's
     ]
     return Panel(
         "volunteering",

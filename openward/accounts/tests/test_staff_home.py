@@ -128,6 +128,8 @@ def test_an_officer_sees_their_places_work_oldest_reply_first_and_nothing_from_e
         ("What should Abbey focus on?", "open; closes 24 November 2026, in 6 days")
     ]
     assert texts(panels["volunteering"]) == [("Leafleting in Abbey", "1 of 4 places taken; 22 November 2026")]
+    assert [i["text"] for i in panels["volunteering"]["links"]] == ["New volunteering task in Abbey"]
+    assert [i["text"] for i in panels["meetings"]["links"]] == ["New event in Abbey"]
     page = client.get("/accounts/staff/").content.decode()
     for panel in panels.values():
         for item in panel["items"]:
@@ -152,6 +154,9 @@ def test_a_borough_lead_sees_every_ward_of_the_borough(client, places):
     panels = {p["key"]: p for p in client.get("/api/v1/me/work").json()}
     assert texts(panels["places"]) == [("Northbury", "Borough lead")]
     assert [t for t, _ in texts(panels["actions"])] == ["Fix the lights in Abbey"]
+    # Things to start from: an event in the borough; volunteering tasks belong to a ward, so none here.
+    assert [i["text"] for i in panels["meetings"]["links"]] == ["New event in Northbury"]
+    assert panels["volunteering"]["links"] == []
 
 
 def test_residents_have_no_staff_home_and_staff_land_on_it_after_two_factor(client, places):
