@@ -385,6 +385,10 @@ class BulletinQuerySet(models.QuerySet):
     def for_ward(self, ward):
         return self.filter(Q(wards=ward) | Q(clusters__wards=ward) | Q(boroughs=ward.borough_id)).distinct()
 
+    def for_wards(self, wards):
+        """Bulletins whose covered_wards() meet `wards` (ward ids, or a queryset of wards), in one query."""
+        return self.filter(Q(wards__in=wards) | Q(clusters__wards__in=wards) | Q(boroughs__wards__in=wards)).distinct()
+
     def within(self, area):
         if isinstance(area, Ward):
             return self.for_ward(area)

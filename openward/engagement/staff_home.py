@@ -135,11 +135,7 @@ def bulletins(user, today):
     if not has_role(user, places.TEAM_ROLES):
         return None
     wards = places.wards_for(user, places.TEAM_ROLES)
-    recent = (
-        Bulletin.objects.published()
-        .filter(Q(wards__in=wards) | Q(clusters__wards__in=wards) | Q(boroughs__in=wards.values("borough")))
-        .distinct()
-    )
+    recent = Bulletin.objects.published().for_wards(wards)
     items = [
         Item(b.title, reverse("engagement:bulletin", args=[b.pk]), f"published {_day(b.published_at)}")
         for b in recent[:5]
