@@ -360,11 +360,8 @@ class BulletinIn(Schema):
     topics: list[str] = []
 
 
-@router.post(
-    "/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)"
-)
-@access.role(*places.TEAM_ROLES)
-def create_bulletin(request, payload: BulletinIn):
+def _checked_areas(request, payload) -> dict:
+    """The places named by code, each checked: the caller holds a team role there (else 403)."""
     areas = {
         "wards": [places.area_by("ward", c) for c in payload.wards],
         "clusters": [places.area_by("cluster", c) for c in payload.clusters],
@@ -373,6 +370,15 @@ def create_bulletin(request, payload: BulletinIn):
     for area in [a for group in areas.values() for a in group]:
         if not has_role(request.user, places.TEAM_ROLES, area):
             raise HttpError(403, f"You do not have a team role for {area.name}.")
+    return areas
+
+
+@router.post(
+    "/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)"
+)
+@access.role(*places.TEAM_ROLES)
+def create_bulletin(request, payload: BulletinIn):
+    areas = _checked_areas(request, payload)
     topics = list(Topic.objects.filter(slug__in=payload.topics))
     try:
         bulletin = services.publish_bulletin(
@@ -388,18 +394,6 @@ def create_bulletin(request, payload: BulletinIn):
     except ValidationError as exc:
         _bad(exc)
     return 201, _bulletin(bulletin)
-
-
-def _checked_areas(request, payload) -> dict:
-    areas = {
-        "wards": [places.area_by("ward", c) for c in payload.wards],
-        "clusters": [places.area_by("cluster", c) for c in payload.clusters],
-        "boroughs": [places.area_by("borough", c) for c in payload.boroughs],
-    }
-    for area in [a for group in areas.values() for a in group]:
-        if not has_role(request.user, places.TEAM_ROLES, area):
-            raise HttpError(403, f"You do not have a team role for {area.name}.")
-    return areas
 
 
 class BulletinRevisionIn(Schema):

@@ -165,3 +165,12 @@ def test_only_the_team_of_a_bulletins_place_may_correct_it(ward, other_ward, off
     for person in (panel_chair, elsewhere):
         sign_in(client, person)
         assert client.get(reverse("engagement:bulletin-edit", args=[bulletin.pk])).status_code == 403
+    # Its own team may correct it, but not move it to a place where they hold no team role.
+    sign_in(client, officer)
+    moved = client.put(
+        f"/api/v1/engagement/bulletins/{bulletin.pk}",
+        {"title": "x", "kind": "news", "body_markdown": "x", "wards": [other_ward.gss_code]},
+        content_type="application/json",
+    )
+    assert moved.status_code == 403 and "Aldgate" in moved.json()["detail"]
+    assert list(bulletin.wards.all()) == [ward]
