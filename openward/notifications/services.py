@@ -164,10 +164,9 @@ def audience(notice: Notice):
     receiving = Subscriber.objects.receiving()
     if notice.kind == Notice.Kind.DIGEST:
         return receiving.filter(frequency=Subscriber.Frequency.WEEKLY, subscriptions__isnull=False).distinct()
-    found = subjects.subject(notice.kind) if notice.kind in subjects.broadcast_kinds() else None
-    if found is None or found.subscriptions is None:
+    if notice.kind not in subjects.broadcast_kinds():  # registered with a `subscriptions` function
         raise ValueError(f"Notice kind {notice.kind!r} is not a broadcast.")
-    subscriptions = found.subscriptions(notice)
+    subscriptions = subjects.subject(notice.kind).subscriptions(notice)
     return receiving.filter(frequency=Subscriber.Frequency.IMMEDIATE, pk__in=subscriptions.values("subscriber_id"))
 
 

@@ -92,3 +92,11 @@ def test_smtp_down_means_retry_later_and_nothing_lost(
     assert set(rows.values_list("status", flat=True)) == {"sent"}
     call_command("run_notification_jobs")
     assert len(smtp_server.messages) == 30
+
+
+def test_only_broadcast_kinds_have_an_audience(db):
+    # A place offer or an answer goes to named people (notify_people), never to subscribers of a ward.
+    for kind in (Notice.Kind.PLACE_OFFER, Notice.Kind.ANSWER, Notice.Kind.REMINDER):
+        notice = Notice.objects.create(kind=kind, object_id=1, key=f"t:{kind}", subject="t")
+        with pytest.raises(ValueError, match="not a broadcast"):
+            services.audience(notice)
