@@ -13,6 +13,7 @@ from openward.areas.models import Borough, Cluster, Force, Ward
 from openward.crime.models import Crime, CrimeCategory
 from openward.priorities.models import Concern
 from openward.priorities.vocabulary import load_concerns
+from tests.personas import sign_in  # noqa: F401  (imported from here by this app's tests)
 
 
 @pytest.fixture
@@ -57,16 +58,6 @@ def grant(user, role, *, ward=None, cluster=None, borough=None):
 
         TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     return user
-
-
-def sign_in(client, user) -> None:
-    """Sign in on a test client, passing two-factor for staff where the accounts app provides it."""
-    try:
-        from tests.personas import sign_in as accounts_sign_in
-    except ImportError:
-        client.force_login(user)
-    else:
-        accounts_sign_in(client, user)
 
 
 @pytest.fixture
