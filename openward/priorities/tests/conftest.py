@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.accounts.models import Role, RoleGrant, User
 from openward.areas.models import Borough, Cluster, Force, Ward
@@ -52,11 +52,8 @@ def make_user(email=None, **extra) -> User:
 
 def grant(user, role, *, ward=None, cluster=None, borough=None):
     RoleGrant.objects.create(user=user, role=role, ward=ward, cluster=cluster, borough=borough)
-    if apps.is_installed("django_otp.plugins.otp_totp"):
-        # Staff pass two-factor where the project asks for it; `sign_in` completes it.
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    # Staff pass two-factor; `sign_in` completes it with this device.
+    TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     return user
 
 
