@@ -23,20 +23,11 @@ def pinned_clock(time_machine):
 def fresh_process_caches():
     """Every test starts with empty caches: ids repeat after rolled-back tests, so figures
     cached or indexes built in one test must not answer the next."""
-    from django.core.cache import cache
+    from tests.personas import forget_geo_indexes
 
-    from openward.areas import geo, selectors
-    from openward.core import pagecache
-
-    def clear():
-        cache.clear()
-        pagecache.clear_local()
-        geo._indexes.clear()
-        selectors._generations.clear()
-
-    clear()
+    forget_geo_indexes()
     yield
-    clear()
+    forget_geo_indexes()
 
 
 @pytest.fixture
@@ -183,4 +174,6 @@ def pytest_terminal_summary(terminalreporter):
 
     skipped = len(terminalreporter.stats.get("skipped", []))
     if os.environ.get("OPENWARD_FAIL_ON_SKIP") and skipped:
-        terminalreporter.write_line(f"OPENWARD_FAIL_ON_SKIP: {skipped} skipped test(s) fail this run (see reasons above).")
+        terminalreporter.write_line(
+            f"OPENWARD_FAIL_ON_SKIP: {skipped} skipped test(s) fail this run (see reasons above)."
+        )

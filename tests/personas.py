@@ -36,12 +36,15 @@ class Places:
 
 
 def forget_geo_indexes() -> None:
-    """Drop cached rate limits and per-process ward indexes: database ids are reused between tests."""
+    """Drop the shared cache (rate limits, figures), cached pages and per-process ward indexes: database ids
+    are reused between tests. The root conftest calls this before and after every test."""
     from django.core.cache import cache
 
     from openward.areas import geo, selectors
+    from openward.core import pagecache
 
     cache.clear()
+    pagecache.clear_local()
     geo._indexes.clear()
     selectors._generations.clear()
 

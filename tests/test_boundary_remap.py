@@ -166,3 +166,20 @@ def test_a_flagged_priority_says_why_on_its_page_and_in_the_api(
     moved = client.get(f"/api/v1/priorities/{abbey.pk}").json()
     assert (moved["ward"], moved["remapped_from"], moved["needs_review"]) == ("E05000999", "E05000901", False)
     assert "which became Abbey and Bridge" in client.get(f"/priorities/{abbey.pk}/").content.decode()
+
+
+def test_a_priority_finding_its_new_ward_full_stays_and_is_flagged(
+    places, before, tmp_path, django_capture_on_commit_callbacks
+):
+    """Four open priorities on Abbey and Bridge, which merge: three fill the new ward, the last (by id) is flagged."""
+    _, priorities, _ = before
+    extra = [_priority(places.ward_a, 2, "Safer night bus stops"), _priority(places.ward_a, 3, "Less dealing")]
+    _import(tmp_path, django_capture_on_commit_callbacks)
+    merged = Priority.objects.open().filter(ward__gss_code="E05000999")
+    assert sorted(merged.values_list("slot", flat=True)) == [1, 2, 3]
+    assert {p.pk for p in merged} == {priorities["abbey"].pk, priorities["bridge"].pk, extra[0].pk}
+    last = Priority.objects.get(pk=extra[1].pk)
+    assert (last.ward, last.slot, last.needs_review) == (places.ward_a, 3, True)
+    assert last.review_reason == "Ward boundaries changed: Abbey and Bridge already has its open priorities"
+    flagged = AuditEvent.objects.filter(action="priority.flagged")
+    assert flagged.count() == 2  # this one and Common's, split in two

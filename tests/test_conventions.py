@@ -83,7 +83,6 @@ NOT_PERSONAL = {
             "crime.Crime.lsoa_name",
             "crime.Crime.context",
             "crime.Stop.street_name",
-            "crime.PointCount.street_name",
             "crime.Stop.operation_name",
         )
     },

@@ -94,9 +94,13 @@ def sample_postcodes() -> list[tuple[str, float, float]]:
         ]
 
 
+def full_boundaries() -> Path:
+    return Path(settings.SHARED_DATA_DIR) / "boundaries/wards/london_wards_2025_WD25_drkane.geojson"
+
+
 def expected_wards() -> dict[str, tuple]:
     """Postcode → (ward code, ward name, borough code, force), independently of the pack when possible."""
-    full = Path(settings.SHARED_DATA_DIR) / "boundaries/wards/london_wards_2025_WD25_drkane.geojson"
+    full = full_boundaries()
     if not full.exists():
         return HAND_CHECKED
     features = json.loads(full.read_text())["features"]
@@ -118,8 +122,10 @@ def expected_wards() -> dict[str, tuple]:
 def test_real_postcodes_find_their_2025_wards_everywhere(served):
     base = served["base"]
     expected = expected_wards()
-    assert len(expected) >= len(HAND_CHECKED)
     positions = {pc: (lat, lng) for pc, lat, lng in sample_postcodes()}
+    if full_boundaries().exists():
+        # "Everywhere": most sampled postcodes sit well inside one ward, so most are checked, not just three.
+        assert len(positions.keys() & expected.keys()) >= len(positions) // 2, (len(positions), len(expected))
     with httpx.Client(base_url=base, timeout=30) as client:
         for postcode, (ward_code, ward_name, borough_code, force) in expected.items():
             home = client.get("/", params={"postcode": postcode.lower().replace(" ", "")})

@@ -22,6 +22,7 @@ from openward.accounts import services as accounts
 from openward.accounts.models import ApiToken, Consent, EmailLink, Purpose, Role, RoleGrant, User
 from openward.core import personal_data
 from openward.core.models import AuditEvent
+from openward.crime.tests.factories import StopFactory
 from openward.engagement import services as engagement
 from openward.engagement.models import (
     Attendance,
@@ -32,10 +33,9 @@ from openward.engagement.models import (
     VolunteerSignup,
     VolunteerTask,
 )
+from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, SampledStop, StopReview
 from openward.notifications import services as notifications
 from openward.notifications.models import Delivery, Subscriber, Subscription
-from openward.crime.tests.factories import StopFactory
-from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, SampledStop, StopReview
 from openward.patrols.models import PatrolPlan, PlanPlace, Visit
 from openward.priorities import services as priorities
 from openward.priorities.models import Ballot, Concern, Participation
@@ -190,7 +190,9 @@ class World:
         # stop (her concerns name a colleague) and added the force's grounds text to it.
         group = MonitoringGroup.objects.create(borough=ward.borough, name="Northbury CMG")
         sample = ReviewSample.objects.create(group=group, month=now.date().replace(day=1), size=1, seed=7, drawn_by=ada)
-        sampled = SampledStop.objects.create(sample=sample, stop=StopFactory(ward=ward), stratum="White / PACE", position=1)
+        sampled = SampledStop.objects.create(
+            sample=sample, stop=StopFactory(ward=ward), stratum="White / PACE", position=1
+        )
         StopReview.objects.create(
             sampled=sampled,
             grounds_clear="yes",

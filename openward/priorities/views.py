@@ -293,8 +293,10 @@ def priority_new(request, gss_code):
     return render(request, "priorities/priority_form.html", context, status=status)
 
 
-def _priority_form_page(request, priority_id, form_class, initial, service, *, done, heading, button, about=""):
-    """A form about one priority that calls one service: shared by recording actions and reviews."""
+def _priority_form_page(request, priority_id, form_class, initial, service, *, done, heading, button, about=None):
+    """A form about one priority that calls one service: shared by recording actions and reviews.
+
+    `about(priority)`, when given, is the text shown above the form (worked out only when the form is shown)."""
     priority = get_object_or_404(Priority, pk=priority_id)
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -308,7 +310,13 @@ def _priority_form_page(request, priority_id, form_class, initial, service, *, d
     return render(
         request,
         "priorities/simple_form.html",
-        {"form": form, "priority": priority, "heading": heading, "button": button, "about": about},
+        {
+            "form": form,
+            "priority": priority,
+            "heading": heading,
+            "button": button,
+            "about": about(priority) if about else "",
+        },
         status=400 if form.errors else 200,
     )
 
@@ -329,7 +337,6 @@ def action_new(request, priority_id):
 
 @access.role(*selectors.PANEL_ROLES, area=priority_area)
 def priority_review(request, priority_id):
-    priority = get_object_or_404(Priority, pk=priority_id)
     return _priority_form_page(
         request,
         priority_id,
@@ -339,5 +346,5 @@ def priority_review(request, priority_id):
         done="Priority reviewed.",
         heading="Review this priority",
         button="Save review",
-        about=services.data_for_review(priority),
+        about=services.data_for_review,
     )

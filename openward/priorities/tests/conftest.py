@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.accounts.models import Role, RoleGrant, User
 from openward.areas.models import Borough, Cluster, Force, Ward
 from openward.crime.models import Crime, CrimeCategory
 from openward.priorities.models import Concern
 from openward.priorities.vocabulary import load_concerns
+from tests.personas import sign_in  # noqa: F401  (imported from here by this app's tests)
 
 
 @pytest.fixture
@@ -51,22 +52,9 @@ def make_user(email=None, **extra) -> User:
 
 def grant(user, role, *, ward=None, cluster=None, borough=None):
     RoleGrant.objects.create(user=user, role=role, ward=ward, cluster=cluster, borough=borough)
-    if apps.is_installed("django_otp.plugins.otp_totp"):
-        # Staff pass two-factor where the project asks for it; `sign_in` completes it.
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    # Staff pass two-factor; `sign_in` completes it with this device.
+    TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     return user
-
-
-def sign_in(client, user) -> None:
-    """Sign in on a test client, passing two-factor for staff where the accounts app provides it."""
-    try:
-        from tests.personas import sign_in as accounts_sign_in
-    except ImportError:
-        client.force_login(user)
-    else:
-        accounts_sign_in(client, user)
 
 
 @pytest.fixture

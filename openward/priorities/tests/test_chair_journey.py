@@ -20,19 +20,18 @@ from openward.areas.models import Ward
 from openward.core import demo
 from openward.priorities import services
 from openward.priorities.models import Consultation, Priority
+from tests.personas import VIEWPORTS, horizontal_overflow
 
 from .conftest import add_crimes, grant, make_resident, make_user, sign_in
 
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
-
-def no_sideways_scroll(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+def no_sideways_scroll(page):
+    assert horizontal_overflow(page) <= 0, page.url
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, concerns, tmp_path, size):
     ward = Ward.objects.create(
         gss_code="E05000001", name="Ashcombe (demo)", slug="ashcombe-demo", borough=borough, is_demo=True
@@ -49,12 +48,11 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
     session = Client()
     sign_in(session, chair)
     page.context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": page.base_url}])
-    width = SIZES[size]["width"]
-    page.set_viewport_size(SIZES[size])
+    page.set_viewport_size(VIEWPORTS[size])
 
     # Run a consultation from the ward's "You said, we did" page.
     page.goto(f"/priorities/ward/{ward.gss_code}/")
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
     page.get_by_role("link", name="New consultation").click()
     page.get_by_label("Title").fill("Spring: what should the team focus on?")
     page.get_by_label("Opens on").fill("2026-11-17")
@@ -76,7 +74,7 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
     assert "Among the 15 other respondents, whose address is not verified, the top concern is speeding" in text
     assert "12 of the 27 people who took part were verified" in text
     assert "an email address and a postcode are easy to give" in text
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
 
     # Setting a priority from the result: the ward already has three, so it is refused with a reason.
     page.get_by_role("link", name="Burglary", exact=True).click()
@@ -86,7 +84,7 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
     alert = page.get_by_role("alert").inner_text()
     assert "already has 3 open priorities, the most a ward can have" in alert
     assert Priority.objects.filter(ward=ward, status="open").count() == 3
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
 
     # Review one of the three: the page says what crime data there is before the chair decides.
     page.locator(".notice").get_by_role("link").first.click()
@@ -100,7 +98,7 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
     page.get_by_role("heading", name=re.compile("Review, .*: Not achieved")).wait_for()
     assert "reviewed: not achieved" in page.locator("main").inner_text()
     assert "not_achieved" not in page.content()
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
 
     # Now the slot is free: set the priority from the consultation's result.
     page.goto(f"/priorities/consultations/{consultation.pk}/")
@@ -111,7 +109,7 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
     created = Priority.objects.get(ward=ward, status="open", consultation=consultation)
     assert created.concern == concerns["burglary"]
     assert "Ranked 1 of" in created.evidence and "verified respondents" in created.evidence
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
 
     # And it is on "You said, we did", with the reviewed one among past priorities.
     page.get_by_role("link", name=ward.name).first.click()
@@ -119,4 +117,4 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
     assert any("Tackle burglary" in t for t in current)
     past = page.locator(".priority--past").all_inner_texts()
     assert any(reviewed.statement in t and "Not achieved" in t for t in past)
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)

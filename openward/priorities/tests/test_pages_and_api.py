@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from ninja.testing import TestClient
 
 from openward.accounts.models import Role
@@ -500,3 +501,29 @@ def test_api_says_what_data_there_is_and_reviews_without_new_months(client, ward
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "not_achieved" and r.json()["review"]["before_count"] is None
     assert r.json()["data_for_review"] is None
+
+
+def test_the_review_form_says_what_data_there_is_and_the_action_form_says_nothing(
+    client, ward, panel_chair, officer, concerns
+):
+    for month in range(1, 10):
+        add_crimes(ward, "burglary", date(2026, month, 1), 3)
+    priority = services.set_priority(
+        panel_chair,
+        ward,
+        statement="Tackle burglary",
+        agreed_on=date(2026, 10, 20),
+        review_on=date(2027, 4, 20),
+        concern=concerns["burglary"],
+    )
+    sign_in(client, panel_chair)
+    review = client.get(f"/priorities/{priority.pk}/review/")
+    assert review.status_code == 200
+    notice = f'<p class="notice">{escape(services.data_for_review(priority))}</p>'
+    assert "Recorded crime is published up to September 2026" in notice and notice in review.content.decode()
+    # A review refused by the form shows the same words again.
+    refused = client.post(f"/priorities/{priority.pk}/review/", {"outcome": "", "reviewed_on": "2026-11-18"})
+    assert refused.status_code == 400 and notice in refused.content.decode()
+    sign_in(client, officer)
+    action = client.get(f"/priorities/{priority.pk}/actions/new/")
+    assert action.status_code == 200 and '<p class="notice">' not in action.content.decode()

@@ -234,3 +234,8 @@ def test_review_with_figures_says_what_it_compares(officer, panel_chair, ward, c
         "Recorded crime is published up to December 2025. The review compares July 2025 to October 2025 with the "
         "same number of months before the priority was agreed (February 2025 to May 2025)."
     )
+    # The review itself compares exactly the months it said, with their figures.
+    review = services.review_priority(panel_chair, priority, outcome="achieved", reviewed_on=date(2025, 11, 18))
+    months = [f"{d:%B %Y}" for d in (review.before_start, review.before_end, review.after_start, review.after_end)]
+    assert months == ["February 2025", "May 2025", "July 2025", "October 2025"]
+    assert (review.before_count, review.after_count) == (4 * 4, 4 * 4) and review.p_value is not None
