@@ -113,9 +113,8 @@ def locate_ward_ids(lats, lngs, on: date | None = None, generation: WardGenerati
 
 
 def locate_ward(lat: float, lng: float, on: date | None = None) -> Ward | None:
-    """The ward containing a point on a date (today by default), or None."""
-    ward_id = int(locate_ward_ids([lat], [lng], on=on)[0])
-    return Ward.objects.select_related("borough", "generation").filter(pk=ward_id).first() if ward_id else None
+    """The ward containing a point on a date (today by default), or None (see Ward.objects.covering)."""
+    return Ward.objects.covering(lat, lng, on=on).first()
 
 
 # A ward of a new generation takes over an old ward's followers when it holds at least this share of the
