@@ -33,10 +33,10 @@ def force_records(client: Client, slugs: list[str]) -> list[dict]:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item.get("name"):
             raise SyncError(f'{client.url("forces")} item {i + 1} is not a force with an "id" and a "name".')
     ids = {item["id"] for item in listed}
-    unknown = [s for s in slugs if s not in ids and not Force.objects.filter(slug=s).exists()]
+    existing = dict(Force.objects.values_list("slug", "gss_code"))
+    unknown = [s for s in slugs if s not in ids and s not in existing]
     if unknown:
         raise SyncError(f"{client.url('forces')} does not list the force {', '.join(unknown)}. Check --force.")
-    existing = {f.slug: f for f in Force.objects.all()}
     records = []
     for item in listed:
         if item["id"] not in slugs and item["id"] in existing:
@@ -47,7 +47,7 @@ def force_records(client: Client, slugs: list[str]) -> list[dict]:
             record.update({k: detail.get(k) for k in ("description", "url", "telephone", "engagement_methods")})
             record["name"] = detail.get("name") or item["name"]
         if item["id"] in existing:
-            record["gss_code"] = existing[item["id"]].gss_code
+            record["gss_code"] = existing[item["id"]]
         records.append(record)
     return records
 
