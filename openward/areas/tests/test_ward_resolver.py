@@ -1,12 +1,14 @@
 """The one ward resolver (Ward.objects.by_code / covering) and its rules, used by every app."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.cache import cache
 
 from openward.areas import geo, selectors
-from openward.areas.models import Ward
+from openward.areas.importers.teams import NeighbourhoodTeamImporter
+from openward.areas.models import Neighbourhood, Ward
 from openward.core import access
 from openward.crime.analytics.scope import ScopeError, ward_scope
 from openward.engagement import places as engagement_places
@@ -94,3 +96,22 @@ def test_every_app_resolves_codes_the_same_way(wards, rf):
     assert selectors.ward_by_code("E05000001", "2014").generation.slug == "2014"
     with pytest.raises(ScopeError, match="no ward with the code"):
         ward_scope("E05999999")
+
+
+def test_a_team_file_attaches_each_neighbourhood_to_the_ward_in_force(wards, tmp_path):
+    kept_new, _, abolished = wards
+    path = tmp_path / "teams.json"
+    path.write_text(
+        json.dumps(
+            {
+                "force": "metropolitan",
+                "neighbourhoods": [
+                    {"id": "E05000001", "name": "Kept", "people": []},
+                    {"id": "AB1", "name": "Named", "ward": "e05000002", "people": []},
+                ],
+            }
+        )
+    )
+    NeighbourhoodTeamImporter(path, commit=True).run()
+    assert Neighbourhood.objects.get(code="E05000001").ward == kept_new
+    assert Neighbourhood.objects.get(code="AB1").ward == abolished
