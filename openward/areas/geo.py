@@ -113,9 +113,8 @@ def locate_ward_ids(lats, lngs, on: date | None = None, generation: WardGenerati
 
 
 def locate_ward(lat: float, lng: float, on: date | None = None) -> Ward | None:
-    """The ward containing a point on a date (today by default), or None."""
-    ward_id = int(locate_ward_ids([lat], [lng], on=on)[0])
-    return Ward.objects.select_related("borough", "generation").filter(pk=ward_id).first() if ward_id else None
+    """The ward containing a point on a date (today by default), or None (see Ward.objects.covering)."""
+    return Ward.objects.covering(lat, lng, on=on).first()
 
 
 # A ward of a new generation takes over an old ward's followers when it holds at least this share of the
@@ -132,6 +131,25 @@ class Successor:
     overlaps: tuple[tuple[Ward, float], ...] = ()
 
 
+def shares_of(shape, generation: WardGeneration | None = None) -> list[tuple[Ward, float]]:
+    """The wards of `generation` (default: Ward.objects.current()) that share area with `shape` (a shapely
+    geometry in lng/lat), each with the share of the shape's area it holds, largest first."""
+    min_lng, min_lat, max_lng, max_lat = shape.bounds
+    wards = Ward.objects.in_generation(generation) if generation is not None else Ward.objects.current()
+    candidates = (
+        wards.exclude(boundary="")
+        .filter(Q(min_lat__isnull=True) | Q(min_lat__lte=max_lat, max_lat__gte=min_lat))
+        .filter(Q(min_lng__isnull=True) | Q(min_lng__lte=max_lng, max_lng__gte=min_lng))
+        .select_related("borough")
+    )
+    area = shape.area or 1.0
+    shares = (
+        (ward, shapely.intersection(shape, shapely.make_valid(shapely.from_geojson(ward.boundary))).area / area)
+        for ward in candidates
+    )
+    return sorted((pair for pair in shares if pair[1] > 0), key=lambda pair: -pair[1])
+
+
 def successor(ward: Ward, generation: WardGeneration) -> Successor:
     """The ward of `generation` that follows `ward`: the same GSS code if the generation kept it, else the new
     ward holding at least SUCCESSOR_SHARE of its area; None (with the wards it now spans) otherwise."""
@@ -140,21 +158,8 @@ def successor(ward: Ward, generation: WardGeneration) -> Successor:
         return Successor(kept, f"{ward.gss_code} is kept in {generation}")
     if not ward.boundary:
         return Successor(None, f"{ward.name} ({ward.gss_code}) is not in {generation} and has no boundary to compare")
-    old = shapely.from_geojson(ward.boundary)
-    min_lng, min_lat, max_lng, max_lat = old.bounds
-    candidates = (
-        Ward.objects.filter(generation=generation)
-        .exclude(boundary="")
-        .filter(Q(min_lat__isnull=True) | Q(min_lat__lte=max_lat, max_lat__gte=min_lat))
-        .filter(Q(min_lng__isnull=True) | Q(min_lng__lte=max_lng, max_lng__gte=min_lng))
-        .select_related("borough")
-    )
-    area = old.area or 1.0
-    overlaps = sorted(
-        ((new, shapely.intersection(old, shapely.from_geojson(new.boundary)).area / area) for new in candidates),
-        key=lambda pair: -pair[1],
-    )
-    overlaps = [(new, share) for new, share in overlaps if share >= 0.01]
+    shares = shares_of(shapely.from_geojson(ward.boundary), generation)
+    overlaps = [(new, share) for new, share in shares if share >= 0.01]
     if overlaps and overlaps[0][1] >= SUCCESSOR_SHARE:
         new, share = overlaps[0]
         return Successor(new, f"{new.name} holds {share:.0%} of {ward.name}", tuple(overlaps))

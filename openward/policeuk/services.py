@@ -86,11 +86,13 @@ def sync_policeuk(
         folder = Path(tmp)
         boundaries = _sync_reference(client, slugs, folder, actor, say)
         wanted = months or _recent_months(client)
+        stored = SyncedMonth.objects.filter(force__slug__in=slugs).values_list("force__slug", "month")
+        synced = set() if again else set(stored)
         todo = []
         for slug in slugs:
             force = Force.objects.get(slug=slug)
             for month in wanted:
-                if not again and SyncedMonth.objects.filter(force=force, month=frames.month_start(month)).exists():
+                if (slug, frames.month_start(month)) in synced:
                     report.skipped.append(f"{slug} {month}")
                 else:
                     todo.append((force, month))

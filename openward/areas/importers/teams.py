@@ -89,7 +89,7 @@ class NeighbourhoodTeamImporter(BaseImporter):
             )
             self.counts["force_people"] += len(self.force_people)
         for item in records:
-            ward = Ward.objects.filter(gss_code=item.get("ward") or item["id"]).order_by("-valid_from").first()
+            ward = Ward.objects.by_code(item.get("ward") or item["id"])  # in force today first
             nbhd, created = Neighbourhood.objects.update_or_create(
                 force=force,
                 code=item["id"],

@@ -1,12 +1,15 @@
 """The one ward resolver (Ward.objects.by_code / covering) and its rules, used by every app."""
 
 import datetime as dt
+import json
 
 import pytest
+import shapely
 from django.core.cache import cache
 
 from openward.areas import geo, selectors
-from openward.areas.models import Ward
+from openward.areas.importers.teams import NeighbourhoodTeamImporter
+from openward.areas.models import Neighbourhood, Ward
 from openward.core import access
 from openward.crime.analytics.scope import ScopeError, ward_scope
 from openward.engagement import places as engagement_places
@@ -94,3 +97,43 @@ def test_every_app_resolves_codes_the_same_way(wards, rf):
     assert selectors.ward_by_code("E05000001", "2014").generation.slug == "2014"
     with pytest.raises(ScopeError, match="no ward with the code"):
         ward_scope("E05999999")
+
+
+def test_a_team_file_attaches_each_neighbourhood_to_the_ward_in_force(wards, tmp_path):
+    kept_new, _, abolished = wards
+    path = tmp_path / "teams.json"
+    path.write_text(
+        json.dumps(
+            {
+                "force": "metropolitan",
+                "neighbourhoods": [
+                    {"id": "E05000001", "name": "Kept", "people": []},
+                    {"id": "AB1", "name": "Named", "ward": "e05000002", "people": []},
+                ],
+            }
+        )
+    )
+    NeighbourhoodTeamImporter(path, commit=True).run()
+    assert Neighbourhood.objects.get(code="E05000001").ward == kept_new
+    assert Neighbourhood.objects.get(code="AB1").ward == abolished
+
+
+def test_shares_of_a_shape_decide_the_successor_and_a_synced_neighbourhood_s_ward(wards, generations):
+    from openward.policeuk.sync.fetch import ward_by_overlap
+
+    kept_new, _, abolished = wards
+    old, new = generations
+    # The abolished ward's place is in no ward of 2022 until one covers 95% of it.
+    assert geo.successor(abolished, new).ward is None
+    wider = _ward("E05000003", new, -0.0095, "Wider")
+    found = geo.successor(abolished, new)
+    assert found.ward == wider and [w for w, _ in found.overlaps] == [wider]
+    assert found.overlaps[0][1] == pytest.approx(0.95)
+    # A kept code is followed by its own ward.
+    assert geo.successor(wards[1], new).ward == kept_new
+    # A police.uk boundary mostly over the kept ward (and a little over the wider one) belongs to it.
+    points = [(51.5, -0.018), (51.5, -0.008), (51.51, -0.008), (51.51, -0.018)]
+    assert ward_by_overlap(points) == "E05000001"
+    shares = geo.shares_of(shapely.Polygon([(lng, lat) for lat, lng in points]), new)
+    assert [(w, round(share, 2)) for w, share in shares] == [(kept_new, 0.8), (wider, 0.15)]
+    assert ward_by_overlap([(51.5, 0.5), (51.5, 0.6), (51.6, 0.6)]) is None

@@ -16,7 +16,8 @@ from pathlib import Path
 import shapely
 from shapely.geometry import Polygon
 
-from openward.areas.models import Force, Ward
+from openward.areas import geo
+from openward.areas.models import Force
 from openward.core.values import Month
 
 from .client import Client, SyncError
@@ -33,10 +34,10 @@ def force_records(client: Client, slugs: list[str]) -> list[dict]:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item.get("name"):
             raise SyncError(f'{client.url("forces")} item {i + 1} is not a force with an "id" and a "name".')
     ids = {item["id"] for item in listed}
-    unknown = [s for s in slugs if s not in ids and not Force.objects.filter(slug=s).exists()]
+    existing = dict(Force.objects.values_list("slug", "gss_code"))
+    unknown = [s for s in slugs if s not in ids and s not in existing]
     if unknown:
         raise SyncError(f"{client.url('forces')} does not list the force {', '.join(unknown)}. Check --force.")
-    existing = {f.slug: f for f in Force.objects.all()}
     records = []
     for item in listed:
         if item["id"] not in slugs and item["id"] in existing:
@@ -47,7 +48,7 @@ def force_records(client: Client, slugs: list[str]) -> list[dict]:
             record.update({k: detail.get(k) for k in ("description", "url", "telephone", "engagement_methods")})
             record["name"] = detail.get("name") or item["name"]
         if item["id"] in existing:
-            record["gss_code"] = existing[item["id"]].gss_code
+            record["gss_code"] = existing[item["id"]]
         records.append(record)
     return records
 
@@ -90,17 +91,8 @@ def ward_by_overlap(points: list[tuple[float, float]]) -> str | None:
     """The GSS code of the current ward sharing the most area with a boundary, if any does."""
     if len(points) < 3:
         return None
-    area = shapely.make_valid(Polygon([(lng, lat) for lat, lng in points]))
-    min_lng, min_lat, max_lng, max_lat = area.bounds
-    candidates = Ward.objects.current().filter(
-        min_lat__lte=max_lat, max_lat__gte=min_lat, min_lng__lte=max_lng, max_lng__gte=min_lng
-    )
-    best, best_share = None, 0.0
-    for code, boundary in candidates.exclude(boundary="").values_list("gss_code", "boundary"):
-        shared = shapely.make_valid(shapely.from_geojson(boundary)).intersection(area).area
-        if shared > best_share:
-            best, best_share = code, shared
-    return best
+    shares = geo.shares_of(shapely.make_valid(Polygon([(lng, lat) for lat, lng in points])))
+    return shares[0][0].gss_code if shares else None
 
 
 def _points(url: str, data: list) -> list[tuple[float, float]]:
