@@ -1,6 +1,7 @@
 """Find your ward in a real browser: type a postcode any way, land on the ward page with team and map."""
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.mark.browser
@@ -35,11 +36,13 @@ def test_a_wrong_postcode_shows_the_error_summary_with_focus(page, place):
     summary = page.locator(".error-summary")
     summary.wait_for()
     assert 'Postcode "SW1A 1ZZ" is not in our lookup' in summary.inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # site.js focuses the summary once the page has loaded; expect() waits for that moment
+    # (the summary is in the page before the script runs, so a one-off check raced it).
+    expect(summary).to_be_focused()
     assert page.title().startswith("Error:")
     # The summary's link takes the person to the field to correct it.
     summary.get_by_role("link").click()
-    assert page.evaluate("document.activeElement.id") == "id_postcode"
+    expect(page.locator("#id_postcode")).to_be_focused()
 
 
 @pytest.mark.browser
