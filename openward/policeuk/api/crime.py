@@ -1,8 +1,7 @@
-"""police.uk-compatible crime endpoints (see docs/POLICEUK_API.md).
+"""police.uk-compatible crime endpoints (https://data.police.uk/docs/): categories, street crimes, outcomes.
 
-Responses are built as plain JSON (not through pydantic) because a street query can return
-10,000 records; the declared response schemas document the same shapes for OpenAPI, and the
-shape tests compare them with real recorded police.uk responses.
+The views read parameters (`params`), the area asked about (`geometry`) and write rows as police.uk
+does (`serialisers`); `http` holds the error handling and JSON writing they share.
 """
 
 from __future__ import annotations
@@ -28,69 +27,12 @@ from openward.crime.schemas import (
     StreetDate,
 )
 
-from .common import (
-    ERRORS,
-    MAX_RESULTS,
-    STREAM_CHUNK,
-    ApiError,
-    Area,
-    force_or_404,
-    handles_errors,
-    json_array_stream,
-    json_response,
-    latest_month,
-    location,
-    location_id_or_nearest,
-    month_text,
-    param,
-    parse_date,
-    parse_location_id,
-)
+from .geometry import MAX_RESULTS, Area
+from .http import ERRORS, STREAM_CHUNK, ApiError, handles_errors, json_array_stream, json_response, param
+from .params import force_or_404, latest_month, location_id_or_nearest, parse_date, parse_location_id
+from .serialisers import CRIME_FIELDS, OUTCOME_FIELDS, crime_json, month_text, outcome_json
 
 router = Router()
-
-
-CRIME_FIELDS = (
-    "pk",
-    "api_id",
-    "category__slug",
-    "persistent_id",
-    "month",
-    "latitude",
-    "longitude",
-    "street_id",
-    "street_name",
-    "location_type",
-    "location_subtype",
-    "context",
-    "outcome_category",
-    "outcome_month",
-)
-
-
-def crime_json(row, with_outcome: bool = True) -> dict:
-    loc = location(row)
-    out = {
-        "category": row["category__slug"],
-        "location_type": (row["location_type"] or "Force") if loc else None,
-        "location": loc,
-        "context": row["context"] or "",
-    }
-    if with_outcome:
-        out["outcome_status"] = (
-            {"category": row["outcome_category"], "date": month_text(row["outcome_month"]) or month_text(row["month"])}
-            if row["outcome_category"]
-            else None
-        )
-    out.update(
-        {
-            "persistent_id": row["persistent_id"] or "",
-            "id": row["api_id"] if row["api_id"] is not None else row["pk"],
-            "location_subtype": row["location_subtype"] or "",
-            "month": month_text(row["month"]),
-        }
-    )
-    return out
 
 
 def crimes_by_pk(pks: list[int], with_outcome: bool = True) -> list[dict]:
@@ -250,17 +192,6 @@ def crimes_no_location(request, category: str | None = None, force: str | None =
     crimes = category_filter(Crime.objects.filter(force=f, month=month, latitude=None), category)
     rows = crimes.order_by("pk").values(*CRIME_FIELDS).iterator(chunk_size=STREAM_CHUNK)
     return json_array_stream(crime_json(r) for r in rows)
-
-
-def outcome_json(row) -> dict:
-    return {
-        "category": {"code": row["code"], "name": row["name"]},
-        "date": month_text(row["month"]),
-        "person_id": row["person_id"],
-    }
-
-
-OUTCOME_FIELDS = ("pk", "persistent_id", "code", "name", "month", "person_id")
 
 
 @router.get(

@@ -1,8 +1,6 @@
-"""police.uk-compatible stop and search endpoints (see docs/POLICEUK_API.md)."""
+"""police.uk-compatible stop and search endpoints (https://data.police.uk/docs/)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.http import StreamingHttpResponse
 from ninja import Router
@@ -11,73 +9,12 @@ from openward.core import access, deadline
 from openward.crime.models import Stop
 from openward.crime.schemas import StopRecord
 
-from .common import (
-    ERRORS,
-    STREAM_CHUNK,
-    ApiError,
-    Area,
-    force_or_404,
-    handles_errors,
-    json_array_stream,
-    json_response,
-    location,
-    location_id_or_nearest,
-    param,
-    parse_date,
-)
+from .geometry import Area
+from .http import ERRORS, STREAM_CHUNK, ApiError, handles_errors, json_array_stream, json_response, param
+from .params import force_or_404, location_id_or_nearest, parse_date
+from .serialisers import STOP_FIELDS, stop_json
 
 router = Router()
-
-STOP_FIELDS = (
-    "pk",
-    "type",
-    "involved_person",
-    "datetime",
-    "operation",
-    "operation_name",
-    "latitude",
-    "longitude",
-    "street_id",
-    "street_name",
-    "gender",
-    "age_range",
-    "self_defined_ethnicity",
-    "officer_defined_ethnicity",
-    "legislation",
-    "object_of_search",
-    "outcome",
-    "outcome_code",
-    "outcome_linked_to_object_of_search",
-    "removal_of_more_than_outer_clothing",
-)
-
-
-def _text(value: str) -> str | None:
-    return value or None
-
-
-def stop_json(row) -> dict:
-    when = row["datetime"].astimezone(dt.UTC).isoformat() if row["datetime"] else None
-    return {
-        "age_range": _text(row["age_range"]),
-        "outcome": row["outcome"] or "",
-        "involved_person": row["involved_person"],
-        "self_defined_ethnicity": _text(row["self_defined_ethnicity"]),
-        "gender": _text(row["gender"]),
-        "legislation": _text(row["legislation"]),
-        "outcome_linked_to_object_of_search": row["outcome_linked_to_object_of_search"],
-        "datetime": when,
-        "removal_of_more_than_outer_clothing": row["removal_of_more_than_outer_clothing"],
-        "outcome_object": (
-            {"id": row["outcome_code"], "name": row["outcome"]} if row["outcome"] or row["outcome_code"] else None
-        ),
-        "location": location(row),
-        "operation": row["operation"],
-        "officer_defined_ethnicity": _text(row["officer_defined_ethnicity"]),
-        "type": row["type"],
-        "operation_name": _text(row["operation_name"]),
-        "object_of_search": _text(row["object_of_search"]),
-    }
 
 
 def stops_stream(queryset) -> StreamingHttpResponse:
