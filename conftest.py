@@ -1,4 +1,5 @@
-"""Project-wide test fixtures: shared-data location, personas live in each app's conftest."""
+"""Project-wide test fixtures: the clock, per-process caches, shared data, SMTP and the browser. People and
+places come from tests/personas.py, the one persona set."""
 
 from datetime import UTC, datetime
 from pathlib import Path

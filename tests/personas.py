@@ -1,14 +1,18 @@
-"""Places and personas for tests (used by accounts, verification, the other apps and the authorisation matrix).
+"""Places and personas for every test (the one set: apps' conftests build their people with these).
 
 places = make_places()                    two boroughs, three wards, postcodes in each
+person = make_person()                    signed up, email confirmed, no ward, no role
 person = make_resident("a@example.org", places.ward_a, level=2)
+verify(person, places.ward_b, level=1)    a further ward at a level
 officer = make_staff(Role.OFFICER, places.ward_a)
+give_role(person, Role.PANEL_CHAIR, places.ward_a)   a role (and an authenticator) for someone who exists
 sign_in(client, officer)                  signs in and passes two-factor for staff
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -97,15 +101,34 @@ def make_places() -> Places:
     return Places(generation, borough_a, borough_b, ward_a, ward_a2, ward_b, "N19QZ", "N19QY", "SE99QZ", "ZE19QZ")
 
 
-def make_resident(email: str, ward, *, level: int = 1, postcode: str = "", relationship: str = "lives"):
-    """A person with a home ward at `level` (0: unconfirmed; 1: confirmed; 2: address verified by letter)."""
+_numbers = itertools.count(1)
+
+
+def make_person(email: str | None = None, *, confirmed: bool = True, **extra):
+    """A signed-up person with no ward and no role; `confirmed=False` leaves their email unconfirmed."""
     from openward.accounts.models import User
+
+    return User.objects.create_user(
+        email=email or f"person{next(_numbers)}@example.org",
+        email_confirmed_at=timezone.now() if confirmed else None,
+        **extra,
+    )
+
+
+def verify(user, ward, level: int = 1, *, is_home: bool = False, postcode: str = "", relationship: str = "lives"):
+    """Give `user` a membership of `ward` at `level` through verification's own rows and service.
+
+    0: a membership only (an unconfirmed email stays unconfirmed); 1: email confirmed, postcode in the ward;
+    2: address verified by letter as well.
+    """
     from openward.verification.models import Level, Membership, Method, VerificationGrant
     from openward.verification.services import grant_email_level
 
-    user = User.objects.create_user(email=email, email_confirmed_at=timezone.now() if level >= 1 else None)
-    membership = Membership.objects.create(
-        user=user, ward=ward, postcode=postcode, relationship=relationship, is_home=True
+    if level >= 1 and user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    membership, _ = Membership.objects.get_or_create(
+        user=user, ward=ward, defaults={"postcode": postcode, "relationship": relationship, "is_home": is_home}
     )
     if level >= 1:
         grant_email_level(membership)
@@ -116,18 +139,32 @@ def make_resident(email: str, ward, *, level: int = 1, postcode: str = "", relat
             method=Method.LETTER,
             expires_at=timezone.now() + timedelta(days=730),
         )
+    return membership
+
+
+def make_resident(
+    email: str | None = None,
+    ward=None,
+    *,
+    level: int = 1,
+    postcode: str = "",
+    relationship: str = "lives",
+    **extra,
+):
+    """A person with a home ward at `level` (0: unconfirmed; 1: confirmed; 2: address verified by letter)."""
+    assert ward is not None, "make_resident needs the resident's ward"
+    user = make_person(email, confirmed=level >= 1, **extra)
+    verify(user, ward, level, is_home=True, postcode=postcode, relationship=relationship)
     return user
 
 
-def make_staff(role: str, place=None, *, email: str | None = None):
-    """A confirmed person holding `role` at `place` (Ward, Cluster, Borough or None), with an authenticator."""
+def give_role(user, role: str, place=None, *, authenticator: bool = True):
+    """Give `user` `role` at `place` (Ward, Cluster, Borough or None) and, unless told not to, an authenticator."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from openward.accounts.models import RoleGrant, User
+    from openward.accounts.models import RoleGrant
     from openward.areas.models import Borough, Cluster, Ward
 
-    email = email or f"{role}-{getattr(place, 'gss_code', getattr(place, 'slug', 'all'))}@example.org".lower()
-    user = User.objects.create_user(email=email, email_confirmed_at=timezone.now())
     RoleGrant.objects.create(
         user=user,
         role=role,
@@ -135,8 +172,15 @@ def make_staff(role: str, place=None, *, email: str | None = None):
         cluster=place if isinstance(place, Cluster) else None,
         borough=place if isinstance(place, Borough) else None,
     )
-    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    if authenticator:  # staff pass two-factor; `sign_in` completes it with this device
+        TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     return user
+
+
+def make_staff(role: str, place=None, *, email: str | None = None, **extra):
+    """A confirmed person holding `role` at `place` (Ward, Cluster, Borough or None), with an authenticator."""
+    email = email or f"{role}-{getattr(place, 'gss_code', getattr(place, 'slug', 'all'))}@example.org".lower()
+    return give_role(make_person(email, **extra), role, place)
 
 
 def sign_in(client, user, *, second_factor: bool = True) -> None:
@@ -156,16 +200,26 @@ def sign_in(client, user, *, second_factor: bool = True) -> None:
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
-def browser_page_for(browser, live_server, user=None, *, viewport: str = "desktop"):
-    """A Chromium page at `viewport` width, signed in as `user` (two-factor passed for staff) when given."""
+def sign_in_context(context, base_url: str, user) -> None:
+    """Carry `user`'s signed-in session (two-factor passed for staff) into a browser context."""
     from django.test import Client
 
-    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
+    client = Client()
+    sign_in(client, user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+
+
+def signed_in_context(browser, live_server, user=None, **options):
+    """A Chromium context on the live server, signed in as `user` when given; `options` go to new_context."""
+    context = browser.new_context(base_url=live_server.url, **options)
     if user is not None:
-        client = Client()
-        sign_in(client, user)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    page = context.new_page()
+        sign_in_context(context, live_server.url, user)
+    return context
+
+
+def browser_page_for(browser, live_server, user=None, *, viewport: str = "desktop", **options):
+    """A Chromium page at `viewport` width, signed in as `user` (two-factor passed for staff) when given."""
+    page = signed_in_context(browser, live_server, user, viewport=VIEWPORTS[viewport], **options).new_page()
     page.base_url = live_server.url
     return page
 

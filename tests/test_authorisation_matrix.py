@@ -20,7 +20,7 @@ from django.urls import path
 
 from openward.accounts.models import Role, User
 from openward.core import access
-from tests.personas import forget_geo_indexes, make_places, make_resident, make_staff, sign_in
+from tests.personas import forget_geo_indexes, give_role, make_places, make_resident, make_staff, sign_in
 
 CONVERTER_SAMPLES = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "0" * 32}
 
@@ -375,15 +375,11 @@ def world(places):
 
 def make_all_powerful_staff(places, email: str) -> User:
     """Site administrator everywhere plus every ward and borough role in ward A's borough."""
-    from openward.accounts.models import RoleGrant
-
-    person = make_staff(Role.SITE_ADMIN, None, email=email)
-    User.objects.filter(pk=person.pk).update(is_staff=True)
+    person = make_staff(Role.SITE_ADMIN, None, email=email, is_staff=True)
     for role in (Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR):
-        RoleGrant.objects.create(user=person, role=role, ward=places.ward_a)
+        give_role(person, role, places.ward_a)
     for role in (Role.BOROUGH_LEAD, Role.ANALYST, Role.MONITORING_GROUP):
-        RoleGrant.objects.create(user=person, role=role, borough=places.borough_a)
-    person.refresh_from_db()
+        give_role(person, role, places.borough_a)
     return person
 
 

@@ -4,14 +4,13 @@ import base64
 import re
 
 import pytest
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openward.accounts import services
 from openward.accounts.models import Role, RoleGrant, User
 from openward.core.models import AuditEvent
-from tests.personas import make_resident, make_staff, sign_in
+from tests.personas import give_role, make_person, make_resident, make_staff, sign_in
 
 
 def current_code(device):
@@ -19,8 +18,8 @@ def current_code(device):
 
 
 def test_staff_enrol_an_authenticator_then_staff_pages_open(client, places):
-    officer = User.objects.create_user(email="pc@example.org", email_confirmed_at=timezone.now())
-    RoleGrant.objects.create(user=officer, role=Role.OFFICER, ward=places.ward_a)
+    # A new officer has no authenticator yet: they enrol one on the way to a staff page.
+    officer = give_role(make_person("pc@example.org"), Role.OFFICER, places.ward_a, authenticator=False)
     client.force_login(officer)
     staff_page = f"/verify/staff/wards/{places.ward_a.gss_code}/in-person/"
     assert client.get(staff_page)["Location"].startswith("/accounts/two-factor/")

@@ -6,24 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from openward.accounts.models import Role
 from openward.commitments.models import Commitment, Review
 from openward.crime.tests.factories import category, populate_ward
 from openward.crime.tests.test_disproportionality_rules import small_ward
-from tests.personas import make_staff, sign_in
+from tests.personas import VIEWPORTS, make_staff, signed_in_context
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 900}
-
-
-def signed_in_context(browser, live_server, user, **options):
-    client = Client()
-    sign_in(client, user)
-    context = browser.new_context(base_url=live_server.url, **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context
+PHONE, DESK = VIEWPORTS["phone"], VIEWPORTS["desktop"]
 
 
 @pytest.mark.browser

@@ -1,12 +1,13 @@
-"""Personas and places for engagement and notification tests."""
+"""Places for engagement and notification tests, and their people (from tests.personas)."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from openward.accounts.models import Role, RoleGrant, User
+from openward.accounts.models import Role
 from openward.areas.models import Borough, Cluster, Force, Neighbourhood, Ward
+from tests.personas import make_person, make_staff
 
 
 @pytest.fixture
@@ -37,35 +38,24 @@ def neighbourhood(ward):
     return Neighbourhood.objects.create(force=force, code="E05009288", name="Aldersgate", ward=ward)
 
 
-def make_user(email, role=None, **place):
-    user = User.objects.create_user(email=email, password="a long password 123")
-    if role:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        RoleGrant.objects.create(user=user, role=role, **place)
-        # Staff must pass two-factor; `tests.personas.sign_in` marks the session verified with this device.
-        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    return user
-
-
 @pytest.fixture
 def officer(ward):
-    return make_user("officer@met.example", Role.OFFICER, ward=ward)
+    return make_staff(Role.OFFICER, ward, email="officer@met.example")
 
 
 @pytest.fixture
 def panel_chair(ward):
-    return make_user("chair@example.org", Role.PANEL_CHAIR, ward=ward)
+    return make_staff(Role.PANEL_CHAIR, ward, email="chair@example.org")
 
 
 @pytest.fixture
 def resident(db):
-    return make_user("resident@example.org")
+    return make_person("resident@example.org")
 
 
 @pytest.fixture
 def residents(db):
-    return [make_user(f"resident{i}@example.org") for i in range(6)]
+    return [make_person(f"resident{i}@example.org") for i in range(6)]
 
 
 @pytest.fixture

@@ -5,20 +5,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from openward.engagement.models import Event, Registration
-from tests import personas as testing
-
-
-def browser_page_for(browser, live_server, user):
-    """A browser page carrying the session (two-factor passed for staff) that `testing.sign_in` creates."""
-    client = Client()
-    testing.sign_in(client, user)
-    context = browser.new_context(base_url=live_server.url)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context.new_page()
+from tests.personas import browser_page_for
 
 
 @pytest.mark.browser
@@ -54,13 +45,11 @@ def test_officer_creates_meeting_residents_fill_it_and_a_released_place_is_offer
         p.goto(f"/engagement/events/{event.pk}/")
         button = "Register" if expected.startswith("Your place") else "Join the waiting list"
         p.get_by_role("button", name=button, exact=True).click()
-        p.wait_for_load_state()
-        assert expected in p.locator("#registration-status").inner_text()
+        expect(p.locator("#registration-status")).to_contain_text(expected)
         pages[person.pk] = p
     assert "0 of 2 left; 2 on the waiting list" in pages[d.pk].locator("#places").inner_text()
 
     pages[a.pk].get_by_role("button", name="Give up my place").click()
-    pages[a.pk].wait_for_load_state()
     messages = smtp_server.wait_for(1)
     assert len(messages) == 1 and messages[0]["to"] == [c.email]
     body = messages[0]["message"].get_content()
@@ -72,7 +61,7 @@ def test_officer_creates_meeting_residents_fill_it_and_a_released_place_is_offer
     page.goto(accept.split("/engagement/", 1)[1].join(["/engagement/", ""]))
     assert "held for you until" in page.content()
     page.get_by_role("button", name="Accept the place").click()
-    page.wait_for_load_state()
+    expect(page.get_by_text("The place is yours. See you there.")).to_be_visible()
     assert Registration.objects.get(event=event, user=c).status == Registration.Status.CONFIRMED
     pages[c.pk].reload()
     assert "Your place is confirmed." in pages[c.pk].locator("#registration-status").inner_text()

@@ -8,11 +8,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.accounts.models import Role
 from openward.engagement import services
 from openward.engagement.models import Bulletin, Event, Registration
 from openward.notifications import services as notifications
 from openward.notifications.models import Notice
-from tests.personas import sign_in
+from tests.personas import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -158,10 +159,8 @@ def test_a_published_bulletin_is_corrected_on_the_page_and_through_the_api_witho
 
 
 def test_only_the_team_of_a_bulletins_place_may_correct_it(ward, other_ward, officer, panel_chair, client):
-    from openward.engagement.tests.conftest import make_user
-
     bulletin = services.publish_bulletin(officer, title="x", body_markdown="x", wards=[ward], notify=False)
-    elsewhere = make_user("pc.aldgate@met.example", "officer", ward=other_ward)
+    elsewhere = make_staff(Role.OFFICER, other_ward, email="pc.aldgate@met.example")
     for person in (panel_chair, elsewhere):
         sign_in(client, person)
         assert client.get(reverse("engagement:bulletin-edit", args=[bulletin.pk])).status_code == 403

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.accounts.models import Role
 from openward.engagement import services
 from openward.engagement.models import Reply
 from openward.notifications import services as notifications
 from openward.notifications import tokens
 from openward.notifications.models import Subscriber
-from tests.personas import sign_in
+from tests.personas import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +65,7 @@ def test_tampered_reply_link_is_refused(bulletin, resident, client):
 
 
 def test_other_teams_cannot_see_or_answer(ward, other_ward, bulletin, resident, client, db_snapshot):
-    from openward.accounts.models import Role
-    from openward.engagement.tests.conftest import make_user
-
-    elsewhere = make_user("pc@aldgate.example", Role.OFFICER, ward=other_ward)
+    elsewhere = make_staff(Role.OFFICER, other_ward, email="pc@aldgate.example")
     reply = services.receive_reply(bulletin, sender_email=resident.email, body="hello", user=resident)
     sign_in(client, elsewhere)
     inbox = client.get(reverse("engagement:inbox"))

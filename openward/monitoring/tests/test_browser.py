@@ -6,25 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from openward.accounts.models import Role
 from openward.crime.tests.test_disproportionality_rules import small_ward
 from openward.monitoring.models import MonitoringGroup, ReviewSample, StopReview
-from tests.personas import make_staff, sign_in
+from tests.personas import VIEWPORTS, make_staff, signed_in_context
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 900}
+PHONE, DESK = VIEWPORTS["phone"], VIEWPORTS["desktop"]
 NOTE = "BROWSER-SECRET-NOTE the officer's reasons were thin"
 GROUNDS = "BROWSER-SECRET-GROUNDS smell of cannabis"
-
-
-def signed_in_context(browser, live_server, user, **options):
-    client = Client()
-    sign_in(client, user)
-    context = browser.new_context(base_url=live_server.url, **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context
 
 
 @pytest.mark.browser

@@ -4,7 +4,6 @@ from openward.engagement.tests.conftest import (  # noqa: F401
     borough,
     cluster,
     make_event,
-    make_user,
     neighbourhood,
     officer,
     other_ward,

@@ -20,8 +20,7 @@ from openward.core.models import AuditEvent
 from openward.priorities import services, storage
 from openward.priorities.models import Ballot, Demographics, Participation, PopulationGroup, Priority
 from openward.priorities.results import NotPublished, consultation_results, free_text
-
-from .conftest import grant, make_resident, make_user, sign_in
+from tests.personas import make_resident, make_staff, sign_in
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def _rows(result):
 def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, consultation, concerns, ward):
     verified = []
     for i in range(15):
-        voter = make_resident(ward, level=2)
+        voter = make_resident(ward=ward, level=2)
         first, second = ("burglary", "drugs") if i < 10 else ("drugs", "burglary")
         services.cast_ballot(voter, consultation, [concerns[first].pk, concerns[second].pk])
         verified.append(voter)
@@ -61,7 +60,7 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
     consultation.closes_at = timezone.now() + timedelta(days=1)
     consultation.save()
     for _ in range(20):  # sock puppets: email confirmed with a postcode in the ward (level 1), address never verified
-        puppet = make_resident(ward, level=1)
+        puppet = make_resident(ward=ward, level=1)
         services.cast_ballot(puppet, consultation, [concerns["road-safety"].pk])
     _close(consultation)
     after = consultation_results(consultation)
@@ -93,7 +92,7 @@ def test_twenty_unverified_accounts_cannot_swing_the_verified_result(client, con
 
 def test_small_groups_are_not_broken_down(consultation, concerns, ward):
     for i in range(12):
-        voter = make_resident(ward, level=2 if i < 3 else 1)
+        voter = make_resident(ward=ward, level=2 if i < 3 else 1)
         services.cast_ballot(
             voter, consultation, [concerns["burglary"].pk], demographics={"age_band": "16-29" if i < 4 else "45-64"}
         )
@@ -144,7 +143,7 @@ def test_someone_with_the_database_and_the_key_cannot_tell_who_chose_what(consul
     rankings = list(itertools.permutations([c.pk for c in concerns.values()], 2))[:30]
     voters, chose = [], {}
     for i, ranking in enumerate(rankings):
-        voter = make_resident(ward, level=1 + i % 2, display_name=f"Voter {i}")
+        voter = make_resident(ward=ward, level=1 + i % 2, display_name=f"Voter {i}")
         services.cast_ballot(voter, consultation, list(ranking), demographics={"age_band": "30-44"})
         voters.append(voter)
         chose[voter.pk] = ranking
@@ -185,7 +184,7 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, wa
     voters, receipts = [], []
     for i in range(24):
         voter = make_resident(
-            ward, level=1 + i % 2, email=f"voter{i:02d}@example.org", display_name=f"Voter Number{i:02d}"
+            ward=ward, level=1 + i % 2, email=f"voter{i:02d}@example.org", display_name=f"Voter Number{i:02d}"
         )
         choice = ["burglary", "drugs", "violence"][i % 3]
         demographics = {
@@ -206,7 +205,7 @@ def test_no_output_links_a_ballot_to_a_person(client, consultation, concerns, wa
         assert set(response.json()) == {"detail", "receipt"}
     _close(consultation)
 
-    site_admin = grant(make_user("admin@example.org", is_staff=True, is_superuser=True), Role.SITE_ADMIN)
+    site_admin = make_staff(Role.SITE_ADMIN, email="admin@example.org", is_staff=True, is_superuser=True)
     outputs = {}
     for who, user in (("anonymous", None), ("officer", officer), ("site admin", site_admin)):
         client.logout()
@@ -247,7 +246,7 @@ def _csrf_free(text: str) -> str:
 def test_nothing_shows_a_running_result_before_close(client, consultation, concerns, ward, cluster, borough, force):
     """The walk: every page, export, API and section, before and after ballots are cast, must not differ."""
     Neighbourhood.objects.create(force=force, code=ward.gss_code, name=ward.name, ward=ward)
-    chair = grant(make_user("chair2@example.org"), Role.PANEL_CHAIR, ward=ward)
+    chair = make_staff(Role.PANEL_CHAIR, ward, email="chair2@example.org")
     urls = [
         reverse("priorities:consultation", args=[consultation.pk]),
         reverse("priorities:consultation-csv", args=[consultation.pk]),
@@ -277,7 +276,9 @@ def test_nothing_shows_a_running_result_before_close(client, consultation, conce
     before = walk()
     for i in range(15):
         first = "burglary" if i < 12 else "drugs"
-        services.cast_ballot(make_resident(ward), consultation, [concerns[first].pk], other_text=f"secret words {i}")
+        services.cast_ballot(
+            make_resident(ward=ward), consultation, [concerns[first].pk], other_text=f"secret words {i}"
+        )
     after = walk()
     changed = [key for key in before if before[key] != after[key]]
     assert not changed, f"a running result shows at {changed}"

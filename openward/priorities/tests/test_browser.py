@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from openward.priorities import services
 from openward.priorities.models import Ballot
-
-from .conftest import make_resident
+from tests.personas import make_resident, sign_in_context
 
 
 @pytest.mark.browser
@@ -22,9 +20,7 @@ def test_a_resident_ranks_concerns_in_the_browser(page, ward, panel_chair, conce
         closes_at=open_window[1],
         concerns=concerns.values(),
     )
-    session = Client()
-    session.force_login(make_resident(ward))
-    page.context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": page.base_url}])
+    sign_in_context(page.context, page.base_url, make_resident(ward=ward))
 
     page.goto(f"/priorities/consultations/{consultation.pk}/")
     page.get_by_role("link", name="Take part").click()

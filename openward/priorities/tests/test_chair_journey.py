@@ -13,16 +13,15 @@ import re
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from openward.accounts.models import Role
 from openward.areas.models import Ward
 from openward.core import demo
 from openward.priorities import services
 from openward.priorities.models import Consultation, Priority
-from tests.personas import VIEWPORTS, horizontal_overflow
+from tests.personas import VIEWPORTS, horizontal_overflow, make_resident, make_staff, sign_in_context
 
-from .conftest import add_crimes, grant, make_resident, make_user, sign_in
+from .conftest import add_crimes
 
 
 def no_sideways_scroll(page):
@@ -44,10 +43,8 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
     next(s for s in demo.steps() if s.name == "priorities").step(tmp_path, io.StringIO())
     assert Priority.objects.filter(ward=ward, status="open").count() == 3
 
-    chair = grant(make_user("chair@example.org"), Role.PANEL_CHAIR, ward=ward)
-    session = Client()
-    sign_in(session, chair)
-    page.context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": page.base_url}])
+    chair = make_staff(Role.PANEL_CHAIR, ward, email="chair@example.org")
+    sign_in_context(page.context, page.base_url, chair)
     page.set_viewport_size(VIEWPORTS[size])
 
     # Run a consultation from the ward's "You said, we did" page.
@@ -63,9 +60,9 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
 
     # Residents take part: 12 with a verified address choose burglary; 15 level-1 accounts choose road safety.
     for _ in range(12):
-        services.cast_ballot(make_resident(ward, level=2), consultation, [concerns["burglary"].pk])
+        services.cast_ballot(make_resident(ward=ward, level=2), consultation, [concerns["burglary"].pk])
     for _ in range(15):
-        services.cast_ballot(make_resident(ward, level=1), consultation, [concerns["road-safety"].pk])
+        services.cast_ballot(make_resident(ward=ward, level=1), consultation, [concerns["road-safety"].pk])
 
     page.get_by_role("button", name="Close the consultation now").click()
     headline = page.locator(".headline-result")

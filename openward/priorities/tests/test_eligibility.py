@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from openward.priorities.eligibility import level_for
-
-from .conftest import make_user
+from tests.personas import make_person
 
 
 def test_level_for_reads_the_best_active_grant_in_that_ward(ward, other_ward):
     from openward.verification.models import Membership, VerificationGrant
 
-    user = make_user()
+    user = make_person(confirmed=False)
     membership = Membership.objects.create(user=user, ward=ward)
     VerificationGrant.objects.create(membership=membership, level=1, method="email_postcode")
     assert level_for(user, ward) == 0  # email not confirmed yet

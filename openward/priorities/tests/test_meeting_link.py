@@ -9,8 +9,7 @@ from django.utils import timezone
 from openward.engagement.models import Event
 from openward.priorities import services
 from openward.priorities.services import Refused
-
-from .conftest import sign_in
+from tests.personas import sign_in
 
 # Ten days after a Tuesday evening panel meeting.
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)

@@ -17,8 +17,9 @@ from openward.areas.models import Neighbourhood
 from openward.policeuk.api import priorities as policeuk
 from openward.priorities import services
 from openward.priorities.models import Ballot, Consultation, Demographics, Priority
+from tests.personas import make_person, make_resident, make_staff, sign_in
 
-from .conftest import add_crimes, grant, make_resident, make_user, sign_in
+from .conftest import add_crimes
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_panel_chair_creates_a_consultation_through_the_page(client, panel_chair
 
 
 def test_a_resident_cannot_create_a_consultation(client, ward, concerns):
-    sign_in(client, make_user())
+    sign_in(client, make_person())
     url = reverse("priorities:consultation-new-ward", args=[ward.gss_code])
     assert client.get(url).status_code == 403
     today = timezone.localdate()
@@ -78,7 +79,7 @@ def test_signed_out_voter_is_sent_to_sign_in(client, consultation):
 
 
 def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, concerns, ward):
-    voter = make_resident(ward)
+    voter = make_resident(ward=ward)
     sign_in(client, voter)
     url = reverse("priorities:vote", args=[consultation.pk])
     assert client.get(url).status_code == 200
@@ -107,7 +108,7 @@ def test_vote_through_the_page_and_bad_input_is_explained(client, consultation, 
 
 
 def test_api_vote_refused_when_closed(client, consultation, concerns, ward):
-    voter = make_resident(ward)
+    voter = make_resident(ward=ward)
     sign_in(client, voter)
     consultation.closes_at = timezone.now() - timedelta(minutes=1)
     consultation.save()
@@ -132,7 +133,7 @@ def test_api_vote_signed_out_is_401(client, consultation):
 
 
 def test_api_vote_unknown_concern(client, consultation, ward):
-    sign_in(client, make_resident(ward))
+    sign_in(client, make_resident(ward=ward))
     response = client.post(
         f"/api/v1/priorities/consultations/{consultation.pk}/ballot",
         json.dumps({"choices": ["aliens"]}),
@@ -191,7 +192,7 @@ def test_priority_lifecycle_through_the_api(client, ward, panel_chair, officer, 
 
 def test_officer_of_another_ward_cannot_act(client, ward, other_ward, panel_chair, concerns, db_snapshot):
     p = services.set_priority(panel_chair, ward, statement="x", agreed_on=date(2025, 1, 1), review_on=date(2025, 6, 1))
-    stranger = grant(make_user(), Role.OFFICER, ward=other_ward)
+    stranger = make_staff(Role.OFFICER, other_ward)
     sign_in(client, stranger)
     before = db_snapshot()
     assert client.get(reverse("priorities:action-new", args=[p.pk])).status_code == 403
@@ -287,7 +288,7 @@ def test_ward_section_shows_priorities_and_latest_results(
         concerns=concerns.values(),
     )
     for _ in range(12):
-        services.cast_ballot(make_resident(ward), consultation, [concerns["drugs"].pk, concerns["burglary"].pk])
+        services.cast_ballot(make_resident(ward=ward), consultation, [concerns["drugs"].pk, concerns["burglary"].pk])
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
     services.set_priority(
@@ -305,7 +306,7 @@ def test_ward_section_shows_priorities_and_latest_results(
 
 def test_panel_sees_free_text_alphabetically_with_matched_concerns(client, consultation, concerns, panel_chair, ward):
     for text in ["zebra crossing", "mugging near the shops", "", "", "", "", "", "", "", "", ""]:
-        services.cast_ballot(make_resident(ward), consultation, [concerns["drugs"].pk], other_text=text)
+        services.cast_ballot(make_resident(ward=ward), consultation, [concerns["drugs"].pk], other_text=text)
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
     url = reverse("priorities:consultation", args=[consultation.pk])
@@ -319,7 +320,7 @@ def test_panel_sees_free_text_alphabetically_with_matched_concerns(client, consu
 def test_cluster_consultation_lets_people_from_any_of_its_wards_take_part(
     cluster, other_ward, panel_chair, concerns, open_window
 ):
-    borough_lead = grant(make_user(), Role.BOROUGH_LEAD, borough=cluster.borough)
+    borough_lead = make_staff(Role.BOROUGH_LEAD, cluster.borough)
     consultation = services.create_consultation(
         borough_lead,
         cluster=cluster,
@@ -329,7 +330,7 @@ def test_cluster_consultation_lets_people_from_any_of_its_wards_take_part(
         concerns=concerns.values(),
         min_level=2,
     )
-    services.cast_ballot(make_resident(other_ward, level=2), consultation, [concerns["drugs"].pk])
+    services.cast_ballot(make_resident(ward=other_ward, level=2), consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().level == 2
 
 
@@ -350,7 +351,7 @@ def test_the_ward_page_embeds_you_said_we_did(client, ward, panel_chair):
     ],
 )
 def test_api_ballot_bad_input_is_explained_and_changes_nothing(client, consultation, ward, body, message, db_snapshot):
-    sign_in(client, make_resident(ward))
+    sign_in(client, make_resident(ward=ward))
     before = db_snapshot()
     response = client.post(
         f"/api/v1/priorities/consultations/{consultation.pk}/ballot", json.dumps(body), content_type="application/json"
@@ -369,7 +370,7 @@ def test_vote_before_opening_is_refused(client, ward, panel_chair, concerns):
         closes_at=now + timedelta(days=9),
         concerns=concerns.values(),
     )
-    sign_in(client, make_resident(ward))
+    sign_in(client, make_resident(ward=ward))
     response = client.post(reverse("priorities:vote", args=[c.pk]), {"first": concerns["drugs"].pk})
     assert response.status_code == 400 and "opens on" in response.content.decode()
     assert not Ballot.objects.exists()
@@ -431,7 +432,7 @@ def test_fourth_priority_through_the_page_is_explained(client, ward, panel_chair
 
 def test_api_ballot_needs_the_csrf_token_from_a_browser(consultation, concerns, ward):
     browser = Client(enforce_csrf_checks=True)
-    sign_in(browser, make_resident(ward))
+    sign_in(browser, make_resident(ward=ward))
     url = f"/api/v1/priorities/consultations/{consultation.pk}/ballot"
     forged = browser.post(url, '{"choices": ["drugs"]}', content_type="text/plain")
     assert forged.status_code == 403
@@ -455,7 +456,7 @@ def test_vote_page_says_up_front_who_may_take_part(client, consultation, ward, o
     consultation.min_level = 2
     consultation.save()
     # A person with no membership here has one elsewhere: levels are per ward.
-    voter = make_resident(other_ward, level=2) if level is None else make_resident(ward, level=level)
+    voter = make_resident(ward=other_ward, level=2) if level is None else make_resident(ward=ward, level=level)
     sign_in(client, voter)
     page = client.get(reverse("priorities:vote", args=[consultation.pk])).content.decode()
     assert says in page and "level 2 (Address verified) or above" in page

@@ -14,8 +14,9 @@ from django.utils import timezone
 from openward.priorities import exports, services
 from openward.priorities.models import Ballot, Consultation, Demographics, Participation, PopulationGroup
 from openward.priorities.results import consultation_results
+from tests.personas import make_resident
 
-from .conftest import add_crimes, make_resident
+from .conftest import add_crimes
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def closed(ward, panel_chair, concerns, open_window):
     ):
         for _ in range(n):
             services.cast_ballot(
-                make_resident(ward),
+                make_resident(ward=ward),
                 c,
                 [concerns[first].pk, concerns["road-safety"].pk],
                 demographics={"age_band": age, "ethnicity": eth},
@@ -100,7 +101,7 @@ def test_weighting_is_withheld_when_a_group_is_too_small_to_hide_in(closed, ward
     closed.save()
     # One respondent aged 45 to 64: weighting would blow up their weight and show their choice.
     services.cast_ballot(
-        make_resident(ward),
+        make_resident(ward=ward),
         closed,
         [concerns["road-safety"].pk],
         demographics={"age_band": "45-64", "ethnicity": "white"},
@@ -120,7 +121,7 @@ def test_connection_to_the_area_is_counted_and_small_groups_hidden(closed, conce
     closed.save()
     for relationship in ["work"] * 11 + ["business"] * 3:
         services.cast_ballot(
-            make_resident(ward), closed, [concerns["drugs"].pk], demographics={"relationship": relationship}
+            make_resident(ward=ward), closed, [concerns["drugs"].pk], demographics={"relationship": relationship}
         )
     closed.closes_at = timezone.now() - timedelta(seconds=1)
     closed.save()

@@ -11,8 +11,9 @@ from openward.core.models import AuditEvent
 from openward.priorities import services
 from openward.priorities.models import Ballot, Concern, Priority, Review
 from openward.priorities.services import Refused
+from tests.personas import make_resident, verify
 
-from .conftest import add_crimes, make_resident
+from .conftest import add_crimes
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def test_mugging_is_a_synonym_for_street_robbery_and_theft_from_the_person(conce
 
 
 def test_one_ballot_per_person_changeable_until_close_with_the_voters_own_receipt(consultation, concerns, ward):
-    voter, neighbour = make_resident(ward), make_resident(ward)
+    voter, neighbour = make_resident(ward=ward), make_resident(ward=ward)
     receipt = services.cast_ballot(voter, consultation, [concerns["burglary"].pk, concerns["drugs"].pk])
     neighbours_receipt = services.cast_ballot(neighbour, consultation, [concerns["drugs"].pk])
     with pytest.raises(Refused, match="already taken part"):
@@ -55,7 +56,7 @@ def test_one_ballot_per_person_changeable_until_close_with_the_voters_own_receip
 
 
 def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns, ward, db_snapshot):
-    voter = make_resident(ward)
+    voter = make_resident(ward=ward)
     services.cast_ballot(voter, consultation, [concerns["burglary"].pk])
     consultation.closes_at = timezone.now() - timedelta(seconds=1)
     consultation.save()
@@ -68,17 +69,17 @@ def test_ballot_refused_when_closed_and_nothing_changes(consultation, concerns, 
 
 def test_ballot_refused_when_a_concern_is_ranked_twice(consultation, concerns, ward):
     with pytest.raises(Refused, match="more than once"):
-        services.cast_ballot(make_resident(ward), consultation, [concerns["drugs"].pk, concerns["drugs"].pk])
+        services.cast_ballot(make_resident(ward=ward), consultation, [concerns["drugs"].pk, concerns["drugs"].pk])
     assert not Ballot.objects.exists()
 
 
-def test_ballot_refused_below_the_consultation_level(consultation, concerns, levels, ward):
+def test_ballot_refused_below_the_consultation_level(consultation, concerns, ward):
     consultation.min_level = 2
     consultation.save()
-    voter = make_resident(ward, level=1)
+    voter = make_resident(ward=ward, level=1)
     with pytest.raises(Refused, match="you are at level 1"):
         services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
-    levels[(voter.pk, ward.pk)] = 2
+    verify(voter, ward, level=2)
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert Ballot.objects.get().level == 2
 
@@ -86,14 +87,14 @@ def test_ballot_refused_below_the_consultation_level(consultation, concerns, lev
 def test_people_from_elsewhere_and_unconfirmed_people_cannot_vote(consultation, concerns, ward, other_ward):
     # Level 2 in the next ward counts for nothing here: levels are per ward.
     with pytest.raises(Refused, match="add Station Ward on your wards page"):
-        services.cast_ballot(make_resident(other_ward, level=2), consultation, [concerns["drugs"].pk])
+        services.cast_ballot(make_resident(ward=other_ward, level=2), consultation, [concerns["drugs"].pk])
     with pytest.raises(Refused, match="Confirm your email address"):
-        services.cast_ballot(make_resident(ward, level=0), consultation, [concerns["drugs"].pk])
+        services.cast_ballot(make_resident(ward=ward, level=0), consultation, [concerns["drugs"].pk])
     assert not Ballot.objects.exists()
 
 
 def test_casting_a_ballot_writes_no_audit_row_naming_the_voter(consultation, concerns, ward):
-    voter = make_resident(ward)
+    voter = make_resident(ward=ward)
     services.cast_ballot(voter, consultation, [concerns["drugs"].pk])
     assert not AuditEvent.objects.filter(actor=voter).exists()
 
