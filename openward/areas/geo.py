@@ -112,11 +112,6 @@ def locate_ward_ids(lats, lngs, on: date | None = None, generation: WardGenerati
     return ward_index(generation).locate(lats, lngs)
 
 
-def locate_ward(lat: float, lng: float, on: date | None = None) -> Ward | None:
-    """The ward containing a point on a date (today by default), or None (see Ward.objects.covering)."""
-    return Ward.objects.covering(lat, lng, on=on).first()
-
-
 # A ward of a new generation takes over an old ward's followers when it holds at least this share of the
 # old ward's area (boundary reviews mostly nudge edges; a ward split or merged below it needs a person).
 SUCCESSOR_SHARE = 0.9

@@ -15,27 +15,6 @@ from .models import Ballot, Demographics, Participation
 SECRET_MODELS = (Participation, Ballot, Demographics)
 
 
-def physical_order(model) -> list:
-    """Primary keys in the order the database stores the rows: what a copy of its files shows."""
-    table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
-    if connection.vendor == "postgresql":
-        sql = f"SELECT {pk} FROM {table} ORDER BY ctid"
-    else:
-        # NOT INDEXED: a scan of the table itself, not of an index that happens to cover the column.
-        sql = f"SELECT {pk} FROM {table} NOT INDEXED"
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return [model._meta.pk.to_python(row[0]) for row in cursor.fetchall()]
-
-
-def stored_without_rowid(model) -> bool:
-    """On SQLite: is the table keyed by its primary key alone, with no rowid counting up?"""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [model._meta.db_table])
-        row = cursor.fetchone()
-    return bool(row) and row[0].upper().rstrip().endswith("WITHOUT ROWID")
-
-
 def _primary_key_index(cursor, table: str) -> str:
     constraints = connection.introspection.get_constraints(cursor, table)
     return next(name for name, c in constraints.items() if c["primary_key"])

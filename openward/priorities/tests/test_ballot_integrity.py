@@ -17,7 +17,7 @@ from django.utils import timezone
 from openward.accounts.models import Role, User
 from openward.areas.models import Neighbourhood
 from openward.core.models import AuditEvent
-from openward.priorities import services, storage
+from openward.priorities import services
 from openward.priorities.models import Ballot, Demographics, Participation, PopulationGroup, Priority
 from openward.priorities.results import NotPublished, consultation_results, free_text
 from tests.personas import make_resident, make_staff, sign_in
@@ -129,6 +129,28 @@ def test_ballot_tables_hold_nothing_that_names_or_orders_voters():
     }
 
 
+# How the rows sit on disk, read as someone with a copy of the database files would.
+def physical_order(model) -> list:
+    """Primary keys in the order the database stores the rows: what a copy of its files shows."""
+    table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        sql = f"SELECT {pk} FROM {table} ORDER BY ctid"
+    else:
+        # NOT INDEXED: a scan of the table itself, not of an index that happens to cover the column.
+        sql = f"SELECT {pk} FROM {table} NOT INDEXED"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [model._meta.pk.to_python(row[0]) for row in cursor.fetchall()]
+
+
+def stored_without_rowid(model) -> bool:
+    """On SQLite: is the table keyed by its primary key alone, with no rowid counting up?"""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [model._meta.db_table])
+        row = cursor.fetchone()
+    return bool(row) and row[0].upper().rstrip().endswith("WITHOUT ROWID")
+
+
 def _raw(model) -> list[dict]:
     """Every row of a table as stored, read with SQL as someone with a copy of the database would."""
     table = model._meta.db_table
@@ -136,7 +158,7 @@ def _raw(model) -> list[dict]:
         cursor.execute(f'SELECT * FROM "{table}"')
         columns = [c[0] for c in cursor.description]
         rows = {str(model._meta.pk.to_python(r[columns.index(model._meta.pk.column)])): r for r in cursor.fetchall()}
-    return [dict(zip(columns, rows[str(pk)], strict=True)) for pk in storage.physical_order(model)]
+    return [dict(zip(columns, rows[str(pk)], strict=True)) for pk in physical_order(model)]
 
 
 def test_someone_with_the_database_and_the_key_cannot_tell_who_chose_what(consultation, concerns, ward):
@@ -175,7 +197,7 @@ def test_someone_with_the_database_and_the_key_cannot_tell_who_chose_what(consul
     assert right < 10
     if connection.vendor == "sqlite":
         for model in (Participation, Ballot, Demographics):
-            assert storage.stored_without_rowid(model), model.__name__
+            assert stored_without_rowid(model), model.__name__
             with pytest.raises(OperationalError, match="rowid"), transaction.atomic():
                 connection.cursor().execute(f'SELECT rowid FROM "{model._meta.db_table}"')
 
