@@ -145,10 +145,9 @@ def _nearby_live_postcode(record: PostcodeRecord) -> Postcode | None:
     )
     if not candidates:
         return None
-    if record.latitude is not None and record.longitude is not None:
-        candidates.sort(
-            key=lambda c: distance_km(record.latitude, record.longitude, c[1], c[2]) if c[1] is not None else 1e9
-        )
+    lat, lng = record.latitude, record.longitude
+    if lat is not None and lng is not None:
+        candidates.sort(key=lambda c: distance_km(lat, lng, c[1], c[2]) if c[1] is not None else 1e9)
     else:
         candidates.sort()
     return Postcode(candidates[0][0])
@@ -168,14 +167,16 @@ def postcode_lookup(text: str) -> PostcodeResult:
     _, lat, lng, terminated, postcode_is_demo, *area = row
     if terminated:
         record = PostcodeRecord.objects.get(compact=code.compact)
+        ended = record.terminated
+        assert ended is not None  # the look-up's row said it is terminated
         suggestion = _nearby_live_postcode(record)
-        message = f'Postcode "{code}" is no longer in use: it was terminated on {record.terminated:%-d %B %Y}.'
+        message = f'Postcode "{code}" is no longer in use: it was terminated on {ended:%-d %B %Y}.'
         message += (
             f' Try a nearby postcode that is still in use, such as "{suggestion}".'
             if suggestion
             else " Try a nearby postcode that is still in use."
         )
-        raise PostcodeTerminated(message, record.terminated, suggestion)
+        raise PostcodeTerminated(message, ended, suggestion)
     if area[0] is None and lat is not None and lng is not None:
         # The source's ward code is unknown to us (another generation): place the point instead.
         ward_id = int(geo.locate_ward_ids([lat], [lng])[0])
@@ -354,7 +355,11 @@ def nearest_front_counters(
     if demo is not None:
         stations = stations.filter(is_demo=demo)
     ranked = sorted(
-        (NearbyStation(s, distance_km(lat, lng, s.latitude, s.longitude)) for s in stations),
+        (
+            NearbyStation(s, distance_km(lat, lng, s.latitude, s.longitude))
+            for s in stations
+            if s.latitude is not None and s.longitude is not None  # as filtered: for the type checker
+        ),
         key=lambda n: n.distance_km,
     )
     return ranked[:limit]

@@ -32,7 +32,7 @@ class EthnicGroupTableImporter(BaseImporter):
     code_column: str
     name_column: str = ""
     total_column: str
-    group_columns: dict[str, str]
+    group_columns: dict[EthnicGroup, str]
     # Columns that must hold one value on every row (e.g. Nomis's "Rural Urban" = "Total").
     fixed_columns: dict[str, str] = {}
     code_pattern = r".+"

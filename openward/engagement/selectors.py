@@ -59,7 +59,7 @@ def open_actions(area):
 def open_actions_by_place(area) -> list[dict]:
     """Open and overdue actions rolled up per ward (and per cluster or borough-wide) inside `area`."""
     today = timezone.localdate()
-    rows = {}
+    rows: dict[tuple[str, int], dict] = {}
     for action in open_actions(area):
         place = action.area
         key = (type(place).__name__, place.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
@@ -67,7 +68,9 @@ def _check_future(starts_at) -> None:
 
 
 @transaction.atomic
-def schedule_event(actor, *, agenda: list[str] = (), notify: bool = True, allow_past: bool = False, **fields) -> Event:
+def schedule_event(
+    actor, *, agenda: Sequence[str] = (), notify: bool = True, allow_past: bool = False, **fields
+) -> Event:
     """Publish an event; a panel meeting's agenda carries the place's overdue actions forward.
 
     Events start from now on; `allow_past` is for loading meetings already held (the demo, imports)."""
@@ -251,7 +254,7 @@ def cancel_registration(user, registration: Registration) -> Registration:
 def offer_places(event: Event) -> list[Registration]:
     """Offer each free place to the first person waiting, by email, with an accept link and a deadline."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    offered = []
+    offered: list[Registration] = []
     if event.is_cancelled or event.is_past or event.capacity is None:
         return offered
     free = event.capacity - event.places_taken()
@@ -496,7 +499,7 @@ def publish_bulletin(
     clusters=(),
     boroughs=(),
     topics=(),
-    images: list[tuple] = (),
+    images: Sequence[tuple] = (),
     is_demo: bool = False,
     notify: bool = True,
 ) -> Bulletin:

@@ -164,9 +164,10 @@ def audience(notice: Notice):
     receiving = Subscriber.objects.receiving()
     if notice.kind == Notice.Kind.DIGEST:
         return receiving.filter(frequency=Subscriber.Frequency.WEEKLY, subscriptions__isnull=False).distinct()
-    if notice.kind not in subjects.broadcast_kinds():  # registered with a `subscriptions` function
+    find = subjects.subject(notice.kind).subscriptions if notice.kind in subjects.broadcast_kinds() else None
+    if find is None:  # a broadcast kind is one registered with a `subscriptions` function
         raise ValueError(f"Notice kind {notice.kind!r} is not a broadcast.")
-    subscriptions = subjects.subject(notice.kind).subscriptions(notice)
+    subscriptions = find(notice)
     return receiving.filter(frequency=Subscriber.Frequency.IMMEDIATE, pk__in=subscriptions.values("subscriber_id"))
 
 

@@ -106,7 +106,7 @@ def sync_policeuk(
             label = f"{force.slug} {month}"
             month_folder = folder / f"{force.slug}-{month}"
             month_folder.mkdir()
-            if archive is not None:
+            if archive_url and archive is not None:
                 files = [p.rename(month_folder / p.name) for p in archive.get((force.slug, str(month)), [])]
                 source = archive_url
             else:
@@ -130,7 +130,9 @@ def sync_policeuk(
     return report
 
 
-def _sync_reference(client: Client, slugs: list[str], folder: Path, actor, say) -> dict[str, list]:
+def _sync_reference(
+    client: Client, slugs: list[str], folder: Path, actor, say
+) -> dict[str, dict[str, list[tuple[float, float]]]]:
     """Forces, then each force's neighbourhoods and teams; each force's neighbourhood boundaries."""
     say(f"Forces from {client.base_url}")
     records = force_records(client, slugs)

@@ -240,7 +240,7 @@ def _consultation_evidence(consultation: Consultation | None, concern: Concern |
     results = published_results(consultation)
     headline = results.headline
     row = headline.row_for(concern.pk) if headline else None
-    if row is None:
+    if headline is None or row is None:
         return f"Chosen in the consultation “{consultation.title}”."
     return (
         f"Ranked {row.rank} of {len(headline.rows)} by {headline.label.lower()} in “{consultation.title}” "

@@ -328,10 +328,10 @@ class WardBoundaryImporter(BoundaryImporter):
     """Ward boundaries of one generation; then each ward's neighbours and its police.uk neighbourhood."""
 
     name = "ward-boundaries"
-    code_field = ("GSS_CODE", r"WD\d\dCD", "ward_code", "code")
-    name_field = ("NAME", r"WD\d\dNM", "ward_name", "name")
-    parent_field = ("LB_GSS_CD", "LAGSSCODE", r"LAD\d\dCD", "borough_code")
-    parent_name_field = ("BOROUGH", "DISTRICT", r"LAD\d\dNM", "borough_name")
+    code_field: tuple[str, ...] = ("GSS_CODE", r"WD\d\dCD", "ward_code", "code")
+    name_field: tuple[str, ...] = ("NAME", r"WD\d\dNM", "ward_name", "name")
+    parent_field: tuple[str, ...] = ("LB_GSS_CD", "LAGSSCODE", r"LAD\d\dCD", "borough_code")
+    parent_name_field: tuple[str, ...] = ("BOROUGH", "DISTRICT", r"LAD\d\dNM", "borough_name")
     code_pattern = r"^(E05|W05|S13|N08)\d{6}$"
     default_generation = "2022"
 
@@ -427,8 +427,8 @@ class BoroughBoundaryImporter(BoundaryImporter):
     """Borough (local authority district) boundaries."""
 
     name = "borough-boundaries"
-    code_field = (r"LAD\d\dCD", "GSS_CODE", "code", "borough_code")
-    name_field = (r"LAD\d\dNM", "NAME", "name", "borough_name")
+    code_field: tuple[str, ...] = (r"LAD\d\dCD", "GSS_CODE", "code", "borough_code")
+    name_field: tuple[str, ...] = (r"LAD\d\dNM", "NAME", "name", "borough_name")
     code_pattern = r"^(E06|E07|E08|E09|W06|S12|N09)\d{6}$"
     force_field: tuple[str, ...] = ("force",)
 
@@ -473,7 +473,8 @@ class LsoaBoundaryImporter(BoundaryImporter):
 
     def write(self, records):
         existing = {lsoa.gss_code: lsoa for lsoa in Lsoa.objects.filter(census_year=self.census_year)}
-        to_create, to_update = [], []
+        to_create: list[Lsoa] = []
+        to_update: list[Lsoa] = []
         for feature in records:
             lsoa = existing.get(feature.code) or Lsoa(gss_code=feature.code, census_year=self.census_year)
             lsoa.name = feature.name

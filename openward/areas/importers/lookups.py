@@ -61,7 +61,7 @@ class LsoaWardLookupImporter(BaseImporter):
                 "a lookup needs an LSOA code column (LSOA11CD or LSOA21CD) and a ward code column "
                 f"(WDyyCD or ward_code); found {', '.join(header)}.",
             )
-        self.census_year = self.census_year or 2000 + int(re.search(r"\d\d", self.lsoa_col).group())
+        self.census_year = self.census_year or 2000 + int(self.lsoa_col[4:6])  # LSOA11CD or LSOA21CD
         self.generation_slug = self.generation_slug or generation_for_ward_column(self.ward_col) or "2022"
         self.borough_col = self.pick(self.borough_field, header)
         name_col = self.pick(self.lsoa_name_field, header)
@@ -101,8 +101,10 @@ class LsoaWardLookupImporter(BaseImporter):
             self.fail(f"{self.path}, line {reader.line_num}", f"the CSV cannot be read ({exc}).")
 
     def write(self, records):
+        census_year, slug = self.census_year, self.generation_slug
+        assert census_year is not None and slug is not None, "read() settles the census year and generation"
         try:
-            gen = places.generation(self.generation_slug)
+            gen = places.generation(slug)
         except ValueError as exc:
             self.fail(str(self.path), str(exc))
         wards = {w.gss_code: w for w in Ward.objects.filter(generation=gen)}
@@ -122,11 +124,11 @@ class LsoaWardLookupImporter(BaseImporter):
             kept.append(r)
         if self.problems:
             self.fail(self.problems[0].where, self.problems[0].message)
-        lsoas = {lsoa.gss_code: lsoa for lsoa in Lsoa.objects.filter(census_year=self.census_year)}
+        lsoas = {lsoa.gss_code: lsoa for lsoa in Lsoa.objects.filter(census_year=census_year)}
         new = [
             Lsoa(
                 gss_code=r["lsoa"],
-                census_year=self.census_year,
+                census_year=census_year,
                 name=r["name"],
                 borough_code=r["borough"] or wards[r["ward"]].borough.gss_code,
             )
@@ -134,7 +136,7 @@ class LsoaWardLookupImporter(BaseImporter):
         ]
         Lsoa.objects.bulk_create(new, batch_size=1000)
         self.counts["lsoas_created"] += len(new)
-        lsoas = {lsoa.gss_code: lsoa for lsoa in Lsoa.objects.filter(census_year=self.census_year)}
+        lsoas = {lsoa.gss_code: lsoa for lsoa in Lsoa.objects.filter(census_year=census_year)}
         # Re-importing a lookup replaces the links of its LSOAs within this generation, so runs repeat cleanly.
         touched = [lsoas[r["lsoa"]].pk for r in kept]
         removed, _ = LsoaWard.objects.filter(lsoa_id__in=touched, ward__generation=gen).delete()

@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 from django.db.models import Q
 
-from ..models import Neighbourhood, Ward, WardGeneration
+from ..models import Force, Neighbourhood, Ward, WardGeneration
 from . import places
 
 # Generalised boundary files leave slivers of a few metres between wards that share an edge;
@@ -37,7 +37,7 @@ def link_neighbours(gen: WardGeneration) -> int:
 
 
 def neighbourhood_force_slug(ward: Ward) -> str | None:
-    if ward.borough.force_id:
+    if ward.borough.force is not None:
         return ward.borough.force.slug
     if ward.borough.is_demo:
         # Generated boroughs use E09 codes too, but the Met does not police them.
@@ -51,7 +51,7 @@ def open_neighbourhoods(gen: WardGeneration, *, demo: bool = False) -> int:
     A ward code unchanged between generations is one neighbourhood valid over both; it points at
     the newest generation's ward.
     """
-    forces: dict[str, object] = {}
+    forces: dict[str, Force] = {}
     existing = {
         (n.force_id, n.code): n for n in Neighbourhood.objects.select_related("ward__generation").order_by("pk")
     }
@@ -75,7 +75,7 @@ def open_neighbourhoods(gen: WardGeneration, *, demo: bool = False) -> int:
                 )
             )
             continue
-        current = nbhd.ward.generation if nbhd.ward_id and nbhd.ward.generation_id else None
+        current = nbhd.ward.generation if nbhd.ward is not None else None
         if current is None or current.pk == gen.pk or _starts(gen) >= _starts(current):
             nbhd.ward, nbhd.name = ward, ward.name
         starts = [d for d in (nbhd.valid_from, ward.valid_from) if d]

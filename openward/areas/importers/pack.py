@@ -33,16 +33,22 @@ class PlacesPackImporter(BaseImporter):
     all_or_nothing = True
 
     def steps(self) -> list[tuple[str, BaseImporter]]:
-        folder, options = self.path, {"progress": self.progress}
+        folder, progress = self.path, self.progress
         return [
-            ("forces", ForceImporter(**options)),
-            ("boroughs", BoroughBoundaryImporter(folder / pack.FILES["boroughs"], **options)),
-            ("wards", WardBoundaryImporter(folder / pack.FILES["wards"], generation=PACK_GENERATION, **options)),
-            ("postcodes", PackPostcodes(folder / pack.FILES["postcodes"], generation=PACK_GENERATION, **options)),
+            ("forces", ForceImporter(progress=progress)),
+            ("boroughs", BoroughBoundaryImporter(folder / pack.FILES["boroughs"], progress=progress)),
+            (
+                "wards",
+                WardBoundaryImporter(folder / pack.FILES["wards"], generation=PACK_GENERATION, progress=progress),
+            ),
+            (
+                "postcodes",
+                PackPostcodes(folder / pack.FILES["postcodes"], generation=PACK_GENERATION, progress=progress),
+            ),
             (
                 "lsoa_wards",
                 LsoaWardLookupImporter(
-                    folder / pack.FILES["lsoa_wards"], generation=PACK_GENERATION, census_year=2021, **options
+                    folder / pack.FILES["lsoa_wards"], generation=PACK_GENERATION, census_year=2021, progress=progress
                 ),
             ),
         ]

@@ -136,6 +136,12 @@ class PostcodeImporter(BaseImporter):
             for line, value in frame.filter(bad).select("line", "_shown").iter_rows():
                 self.problem(f"{name}, line {line}", message.format(value=value))
 
+    def report_duplicates(self, name: str, frame: pl.DataFrame) -> None:
+        """A postcode on two lines: the second is reported, naming the first."""
+        dupes = frame.filter(pl.col("compact").is_duplicated()).group_by("compact").agg(pl.col("line").sort())
+        for compact, lines in dupes.sort("compact").iter_rows():
+            self.problem(f"{name}, line {lines[1]}", f'postcode "{compact}" is also on line {lines[0]}.')
+
     def in_our_districts(self, frame: pl.DataFrame) -> pl.DataFrame:
         if not self.district_prefixes:
             return frame
@@ -218,7 +224,7 @@ class PostcodeImporter(BaseImporter):
         constants |= {
             f.column: f.get_default()
             for f in Postcode._meta.concrete_fields
-            if f.column not in columns and f.column not in constants and not f.primary_key
+            if f.column is not None and f.column not in columns and f.column not in constants and not f.primary_key
         }
         q = connection.ops.quote_name
         insert_columns = ", ".join(q(c) for c in [*columns, *constants])
@@ -419,11 +425,6 @@ class CodePointOpenImporter(PostcodeImporter):
         )
         return PostcodeTable(name, frame, ward_names=codelist, borough_names=codelist)
 
-    def report_duplicates(self, name: str, frame: pl.DataFrame) -> None:
-        dupes = frame.filter(pl.col("compact").is_duplicated()).group_by("compact").agg(pl.col("line").sort())
-        for compact, lines in dupes.sort("compact").iter_rows():
-            self.problem(f"{name}, line {lines[1]}", f'postcode "{compact}" is also on line {lines[0]}.')
-
 
 # -- ONS postcode directory style CSVs ---------------------------------------------------------------
 @dataclass(frozen=True)
@@ -530,7 +531,7 @@ class OnsPostcodeDirectoryImporter(PostcodeImporter):
             pl.when(no_location).then(None).otherwise(pl.col("latitude")).alias("latitude"),
             pl.when(no_location).then(None).otherwise(pl.col("longitude")).alias("longitude"),
         )
-        CodePointOpenImporter.report_duplicates(self, name, frame)
+        self.report_duplicates(name, frame)
         ward_names = dict(
             frame.filter(pl.col("ward_name") != "").select("ward_code", "ward_name").unique("ward_code").rows()
         )

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import transaction
 from django.utils import timezone
@@ -111,7 +111,7 @@ class BaseImporter:
         self.problems.append(Problem(where, message))
         self.counts["rows_rejected"] += 1
 
-    def fail(self, where: str, message: str) -> None:
+    def fail(self, where: str, message: str) -> NoReturn:
         """Stop: the source cannot be imported. The reason goes first, before any row problems found so far."""
         self.problems.insert(0, Problem(where, message))
         raise ImportFailed(self.problems)

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from itertools import groupby
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 import polars as pl
 from django.db import connection
@@ -14,6 +14,7 @@ from django.db import connection
 from openward.areas.models import Force
 from openward.core.importers import BaseImporter
 from openward.core.importers.base import Problem
+from openward.core.values import Month
 
 from ..models import CrimeCategory, DroppedDuplicate
 from ..placement import Placer
@@ -71,7 +72,7 @@ class PoliceUkImporter(BaseImporter):
                 "give the force, e.g. --force metropolitan.",
             )
         self.forces = dict(Force.objects.values_list("slug", "id"))
-        wanted = {(s.force or self.force): s for s in sources}
+        wanted = {(s.force or self.force or ""): s for s in sources}
         unknown = sorted(f for f in wanted if f not in self.forces)
         if unknown:
             known = ", ".join(sorted(self.forces)) or "none are loaded yet"
@@ -93,10 +94,10 @@ class PoliceUkImporter(BaseImporter):
     def _write(self, sources: list[SourceFile]) -> None:
         placer = Placer()
         category_ids = _category_ids()
-        written: set[tuple[str, int, object]] = set()
-        self.month_counts: dict[tuple[int, object], list[store.Counted]] = {}
+        written: set[tuple[str, int, Month]] = set()
+        self.month_counts: dict[tuple[int, Month], list[store.Counted]] = {}
         self.asb_id = category_ids.get(store.ASB)
-        late: dict[tuple[int, object], list[Parsed]] = {}
+        late: dict[tuple[int, Month], list[Parsed]] = {}
         groups = [(key, list(files)) for key, files in groupby(sources, key=self._group_key)]
         for (table, force_slug, month), files in self.bar(groups, total=len(groups), desc="force-months"):
             force_id = self.forces[force_slug]
@@ -117,13 +118,13 @@ class PoliceUkImporter(BaseImporter):
             replace = ("crime", btp_id, month) not in written
             self._store("crime", BTP, frames.month_start(month), _joined(parts), placer, replace=replace)
             written.add(("crime", btp_id, month))
-        for (force_id, month), parts in sorted(self.month_counts.items(), key=str):
+        for (force_id, month), counted in sorted(self.month_counts.items(), key=str):
             self.counts["monthly_counts"] += store.replace_monthly_counts(
-                force_id, frames.month_start(month), parts, is_demo=self.is_demo
+                force_id, frames.month_start(month), counted, is_demo=self.is_demo
             )
         store.update_category_months()
 
-    def _group_key(self, src: SourceFile) -> tuple[str, str, object]:
+    def _group_key(self, src: SourceFile) -> tuple[str, str, Month]:
         return (src.table, src.force or self.force or "", src.month)
 
     def _store(self, table: str, force_slug: str, month, parsed: Parsed, placer: Placer, *, replace: bool) -> None:
@@ -169,7 +170,7 @@ class PoliceUkImporter(BaseImporter):
         except (Unreadable, FileProblem) as exc:
             self.fail(src.where, str(exc))
         self.counts[f"{src.kind}_rows_read"] += table.height
-        common = {"month": src.month, "force_id": force_id, "is_demo": self.is_demo}
+        common = Common(month=src.month, force_id=force_id, is_demo=self.is_demo)
         dropped = NO_COPIES
         if src.kind == STREET:
             rows, bad, copies = frames.street_frame(table, is_btp=src.force == BTP, category_ids=category_ids, **common)
@@ -194,7 +195,7 @@ class PoliceUkImporter(BaseImporter):
             raise FileProblem("is not UTF-8 text, so it is not a saved police.uk API response") from exc
         records = list(_api_records(src.where, text))
         self.counts[f"{src.kind}_records_read"] += len(records)
-        common = {"month": src.month, "force_id": force_id, "is_demo": self.is_demo}
+        common = Common(month=src.month, force_id=force_id, is_demo=self.is_demo)
         dropped = NO_COPIES
         if src.kind == API_STREET:
             rows, problems, copies = frames.api_street_frame(
@@ -229,6 +230,14 @@ class PoliceUkImporter(BaseImporter):
             "empty its stored month, so nothing was imported. Check it is the file for the force and month its "
             "name says.",
         )
+
+
+class Common(TypedDict):
+    """What every frame builder is told about a file: its month, its force, and whether it is demo data."""
+
+    month: Month
+    force_id: int
+    is_demo: bool
 
 
 class Parsed(NamedTuple):
