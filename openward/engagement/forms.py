@@ -1,10 +1,9 @@
 from django import forms
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from openward.areas.models import Borough, Cluster, Ward
 
 from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
+from .services import check_future
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"}, format="%Y-%m-%dT%H:%M")
 
@@ -46,12 +45,8 @@ class EventForm(forms.ModelForm):
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
-        changed = self.instance.pk is None or starts_at != self.instance.starts_at
-        if starts_at and changed and starts_at < timezone.now():
-            raise forms.ValidationError(
-                f"{date_format(timezone.localtime(starts_at), 'j F Y, H:i')} is in the past. "
-                "Give a date and time from now on."
-            )
+        if self.instance.pk is None or starts_at != self.instance.starts_at:
+            check_future(starts_at)  # the service's own check, so the page says what the API says
         return starts_at
 
 

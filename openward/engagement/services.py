@@ -59,10 +59,11 @@ def _check_event(event: Event) -> None:
         raise ValidationError("Give the address for an event held in person.")
 
 
-def _check_future(starts_at) -> None:
+def check_future(starts_at) -> None:
+    """Refuse a start in the past, in the words the event form and the API both show."""
     if starts_at is not None and starts_at < timezone.now():
         raise ValidationError(
-            f"The start, {_when(starts_at)}, is in the past. Give a date and time from now on "
+            f"{_when(starts_at)} is in the past. Give a date and time from now on "
             "(a meeting already held is written up from its page instead)."
         )
 
@@ -76,7 +77,7 @@ def schedule_event(
     Events start from now on; `allow_past` is for loading meetings already held (the demo, imports)."""
     event = Event(created_by=actor, **fields)
     if not allow_past:
-        _check_future(event.starts_at)
+        check_future(event.starts_at)
     _check_event(event)
     event.full_clean()
     event.save()
@@ -132,7 +133,7 @@ def change_event(actor, event: Event, **fields) -> list[str]:
             raise ValueError(f"{name} cannot be changed here.")
         setattr(event, name, value)
     if event.starts_at != old_start:
-        _check_future(event.starts_at)
+        check_future(event.starts_at)
     _check_event(event)
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     if event.capacity is not None and event.capacity < confirmed:
