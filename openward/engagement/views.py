@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -95,7 +97,8 @@ def event_edit(request, pk):
     if event.is_cancelled or event.is_past:
         messages.error(request, "This event has taken place or is cancelled, so it cannot be changed.")
         return redirect("engagement:event", pk=pk)
-    form = forms.EventChangeForm(request.POST or None, instance=Event.objects.get(pk=pk))
+    # The form writes what was posted onto its instance; the service compares against the event as stored.
+    form = forms.EventChangeForm(request.POST or None, instance=copy.copy(event))
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.change_event(request.user, event, **{f: form.cleaned_data[f] for f in form.changed_data})

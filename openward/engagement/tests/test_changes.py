@@ -175,3 +175,17 @@ def test_only_the_team_of_a_bulletins_place_may_correct_it(ward, other_ward, off
     )
     assert moved.status_code == 403 and "Aldgate" in moved.json()["detail"]
     assert list(bulletin.wards.all()) == [ward]
+
+
+def test_the_edit_page_reads_the_event_once_after_the_access_check(make_event, officer, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = make_event()
+    sign_in(client, officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("engagement:event-edit", args=[event.pk]))
+    assert response.status_code == 200 and event.title in response.content.decode()
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and 'FROM "engagement_event"' in q["sql"]]
+    # One read decides who may edit it (places.of_event), one is the event the page shows and changes.
+    assert len(reads) == 2, reads
