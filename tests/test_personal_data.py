@@ -120,7 +120,7 @@ class World:
 
         # Notifications: subscribed before the bulletin goes out, so the ledger has a row for her.
         notifications.subscribe(ada, ward)
-        self.neighbour_subscriber = notifications.subscribe(self.neighbour, ward).subscriber
+        self.neighbour_subscriber = notifications.subscribe(self.neighbour, ward)
 
         # Engagement: a place at a full event (the neighbour waits), a named attendance at a past
         # meeting, a calendar feed, a reply answered by name, a volunteering place.

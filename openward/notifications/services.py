@@ -29,8 +29,11 @@ def subscriber_for(email: str, user=None) -> Subscriber:
 
 
 @transaction.atomic
-def subscribe(user, ward, topics=(), frequency: str | None = None) -> Subscription:
-    """Subscribe a signed-in person to notices for a ward (optionally only some topics)."""
+def subscribe(user, *wards, topics=None, frequency: str | None = None) -> Subscriber:
+    """Subscribe a signed-in person to notices for each of `wards`, and turn their emails back on.
+
+    `topics` replaces each subscription's topics (empty: everything); None keeps what the person chose
+    before. A subscription is audited when it is made or its topics are set."""
     subscriber = subscriber_for(user.email, user)
     changed = []
     if subscriber.unsubscribed_at is not None:
@@ -41,26 +44,13 @@ def subscribe(user, ward, topics=(), frequency: str | None = None) -> Subscripti
         changed.append("frequency")
     if changed:
         subscriber.save(update_fields=changed)
-    subscription, _ = Subscription.objects.get_or_create(subscriber=subscriber, ward=ward)
-    subscription.topics.set(topics)
-    audit.record(user, "notifications.subscribe", subscription, ward_code=ward.gss_code)
-    return subscription
-
-
-@transaction.atomic
-def subscribe_to_own_wards(user) -> list[Subscription]:
-    """Subscribe a person to every ward they belong to (home first), keeping topics they already chose."""
-    subscriber = subscriber_for(user.email, user)
-    if subscriber.unsubscribed_at is not None:
-        subscriber.unsubscribed_at = None
-        subscriber.save(update_fields=["unsubscribed_at"])
-    subscriptions = []
-    for membership in user.memberships.select_related("ward").order_by("-is_home", "pk"):
-        subscription, created = Subscription.objects.get_or_create(subscriber=subscriber, ward=membership.ward)
-        if created:
-            audit.record(user, "notifications.subscribe", subscription, ward_code=membership.ward.gss_code)
-        subscriptions.append(subscription)
-    return subscriptions
+    for ward in wards:
+        subscription, created = Subscription.objects.get_or_create(subscriber=subscriber, ward=ward)
+        if topics is not None:
+            subscription.topics.set(topics)
+        if created or topics is not None:
+            audit.record(user, "notifications.subscribe", subscription, ward_code=ward.gss_code)
+    return subscriber
 
 
 @transaction.atomic

@@ -94,7 +94,9 @@ def subscribe(request):
         return render(request, "notifications/subscribe_sign_in.html", {"ward": ward, "next": request.get_full_path()})
     form = SubscribeForm(request.POST or None, initial={"ward": code})
     if request.method == "POST" and ward is not None and form.is_valid():
-        services.subscribe(request.user, ward, form.cleaned_data["topics"], form.cleaned_data["frequency"])
+        services.subscribe(
+            request.user, ward, topics=form.cleaned_data["topics"], frequency=form.cleaned_data["frequency"]
+        )
         messages.success(request, f"You will get notices for {ward.name}.")
         return redirect("notifications:preferences")
     return render(request, "notifications/subscribe.html", {"form": form, "ward": ward})

@@ -28,3 +28,21 @@ def test_an_unconfirmed_person_saying_yes_is_not_subscribed_until_confirmed():
     person = make_resident("cy@example.org", places.ward_a, level=0)
     accounts.set_consent(person, Purpose.NOTIFICATIONS, True)
     assert not Subscription.objects.exists()
+
+
+def test_saying_yes_keeps_the_topics_chosen_for_a_ward_and_adds_the_others():
+    from openward.core.models import AuditEvent
+    from openward.engagement.models import Topic
+    from openward.notifications import services
+
+    places = make_places()
+    person = make_resident("di@example.org", places.ward_a)
+    join_ward(person, places.ward_b, postcode="SE99QZ", relationship="works")
+    fraud = Topic.objects.get_or_create(slug="fraud", defaults={"name": "Fraud"})[0]
+    services.subscribe(person, places.ward_a, topics=[fraud])
+    accounts.set_consent(person, Purpose.NOTIFICATIONS, True)
+    chosen = {s.ward.name: list(s.topics.values_list("slug", flat=True)) for s in Subscription.objects.all()}
+    assert chosen == {"Abbey": ["fraud"], "Common": []}
+    # One audit row per subscription made or re-chosen: Abbey on the page, Common by saying yes.
+    made = AuditEvent.objects.filter(action="notifications.subscribe").values_list("ward_code", flat=True)
+    assert sorted(made) == sorted([places.ward_a.gss_code, places.ward_b.gss_code])
