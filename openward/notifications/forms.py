@@ -27,7 +27,7 @@ class PreferencesForm(forms.Form):
         ids = set(subscriber.subscriptions.values_list("ward_id", flat=True))
         if subscriber.user_id:
             ids |= set(subscriber.user.memberships.values_list("ward_id", flat=True))
-        self.fields["wards"].queryset = Ward.objects.filter(pk__in=ids).order_by("name")
+        self.fields["wards"].queryset = Ward.objects.filter(pk__in=ids).select_related("borough").order_by("name")
 
 
 class SubscribeForm(forms.Form):

@@ -48,11 +48,13 @@ def unsubscribe(request, token):
 
 
 def _preferences(request, subscriber, form_action):
+    # Read once with their wards and topics: the form and the "choose your new ward" notices use them.
+    subscriptions = list(subscriber.subscriptions.select_related("ward").prefetch_related("topics"))
     initial = {
         "receiving": subscriber.is_receiving,
         "frequency": subscriber.frequency,
-        "wards": [s.ward for s in subscriber.subscriptions.select_related("ward")],
-        "topics": {t for s in subscriber.subscriptions.all() for t in s.topics.all()},
+        "wards": [s.ward for s in subscriptions],
+        "topics": {t for s in subscriptions for t in s.topics.all()},
     }
     form = PreferencesForm(request.POST or None, initial=initial, subscriber=subscriber)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +69,10 @@ def _preferences(request, subscriber, form_action):
         )
         messages.success(request, "Your preferences are saved.")
         return redirect(request.path)
-    return render(request, "notifications/preferences.html", {"form": form, "subscriber": subscriber})
+    to_review = [s for s in subscriptions if s.needs_review]
+    return render(
+        request, "notifications/preferences.html", {"form": form, "subscriber": subscriber, "to_review": to_review}
+    )
 
 
 @access.public

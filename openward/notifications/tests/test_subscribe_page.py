@@ -57,3 +57,31 @@ def test_preferences_offer_the_persons_own_wards_as_checkboxes_not_all_of_london
     html = client.get("/notifications/preferences/").content.decode()
     assert "<select" not in html
     assert re.findall(r'name="wards" value="(\d+)"', html) == [str(places.ward_a.pk)]
+
+
+def test_preferences_cost_the_same_queries_with_one_ward_to_review_or_three(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openward.engagement.models import Topic
+    from openward.notifications import services
+
+    places = make_places()
+    person = make_resident("eve@example.org", places.ward_a)
+    sign_in(client, person)
+    fraud = Topic.objects.get_or_create(slug="fraud", defaults={"name": "Fraud"})[0]
+
+    def page_after_flagging(wards) -> tuple[int, str]:
+        services.subscribe(person, *wards, topics=[fraud])
+        Subscription.objects.update(needs_review=True, review_reason="Ward boundaries changed")
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/notifications/preferences/").content.decode()
+        return len(queries), html
+
+    one, html = page_after_flagging([places.ward_a])
+    assert html.count("Choose your new ward.") == 1
+    three, html = page_after_flagging([places.ward_a2, places.ward_b])
+    assert html.count("Choose your new ward.") == 3
+    assert three == one
+    for ward in (places.ward_a, places.ward_a2, places.ward_b):
+        assert f"You follow {ward.name} ({ward.gss_code})" in html
