@@ -183,3 +183,34 @@ def test_a_priority_finding_its_new_ward_full_stays_and_is_flagged(
     assert last.review_reason == "Ward boundaries changed: Abbey and Bridge already has its open priorities"
     flagged = AuditEvent.objects.filter(action="priority.flagged")
     assert flagged.count() == 2  # this one and Common's, split in two
+
+
+def test_remapping_subscriptions_costs_the_same_queries_for_three_people_or_thirty(
+    places, before, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _import(tmp_path, django_capture_on_commit_callbacks)
+    generation = WardGeneration.objects.get(slug="2026")
+
+    def remap_newcomers(n: int, first: int) -> tuple[int, dict]:
+        # Each follows Abbey and Bridge (moved, then merged into the same new ward) and Common (flagged).
+        for i in range(first, first + n):
+            subscriber = services.subscriber_for(f"newcomer{i}@example.org")
+            for ward in (places.ward_a, places.ward_a2, places.ward_b):
+                Subscription.objects.create(subscriber=subscriber, ward=ward)
+        with CaptureQueriesContext(connection) as queries:
+            counts = services.remap_subscriptions(generation)
+        return len(queries), counts
+
+    few, few_counts = remap_newcomers(3, 0)
+    many, many_counts = remap_newcomers(30, 3)
+    # "common" from `before` is still flagged, so it is counted each time (and written once).
+    assert few_counts == {"moved": 3, "merged": 3, "flagged": 3 + 1}
+    assert many_counts == {"moved": 30, "merged": 30, "flagged": 30 + 3 + 1}
+    assert many == few
+    newcomers = Subscription.objects.filter(subscriber__email__startswith="newcomer")
+    assert sorted(set(newcomers.values_list("ward__gss_code", flat=True))) == ["E05000903", "E05000999"]
+    assert newcomers.filter(ward__gss_code="E05000999").count() == 33
+    assert newcomers.filter(ward__gss_code="E05000903", needs_review=True).count() == 33

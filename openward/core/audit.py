@@ -21,3 +21,22 @@ def record(actor, action: str, target=None, *, ward_code: str = "", **data: Any)
         ward_code=ward_code,
         data=data,
     )
+
+
+def record_many(actor, action: str, entries) -> None:
+    """Record `action` once per (target, ward_code, data) in `entries`, in a few inserts (for set-based services)."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                ward_code=ward_code,
+                data=data,
+            )
+            for target, ward_code, data in entries
+        ],
+        batch_size=500,
+    )

@@ -86,34 +86,55 @@ def update_preferences(subscriber: Subscriber, *, frequency: str, wards, topics=
 def remap_subscriptions(generation, *, actor=None) -> dict:
     """After a new ward generation is imported: move each subscription on an older ward to its successor
     (the same code, or the new ward holding most of it), merging with one the person already has; flag
-    the rest for the person to choose (their preferences page and the API say why)."""
+    the rest for the person to choose (their preferences page and the API say why).
+
+    Set-based: the subscriptions are read once, each old ward's successor is found once, and the moves,
+    merges, flags and their audit rows are written in bulk, however many people follow a ward."""
     counts = {"moved": 0, "merged": 0, "flagged": 0}
-    stale = Subscription.objects.exclude(ward__generation=generation).select_related("ward", "subscriber")
-    successors: dict = {}
-    for subscription in stale.order_by("pk"):
-        old = subscription.ward
-        if old.pk not in successors:
-            successors[old.pk] = successor(old, generation)
-        found = successors[old.pk]
+    stale_rows = Subscription.objects.exclude(ward__generation=generation)
+    stale = list(stale_rows.select_related("ward").order_by("pk"))
+    successors = {ward.pk: successor(ward, generation) for ward in {s.ward for s in stale}}
+    targets = {found.ward.pk for found in successors.values() if found.ward is not None}
+    # (subscriber, new ward) → the subscription already there, for everyone with a stale subscription.
+    held = {
+        (subscriber_id, ward_id): pk
+        for subscriber_id, ward_id, pk in Subscription.objects.filter(
+            ward__in=targets, subscriber__in=stale_rows.values("subscriber")
+        ).values_list("subscriber_id", "ward_id", "pk")
+    }
+    flagged, merged, moved = [], [], []
+    for subscription in stale:
+        old, found = subscription.ward, successors[subscription.ward_id]
         if found.ward is None:
-            if not subscription.needs_review:
-                Subscription.objects.filter(pk=subscription.pk).update(
-                    needs_review=True, review_reason=f"Ward boundaries changed: {found.reason}"[:300]
-                )
-                audit.record(actor, "subscription.flagged", subscription, ward_code=old.gss_code)
             counts["flagged"] += 1
-            continue
-        twin = Subscription.objects.filter(subscriber=subscription.subscriber, ward=found.ward).first()
-        if twin is not None:
-            subscription.delete()
-            audit.record(actor, "subscription.merged", twin, ward_code=found.ward.gss_code, old_ward=old.gss_code)
+            if not subscription.needs_review:  # flagged before: nothing to write again
+                subscription.needs_review = True
+                subscription.review_reason = f"Ward boundaries changed: {found.reason}"[:300]
+                flagged.append(subscription)
+        elif (twin := held.get((subscription.subscriber_id, found.ward.pk))) is not None:
             counts["merged"] += 1
-            continue
-        Subscription.objects.filter(pk=subscription.pk).update(
-            ward=found.ward, remapped_from=old.gss_code, needs_review=False, review_reason=""
-        )
-        audit.record(actor, "subscription.remapped", subscription, ward_code=found.ward.gss_code, old_ward=old.gss_code)
-        counts["moved"] += 1
+            merged.append((subscription, Subscription(pk=twin), found.ward, old))
+        else:
+            counts["moved"] += 1
+            held[subscription.subscriber_id, found.ward.pk] = subscription.pk
+            subscription.ward, subscription.remapped_from = found.ward, old.gss_code
+            subscription.needs_review, subscription.review_reason = False, ""
+            moved.append((subscription, old))
+    Subscription.objects.bulk_update(flagged, ["needs_review", "review_reason"], batch_size=500)
+    audit.record_many(actor, "subscription.flagged", [(s, s.ward.gss_code, {}) for s in flagged])
+    doomed = [s.pk for s, *_ in merged]
+    for start in range(0, len(doomed), 500):
+        Subscription.objects.filter(pk__in=doomed[start : start + 500]).delete()
+    audit.record_many(
+        actor,
+        "subscription.merged",
+        [(twin, new.gss_code, {"old_ward": old.gss_code}) for _, twin, new, old in merged],
+    )
+    fields = ["ward", "remapped_from", "needs_review", "review_reason"]
+    Subscription.objects.bulk_update([s for s, _ in moved], fields, batch_size=500)
+    audit.record_many(
+        actor, "subscription.remapped", [(s, s.ward.gss_code, {"old_ward": old.gss_code}) for s, old in moved]
+    )
     return counts
 
 
