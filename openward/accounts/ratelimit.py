@@ -60,10 +60,15 @@ def hit(scope: str, ident: str, message: str = "") -> None:
         raise RateLimited(message or f"Too many attempts. Wait {_minutes(window)} minutes, then try again.")
 
 
-def exceeded(scope: str, ident: str) -> bool:
-    """Has `ident` already used up `scope` in the current window? (Looks without counting.)"""
-    limit, _ = settings.OPENWARD_RATE_LIMITS[scope]
-    return (cache.get(_key(scope, ident)) or 0) >= limit
+def forgive(scope: str, ident: str) -> None:
+    """Take back one attempt counted by `hit`: for limits on failures, an attempt that succeeded.
+
+    Counting every attempt first and forgiving the ones that succeed bounds failures even when many
+    attempts arrive at once (a check, then a count after the failure, would let them all through)."""
+    try:
+        cache.decr(_key(scope, ident))
+    except ValueError:
+        pass  # the window ended meanwhile: nothing is counted
 
 
 def hit_for_account(action: str, account: str, client: str, *, known_browser: bool) -> None:

@@ -279,16 +279,19 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         try:
             ratelimit.hit("otp-user", str(user.pk))
-            if ratelimit.exceeded("otp-wrong-user", str(user.pk)):
-                raise ratelimit.RateLimited(
-                    "Too many wrong codes today. Try again tomorrow, or ask your borough lead to check your "
-                    "authenticator app is set up."
-                )
+            # Counted as wrong until it proves right (then forgiven), so parallel guesses are bounded too.
+            ratelimit.hit(
+                "otp-wrong-user",
+                str(user.pk),
+                "Too many wrong codes today. Try again tomorrow, or ask your borough lead to check your "
+                "authenticator app is set up.",
+            )
         except ratelimit.RateLimited as exc:
             form.add_error("code", str(exc))
         else:
             code = "".join(ch for ch in form.cleaned_data["code"] if ch.isdigit())
             if device.verify_token(code):
+                ratelimit.forgive("otp-wrong-user", str(user.pk))
                 if enrolling:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
@@ -296,7 +299,6 @@ def two_factor(request):
                 django_otp.login(request, device)
                 messages.success(request, "Two-factor authentication passed.")
                 return redirect(_safe_next(request, reverse(_home_for(user))))
-            ratelimit.count("otp-wrong-user", str(user.pk))
             form.add_error("code", "That code is not right. Enter the 6 digits your app shows now.")
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
     if enrolling:

@@ -184,3 +184,25 @@ def test_wrong_codes_are_bounded_per_day_and_then_even_the_right_one_waits(clien
     assert refused.status_code == 400 and "Too many wrong codes today" in refused.content.decode()
     device.refresh_from_db()
     assert device.last_t == -1
+
+
+def test_right_codes_do_not_use_up_the_allowance_of_wrong_ones(client, places, settings, time_machine):
+    import datetime as dt
+
+    limits = {"otp-user": (100, 900), "otp-wrong-user": (2, 86400)}
+    settings.OPENWARD_RATE_LIMITS = {**settings.OPENWARD_RATE_LIMITS, **limits}
+    officer = make_staff(Role.OFFICER, places.ward_a)
+    client.force_login(officer)
+    device = TOTPDevice.objects.get(user=officer)
+    for _ in range(4):  # more right codes than the day's allowance of wrong ones
+        time_machine.shift(dt.timedelta(seconds=device.step))
+        device.refresh_from_db()
+        assert client.post("/accounts/two-factor/", {"code": current_code(device)}).status_code == 302
+    time_machine.shift(dt.timedelta(seconds=device.step))
+    device.refresh_from_db()
+    right = current_code(device)
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(2):  # the whole allowance is still there
+        assert "not right" in client.post("/accounts/two-factor/", {"code": wrong}).content.decode()
+    refused = client.post("/accounts/two-factor/", {"code": right})
+    assert refused.status_code == 400 and "Too many wrong codes today" in refused.content.decode()
