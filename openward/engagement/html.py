@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.core.exceptions import ValidationError
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h2", "h3", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -15,14 +16,16 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
+# Built once: making the parser (its rules and the linkify patterns) costs far more than rendering one
+# bulletin with it, and rendering keeps no state on it.
+MARKDOWN = MarkdownIt("commonmark", {"linkify": True, "breaks": True, "html": False}).enable("linkify")
+
+
 def render_markdown(text: str) -> str:
     """Bulletin Markdown as safe HTML: paragraphs and line breaks kept, web addresses made links, any HTML
     typed shown as text, then cleaned to the allowed tags (markdown-it-py, then nh3)."""
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"linkify": True, "breaks": True, "html": False}).enable("linkify")
     # Headings start at level 2: the bulletin's title is the page's only level-1 heading.
-    rendered = md.render(text or "")
+    rendered = MARKDOWN.render(text or "")
     for level in (2, 1):
         rendered = rendered.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
     return clean(rendered)
