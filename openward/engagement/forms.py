@@ -172,11 +172,15 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, priorities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = priorities
-        self.fields["priority"].label_from_instance = lambda p: f"{p.statement} ({p.ward.name})"
         self.owner_suggestions = OWNER_SUGGESTIONS
-        if not priorities.exists():
+        # One query: the open priorities are read once, both to know whether to ask and to list them.
+        options = list(priorities)
+        if not options:
             del self.fields["priority"]
+            return
+        field = self.fields["priority"]
+        field.queryset = priorities  # what a posted choice is checked against
+        field.choices = [("", field.empty_label), *((p.pk, f"{p.statement} ({p.ward.name})") for p in options)]
 
 
 class ActionStatusForm(forms.Form):

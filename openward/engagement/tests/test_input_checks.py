@@ -292,3 +292,18 @@ def test_the_volunteering_report_form_bounds_its_figures(officer, ward, client, 
     assert response.status_code == 200
     assert "Give the number of volunteers, the hours and what was found or done." in response.content.decode()
     assert not hasattr(VolunteerTask.objects.get(pk=task.pk), "report")
+
+
+def test_the_action_form_reads_the_open_priorities_in_one_query(record, ward, django_assert_num_queries):
+    from openward.engagement import forms, selectors
+
+    make_priority(ward)
+    make_priority(ward, "Speeding on the high street")
+    event = record.event
+    with django_assert_num_queries(1):
+        form = forms.ActionForm(priorities=selectors.priorities_for_actions(event))
+        listed = str(form["priority"])
+    assert listed.count("<option") == 3  # "None of them" and the ward's two, each with its ward's name
+    assert listed.count("(Aldersgate)") == 2
+    no_priorities = forms.ActionForm(priorities=selectors.priorities_for_actions(event).none())
+    assert "priority" not in no_priorities.fields
