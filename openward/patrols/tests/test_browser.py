@@ -6,22 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
+from playwright.sync_api import expect
 
 from openward.patrols.models import PatrolPlan, Visit
-from tests.personas import sign_in
+from tests.personas import VIEWPORTS, horizontal_overflow, signed_in_context
 
 from .conftest import key_of
 
-PHONE = {"width": 390, "height": 844}
-
-
-def signed_in_context(browser, live_server, user, **options):
-    client = Client()
-    sign_in(client, user)
-    context = browser.new_context(base_url=live_server.url, **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context
+PHONE = VIEWPORTS["phone"]
 
 
 @pytest.mark.browser
@@ -40,7 +32,7 @@ def test_plan_from_hot_spots_then_visits_on_a_phone_then_the_evaluation(
     page.get_by_label("When to visit").fill("Evenings, 6pm to midnight, when the pubs empty.")
     page.get_by_label(priority.statement).check()
     page.get_by_role("button", name="Make the plan").click()
-    assert "must end after it starts" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("must end after it starts")
     assert not PatrolPlan.objects.exists()
     page.get_by_label("Ends on").fill("2024-06-30")
     page.get_by_role("button", name="Make the plan").click()
@@ -58,12 +50,11 @@ def test_plan_from_hot_spots_then_visits_on_a_phone_then_the_evaluation(
     page.get_by_label("Time you arrived").fill("22:15")
     page.get_by_label("How long (minutes)").fill("-5")
     page.get_by_role("button", name="Record visit").click()
-    assert "at least one minute" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("at least one minute")
     page.get_by_label("How long (minutes)").fill("12")
     page.get_by_role("button", name="Record visit").click()
-    assert "Visit recorded" in page.locator(".notices").inner_text()
-    # Nothing wider than the phone's screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    expect(page.locator(".notices")).to_contain_text("Visit recorded")
+    assert horizontal_overflow(page) == 0  # nothing wider than the phone's screen
     visit = Visit.objects.get()
     assert (visit.officer, visit.minutes, visit.place.cell_key) == (officer, 12, hot)
     phone.close()
@@ -76,5 +67,5 @@ def test_plan_from_hot_spots_then_visits_on_a_phone_then_the_evaluation(
     text = page.locator("main").inner_text()
     assert "Did it work?" in text and "Relative to comparison places, crime at the plan's places fell" in text
     assert "Within 300 m of the plan's places" in text
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert horizontal_overflow(page) == 0
     public.close()
