@@ -20,7 +20,7 @@ from django.urls import path
 
 from openward.accounts.models import Role, User
 from openward.core import access
-from tests.personas import forget_geo_indexes, give_role, make_places, make_resident, make_staff, sign_in
+from tests.personas import give_role, make_places, make_resident, make_staff, sign_in
 
 CONVERTER_SAMPLES = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "0" * 32}
 
@@ -207,8 +207,7 @@ def places(db):
     found.cluster_a.wards.add(found.ward_a)
     found.cluster_b = Cluster.objects.create(slug="cluster-b", name="Cluster B", borough=found.borough_b)
     found.cluster_b.wards.add(found.ward_b)
-    yield found
-    forget_geo_indexes()
+    return found
 
 
 def outcome(client, endpoint, user, kwargs):
