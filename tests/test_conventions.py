@@ -188,15 +188,19 @@ def _production_modules():
             yield parts[0], path, ast.parse(path.read_text(), filename=str(path))
 
 
+def _from_module(node: ast.ImportFrom, path) -> str:
+    """The dotted module of a `from … import`, relative imports resolved."""
+    if not node.level:
+        return node.module or ""
+    package = list(path.relative_to(ROOT).with_suffix("").parts)[: -node.level]
+    return ".".join(package + ([node.module] if node.module else []))
+
+
 def _imported(node, path) -> list[tuple[str, list[str]]]:
     """(dotted module, names imported from it) for an import statement, relative imports resolved."""
     if isinstance(node, ast.Import):
         return [(alias.name, []) for alias in node.names]
-    if node.level:
-        package = list(path.relative_to(ROOT).with_suffix("").parts)[: -node.level]
-        module = ".".join(package + ([node.module] if node.module else []))
-    else:
-        module = node.module or ""
+    module = _from_module(node, path)
     if module == "openward":  # `from openward import crime`: each name is an app
         return [(f"openward.{alias.name}", []) for alias in node.names]
     return [(module, [alias.name for alias in node.names])]
@@ -241,44 +245,134 @@ def test_no_function_level_imports_between_apps():
     )
 
 
+# Django's documented model API, though spelt with an underscore.
+DJANGO_PUBLIC = {"_meta", "_default_manager", "_base_manager"}
+
+
+def _is_private(part: str) -> bool:
+    return part.startswith("_") and not part.startswith("__") and part not in DJANGO_PUBLIC
+
+
+def _bindings(tree, path) -> dict[str, str]:
+    """Each name an import binds in the module, and the dotted name it stands for (aliases followed)."""
+    bound = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                # `import a.b.c as y` binds y to a.b.c; `import a.b.c` binds a (used as a.b.c.x).
+                if alias.asname:
+                    bound[alias.asname] = alias.name
+                else:
+                    bound[alias.name.split(".")[0]] = alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom):
+            module = _from_module(node, path)
+            for alias in node.names:
+                bound[alias.asname or alias.name] = f"{module}.{alias.name}"
+    return bound
+
+
+def _dotted(node) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None for anything but names and attributes."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return [node.id, *reversed(parts)] if isinstance(node, ast.Name) else None
+
+
+def private_names_of_other_apps(app: str, tree, path) -> list[tuple[int, str]]:
+    """(line, dotted name) for every private name of another app this module imports or reaches through an
+    imported module, whatever it was imported as."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for module, names in _imported(node, path):
+                other = _app_of(module)
+                if other and other != app:
+                    found += [(node.lineno, module) for part in module.split(".")[2:] if _is_private(part)]
+                    found += [(node.lineno, f"{module}.{n}") for n in names if _is_private(n)]
+    bound = _bindings(tree, path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and (parts := _dotted(node)):
+            if parts[0] not in bound:
+                continue
+            full = [*bound[parts[0]].split("."), *parts[1:]]
+            other = _app_of(".".join(full))
+            private = next((i for i, part in enumerate(full) if i >= 2 and _is_private(part)), None)
+            if other and other != app and private is not None:
+                found.append((node.lineno, ".".join(full[: private + 1])))  # up to the private name
+    return sorted(set(found))
+
+
 def test_no_app_imports_another_apps_private_names():
-    private = []
-    for _, path, line, module, names, _, tree in _cross_app_imports():
-        if any(part.startswith("_") and not part.startswith("__") for part in module.split(".")[2:]):
-            private.append(f"{path}:{line} imports the private module {module}")
-        private += [
-            f"{path}:{line} imports {module}.{n}" for n in names if n.startswith("_") and not n.startswith("__")
-        ]
-        # `from openward.areas import selectors` then `selectors._thing`: private through the module.
-        modules = {n for n in names if f"{module}.{n}".count(".") >= 2}
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id in modules
-                and node.attr.startswith("_")
-                and not node.attr.startswith("__")
-                and node.attr != "_meta"  # Django's documented model API
-            ):
-                private.append(f"{path}:{node.lineno} uses {module}.{node.value.id}.{node.attr}")
+    private = [
+        f"{path.relative_to(ROOT)}:{line} uses {name}"
+        for app, path, tree in _production_modules()
+        for line, name in private_names_of_other_apps(app, tree, path)
+    ]
     assert not private, f"another app's private names (make them public, or ask that app for them): {private}"
+
+
+def test_the_private_name_check_follows_aliases():
+    # A positive control: each of these reaches areas.selectors._generations from crime.
+    path = ROOT / "openward" / "crime" / "example.py"
+    for source in (
+        "from openward.areas.selectors import _generations",
+        "from openward.areas import selectors\nselectors._generations.clear()",
+        "from openward.areas import selectors as sel\nsel._generations.clear()",
+        "import openward.areas.selectors as sel\nsel._generations.clear()",
+        "import openward.areas.selectors\nopenward.areas.selectors._generations.clear()",
+        "import openward as ow\now.areas.selectors._generations.clear()",
+        "from openward import areas as a\na.selectors._generations.clear()",
+        "from ..areas import selectors as s\ns._generations",
+    ):
+        found = private_names_of_other_apps("crime", ast.parse(source), path)
+        assert [name for _, name in found] == ["openward.areas.selectors._generations"], source
+    # Its own private names, another app's public ones and Django's _meta are fine.
+    for source in (
+        "from . import scope\nscope._private()",
+        "from openward.areas import selectors\nselectors.ward_or_404('x')",
+        "from openward.areas.models import Ward\nWard._meta.get_field('name')",
+    ):
+        assert private_names_of_other_apps("crime", ast.parse(source), path) == [], source
+
+
+def cycles_in(graph: dict[str, set[str]]) -> list[str]:
+    """A cycle through each back edge a depth-first search meets, visiting each node once: none when the
+    graph has no cycle, at least one when it has any."""
+    cycles, done, trail = [], set(), []
+
+    def visit(node):
+        trail.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other in trail:
+                cycles.append(" → ".join(trail[trail.index(other) :] + [other]))
+            elif other not in done:
+                visit(other)
+        trail.pop()
+        done.add(node)
+
+    for node in sorted(graph):
+        if node not in done:
+            visit(node)
+    return cycles
+
+
+def test_the_cycle_check_finds_cycles_and_visits_each_app_once():
+    assert cycles_in({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+    assert cycles_in({"a": {"b"}, "b": {"a"}}) == ["a → b → a"]
+    assert cycles_in({"a": {"b", "c"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a → b → c → a"]
+    assert cycles_in({"a": {"b"}, "b": set(), "c": {"d"}, "d": {"c"}}) == ["c → d → c"]
+    # Forty apps in a chain with every shortcut: a walk of every path would take 2**39 steps.
+    chain = {f"app{i:02d}": {f"app{j:02d}" for j in range(i + 1, 40)} for i in range(40)}
+    assert cycles_in(chain) == []
 
 
 def test_apps_import_each_other_one_way_only():
     graph: dict[str, set[str]] = {app: set() for app in APPS}
     for app, _, _, module, _, _, _ in _cross_app_imports():
         graph[app].add(_app_of(module))
-    cycles = []
-
-    def visit(app, trail):
-        for other in sorted(graph[app]):
-            if other in trail:
-                cycles.append(" → ".join(trail[trail.index(other) :] + [other]))
-            elif len(trail) < len(APPS):
-                visit(other, trail + [other])
-
-    for app in APPS:
-        visit(app, [app])
+    cycles = cycles_in(graph)
     assert not cycles, f"apps that import each other in a circle (break it with a registry or a signal): {cycles[:5]}"
 
 
