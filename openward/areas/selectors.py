@@ -265,7 +265,7 @@ def ward_or_404(code: str, generation: str | None = None) -> Ward:
     """The ward for a GSS code (see Ward.objects.by_code), or a 404 that says no ward has it."""
     ward = Ward.objects.by_code(code, generation or None)
     if ward is None:
-        raise Http404(f"No ward has the code {str(code)[:20]}.")
+        raise Http404(f'There is no ward with the code "{str(code)[:20]}". Ward codes look like E05000138.')
     return ward
 
 

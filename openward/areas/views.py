@@ -70,9 +70,7 @@ def home(request):
 @access.public
 @public_page
 def ward_detail(request, code: str):
-    ward = selectors.ward_by_code(code, request.GET.get("generation") or None)
-    if ward is None:
-        raise Http404(f'There is no ward with the code "{code[:20]}".')
+    ward = selectors.ward_or_404(code, request.GET.get("generation"))
     neighbourhood = selectors.ward_neighbourhood(ward)
     team = selectors.team(neighbourhood)
     replaced_by = selectors.ward_now_covering(ward)

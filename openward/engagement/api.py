@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from openward.accounts.permissions import has_role
+from openward.areas.selectors import ward_or_404
 from openward.core import access
 from openward.core.bounds import Id, one_of
 
@@ -80,7 +81,7 @@ class EventIn(Schema):
 def list_events(request, ward: str | None = None):
     events = Event.objects.scheduled().upcoming().select_related("ward", "cluster", "borough")
     if ward:
-        events = events.for_ward(places.ward_by_code(ward))
+        events = events.for_ward(ward_or_404(ward))
     return [EventOut.from_event(e) for e in events.prefetch_related("agenda")[:200]]
 
 
@@ -344,7 +345,7 @@ def _bulletin(b: Bulletin) -> dict:
 def list_bulletins(request, ward: str | None = None):
     bulletins = Bulletin.objects.published()
     if ward:
-        bulletins = bulletins.for_ward(places.ward_by_code(ward))
+        bulletins = bulletins.for_ward(ward_or_404(ward))
     return [_bulletin(b) for b in bulletins[:100]]
 
 
@@ -530,7 +531,7 @@ def _task(t: VolunteerTask) -> dict:
 def list_tasks(request, ward: str | None = None):
     tasks = VolunteerTask.objects.filter(status=VolunteerTask.Status.OPEN).select_related("ward")
     if ward:
-        tasks = tasks.filter(ward=places.ward_by_code(ward))
+        tasks = tasks.filter(ward=ward_or_404(ward))
     return [_task(t) for t in tasks[:200]]
 
 

@@ -4,7 +4,8 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 
-from . import places
+from openward.areas.selectors import ward_or_404
+
 from .models import Bulletin
 
 
@@ -12,7 +13,7 @@ class BulletinFeed(Feed):
     description = "Bulletins, appeals and crime prevention advice from neighbourhood policing teams."
 
     def get_object(self, request, code=None):
-        return places.ward_by_code(code) if code else None
+        return ward_or_404(code) if code else None
 
     def title(self, ward):
         return f"Open Ward bulletins: {ward.name}" if ward else "Open Ward bulletins"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openward.accounts.models import Role
 from openward.accounts.permissions import role_grants
 from openward.areas.models import Borough, Cluster, Ward
+from openward.areas.selectors import ward_or_404
 
 from .models import Action, Event, MeetingRecord, Reply, VolunteerTask, within_q
 
@@ -20,17 +21,9 @@ RECORD_ROLES = (Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR, Role.OFFICER, Role.PCSO
 TEAM_ROLES = (Role.OFFICER, Role.PCSO, Role.BOROUGH_LEAD)
 
 
-def ward_by_code(code: str) -> Ward:
-    """The current ward with this GSS code (the newest generation when it has several)."""
-    ward = Ward.objects.by_code(code)
-    if ward is None:
-        raise Http404(f"No ward has the code {code}.")
-    return ward
-
-
 def area_by(kind: str, key: str):
     if kind == "ward":
-        return ward_by_code(key)
+        return ward_or_404(key)
     if kind == "cluster":
         return get_object_or_404(Cluster, slug=key)
     if kind == "borough":

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from openward.accounts.permissions import has_role
+from openward.areas.selectors import ward_or_404
 from openward.core import access
 from openward.notifications import tokens
 from openward.notifications.models import Subscriber
@@ -42,7 +43,7 @@ def _errors(exc: ValidationError) -> str:
 
 @access.public
 def event_list(request):
-    ward = places.ward_by_code(request.GET["ward"]) if request.GET.get("ward") else None
+    ward = ward_or_404(request.GET["ward"]) if request.GET.get("ward") else None
     events = Event.objects.scheduled().upcoming().select_related("ward", "cluster", "borough")
     if ward:
         events = events.for_ward(ward)
@@ -192,7 +193,7 @@ def offer(request, token):
 
 @access.public
 def ward_calendar(request, code):
-    ward = places.ward_by_code(code)
+    ward = ward_or_404(code)
     events = Event.objects.for_ward(ward).filter(starts_at__gte=selectors.calendar_window_start())
     body = ical.calendar(f"Open Ward: {ward.name}", events.order_by("starts_at"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -398,7 +399,7 @@ def bulletin_list(request):
     bulletins = Bulletin.objects.published()
     area = None
     if request.GET.get("ward"):
-        area = places.ward_by_code(request.GET["ward"])
+        area = ward_or_404(request.GET["ward"])
         bulletins = bulletins.for_ward(area)
     return render(request, "engagement/bulletin_list.html", {"bulletins": bulletins[:100], "ward": area})
 
@@ -601,7 +602,7 @@ def volunteering_list(request):
     tasks = VolunteerTask.objects.filter(status=VolunteerTask.Status.OPEN).select_related("ward")
     ward = None
     if request.GET.get("ward"):
-        ward = places.ward_by_code(request.GET["ward"])
+        ward = ward_or_404(request.GET["ward"])
         tasks = tasks.filter(ward=ward)
     return render(request, "engagement/volunteering_list.html", {"tasks": tasks, "ward": ward})
 

@@ -7,13 +7,13 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 
 from openward.areas.models import Cluster
-from openward.priorities.places import ward_by_code
+from openward.areas.selectors import ward_or_404
 
 from .models import PatrolPlan, PlanPlace
 
 
 def ward_area(request, gss_code, **kwargs):
-    return ward_by_code(gss_code)
+    return ward_or_404(gss_code)
 
 
 def cluster_area(request, cluster_slug, **kwargs):

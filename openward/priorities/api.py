@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from openward.areas.models import Cluster, Ward
+from openward.areas.selectors import ward_or_404
 from openward.core import access
 from openward.engagement.models import Event
 
 from . import exports, selectors, services
 from .models import Concern, Consultation, Priority
-from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
+from .places import cluster_area, consultation_area, priority_area, ward_area
 from .results import published_results
 from .schemas import (
     ActionIn,
@@ -111,7 +112,7 @@ def list_consultations(request, ward: str | None = None, cluster: str | None = N
     """Consultations, newest first; `ward` (a GSS code) includes its clusters' consultations."""
     qs = Consultation.objects.select_related("ward", "cluster").prefetch_related("concerns")
     if ward:
-        qs = qs.for_ward(ward_by_code(ward))
+        qs = qs.for_ward(ward_or_404(ward))
     if cluster:
         qs = qs.filter(cluster__slug=cluster)
     return [_consultation_out(c) for c in qs]
@@ -190,7 +191,7 @@ def _create_consultation(request, payload: ConsultationIn, **area):
 def create_ward_consultation(request, gss_code: str, payload: ConsultationIn):
     check_csrf(request)
     try:
-        c = _create_consultation(request, payload, ward=ward_by_code(gss_code))
+        c = _create_consultation(request, payload, ward=ward_or_404(gss_code))
     except Refused as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, _consultation_out(c))
@@ -232,7 +233,7 @@ def close_consultation(request, consultation_id: int):
 )
 @access.public
 def ward_priorities(request, gss_code: str):
-    ward = ward_by_code(gss_code)
+    ward = ward_or_404(gss_code)
     return [_priority_out(p) for p in selectors.priorities_for([ward])]
 
 
@@ -250,7 +251,7 @@ def get_priority(request, priority_id: int):
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
 def set_priority(request, gss_code: str, payload: PriorityIn):
     check_csrf(request)
-    ward = ward_by_code(gss_code)
+    ward = ward_or_404(gss_code)
     try:
         concern = _concerns_by_slug([payload.concern])[0] if payload.concern else None
         consultation = None

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from openward.areas.models import Cluster, Ward
+from openward.areas.selectors import ward_or_404
 
 from .models import MAX_OPEN_PRIORITIES, Consultation, Priority
 
 
-def ward_by_code(gss_code: str) -> Ward:
-    """The ward with this GSS code, of the boundary generation in force if there is one."""
-    found = Ward.objects.by_code(gss_code)
-    if found is None:
-        raise Http404(f"No ward with code {gss_code[:20]!r}.")
-    return found
-
-
 def ward_area(request, gss_code, **kwargs):
-    return ward_by_code(gss_code)
+    return ward_or_404(gss_code)
 
 
 def cluster_area(request, cluster_slug, **kwargs):

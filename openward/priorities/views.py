@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openward.areas.models import Borough, Cluster
+from openward.areas.selectors import ward_or_404
 from openward.core import access, csvsafe, sections
 from openward.core.models import AuditEvent
 from openward.crime.harm import harm_change
@@ -20,7 +21,7 @@ from openward.crime.harm import harm_change
 from . import evidence, exports, selectors, services
 from .forms import ActionForm, BallotForm, ConsultationForm, PriorityForm, ReviewForm
 from .models import MAX_OPEN_PRIORITIES, Concern, Consultation, Priority
-from .places import cluster_area, consultation_area, priority_area, ward_area, ward_by_code
+from .places import cluster_area, consultation_area, priority_area, ward_area
 from .results import free_text, published_results
 from .services import Refused
 
@@ -34,7 +35,7 @@ def _refused(form, exc: Refused):
 
 @access.public
 def ward_page(request, gss_code):
-    ward = ward_by_code(gss_code)
+    ward = ward_or_404(gss_code)
     context = selectors.you_said_we_did([ward])
     context.update(
         area=ward,
@@ -220,7 +221,7 @@ def _new_consultation(request, *, ward=None, cluster=None):
 
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
 def consultation_new_for_ward(request, gss_code):
-    return _new_consultation(request, ward=ward_by_code(gss_code))
+    return _new_consultation(request, ward=ward_or_404(gss_code))
 
 
 @access.role(*selectors.PANEL_ROLES, area=cluster_area)
@@ -264,7 +265,7 @@ def _int(value) -> int | None:
 
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
 def priority_new(request, gss_code):
-    ward = ward_by_code(gss_code)
+    ward = ward_or_404(gss_code)
     form = PriorityForm(ward, request.POST or None, initial=_priority_initial(request, ward))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,6 +6,7 @@ import json
 import pytest
 import shapely
 from django.core.cache import cache
+from django.http import Http404
 
 from openward.areas import geo, selectors
 from openward.areas.importers.teams import NeighbourhoodTeamImporter
@@ -91,8 +92,13 @@ def test_every_app_resolves_codes_the_same_way(wards, rf):
     for code, expected in (("E05000001", kept_new), ("E05000002", abolished)):
         assert selectors.ward_by_code(code) == expected
         assert ward_scope(code).extra["generation"] == expected.generation
-        assert engagement_places.ward_by_code(code) == expected
-        assert priorities_places.ward_by_code(code) == expected
+        assert selectors.ward_or_404(code) == expected
+        assert engagement_places.area_by("ward", code) == expected
+        assert priorities_places.ward_area(rf.get("/"), code) == expected
+    # One refusal, in the same words, whichever app asks.
+    for ask in (selectors.ward_or_404, lambda c: engagement_places.area_by("ward", c)):
+        with pytest.raises(Http404, match='There is no ward with the code "E05999999". Ward codes look like'):
+            ask("E05999999")
         assert access.ward_from()(rf.get("/"), gss_code=code) == expected
     assert selectors.ward_by_code("E05000001", "2014").generation.slug == "2014"
     with pytest.raises(ScopeError, match="no ward with the code"):
