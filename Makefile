@@ -27,14 +27,13 @@ run: install
 	@echo "Emails are written to var/mail/."
 	@$(RUN) HOST=$(HOST) PORT=$(PORT) exec $(PY) manage.py serve
 
-## For people changing the code: Django's development server (DEBUG on, reloads on save) and the task worker.
+## For people changing the code: Django's development server (DEBUG on, reloads on save), the task worker and the scheduler.
 dev: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_places_pack --commit --unless-loaded
 	$(PY) manage.py load_demo
-	@$(PY) manage.py db_worker & WORKER=$$!; \
-	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Emails are written to var/mail/."
+	@HOST=$(HOST) PORT=$(PORT) exec $(PY) manage.py serve --dev
 
 ## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: install browser
