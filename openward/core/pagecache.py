@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import translation
 
 VERSION_KEY = "pagecache:version"
 PAGE_SECONDS = 60
@@ -128,8 +129,7 @@ def public_page(view):
         if not _anonymous(request):
             return view(request, *args, **kwargs)
         version = current_version()
-        path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-        key = f"pagecache:{view.__module__}.{view.__qualname__}:{version}:{path}"
+        key = f"pagecache:{view.__module__}.{view.__qualname__}:{version}:{page_key(request)}"
         hit = _local_get(key)
         if hit is None and (hit := cache.get(key)) is not None:
             _local_put(key, hit)
@@ -150,6 +150,15 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+def page_key(request) -> str:
+    """What the page depends on besides the data: its full path, the scheme and host it is served under
+    (a site answering at two addresses links to each in its own pages) and the language it is rendered in
+    (what LocaleMiddleware would choose from Accept-Language; always LANGUAGE_CODE while that is off, so the
+    header alone does not split the cache)."""
+    varies = [request.scheme, request.get_host(), translation.get_language() or "", request.get_full_path()]
+    return hashlib.sha1("\n".join(varies).encode()).hexdigest()
 
 
 def _local_get(key: str) -> tuple | None:
