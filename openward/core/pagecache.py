@@ -7,6 +7,7 @@ import run (importers write in bulk, then record their run), moves the site's da
 the next request renders afresh; pages that show the time of day ("coming up", "open until")
 are kept PAGE_SECONDS at most. The version lives in the shared cache, so a write in one process
 (a worker, an import on the command line) reaches every web process within VERSION_SECONDS.
+`kept` holds single figures every request needs (the newest month of crime) under the same version.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -73,6 +76,20 @@ def current_version() -> int:
     version = cache.get(VERSION_KEY, 0)
     _remember_version(version)
     return version
+
+
+_MISSING = object()
+
+
+def kept(name: str, compute: Callable[[], Any], timeout: int = 24 * 3600) -> Any:
+    """`compute()`, kept in the shared cache until the data version moves (a write a page shows, an import),
+    for a figure every request needs and only new data changes. None is kept like any other value."""
+    key = f"pagecache:value:{current_version()}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
 
 
 def _on_write(sender, **kwargs) -> None:

@@ -14,7 +14,7 @@ from openward.crime.importers import PoliceUkImporter
 from openward.crime.models import Crime, Stop
 from openward.policeuk.tests.shapes import assert_same_shape
 
-from .factories import CrimeFactory, ForceFactory, OutcomeFactory, StopFactory, category
+from .factories import CrimeFactory, ForceFactory, OutcomeFactory, StopFactory, category, import_run
 from .fixtures import areas
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,21 @@ def test_crime_categories_dates_and_last_updated(client, crimes):
     dates = client.get("/api/crimes-street-dates").json()
     assert dates == [{"date": "2024-12", "stop-and-search": ["btp"]}, {"date": "2024-11", "stop-and-search": []}]
     assert client.get("/api/crime-last-updated").json() == {"date": "2024-12-01"}
+
+
+def test_the_latest_month_is_read_once_and_again_after_an_import(client, crimes, django_assert_num_queries):
+    assert client.get("/api/crime-last-updated").json() == {"date": "2024-12-01"}
+    with django_assert_num_queries(0):  # no MAX(month) per request
+        assert client.get("/api/crime-last-updated").json() == {"date": "2024-12-01"}
+    # Importers write in bulk, which no signal hears, and record their run last: the run is what tells.
+    Crime.objects.bulk_create([Crime(force=crimes[0].force, category=crimes[0].category, month=dt.date(2025, 1, 1))])
+    assert client.get("/api/crime-last-updated").json() == {"date": "2024-12-01"}
+    import_run()
+    assert client.get("/api/crime-last-updated").json() == {"date": "2025-01-01"}
+    # Stops have a newest month of their own, kept apart from the crimes'.
+    StopFactory(force=crimes[0].force, month=dt.date(2024, 10, 1))
+    stops = streamed_json(client.get("/api/stops-force", {"force": "metropolitan"}))
+    assert len(stops) == 1 and client.get("/api/crime-last-updated").json() == {"date": "2025-01-01"}
 
 
 def test_crimes_at_location_by_id_and_by_nearest_point(client, crimes):

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Max
 
 from openward.areas.models import Force
+from openward.core import pagecache
 from openward.core.values import InvalidMonth, Month
 from openward.crime.models import Crime
 
@@ -20,7 +21,10 @@ UNSET_DATES = {"", "undefined", "null", "none"}
 
 
 def latest_month(model=Crime) -> dt.date | None:
-    return model.objects.aggregate(m=Max("month"))["m"]
+    """The newest month `model` holds: read once per data version (an import moves it), not on every request."""
+    return pagecache.kept(
+        f"latest-month:{model._meta.label_lower}", lambda: model.objects.aggregate(m=Max("month"))["m"]
+    )
 
 
 def parse_date(value, model=Crime) -> dt.date | None:
