@@ -3,10 +3,11 @@ the health endpoint in the same run.
 
     .venv/bin/python bench/bench_polygons.py [--runs 3]
 
-Builds a throwaway SQLite database with the data of `openward/crime/tests/test_bounded_work.py`
-(6,000 crimes, 1,500 stops, 2,000 outcomes over two years in a 4 km box), then, in one process with
-Django's test client, times each reported polygon (a 10,000-point tangle took 11 minutes and 14 GB
-on main; 400 points took 81 s) and 30 random tangles of up to 10,000 points at each endpoint.
+Builds a throwaway SQLite database with the data `openward/crime/tests/test_bounded_work.py` uses
+(`openward/crime/tests/polygons.py`: 6,000 crimes, 1,500 stops, 2,000 outcomes over two years in a
+4 km box), then, in one process with Django's test client, times each reported polygon (a 10,000-point
+tangle took 11 minutes and 14 GB on main; 400 points took 81 s) and 30 random tangles of up to 10,000
+points at each endpoint.
 Prints the slowest request, its ratio to the health endpoint's median, and the issue's bound (2 s on
 this machine). The tests bound the geometry work instead; this is where the seconds are measured.
 """
@@ -45,7 +46,7 @@ def main() -> None:
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # every refusal is a logged 400
     call_command("migrate", verbosity=0)
-    from openward.crime.tests import test_bounded_work as t
+    from openward.crime.tests import polygons as t
 
     t.make_busy_area()
     client = Client()
