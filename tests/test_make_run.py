@@ -175,6 +175,12 @@ def test_it_serves_like_production(served):
         stylesheet = re.search(r'href="(/static/openward/site\.[0-9a-f]{12}\.css)"', client.get("/").text).group(1)
         static = client.get(stylesheet, headers={"Accept-Encoding": "gzip"})
         assert static.status_code == 200 and "immutable" in static.headers["cache-control"]
+        # whitenoise serves the compressed copy collectstatic made, to clients that accept it, and says so.
+        assert static.headers["content-encoding"] == "gzip" and "accept-encoding" in static.headers["vary"].lower()
+        plain = client.get(stylesheet, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert static.content == plain.content and b"{" in plain.content  # the same stylesheet, unpacked
+        assert int(static.headers["content-length"]) < int(plain.headers["content-length"])
         assert (
             "gunicorn"
             in subprocess.run(
