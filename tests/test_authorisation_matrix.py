@@ -381,7 +381,7 @@ def make_all_powerful_staff(places, email: str) -> User:
     User.objects.filter(pk=person.pk).update(is_staff=True)
     for role in (Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR):
         RoleGrant.objects.create(user=person, role=role, ward=places.ward_a)
-    for role in (Role.BOROUGH_LEAD, Role.ANALYST, Role.MONITORING_GROUP):
+    for role in (Role.BOROUGH_LEAD, Role.ANALYST, Role.MONITORING_CHAIR, Role.MONITORING_REVIEWER):
         RoleGrant.objects.create(user=person, role=role, borough=places.borough_a)
     person.refresh_from_db()
     return person
