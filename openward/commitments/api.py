@@ -41,6 +41,7 @@ class CommitmentOut(Schema):
     borough: str
     ward: str | None
     measure: str
+    every_borough: bool
     categories: list[str]
     direction: str
     target_percent: float | None
@@ -60,6 +61,7 @@ class CommitmentIn(Schema):
     categories: list[str] = []
     direction: str = ""
     target_percent: float | None = None
+    every_borough: bool = False
 
 
 class ReviewIn(Schema):
@@ -81,6 +83,7 @@ def _out(c: Commitment) -> dict:
         "borough": c.borough.gss_code,
         "ward": c.ward.gss_code if c.ward_id else None,
         "measure": c.measure,
+        "every_borough": c.every_borough,
         "categories": c.categories,
         "direction": c.direction,
         "target_percent": c.target_percent,
@@ -92,13 +95,13 @@ def _out(c: Commitment) -> dict:
 @router.get("/commitments", response=list[CommitmentOut], summary="Public commitments")
 @access.public
 def list_commitments(request):
-    return [_out(c) for c in Commitment.objects.select_related("borough", "ward")]
+    return [_out(c) for c in Commitment.objects.select_related("borough__force", "ward")]
 
 
 @router.get("/commitments/{pk}", response={200: CommitmentOut, 404: Problem}, summary="One commitment with its reviews")
 @access.public
 def get_commitment(request, pk: int):
-    commitment = Commitment.objects.select_related("borough", "ward").filter(pk=pk).first()
+    commitment = Commitment.objects.select_related("borough__force", "ward").filter(pk=pk).first()
     if commitment is None:
         return Status(404, {"detail": f"There is no commitment {pk}."})
     return Status(200, _out(commitment))
@@ -120,7 +123,14 @@ def create_commitment(request, borough_code: str, payload: CommitmentIn):
         if ward is None:
             return Status(400, {"detail": f'There is no current ward with the code "{ward_code[:20]}".'})
     if data["owner_kind"] not in Commitment.OwnerKind.values or data["measure"] not in Commitment.Measure.values:
-        return Status(400, {"detail": "owner_kind is force, borough or panel; measure is crime or evidence."})
+        return Status(
+            400,
+            {
+                "detail": "owner_kind is force, borough or panel; measure is "
+                + ", ".join(Commitment.Measure.values[:-1])
+                + f" or {Commitment.Measure.values[-1]}."
+            },
+        )
     try:
         commitment = services.record_commitment(
             request.user, borough, ward=ward, measure_kind=data.pop("measure"), **data

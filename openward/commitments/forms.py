@@ -25,7 +25,17 @@ class CommitmentForm(forms.Form):
     direction = forms.ChoiceField(
         label="Direction promised", choices=[("", "—"), *Commitment.Direction.choices], required=False
     )
-    target_percent = forms.FloatField(label="Target change in % (optional)", required=False, min_value=0, max_value=100)
+    target_percent = forms.FloatField(
+        label="Target in % (optional)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Crime: the change promised, e.g. 10 for down 10% (empty: any change). Replies: the share "
+        "answered within 7 days (empty: every reply).",
+    )
+    every_borough = forms.BooleanField(
+        label="Front counters: in every borough of the force, not only this one", required=False
+    )
 
     def __init__(self, *args, borough, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,13 +19,13 @@ RECORDERS = (Role.BOROUGH_LEAD, Role.INSPECTOR)
 
 @access.public
 def commitment_list(request):
-    commitments = Commitment.objects.select_related("borough", "ward").prefetch_related("reviews")
+    commitments = Commitment.objects.select_related("borough__force", "ward").prefetch_related("reviews")
     return render(request, "commitments/list.html", {"commitments": commitments})
 
 
 @access.public
 def commitment_detail(request, pk: int):
-    commitment = get_object_or_404(Commitment.objects.select_related("borough", "ward"), pk=pk)
+    commitment = get_object_or_404(Commitment.objects.select_related("borough__force", "ward"), pk=pk)
     return render(
         request,
         "commitments/detail.html",
@@ -56,6 +56,7 @@ def new_commitment(request, borough_code: str):
                     categories=data["categories"],
                     direction=data["direction"],
                     target_percent=data["target_percent"],
+                    every_borough=data["every_borough"],
                 )
                 return redirect("commitments:detail", pk=commitment.pk)
             except services.CommitmentError as exc:
