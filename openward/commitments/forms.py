@@ -48,3 +48,9 @@ class ReviewForm(forms.Form):
     status = forms.ChoiceField(label="Status the evidence shows", choices=[("", "—"), *Status.choices], required=False)
     reason = forms.CharField(label="Why", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     evidence_source = forms.CharField(label="Evidence and where it comes from", required=False, max_length=300)
+    evidence_file = forms.FileField(
+        label="The evidence as a file (optional)",
+        required=False,
+        help_text="A PDF, a CSV file or an image (PNG, JPEG, GIF or WebP), up to 10 MB. It is published with the "
+        "review, so it must hold nothing about a person that is not already public.",
+    )

@@ -11,8 +11,12 @@ from the evidence named there. Reviews are kept: the history is public.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from openward.areas.models import Borough, Ward
 
@@ -96,3 +100,47 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Where a file is stored: a random name under commitments/evidence/ (what it was called is kept apart)."""
+    return f"commitments/evidence/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
+
+
+class Evidence(models.Model):
+    """A file a review rests on (a PDF, a CSV file or an image), its source being the review's evidence_source.
+
+    Stored through Django's default storage (STORAGES["default"]: the file system under var/ unless set to
+    object storage) and served only by `views.evidence_file`, which serves the evidence of a review (public,
+    as the review is) and nothing else: uploaded files are never served straight from storage.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    file_name = models.CharField(max_length=150, help_text="The name it was uploaded with, for downloads.")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:evidence", args=[self.pk])
+
+    @property
+    def kind(self) -> str:
+        """The kind of file in words: "PDF", "CSV", "PNG image"."""
+        return KINDS_IN_WORDS.get(self.content_type, "file")
+
+
+KINDS_IN_WORDS = {
+    "application/pdf": "PDF",
+    "text/csv": "CSV",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+    "image/webp": "WebP image",
+}

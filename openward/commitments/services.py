@@ -10,6 +10,7 @@ from openward.areas.models import Borough, Ward
 from openward.core import audit
 from openward.crime.models import CrimeCategory
 
+from . import evidence
 from .measure import measure
 from .models import Commitment, Review, Status
 
@@ -95,8 +96,16 @@ def review_commitment(
     status: str = "",
     reason: str = "",
     evidence_source: str = "",
+    evidence_file=None,
 ) -> Review:
-    """Record a dated review: from data the status is computed; from evidence the reviewer gives it."""
+    """Record a dated review: from data the status is computed; from evidence the reviewer gives it, with
+    the evidence's source and, if they have it, the file itself (published with the review)."""
+    try:
+        checked = evidence.check_evidence(evidence_file) if evidence_file else None
+    except evidence.EvidenceRefused as exc:
+        raise CommitmentError(str(exc)) from None
+    if checked and not evidence_source.strip():
+        raise CommitmentError(f"Say where {checked.name} comes from (who published it, and when).")
     if commitment.is_measured:
         found = measure(commitment)
         status, reason, figures = found.status, found.reason, found.as_dict()
@@ -115,5 +124,8 @@ def review_commitment(
         evidence_source=evidence_source.strip()[:300],
         reviewed_by=actor,
     )
-    audit.record(actor, "commitment.reviewed", commitment, status=status)
+    audit.record(actor, "commitment.reviewed", commitment, status=status, evidence_file=checked is not None)
+    if checked:
+        # Last: the file goes to storage only once everything else in the review is written.
+        evidence.attach(actor, review, checked)
     return review

@@ -41,7 +41,8 @@ def csv_text(rows) -> str:
     return out.getvalue()
 
 
-def test_the_sampled_stops_file_comes_back_with_grounds(group, sample, liaison):
+def test_the_sampled_stops_file_comes_back_with_grounds(group, sample, liaison, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # an uploaded grounds file is read, never stored
     client = Client()
     sign_in(client, liaison)
     download = client.get(f"/monitoring/boroughs/{group.borough.gss_code}/samples/{sample.pk}/stops.csv")
@@ -59,6 +60,7 @@ def test_the_sampled_stops_file_comes_back_with_grounds(group, sample, liaison):
     texts = dict(GroundsText.objects.values_list("sampled__position", "text"))
     assert texts == {0: f"{SECRET} one", 1: f"{SECRET} two\nsecond line", 3: f"{SECRET} four"}
     assert set(GroundsText.objects.values_list("from_file", "uploaded_by")) == {("grounds.csv", liaison.pk)}
+    assert not any(tmp_path.rglob("*"))
     run = ImportRun.objects.get(importer="monitoring.grounds")
     assert run.status == ImportRun.Status.COMMITTED and run.actor == liaison
     assert run.counts == {"rows_read": 5, "stops_with_grounds": 3, "rows_without_grounds": 2}
