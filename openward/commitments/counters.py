@@ -61,18 +61,22 @@ def round_the_clock(hours) -> bool | None:
 
 def stations_by_borough(boroughs: list[Borough]) -> dict[int, list[Station]]:
     """The police stations of the boroughs' forces, by the borough (id) each stands in."""
-    forces = {b.force_id for b in boroughs}
-    stations = Station.objects.all() if None in forces else Station.objects.filter(force_id__in=forces)
-    stations = list(stations.prefetch_related("neighbourhoods__ward").order_by("name"))
+    forces = [b.force_id for b in boroughs if b.force_id is not None]
+    of_forces = Station.objects.filter(force_id__in=forces) if len(forces) == len(boroughs) else Station.objects.all()
+    stations = list(of_forces.prefetch_related("neighbourhoods__ward").order_by("name"))
     pointed = [s for s in stations if s.latitude is not None and s.longitude is not None]
-    ward_ids = geo.locate_ward_ids([s.latitude for s in pointed], [s.longitude for s in pointed]) if pointed else []
-    borough_of_ward = dict(Ward.objects.filter(pk__in={int(w) for w in ward_ids}).values_list("pk", "borough_id"))
-    by_point = {s.pk: borough_of_ward.get(int(w)) for s, w in zip(pointed, ward_ids, strict=True)}
+    ward_ids: list[int] = (
+        [int(w) for w in geo.locate_ward_ids([s.latitude for s in pointed], [s.longitude for s in pointed])]
+        if pointed
+        else []
+    )
+    borough_of_ward = dict(Ward.objects.filter(pk__in=set(ward_ids)).values_list("pk", "borough_id"))
+    by_point = {s.pk: borough_of_ward.get(w) for s, w in zip(pointed, ward_ids, strict=True)}
     placed: dict[int, list[Station]] = defaultdict(list)
     for station in stations:
         borough_id = by_point.get(station.pk)
         if borough_id is None:
-            served = {n.ward.borough_id for n in station.neighbourhoods.all() if n.ward_id}
+            served = {n.ward.borough_id for n in station.neighbourhoods.all() if n.ward is not None}
             borough_id = served.pop() if len(served) == 1 else None
         if borough_id is not None:
             placed[borough_id].append(station)

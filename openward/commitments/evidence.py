@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
@@ -35,7 +36,7 @@ class EvidenceRefused(ValueError):
 
 @dataclass(frozen=True)
 class CheckedFile:
-    upload: object
+    upload: UploadedFile
     name: str
     content_type: str
     suffix: str
@@ -64,16 +65,18 @@ def _kind(name: str, data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def check_evidence(upload) -> CheckedFile:
+def check_evidence(upload: UploadedFile) -> CheckedFile:
     """The upload if it is a PDF, CSV or image of at most 10 MB; EvidenceRefused otherwise."""
     name = PurePath(upload.name or "evidence").name[:150]
-    if upload.size > MAX_BYTES:
+    if (upload.size or 0) > MAX_BYTES:
         raise EvidenceRefused(f"{name} is larger than 10 MB. Make it smaller, or link to it in the source instead.")
-    if upload.size == 0:
+    upload.seek(0)
+    data = upload.read(MAX_BYTES + 1)
+    upload.seek(0)
+    if not data:
         raise EvidenceRefused(f"{name} is empty. {ACCEPTED}.")
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
+    if len(data) > MAX_BYTES:
+        raise EvidenceRefused(f"{name} is larger than 10 MB. Make it smaller, or link to it in the source instead.")
     kind = _kind(name, data)
     if kind is None:
         raise EvidenceRefused(f"{name} is not a PDF, CSV file or image we can read. {ACCEPTED}.")

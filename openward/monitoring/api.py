@@ -2,14 +2,17 @@
 members and meetings for the group's members, each as their role allows (roles.py)."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from openward.core import access
+from openward.core.bounds import one_of
 from openward.core.importers.base import ImportFailed
+from openward.engagement.models import Event
 
 from . import grounds, meetings, members, roles, services
 from .models import MonitoringGroup, ReviewSample
@@ -46,13 +49,13 @@ class MemberOut(Schema):
 
 class MeetingIn(Schema):
     title: str
-    mode: str = "in_person"
+    mode: one_of(Event.Mode) = Event.Mode.IN_PERSON.value
     description: str = ""
     address: str = ""
     online_link: str = ""
     start: dt.datetime
     end: dt.datetime | None = None
-    capacity: int | None = None
+    capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
     agenda: list[str] = []
 
 

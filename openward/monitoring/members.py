@@ -17,7 +17,7 @@ from .roles import CHAIR, LIAISON, MEMBER_ROLES, REVIEWER
 from .services import MonitoringError
 
 # The words the pages use for each role, in the order members are listed.
-ROLE_WORDS = {CHAIR: "Chair", REVIEWER: "Reviewer", LIAISON: "Force liaison"}
+ROLE_WORDS: dict[str, str] = {CHAIR: "Chair", REVIEWER: "Reviewer", LIAISON: "Force liaison"}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from openward.commitments.models import Commitment, Review
 from openward.crime.tests.factories import category, populate_ward
 from openward.crime.tests.test_disproportionality_rules import small_ward
 from tests.personas import browser_page_for, horizontal_overflow, make_places, make_staff, sign_in
+from tests.test_crawl import _serious as serious_axe_violations
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
@@ -131,7 +132,7 @@ def test_front_counters_measured_and_a_review_with_its_evidence_file(
     page.get_by_role("button", name="Record the commitment").click()
     expect(page.locator("#status-now")).to_have_text("Can't tell yet")
     expect(page.get_by_text("Southwick: no police station is loaded for it")).to_be_visible()
-    assert horizontal_overflow(page) == 0
+    assert horizontal_overflow(page) == 0 and serious_axe_violations(page) == []
     # An evidence commitment reviewed with the evidence as a file.
     page.goto(f"/boroughs/{places.borough_a.gss_code}/")
     page.get_by_role("link", name="Record a commitment for Northbury").click()
@@ -142,6 +143,7 @@ def test_front_counters_measured_and_a_review_with_its_evidence_file(
     page.get_by_label("How it is measured").select_option("evidence")
     page.get_by_role("button", name="Record the commitment").click()
     page.get_by_role("link", name="Review this commitment").click()
+    assert horizontal_overflow(page) == 0 and serious_axe_violations(page) == []
     page.get_by_label("Reviewed on").fill("2026-11-01")
     page.get_by_label("Status the evidence shows").select_option("not-on-track")
     page.get_by_label("Why").fill("Two wards have no named PCSO.")
@@ -154,7 +156,7 @@ def test_front_counters_measured_and_a_review_with_its_evidence_file(
     page.get_by_label("Evidence and where it comes from").fill("Northbury BCU rota, October 2026")
     page.get_by_role("button", name="Record the review").click()
     expect(page.get_by_role("link", name="rota.csv")).to_be_visible()
-    assert horizontal_overflow(page) == 0
+    assert horizontal_overflow(page) == 0 and serious_axe_violations(page) == []
     page.context.close()
     anyone = browser_page_for(browser, live_server, viewport=viewport)
     anyone.goto(f"/commitments/{Commitment.objects.get(measure='evidence').pk}/")

@@ -20,13 +20,16 @@ from openward.crime.tests.test_disproportionality_rules import small_ward
 from openward.engagement.models import Event
 from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, StopReview
 from tests.personas import browser_page_for, horizontal_overflow, make_staff
+from tests.test_crawl import _serious as serious_axe_violations
 
 NOTE = "BROWSER-SECRET-NOTE the officer's reasons were thin"
 GROUNDS = "BROWSER-SECRET-GROUNDS smell of cannabis"
 
 
 def no_sideways_scroll(page):
+    """The page fits the window and axe-core finds nothing serious on it."""
     assert horizontal_overflow(page) == 0, page.url
+    assert serious_axe_violations(page) == [], page.url
 
 
 @pytest.mark.browser
@@ -66,6 +69,7 @@ def test_the_group_runs_a_month_of_review_each_in_their_role(browser, live_serve
     sample_url = page.url
     no_sideways_scroll(page)
     page.get_by_role("link", name="Meetings").click()
+    no_sideways_scroll(page)
     page.get_by_label("Title").fill("December review meeting")
     page.get_by_label("Starts at").fill((timezone.localtime() + dt.timedelta(days=10)).strftime("%Y-%m-%dT19:00"))
     page.get_by_label("Address (optional)").fill("Borough Hall")
@@ -109,6 +113,7 @@ def test_the_group_runs_a_month_of_review_each_in_their_role(browser, live_serve
         expect(page.get_by_label(f"Concerns (stop {number})")).to_have_value(concerns)
     expect(page.get_by_role("button", name="Publish the summary")).to_have_count(0)
     assert StopReview.objects.filter(concerns=NOTE).count() == 1
+    no_sideways_scroll(page)
     page.context.close()
 
     # The chair publishes; anyone sees the figures and the meeting, never the notes or the grounds.

@@ -102,7 +102,7 @@ def test_scheduling_through_the_api_and_only_the_chair_may(group, chair, reviewe
     past = as_chair.post(url, payload | {"start": "2020-01-01T10:00:00Z"}, content_type="application/json")
     assert past.status_code == 400 and "is in the past" in past.json()["detail"]
     bad_mode = as_chair.post(url, payload | {"mode": "telepathy"}, content_type="application/json")
-    assert bad_mode.status_code == 400 and not Event.objects.exists()
+    assert bad_mode.status_code == 422 and not Event.objects.exists()
     made = as_chair.post(url, payload, content_type="application/json")
     assert made.status_code == 201 and Event.objects.get().kind == Event.Kind.MONITORING_GROUP
 
