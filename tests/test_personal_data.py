@@ -202,7 +202,12 @@ class World:
             concerns="Ask Babbage about the video",
             reviewer=ada,
         )
-        GroundsText.objects.create(sampled=sampled, text="Smell of cannabis reported by officer", uploaded_by=ada)
+        GroundsText.objects.create(
+            sampled=sampled,
+            text="Smell of cannabis reported by officer",
+            uploaded_by=ada,
+            from_file="lovelace-grounds.csv",
+        )
 
         # Commitments: she attached a file of evidence to a commitment's review (its name names her).
         commitment = Commitment.objects.create(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from openward.core import access
+from openward.core import access, audit
 from openward.core.bounds import one_of
 from openward.core.importers.base import ImportFailed
 from openward.engagement.models import Event
@@ -186,6 +186,7 @@ def list_members(request, borough_code: str):
     group = _group(borough_code)
     if group is None:
         return _no_group(borough_code)
+    audit.record(request.user, "monitoring.members-viewed", group, borough=group.borough.gss_code)
     return Status(
         200, [{"email": m.email, "role": m.role_words.lower(), "since": m.since} for m in members.members(group)]
     )

@@ -6,7 +6,8 @@ publishes about it, with an empty "grounds" column. The force fills that column 
 as it is; a row whose grounds are empty is passed over (the force may not have them all yet).
 
 All or nothing: a file with any bad row (a reference that is not in the sample, a stop given twice,
-grounds longer than 5,000 characters) adds nothing, and every problem is reported with its line number.
+grounds longer than 5,000 characters) adds nothing, and every problem is reported with its line number
+(not the file's name, which the recorded run would otherwise keep).
 Grounds from a newer file replace the grounds an older file gave the same stop, so a corrected file can
 simply be uploaded again; grounds pasted on the page stay. Problems name lines and references, never the
 grounds: the run is recorded (core.ImportRun) and the words are for the group only.
@@ -107,22 +108,22 @@ class GroundsImporter(BaseImporter):
             text = self.path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
             self.fail(
-                self.file_name,
+                "the file",
                 'it is not UTF-8 text. Save it from your spreadsheet as "CSV UTF-8" and upload it again.',
             )
         if "\x00" in text:
             self.fail(
-                self.file_name, "it is not a CSV file. Upload the sampled stops file with its grounds column filled in."
+                "the file", "it is not a CSV file. Upload the sampled stops file with its grounds column filled in."
             )
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             header = [cell.strip().lower() for cell in next(reader, [])]
         except csv.Error as exc:
-            self.fail(f"{self.file_name}, line 1", f"this line cannot be read as CSV ({exc}).")
+            self.fail("line 1", f"this line cannot be read as CSV ({exc}).")
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             self.fail(
-                f"{self.file_name}, line 1",
+                "line 1",
                 f"the header has no {' or '.join(f'“{c}”' for c in missing)} column. The first line names the "
                 'columns, "reference" and "grounds" among them: download the sampled stops as CSV for a file '
                 "to fill in.",
@@ -135,11 +136,11 @@ class GroundsImporter(BaseImporter):
             try:
                 row = next(reader, None)
             except csv.Error as exc:
-                self.fail(f"{self.file_name}, line {start}", f"this line cannot be read as CSV ({exc}).")
+                self.fail(f"line {start}", f"this line cannot be read as CSV ({exc}).")
             if row is None:
                 break
             end = reader.line_num
-            where = f"{self.file_name}, line {start}"
+            where = f"line {start}"
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(header):
@@ -184,7 +185,7 @@ def import_grounds(actor, sample: ReviewSample, upload) -> ImportRun:
     Raises ImportFailed (every problem, with its line) when nothing was added."""
     name = Path(upload.name or "grounds.csv").name[:100]
     if upload.size > MAX_FILE_BYTES:
-        raise ImportFailed([Problem(name, "the file is larger than 2 MB. Upload one sample's grounds at a time.")])
+        raise ImportFailed([Problem("the file", "it is larger than 2 MB. Upload one sample's grounds at a time.")])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "grounds.csv"
         with path.open("wb") as fh:

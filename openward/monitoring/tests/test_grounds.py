@@ -100,7 +100,7 @@ def test_a_file_with_problems_adds_nothing_and_says_where(group, sample, liaison
         (6, "the grounds are 5,001 characters long"),
         (7, "it has 4 cells but the header names 3 columns"),
     ):
-        assert f"grounds.csv, line {line}: {says}" in page, line
+        assert f"line {line}: {says}" in page, line
     assert "line 2:" not in page and "line 8:" not in page
     assert SECRET not in page  # problems name lines and references, never the grounds
     after = db_snapshot()
@@ -115,7 +115,7 @@ def test_a_file_with_problems_adds_nothing_and_says_where(group, sample, liaison
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"ref,text\n2024-12 stop 1,x\n", "grounds.csv, line 1: the header has no “reference” or “grounds” column"),
+        (b"ref,text\n2024-12 stop 1,x\n", "line 1: the header has no “reference” or “grounds” column"),
         ("reference,grounds\n".encode("utf-16"), "it is not UTF-8 text"),
         (b"reference,grounds\n2024-12 stop 1,\n", "nothing in it can be imported"),
         (b"", "The file is empty."),
@@ -140,7 +140,7 @@ def test_uploading_through_the_api(group, sample, liaison, reviewer):
     made = as_liaison.post(url, {"file": good})
     assert made.status_code == 201 and made.json() == {"stops_with_grounds": 1, "rows_without_grounds": 0}
     bad = as_liaison.post(url, {"file": SimpleUploadedFile("g.csv", b"reference,grounds\nstop 9,x\n")})
-    assert bad.status_code == 400 and bad.json()["problems"][0].startswith("g.csv, line 2: “stop 9” is not a stop")
+    assert bad.status_code == 400 and bad.json()["problems"][0].startswith("line 2: “stop 9” is not a stop")
     assert GroundsText.objects.get().text == "Seen passing a package"
 
 
