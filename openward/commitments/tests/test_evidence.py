@@ -166,3 +166,6 @@ def test_reviewing_with_a_file_through_the_api(storage, commitment, lead, places
     bad = as_lead.post(url, fields | {"file": SimpleUploadedFile("r.pdf", b"not a pdf")})
     assert bad.status_code == 400 and "r.pdf is not a PDF" in bad.json()["detail"]
     assert Review.objects.count() == 1 and len(stored_files(storage)) == 1
+    # Form data that cannot be read (no boundary) is the caller's mistake: 400, as on pages.
+    garbled = as_lead.post(url, data=b"--x\r\n", content_type="multipart/form-data")
+    assert garbled.status_code == 400 and "cannot be read" in garbled.json()["detail"]
