@@ -4,6 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.signals import got_request_exception
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from openward.accounts.api import router as accounts_router
@@ -38,6 +39,16 @@ def not_signed_in(request, exc):
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_form_data(request, exc):
+    """A multipart body Django cannot parse (no boundary, cut short) is the caller's mistake, as on pages."""
+    return api.create_response(
+        request,
+        {"detail": f"The form data cannot be read ({exc}). Send it as multipart/form-data, with its boundary."},
+        status=400,
+    )
 
 
 @api.exception_handler(Exception)

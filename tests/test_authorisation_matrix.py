@@ -303,6 +303,9 @@ SECRETS = {
     "draft minutes": "DRAFT-SECRET-MINUTES naming a suspect",
     "review reason": "REVIEW-SECRET-REASON shared address",
     "colleague email": "colleague-secret@example.org",
+    "monitoring member email": "cmg-member-secret@example.org",
+    "monitoring review concerns": "CMG-REVIEW-SECRET the officer named a bystander",
+    "monitoring grounds text": "CMG-GROUNDS-SECRET smell of cannabis",
 }
 
 
@@ -369,6 +372,27 @@ def world(places):
     Membership.objects.filter(user=replier).update(needs_review=True, review_reason=SECRETS["review reason"])
     colleague = User.objects.create_user(email=SECRETS["colleague email"], email_confirmed_at=timezone.now())
     RoleGrant.objects.create(pk=SHARED_PK, user=colleague, role=Role.PCSO, ward=places.ward_a)
+    # Borough A's stop-and-search monitoring group: a member, and a reviewed stop with the force's grounds.
+    from openward.crime.tests.factories import StopFactory
+    from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, SampledStop, StopReview
+
+    group = MonitoringGroup.objects.create(borough=places.borough_a, name="Northbury monitoring group")
+    member = User.objects.create_user(email=SECRETS["monitoring member email"], email_confirmed_at=timezone.now())
+    RoleGrant.objects.create(user=member, role=Role.MONITORING_REVIEWER, borough=places.borough_a)
+    sample = ReviewSample.objects.create(
+        pk=SHARED_PK, group=group, month=timezone.now().date().replace(day=1), size=1, seed=1
+    )
+    sampled = SampledStop.objects.create(
+        sample=sample, stop=StopFactory(ward=places.ward_a), stratum="white", position=0
+    )
+    StopReview.objects.create(
+        sampled=sampled,
+        grounds_clear="yes",
+        video_seen="no",
+        outcome_proportionate="yes",
+        concerns=SECRETS["monitoring review concerns"],
+    )
+    GroundsText.objects.create(sampled=sampled, text=SECRETS["monitoring grounds text"])
     return places
 
 
@@ -377,7 +401,7 @@ def make_all_powerful_staff(places, email: str) -> User:
     person = make_staff(Role.SITE_ADMIN, None, email=email, is_staff=True)
     for role in (Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR):
         give_role(person, role, places.ward_a)
-    for role in (Role.BOROUGH_LEAD, Role.ANALYST, Role.MONITORING_GROUP):
+    for role in (Role.BOROUGH_LEAD, Role.ANALYST, Role.MONITORING_CHAIR, Role.MONITORING_REVIEWER):
         give_role(person, role, places.borough_a)
     return person
 
@@ -481,6 +505,9 @@ def test_with_the_second_factor_the_same_walk_shows_each_piece_of_personal_data(
     assert "page GET engagement/events/<int:pk>/" in where["registrant email"]
     assert "page GET engagement/volunteering/<int:pk>/" in where["volunteer email"]
     assert "page GET engagement/records/<int:pk>/" in where["draft minutes"]
+    sample_page = "page GET monitoring/boroughs/<str:borough_code>/samples/<int:pk>/"
+    assert sample_page in where["monitoring review concerns"] and sample_page in where["monitoring grounds text"]
+    assert "page GET monitoring/boroughs/<str:borough_code>/members/" in where["monitoring member email"]
 
 
 def test_a_role_check_anywhere_in_the_request_counts_no_staff_role_without_the_second_factor(rf, places):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from openward.accounts import services as accounts
 from openward.accounts.models import ApiToken, Consent, EmailLink, Purpose, Role, RoleGrant, User
+from openward.commitments.models import Commitment, Evidence, Review
 from openward.core import personal_data
 from openward.core.models import AuditEvent
 from openward.crime.tests.factories import StopFactory
@@ -201,7 +202,39 @@ class World:
             concerns="Ask Babbage about the video",
             reviewer=ada,
         )
-        GroundsText.objects.create(sampled=sampled, text="Smell of cannabis reported by officer", uploaded_by=ada)
+        GroundsText.objects.create(
+            sampled=sampled,
+            text="Smell of cannabis reported by officer",
+            uploaded_by=ada,
+            from_file="lovelace-grounds.csv",
+        )
+
+        # Commitments: she attached a file of evidence to a commitment's review (its name names her).
+        commitment = Commitment.objects.create(
+            text="A 24/7 front counter in every borough",
+            source="A New Met for London",
+            owner="Metropolitan Police Service",
+            owner_kind=Commitment.OwnerKind.FORCE,
+            made_on=now.date(),
+            borough=ward.borough,
+            measure=Commitment.Measure.EVIDENCE,
+        )
+        review = Review.objects.create(
+            commitment=commitment,
+            reviewed_on=now.date(),
+            status="cant-tell",
+            reason="Hours not published",
+            evidence_source="Met website",
+        )
+        Evidence.objects.create(
+            review=review,
+            file="commitments/evidence/0123456789abcdef.pdf",
+            file_name="Lovelace front counter survey.pdf",
+            content_type="application/pdf",
+            size=1200,
+            sha256="0" * 64,
+            uploaded_by=ada,
+        )
 
         # Priorities: she takes part in a consultation (her choices are anonymous by design).
         load_concerns(Concern)
@@ -257,6 +290,9 @@ IN_DOWNLOAD = {
     Participation: lambda d: [c["consultation"] for c in d["consultations"]] == ["Abbey priorities"],
     StopReview: lambda d: [r["concerns"] for r in d["monitoring"]["reviews"]] == ["Ask Babbage about the video"],
     GroundsText: lambda d: d["monitoring"]["grounds_added"] == 1,
+    Evidence: lambda d: (
+        [e["file_name"] for e in d["commitments"]["evidence_uploaded"]] == ["Lovelace front counter survey.pdf"]
+    ),
     AuditEvent: lambda d: {"api_token.created", "engagement.receive_reply"} <= {e["action"] for e in d["activity"]},
 }
 

@@ -26,7 +26,9 @@ STAFF = [
     ("panel-vice-chair", "Ward panel vice-chair in {ward}", "panel_vice_chair", "ward"),
     ("other-officer", "Neighbourhood officer for {other} (not {ward})", "officer", "other_ward"),
     ("borough-lead", "Borough lead for {borough}", "borough_lead", "borough"),
-    ("monitoring", "Stop-and-search monitoring group member, {borough}", "monitoring_group", "borough"),
+    ("monitoring-chair", "Chair of the stop-and-search monitoring group, {borough}", "monitoring_chair", "borough"),
+    ("monitoring", "Stop-and-search monitoring group reviewer, {borough}", "monitoring_group", "borough"),
+    ("monitoring-liaison", "Force liaison to the monitoring group, {borough}", "monitoring_liaison", "borough"),
     ("analyst", "Analyst (everywhere)", "analyst", None),
     ("site-admin", "Site administrator", "site_admin", None),
 ]

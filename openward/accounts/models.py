@@ -81,7 +81,11 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "Neighbourhood inspector"
     BOROUGH_LEAD = "borough_lead", "Borough lead"
     ANALYST = "analyst", "Analyst"
-    MONITORING_GROUP = "monitoring_group", "Stop-and-search monitoring group member"
+    # A borough's stop-and-search community monitoring group (openward/monitoring says who does what).
+    # The reviewer keeps the value the group's one role had, so earlier members are its reviewers.
+    MONITORING_CHAIR = "monitoring_chair", "Stop-and-search monitoring group chair"
+    MONITORING_REVIEWER = "monitoring_group", "Stop-and-search monitoring group reviewer"
+    MONITORING_LIAISON = "monitoring_liaison", "Force liaison to a stop-and-search monitoring group"
     SITE_ADMIN = "site_admin", "Site administrator"
 
 

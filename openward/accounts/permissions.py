@@ -101,15 +101,19 @@ GRANTABLE_BY_BOROUGH_LEAD = frozenset(
         Role.PCSO,
         Role.SERGEANT,
         Role.INSPECTOR,
-        Role.MONITORING_GROUP,
     }
 )
+# A monitoring group scrutinises its borough's police, so the police do not choose its members: a site
+# administrator appoints its first chair and its chairs then manage the group, for their borough only.
+MONITORING_ROLES = frozenset({Role.MONITORING_CHAIR, Role.MONITORING_REVIEWER, Role.MONITORING_LIAISON})
 
 
 def can_manage_grant(actor, role: str, place) -> bool:
     """May `actor` grant or revoke `role` at `place` (a Ward, Cluster, Borough or None)?"""
     if has_role(actor, [Role.SITE_ADMIN]):
         return True
+    if role in MONITORING_ROLES:
+        return isinstance(place, Borough) and has_role(actor, [Role.MONITORING_CHAIR], place)
     if role not in GRANTABLE_BY_BOROUGH_LEAD or place is None:
         return False
     borough = place if isinstance(place, Borough) else getattr(place, "borough", None)

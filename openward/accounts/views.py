@@ -36,7 +36,7 @@ from .forms import (
     TokenForm,
 )
 from .models import ApiToken, Purpose, Role, RoleGrant, User
-from .permissions import EVERYWHERE, has_role, is_staff_person, role_grants, second_factor_ok
+from .permissions import EVERYWHERE, MONITORING_ROLES, has_role, is_staff_person, role_grants, second_factor_ok
 from .staff_home import HOME_ROLES, has_staff_home
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -356,6 +356,9 @@ def roles_borough(request, borough_code):
         .select_related("user", "ward", "borough", "cluster")
         .order_by("role", "ward__name")
     )
+    if not has_role(request.user, [Role.SITE_ADMIN]):
+        # The monitoring group's members are its chair's to manage (and to know), not the borough's police.
+        grants = grants.exclude(role__in=MONITORING_ROLES)
     audit.record(request.user, "roles.viewed", borough, borough=borough.gss_code)
     return render(
         request,
@@ -365,7 +368,7 @@ def roles_borough(request, borough_code):
     )
 
 
-SITE_WIDE_ROLES = [Role.ANALYST, Role.SITE_ADMIN, Role.BOROUGH_LEAD, Role.MONITORING_GROUP]
+SITE_WIDE_ROLES = [Role.ANALYST, Role.SITE_ADMIN, Role.BOROUGH_LEAD, Role.MONITORING_REVIEWER]
 
 
 @access.role(Role.SITE_ADMIN)

@@ -3,7 +3,8 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from openward.accounts.models import Role
 from openward.areas.models import Borough, Ward
@@ -22,12 +23,21 @@ class Problem(Schema):
     detail: str
 
 
+class EvidenceOut(Schema):
+    file_name: str
+    kind: str
+    size: int
+    sha256: str
+    url: str
+
+
 class ReviewOut(Schema):
     reviewed_on: dt.date
     status: str
     reason: str
     figures: dict
     evidence_source: str
+    evidence: list[EvidenceOut]
 
 
 class CommitmentOut(Schema):
@@ -41,6 +51,7 @@ class CommitmentOut(Schema):
     borough: str
     ward: str | None
     measure: str
+    every_borough: bool
     categories: list[str]
     direction: str
     target_percent: float | None
@@ -60,6 +71,7 @@ class CommitmentIn(Schema):
     categories: list[str] = []
     direction: str = ""
     target_percent: float | None = None
+    every_borough: bool = False
 
 
 class ReviewIn(Schema):
@@ -81,24 +93,39 @@ def _out(c: Commitment) -> dict:
         "borough": c.borough.gss_code,
         "ward": c.ward.gss_code if c.ward_id else None,
         "measure": c.measure,
+        "every_borough": c.every_borough,
         "categories": c.categories,
         "direction": c.direction,
         "target_percent": c.target_percent,
         "status_now": measure(c).as_dict(),
-        "reviews": list(c.reviews.values("reviewed_on", "status", "reason", "figures", "evidence_source")),
+        "reviews": [_review_out(r) for r in c.reviews.prefetch_related("evidence")],
+    }
+
+
+def _review_out(review) -> dict:
+    return {
+        "reviewed_on": review.reviewed_on,
+        "status": review.status,
+        "reason": review.reason,
+        "figures": review.figures,
+        "evidence_source": review.evidence_source,
+        "evidence": [
+            {"file_name": e.file_name, "kind": e.kind, "size": e.size, "sha256": e.sha256, "url": e.get_absolute_url()}
+            for e in review.evidence.all()
+        ],
     }
 
 
 @router.get("/commitments", response=list[CommitmentOut], summary="Public commitments")
 @access.public
 def list_commitments(request):
-    return [_out(c) for c in Commitment.objects.select_related("borough", "ward")]
+    return [_out(c) for c in Commitment.objects.select_related("borough__force", "ward")]
 
 
 @router.get("/commitments/{pk}", response={200: CommitmentOut, 404: Problem}, summary="One commitment with its reviews")
 @access.public
 def get_commitment(request, pk: int):
-    commitment = Commitment.objects.select_related("borough", "ward").filter(pk=pk).first()
+    commitment = Commitment.objects.select_related("borough__force", "ward").filter(pk=pk).first()
     if commitment is None:
         return Status(404, {"detail": f"There is no commitment {pk}."})
     return Status(200, _out(commitment))
@@ -120,7 +147,14 @@ def create_commitment(request, borough_code: str, payload: CommitmentIn):
         if ward is None:
             return Status(400, {"detail": f'There is no current ward with the code "{ward_code[:20]}".'})
     if data["owner_kind"] not in Commitment.OwnerKind.values or data["measure"] not in Commitment.Measure.values:
-        return Status(400, {"detail": "owner_kind is force, borough or panel; measure is crime or evidence."})
+        return Status(
+            400,
+            {
+                "detail": "owner_kind is force, borough or panel; measure is "
+                + ", ".join(Commitment.Measure.values[:-1])
+                + f" or {Commitment.Measure.values[-1]}."
+            },
+        )
     try:
         commitment = services.record_commitment(
             request.user, borough, ward=ward, measure_kind=data.pop("measure"), **data
@@ -144,7 +178,24 @@ def create_review(request, borough_code: str, pk: int, payload: ReviewIn):
         review = services.review_commitment(request.user, commitment, **payload.dict())
     except services.CommitmentError as exc:
         return Status(400, {"detail": str(exc)})
-    return Status(201, review)
+    return Status(201, _review_out(review))
+
+
+@router.post(
+    "/commitments/boroughs/{borough_code}/{pk}/reviews/with-file",
+    response={201: ReviewOut, 400: Problem, 404: Problem},
+    summary="Review a commitment, with the evidence as a file (multipart: the review's fields and `file`)",
+)
+@access.role(*RECORDERS, area=access.borough_from("borough_code"))
+def create_review_with_file(request, borough_code: str, pk: int, payload: Form[ReviewIn], file: File[UploadedFile]):
+    commitment = Commitment.objects.filter(pk=pk, borough__gss_code=borough_code).first()
+    if commitment is None:
+        return Status(404, {"detail": f"There is no commitment {pk} in {borough_code[:20]}."})
+    try:
+        review = services.review_commitment(request.user, commitment, evidence_file=file, **payload.dict())
+    except services.CommitmentError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(201, _review_out(review))
 
 
 class ClaimOut(Schema):

@@ -25,7 +25,17 @@ class CommitmentForm(forms.Form):
     direction = forms.ChoiceField(
         label="Direction promised", choices=[("", "—"), *Commitment.Direction.choices], required=False
     )
-    target_percent = forms.FloatField(label="Target change in % (optional)", required=False, min_value=0, max_value=100)
+    target_percent = forms.FloatField(
+        label="Target in % (optional)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Crime: the change promised, e.g. 10 for down 10% (empty: any change). Replies: the share "
+        "answered within 7 days (empty: every reply).",
+    )
+    every_borough = forms.BooleanField(
+        label="Front counters: in every borough of the force, not only this one", required=False
+    )
 
     def __init__(self, *args, borough, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,3 +48,9 @@ class ReviewForm(forms.Form):
     status = forms.ChoiceField(label="Status the evidence shows", choices=[("", "—"), *Status.choices], required=False)
     reason = forms.CharField(label="Why", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     evidence_source = forms.CharField(label="Evidence and where it comes from", required=False, max_length=300)
+    evidence_file = forms.FileField(
+        label="The evidence as a file (optional)",
+        required=False,
+        help_text="A PDF, a CSV file or an image (PNG, JPEG, GIF or WebP), up to 10 MB. It is published with the "
+        "review, so it must hold nothing about a person that is not already public.",
+    )

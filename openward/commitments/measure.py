@@ -1,5 +1,9 @@
-"""A commitment's status from crime data: the same rolling 12 months against the 12 before that the
-crime pages show (`crime_summary`), with the same exact interval, read against the promise.
+"""A commitment's status now, from the data its measure names: crime (here), front-counter hours
+(`counters.py`) or replies answered within 7 days (`replies.py`). One measured from evidence has no
+status of its own; its reviews give one.
+
+From crime data: the same rolling 12 months against the 12 before that the crime pages show
+(`crime_summary`), with the same exact interval, read against the promise.
 
 On track: the whole 95% interval of the change is on the promised side of the target (any fall,
 when no target was given). Not on track: the whole interval is on the other side. Otherwise:
@@ -8,33 +12,13 @@ can't tell yet, and why (too few crimes, no data loaded, or an interval that spa
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 from openward.crime import stats
 from openward.crime.analytics.scope import ScopeError, borough_scope, scope_for_ward
 from openward.crime.analytics.summary import crime_summary
 
+from . import counters, replies
+from .measurement import Measurement
 from .models import Commitment, Status
-
-
-@dataclass(frozen=True)
-class Measurement:
-    status: str
-    reason: str
-    recent: int | None = None
-    earlier: int | None = None
-    percent: float | None = None
-    percent_low: float | None = None
-    percent_high: float | None = None
-    recent_period: str = ""
-    earlier_period: str = ""
-
-    @property
-    def label(self) -> str:
-        return Status(self.status).label
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def scope_of(commitment: Commitment):
@@ -53,9 +37,18 @@ def category_change(scope, slugs: list[str]):
 
 
 def measure(commitment: Commitment) -> Measurement:
-    """The status of a crime-data commitment now, with the reason in words."""
+    """The status of a commitment now, with the reason in words."""
+    if commitment.measure == Commitment.Measure.FRONT_COUNTER:
+        return counters.measure(commitment)
+    if commitment.measure == Commitment.Measure.REPLIES:
+        return replies.measure(commitment)
     if commitment.measure != Commitment.Measure.CRIME:
         return Measurement(Status.CANT_TELL, "This commitment is measured from evidence given at its reviews.")
+    return measure_crime(commitment)
+
+
+def measure_crime(commitment: Commitment) -> Measurement:
+    """The status of a crime-data commitment now."""
     try:
         recent, earlier, change, summary = category_change(scope_of(commitment), commitment.categories)
     except ScopeError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from openward.accounts.models import Role
@@ -12,24 +13,24 @@ from . import services
 from .claims import ClaimError, check_claim
 from .forms import CommitmentForm, ReviewForm
 from .measure import measure
-from .models import Commitment
+from .models import Commitment, Evidence
 
 RECORDERS = (Role.BOROUGH_LEAD, Role.INSPECTOR)
 
 
 @access.public
 def commitment_list(request):
-    commitments = Commitment.objects.select_related("borough", "ward").prefetch_related("reviews")
+    commitments = Commitment.objects.select_related("borough__force", "ward").prefetch_related("reviews")
     return render(request, "commitments/list.html", {"commitments": commitments})
 
 
 @access.public
 def commitment_detail(request, pk: int):
-    commitment = get_object_or_404(Commitment.objects.select_related("borough", "ward"), pk=pk)
+    commitment = get_object_or_404(Commitment.objects.select_related("borough__force", "ward"), pk=pk)
     return render(
         request,
         "commitments/detail.html",
-        {"c": commitment, "now": measure(commitment), "reviews": commitment.reviews.all()},
+        {"c": commitment, "now": measure(commitment), "reviews": commitment.reviews.prefetch_related("evidence")},
     )
 
 
@@ -56,6 +57,7 @@ def new_commitment(request, borough_code: str):
                     categories=data["categories"],
                     direction=data["direction"],
                     target_percent=data["target_percent"],
+                    every_borough=data["every_borough"],
                 )
                 return redirect("commitments:detail", pk=commitment.pk)
             except services.CommitmentError as exc:
@@ -67,7 +69,7 @@ def new_commitment(request, borough_code: str):
 @access.role(*RECORDERS, area=access.borough_from("borough_code"))
 def review(request, borough_code: str, pk: int):
     commitment = get_object_or_404(Commitment, pk=pk, borough__gss_code=borough_code)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -78,6 +80,23 @@ def review(request, borough_code: str, pk: int):
                 form.add_error(None, str(exc))
         status = 400
     return render(request, "commitments/review.html", {"form": form, "c": commitment}, status=status)
+
+
+@access.public
+def evidence_file(request, pk: int):
+    """A review's evidence file: public, as the review is. The only way an uploaded file is served."""
+    evidence = get_object_or_404(Evidence.objects.select_related("review"), pk=pk)
+    inline = evidence.content_type.startswith("image/")
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=not inline,
+        filename=evidence.file_name,
+    )
+    # Shown as a document, never run as a page of this site, whatever is inside it.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @access.public

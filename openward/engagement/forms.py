@@ -116,6 +116,15 @@ class MeetingRecordForm(forms.Form):
     def topic_fields(self):
         return [self[f"topic_{t.pk}"] for t in self.topics]
 
+    def attendance(self) -> list[dict] | None:
+        """Who came, as write_meeting_record takes it: the people named, then one row for each other person
+        counted in a group (None when nothing was given)."""
+        rows = list(self.cleaned_data["named"])
+        for role in Attendance.Role.values:
+            named = sum(1 for row in rows if row["role"] == role)
+            rows += [{"role": role}] * max(0, (self.cleaned_data.get(f"count_{role}") or 0) - named)
+        return rows or None
+
     def count_fields(self):
         return [self[f"count_{role}"] for role in Attendance.Role.values]
 

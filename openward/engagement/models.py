@@ -115,6 +115,8 @@ class Event(Place):
         STREET_BRIEFING = "street_briefing", "Street briefing"
         SURGERY = "surgery", "Surgery"
         STALL = "stall", "Crime prevention stall"
+        # Held by a borough's stop-and-search monitoring group, whose chair runs it (openward/monitoring).
+        MONITORING_GROUP = "monitoring_group", "Stop and search monitoring group meeting"
 
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"

@@ -6,13 +6,31 @@ from collections import Counter
 from datetime import timedelta
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from openward.areas.models import Ward
 
 from . import places
 from .models import Action, Attendance, Event, MeetingRecord, Reply, Topic, within_q
+
+
+def reply_counts(area, *, now=None) -> dict[str, int]:
+    """Replies to a place's team in the 12 months to `now`: received; settled (received 7 days ago or more,
+    so due an answer); on_time (settled and answered within 7 days of arriving). A reply never answered
+    counts as late once settled."""
+    now = now or timezone.now()
+    week_ago = now - timedelta(days=7)
+    replies = Reply.objects.filter(
+        pk__in=Reply.objects.within(area)
+        .filter(received_at__gte=now - timedelta(days=365), received_at__lte=now)
+        .values("pk")
+    )
+    return replies.aggregate(
+        received=Count("pk"),
+        settled=Count("pk", filter=Q(received_at__lte=week_ago)),
+        on_time=Count("pk", filter=Q(received_at__lte=week_ago, answered_at__lte=F("received_at") + timedelta(days=7))),
+    )
 
 
 def calendar_window_start():

@@ -18,7 +18,7 @@ from openward.core import audit
 from openward.notifications import services as notifications
 from openward.notifications.models import Notice, Subscriber
 
-from . import html
+from . import html, selectors
 from .models import (
     Action,
     AgendaItem,
@@ -684,21 +684,7 @@ SMALL_COUNT = 5
 
 def reply_figures(area, *, now=None) -> dict:
     """Replies received and the share answered within 7 days (the last 12 months; small counts suppressed)."""
-    from django.db.models import Count, F, Q
-
-    now = now or timezone.now()
-    week_ago = now - timedelta(days=7)
-    replies = Reply.objects.filter(
-        pk__in=Reply.objects.within(area).filter(received_at__gte=now - timedelta(days=365)).values("pk")
-    )
-    counts = replies.aggregate(
-        received=Count("pk"),
-        settled=Count("pk", filter=Q(received_at__lte=week_ago)),
-        on_time=Count(
-            "pk",
-            filter=Q(received_at__lte=week_ago, answered_at__lte=F("received_at") + timedelta(days=7)),
-        ),
-    )
+    counts = selectors.reply_counts(area, now=now)
     suppressed = counts["received"] < SMALL_COUNT
     return {
         "received": None if suppressed else counts["received"],

@@ -21,7 +21,6 @@ from openward.notifications.models import Subscriber
 from . import exports, forms, html, ical, places, selectors, services
 from .models import (
     Action,
-    Attendance,
     Bulletin,
     BulletinImage,
     CalendarFeed,
@@ -252,17 +251,13 @@ def record_edit(request, pk):
     form = forms.MeetingRecordForm(request.POST or None, topics=topics, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        attendance = list(data["named"])
-        for role in Attendance.Role.values:
-            named = sum(1 for row in attendance if row["role"] == role)
-            attendance += [{"role": role}] * max(0, (data.get(f"count_{role}") or 0) - named)
         try:
             record = services.write_meeting_record(
                 request.user,
                 event,
                 summary=data["summary"],
                 minutes={t: data.get(f"topic_{t.pk}", "") for t in form.topics},
-                attendance=attendance if attendance else None,
+                attendance=form.attendance(),
                 publish=data["publish"],
             )
         except ValidationError as exc:

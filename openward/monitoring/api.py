@@ -1,22 +1,33 @@
-"""Monitoring groups under /api/v1/: published summaries for anyone; samples for the group's members."""
+"""Monitoring groups under /api/v1/: published summaries and meetings for anyone; samples, grounds files,
+members and meetings for the group's members, each as their role allows (roles.py)."""
 
 import datetime as dt
+from typing import Annotated
 
-from ninja import Router, Schema, Status
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from openward.accounts.models import Role
-from openward.core import access
+from openward.core import access, audit
+from openward.core.bounds import one_of
+from openward.core.importers.base import ImportFailed
+from openward.engagement.models import Event
 
-from . import services
+from . import grounds, meetings, members, roles, services
 from .models import MonitoringGroup, ReviewSample
 from .summary import summary_dict
 
 router = Router(tags=["monitoring"])
-MEMBERS = access.role(Role.MONITORING_GROUP, area=access.borough_from("borough_code"))
 
 
 class Problem(Schema):
     detail: str
+
+
+class Problems(Schema):
+    detail: str
+    problems: list[str]
 
 
 class SampleIn(Schema):
@@ -25,8 +36,44 @@ class SampleIn(Schema):
     seed: int | None = None
 
 
+class MemberIn(Schema):
+    email: str
+    role: str
+
+
+class MemberOut(Schema):
+    email: str
+    role: str
+    since: dt.datetime
+
+
+class MeetingIn(Schema):
+    title: str
+    mode: one_of(Event.Mode) = Event.Mode.IN_PERSON.value
+    description: str = ""
+    address: str = ""
+    online_link: str = ""
+    start: dt.datetime
+    end: dt.datetime | None = None
+    capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    agenda: list[str] = []
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    start: dt.datetime
+    status: str
+    url: str
+    record_url: str | None
+
+
 def _group(code):
     return MonitoringGroup.objects.select_related("borough").filter(borough__gss_code=code).first()
+
+
+def _no_group(code) -> Status:
+    return Status(404, {"detail": f"There is no monitoring group for {code[:20]}."})
 
 
 @router.get(
@@ -38,20 +85,20 @@ def _group(code):
 def summaries(request, borough_code: str):
     group = _group(borough_code)
     if group is None:
-        return Status(404, {"detail": f"There is no monitoring group for {borough_code[:20]}."})
+        return _no_group(borough_code)
     return Status(200, [summary_dict(s) for s in group.samples.filter(published_at__isnull=False)])
 
 
 @router.post(
     "/monitoring/boroughs/{borough_code}/samples",
     response={201: dict, 400: Problem, 404: Problem},
-    summary="Draw a review sample",
+    summary="Draw a review sample (the group's chair)",
 )
-@MEMBERS
+@roles.CHAIR_RULE
 def draw(request, borough_code: str, payload: SampleIn):
     group = _group(borough_code)
     if group is None:
-        return Status(404, {"detail": f"There is no monitoring group for {borough_code[:20]}."})
+        return _no_group(borough_code)
     try:
         sample = services.draw_sample(request.user, group, payload.month, payload.size, payload.seed)
     except services.MonitoringError as exc:
@@ -61,30 +108,170 @@ def draw(request, borough_code: str, payload: SampleIn):
     )
 
 
+def _stop_dict(sampled, see_reviews: bool) -> dict:
+    out = {
+        "reference": sampled.reference,
+        "stop": sampled.stop_id,
+        "stratum": sampled.stratum,
+        "grounds": [g.text for g in sampled.grounds.all()],
+    }
+    if see_reviews:
+        review = getattr(sampled, "review", None)
+        out["review"] = (
+            None
+            if review is None
+            else {
+                "grounds_clear": review.grounds_clear,
+                "video_seen": review.video_seen,
+                "outcome_proportionate": review.outcome_proportionate,
+                "concerns": review.concerns,
+            }
+        )
+    return out
+
+
 @router.get(
     "/monitoring/boroughs/{borough_code}/samples/{pk}",
     response={200: dict, 404: Problem},
-    summary="A sample, for its group",
+    summary="A sample, for its group (the force liaison gets no reviews, nor figures before publication)",
 )
-@MEMBERS
+@roles.MEMBER_RULE
 def sample(request, borough_code: str, pk: int):
-    found = ReviewSample.objects.filter(pk=pk, group__borough__gss_code=borough_code).first()
+    found = ReviewSample.objects.filter(pk=pk, group__borough__gss_code=borough_code).select_related("group").first()
     if found is None:
         return Status(404, {"detail": f"There is no sample {pk} here."})
+    see_reviews = roles.may(request.user, found.group, "see reviews")
+    stops = found.stops.select_related("sample").prefetch_related("grounds")
+    if see_reviews:
+        stops = stops.select_related("review")
+    out = summary_dict(found)
+    if not see_reviews and not found.published_at:
+        out["figures"] = []
+    return Status(200, out | {"stops": [_stop_dict(s, see_reviews) for s in stops]})
+
+
+@router.post(
+    "/monitoring/boroughs/{borough_code}/samples/{pk}/grounds",
+    response={201: dict, 400: Problems, 404: Problem},
+    summary="Upload the force's grounds as CSV (columns reference and grounds; all or nothing)",
+)
+@roles.MEMBER_RULE
+def upload_grounds(request, borough_code: str, pk: int, file: File[UploadedFile]):
+    found = ReviewSample.objects.filter(pk=pk, group__borough__gss_code=borough_code).select_related("group").first()
+    if found is None:
+        return Status(404, {"detail": f"There is no sample {pk} here."})
+    roles.require(request.user, found.group, "add grounds")
+    try:
+        run = grounds.import_grounds(request.user, found, file)
+    except ImportFailed as exc:
+        return Status(
+            400, {"detail": "Nothing was added: the file has problems.", "problems": list(map(str, exc.problems))}
+        )
     return Status(
-        200,
-        summary_dict(found)
-        | {
-            "stops": [
-                {
-                    "stop": s.stop_id,
-                    "stratum": s.stratum,
-                    "review": {"grounds_clear": s.review.grounds_clear, "concerns": s.review.concerns}
-                    if hasattr(s, "review")
-                    else None,
-                    "grounds": [g.text for g in s.grounds.all()],
-                }
-                for s in found.stops.select_related("review").prefetch_related("grounds")
-            ]
+        201,
+        {
+            "stops_with_grounds": run.counts.get("stops_with_grounds", 0),
+            "rows_without_grounds": run.counts.get("rows_without_grounds", 0),
         },
     )
+
+
+@router.get(
+    "/monitoring/boroughs/{borough_code}/members",
+    response={200: list[MemberOut], 404: Problem},
+    summary="The group's members (its chair)",
+)
+@roles.CHAIR_RULE
+def list_members(request, borough_code: str):
+    group = _group(borough_code)
+    if group is None:
+        return _no_group(borough_code)
+    audit.record(request.user, "monitoring.members-viewed", group, borough=group.borough.gss_code)
+    return Status(
+        200, [{"email": m.email, "role": m.role_words.lower(), "since": m.since} for m in members.members(group)]
+    )
+
+
+@router.post(
+    "/monitoring/boroughs/{borough_code}/members",
+    response={201: MemberOut, 400: Problem, 404: Problem},
+    summary="Add a member, or change a member's role: chair, reviewer or force liaison (its chair)",
+)
+@roles.CHAIR_RULE
+def add_member(request, borough_code: str, payload: MemberIn):
+    group = _group(borough_code)
+    if group is None:
+        return _no_group(borough_code)
+    try:
+        added = members.add_member(request.user, group, payload.email, members.role_named(payload.role))
+    except services.MonitoringError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(201, {"email": added.email, "role": added.role_words.lower(), "since": added.since})
+
+
+@router.delete(
+    "/monitoring/boroughs/{borough_code}/members",
+    response={204: None, 400: Problem, 404: Problem},
+    summary="Remove a member, named by email (its chair)",
+)
+@roles.CHAIR_RULE
+def remove_member(request, borough_code: str, email: str):
+    group = _group(borough_code)
+    if group is None:
+        return _no_group(borough_code)
+    try:
+        members.remove_member(request.user, group, email)
+    except services.MonitoringError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(204, None)
+
+
+def _meeting_out(event) -> dict:
+    record = getattr(event, "record", None)
+    published = record is not None and record.is_published
+    return {
+        "id": event.pk,
+        "title": event.title,
+        "start": event.starts_at,
+        "status": event.status,
+        "url": event.get_absolute_url(),
+        "record_url": reverse("engagement:record", args=[record.pk]) if published else None,
+    }
+
+
+@router.get(
+    "/monitoring/boroughs/{borough_code}/meetings",
+    response={200: list[MeetingOut], 404: Problem},
+    summary="The group's meetings (engagement events in its borough)",
+)
+@access.public
+def list_meetings(request, borough_code: str):
+    group = _group(borough_code)
+    if group is None:
+        return _no_group(borough_code)
+    return Status(200, [_meeting_out(e) for e in meetings.group_meetings(group)])
+
+
+@router.post(
+    "/monitoring/boroughs/{borough_code}/meetings",
+    response={201: MeetingOut, 400: Problem, 404: Problem},
+    summary="Schedule a meeting of the group (its chair)",
+)
+@roles.CHAIR_RULE
+def schedule_meeting(request, borough_code: str, payload: MeetingIn):
+    group = _group(borough_code)
+    if group is None:
+        return _no_group(borough_code)
+    data = payload.dict()
+    try:
+        event = meetings.schedule_meeting(
+            request.user,
+            group,
+            agenda=data.pop("agenda"),
+            starts_at=data.pop("start"),
+            ends_at=data.pop("end"),
+            **data,
+        )
+    except ValidationError as exc:
+        return Status(400, {"detail": " ".join(exc.messages)})
+    return Status(201, _meeting_out(event))

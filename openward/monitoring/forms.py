@@ -1,6 +1,11 @@
-"""Input checked at the edge: a sample's month and size, and the ids a sample page's buttons send."""
+"""Input checked at the edge: a sample's month and size, the ids a sample page's buttons send, a member's
+email and role, a grounds file, and a meeting (engagement's event form, its kind fixed)."""
 
 from django import forms
+
+from openward.engagement.forms import EventForm
+
+from .members import ROLE_WORDS
 
 BIGGEST_ID = 2**62
 
@@ -27,3 +32,27 @@ class SampleButtonsForm(forms.Form):
 
     sampled = forms.IntegerField(required=False, min_value=1, max_value=BIGGEST_ID)
     action = forms.IntegerField(required=False, min_value=1, max_value=BIGGEST_ID)
+
+
+class MemberForm(forms.Form):
+    email = forms.CharField(label="Email address", max_length=254)
+    role = forms.ChoiceField(label="Role in the group", choices=list(ROLE_WORDS.items()))
+
+
+class GroundsFileForm(forms.Form):
+    file = forms.FileField(
+        label="Grounds file (CSV)",
+        help_text='The sampled stops file with its "grounds" column filled in, saved as CSV UTF-8; up to 2 MB.',
+        error_messages={"required": "Choose the CSV file to upload.", "empty": "The file is empty."},
+    )
+
+
+class MeetingForm(EventForm):
+    """A group meeting: engagement's event form without the kind (it is always the group's meeting)."""
+
+    class Meta(EventForm.Meta):
+        fields = [f for f in EventForm.Meta.fields if f != "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda"].help_text = "One agenda item a line."

@@ -1,9 +1,23 @@
 """A borough's stop-and-search Community Monitoring Group: its monthly review samples, the review of
 each sampled stop, the force's grounds text, the published summary, the force's response and actions.
 
-Members are people holding the monitoring-group role for the borough (accounts.RoleGrant). What
-reviewers write and the grounds text the force supplies are for the group only: no public page,
-download or API shows them; the published summary gives counts and shares, never a record.
+Who is in the group, and what each may do. Members hold one of three roles for the group's borough
+(accounts.RoleGrant, so each is a staff role behind the second factor, audited when granted):
+
+- chair: draws the month's sample, reviews stops, publishes the summary, records and completes actions,
+  adds and removes members by email (`members.py`), and schedules and writes up the group's meetings
+  (engagement events of the kind "monitoring group meeting" in its borough, `meetings.py`);
+- reviewer: reviews sampled stops and reads every member's review, so the group can discuss them;
+- force liaison: the police member who supplies what only the force holds. The liaison sees the sampled
+  stops, adds the grounds text (pasted, or a CSV file of references and grounds, `grounds.py`) and writes
+  the force's response to a published summary. The liaison never sees reviewers' answers or concerns: the
+  group reviews the force's use of its powers, so the force learns the group's view from the published
+  summary, as everyone does (the charter's "regular reviews" are the group's, not the force's).
+
+A site administrator appoints a group's first chair; the borough's police leads cannot grant or remove
+these roles (accounts.permissions.MONITORING_ROLES). What reviewers write and the grounds text the force
+supplies are for the group only: no public page, download or API shows them; the published summary gives
+counts and shares, never a record.
 """
 
 from __future__ import annotations
@@ -49,6 +63,18 @@ class SampledStop(models.Model):
     class Meta:
         ordering = ["position"]
 
+    @property
+    def number(self) -> int:
+        """The stop's number in its sample, from 1, as the pages show it."""
+        return self.position + 1
+
+    @property
+    def reference(self) -> str:
+        """How the group and the force name this stop: its sample's month and its number, "2024-12 stop 7"
+        (police.uk publishes no reference for a stop, and each group draws one sample a month). Words, not
+        a code like 2024-12-007, so a spreadsheet never turns it into a date."""
+        return f"{self.sample.month:%Y-%m} stop {self.number}"
+
 
 class Answer(models.TextChoices):
     YES = "yes", "Yes"
@@ -69,10 +95,12 @@ class StopReview(models.Model):
 
 
 class GroundsText(models.Model):
-    """Grounds for a search as the force supplied them to the group: never published."""
+    """Grounds for a search as the force supplied them to the group: never published. Pasted on the
+    sample's page, or read from a CSV file (`from_file` is then its name; the run is in core.ImportRun)."""
 
     sampled = models.ForeignKey(SampledStop, on_delete=models.CASCADE, related_name="grounds")
     text = models.TextField()
+    from_file = models.CharField(max_length=100, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

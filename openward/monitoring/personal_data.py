@@ -1,7 +1,8 @@
 """What monitoring holds about a person: the reviews they wrote and the grounds text they added.
 
-Erasure removes the person from them and blanks their words; the answers (yes / no / cannot tell)
-stay, so a published summary does not change after the fact.
+Erasure removes the person from them and blanks their words (and the name of any grounds file they
+uploaded); the answers (yes / no / cannot tell) stay, so a published summary does not change after the
+fact. Their group roles are role grants, exported and erased by the accounts app.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def _export(user) -> dict:
 def _erase(user) -> list:
     reviews = list(StopReview.objects.filter(reviewer=user))
     StopReview.objects.filter(reviewer=user).update(reviewer=None, concerns="")
+    # A file's name could name its uploader; the grounds keep only that they came from a file.
+    GroundsText.objects.filter(uploaded_by=user).exclude(from_file="").update(from_file="uploaded file")
     GroundsText.objects.filter(uploaded_by=user).update(uploaded_by=None)
     return reviews
 

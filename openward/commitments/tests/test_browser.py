@@ -6,12 +6,22 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from openward.accounts.models import Role
+from openward.areas.models import Borough, Force, Station
 from openward.commitments.models import Commitment, Review
 from openward.crime.tests.factories import category, populate_ward
 from openward.crime.tests.test_disproportionality_rules import small_ward
-from tests.personas import VIEWPORTS, make_staff, signed_in_context
+from tests.personas import (
+    VIEWPORTS,
+    browser_page_for,
+    horizontal_overflow,
+    make_places,
+    make_staff,
+    signed_in_context,
+)
+from tests.test_crawl import _serious as serious_axe_violations
 
 PHONE, DESK = VIEWPORTS["phone"], VIEWPORTS["desktop"]
 
@@ -82,3 +92,72 @@ def test_resident_finds_stop_and_search_by_ethnicity_and_checks_a_claim(browser,
     page.get_by_role("button", name="Check it").click()
     assert "cannot be checked" in page.locator("#verdict").inner_text()
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_front_counters_measured_and_a_review_with_its_evidence_file(
+    browser, live_server, viewport, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    places = make_places()
+    force = Force.objects.create(slug="testshire", name="Testshire Police")
+    Borough.objects.filter(pk__in=[places.borough_a.pk, places.borough_b.pk]).update(force=force)
+    all_day = dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), [["00:00", "23:59"]])
+    Station.objects.create(
+        force=force,
+        name="Bridge Police Station",
+        has_front_counter=True,
+        opening_hours=all_day,
+        latitude=51.505,
+        longitude=-0.005,
+    )
+    lead = make_staff(Role.BOROUGH_LEAD, places.borough_a, email="lead@example.org")
+    page = browser_page_for(browser, live_server, lead, viewport=viewport)
+    page.goto(f"/boroughs/{places.borough_a.gss_code}/")
+    page.get_by_role("link", name="Record a commitment for Northbury").click()
+    page.get_by_label("The commitment, in its own words").fill(
+        "Each borough will have at least one 24/7 front counter."
+    )
+    page.get_by_label("Where it was made").fill("A New Met for London")
+    page.get_by_label("Who made it").fill("Testshire Police")
+    page.get_by_label("Kind of owner").select_option("force")
+    page.get_by_label("Made on").fill("2025-01-01")
+    page.get_by_label("How it is measured").select_option("front-counter")
+    page.get_by_label("Front counters: in every borough of the force, not only this one").check()
+    page.get_by_role("button", name="Record the commitment").click()
+    expect(page.locator("#status-now")).to_have_text("Can't tell yet")
+    expect(page.get_by_text("Southwick: no police station is loaded for it")).to_be_visible()
+    assert horizontal_overflow(page) == 0 and serious_axe_violations(page) == []
+    # An evidence commitment reviewed with the evidence as a file.
+    page.goto(f"/boroughs/{places.borough_a.gss_code}/")
+    page.get_by_role("link", name="Record a commitment for Northbury").click()
+    page.get_by_label("The commitment, in its own words").fill("Every ward will have a named PCSO.")
+    page.get_by_label("Where it was made").fill("Northbury policing plan")
+    page.get_by_label("Who made it").fill("Northbury BCU")
+    page.get_by_label("Made on").fill("2025-01-01")
+    page.get_by_label("How it is measured").select_option("evidence")
+    page.get_by_role("button", name="Record the commitment").click()
+    page.get_by_role("link", name="Review this commitment").click()
+    assert horizontal_overflow(page) == 0 and serious_axe_violations(page) == []
+    page.get_by_label("Reviewed on").fill("2026-11-01")
+    page.get_by_label("Status the evidence shows").select_option("not-on-track")
+    page.get_by_label("Why").fill("Two wards have no named PCSO.")
+    rota = tmp_path / "rota.csv"
+    rota.write_text("ward,named pcso\nAbbey,yes\nBridge,no\n")
+    page.get_by_label("The evidence as a file (optional)").set_input_files(rota)
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say where rota.csv comes from")
+    page.get_by_label("The evidence as a file (optional)").set_input_files(rota)
+    page.get_by_label("Evidence and where it comes from").fill("Northbury BCU rota, October 2026")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_role("link", name="rota.csv")).to_be_visible()
+    assert horizontal_overflow(page) == 0 and serious_axe_violations(page) == []
+    page.context.close()
+    anyone = browser_page_for(browser, live_server, viewport=viewport)
+    anyone.goto(f"/commitments/{Commitment.objects.get(measure='evidence').pk}/")
+    with anyone.expect_download() as downloading:
+        anyone.get_by_role("link", name="rota.csv").click()
+    assert downloading.value.path().read_text() == rota.read_text()
+    anyone.context.close()

@@ -85,6 +85,7 @@ def demo_rows() -> dict[str, dict[str, int]]:
     from openward.areas.models import Cluster, Neighbourhood, Postcode, Ward
     from openward.crime.models import Crime, MonthlyCount, Outcome, Stop
     from openward.engagement.models import Bulletin, Event, VolunteerTask
+    from openward.monitoring.models import MonitoringGroup
     from openward.patrols.models import PatrolPlan, Visit
     from openward.priorities.models import Ballot, Consultation, Priority
 
@@ -116,6 +117,7 @@ def demo_rows() -> dict[str, dict[str, int]]:
             "plans": PatrolPlan.objects.filter(is_demo=True).count(),
             "visits": Visit.objects.filter(is_demo=True).count(),
         },
+        "monitoring": {"groups": MonitoringGroup.objects.count()},
     }
 
 
@@ -139,11 +141,11 @@ def test_load_demo_runs_every_registered_step_and_each_loads_something(tmp_path)
     assert after["residents"]["people"] == len(STAFF) + len(RESIDENTS)
     assert after["priorities"] == {"consultations": 1, "ballots": DEMO_BALLOTS, "priorities": 4}
     assert after["crime"]["crimes"] > 1000 and after["crime"]["stops"] > 100
-    assert after["patrols"]["plans"] == 1
+    assert after["patrols"]["plans"] == 1 and after["monitoring"]["groups"] == 1
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("step", ["crime", "residents", "engagement", "priorities"])
+@pytest.mark.parametrize("step", ["crime", "residents", "engagement", "priorities", "monitoring"])
 def test_a_demo_step_with_nothing_to_build_on_fails_loudly(tmp_path, step):
     with pytest.raises(CommandError, match=f"Demo step {step} loaded nothing: .*run the areas step first"):
         call_command("load_demo", "--only", step, workdir=str(tmp_path), stdout=io.StringIO())

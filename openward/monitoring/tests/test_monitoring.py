@@ -4,18 +4,21 @@ public page, export or API response, whoever asks (a secrecy walk over every pag
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections import Counter
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from openward.accounts.models import Role
 from openward.core import access
 from openward.core.models import AuditEvent
-from openward.crime.tests.test_disproportionality_rules import small_ward
 from openward.monitoring import services
+from openward.monitoring.grounds import import_grounds
 from openward.monitoring.models import MonitoringGroup, ReviewSample
 from openward.monitoring.services import MonitoringError, month_stops, stratified_sample
 from tests.personas import make_staff, sign_in
@@ -27,19 +30,8 @@ NOTE = "REVIEWER-SECRET-NOTE 7731 named a bystander"
 GROUNDS = "FORCE-GROUNDS-SECRET 4410 smell of cannabis from the driver"
 
 
-@pytest.fixture
-def group():
-    ward = small_ward()  # 78 stops in December 2024: 40 White, 30 Black, 5 Asian, 3 not stated
-    return MonitoringGroup.objects.create(borough=ward.borough, name="Testshire Stop and Search Monitoring Group")
-
-
-@pytest.fixture
-def member(group):
-    return make_staff(Role.MONITORING_GROUP, group.borough, email="member@example.org")
-
-
-def test_the_sample_is_reproducible_from_its_seed_and_stratified(group, member):
-    sample = services.draw_sample(member, group, MONTH, 20, seed=987654)
+def test_the_sample_is_reproducible_from_its_seed_and_stratified(group, chair):
+    sample = services.draw_sample(chair, group, MONTH, 20, seed=987654)
     drawn = list(sample.stops.values_list("stop_id", flat=True))
     assert len(drawn) == len(set(drawn)) == 20
     # Drawn again from the recorded seed, the same stops come out, in the same order.
@@ -52,9 +44,9 @@ def test_the_sample_is_reproducible_from_its_seed_and_stratified(group, member):
     other = [pk for pk, _ in stratified_sample(month_stops(group, MONTH), 20, 123)]
     assert other != drawn
     # A new seed is chosen and recorded when none is given.
-    member_api = Client()
-    sign_in(member_api, member)
-    made = member_api.post(
+    chair_api = Client()
+    sign_in(chair_api, chair)
+    made = chair_api.post(
         f"/api/v1/monitoring/boroughs/{group.borough.gss_code}/samples",
         {"month": "2024-11-01", "size": 1},
         content_type="application/json",
@@ -62,19 +54,19 @@ def test_the_sample_is_reproducible_from_its_seed_and_stratified(group, member):
     assert made.status_code == 400 and "0 stops loaded for November 2024" in made.json()["detail"]
 
 
-def test_a_sample_larger_than_the_month_is_refused_and_changes_nothing(group, member, db_snapshot, client):
-    sign_in(client, member)
+def test_a_sample_larger_than_the_month_is_refused_and_changes_nothing(group, chair, db_snapshot, client):
+    sign_in(client, chair)
     before = db_snapshot()
     with pytest.raises(MonitoringError, match="has 78 stops loaded for December 2024, fewer than the 79 asked for"):
-        services.draw_sample(member, group, MONTH, 79)
+        services.draw_sample(chair, group, MONTH, 79)
     page = client.post(f"/monitoring/boroughs/{group.borough.gss_code}/work/", {"month": "2024-12", "size": "79"})
     assert page.status_code == 400 and "fewer than the 79 asked for" in page.content.decode()
     assert db_snapshot() == before
 
 
-def test_numbers_and_ids_that_are_not_numbers_get_a_message_and_change_nothing(group, member, db_snapshot, client):
-    sign_in(client, member)
-    sample = services.draw_sample(member, group, MONTH, 2, seed=1)
+def test_numbers_and_ids_that_are_not_numbers_get_a_message_and_change_nothing(group, chair, db_snapshot, client):
+    sign_in(client, chair)
+    sample = services.draw_sample(chair, group, MONTH, 2, seed=1)
     before = db_snapshot()
     work = f"/monitoring/boroughs/{group.borough.gss_code}/work/"
     for size, says in (("abc", "Give the sample size as a number."), ("0", "at least one stop"), ("", "as a number")):
@@ -91,29 +83,44 @@ def test_numbers_and_ids_that_are_not_numbers_get_a_message_and_change_nothing(g
     assert db_snapshot() == before
 
 
-def reviewed_and_published(group, member) -> ReviewSample:
-    sample = services.draw_sample(member, group, MONTH, 12, seed=42)
+def grounds_file(rows: list[tuple[str, str]], name: str = "grounds.csv") -> SimpleUploadedFile:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["reference", "grounds"])
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
+
+
+def reviewed_and_published(group, chair, reviewer=None, liaison=None) -> ReviewSample:
+    """The December sample drawn by the chair; the liaison gives the grounds (half pasted, half in a CSV
+    file), the reviewer reviews every stop, the chair publishes and records an action."""
+    reviewer, liaison = reviewer or chair, liaison or chair
+    sample = services.draw_sample(chair, group, MONTH, 12, seed=42)
     with pytest.raises(MonitoringError, match="12 of the 12 sampled stops are not reviewed yet"):
-        services.publish_summary(member, sample)
-    for i, sampled in enumerate(sample.stops.all()):
-        services.add_grounds(member, sampled, f"{GROUNDS} #{i}")
+        services.publish_summary(chair, sample)
+    stops = list(sample.stops.all())
+    for i, sampled in enumerate(stops[:6]):
+        services.add_grounds(liaison, sampled, f"{GROUNDS} #{i}")
+    uploaded = grounds_file([(s.reference, f"{GROUNDS} #{i}") for i, s in enumerate(stops) if i >= 6])
+    assert import_grounds(liaison, sample, uploaded).counts["stops_with_grounds"] == 6
+    for i, sampled in enumerate(stops):
         services.review_stop(
-            member,
+            reviewer,
             sampled,
             grounds_clear="yes" if i % 3 else "no",
             video_seen="yes",
             outcome_proportionate="unclear",
             concerns=f"{NOTE} #{i}",
         )
-    services.publish_summary(member, sample)
-    services.record_force_response(member, sample, "The borough will brief officers on recording grounds.")
-    action = services.add_action(member, sample, "Brief every response team on grounds", "Superintendent")
-    services.complete_action(member, action, dt.date(2025, 1, 20))
+    services.publish_summary(chair, sample)
+    services.record_force_response(liaison, sample, "The borough will brief officers on recording grounds.")
+    action = services.add_action(chair, sample, "Brief every response team on grounds", "Superintendent")
+    services.complete_action(chair, action, dt.date(2025, 1, 20))
     return sample
 
 
-def test_the_published_summary_gives_figures_only(group, member, client):
-    sample = reviewed_and_published(group, member)
+def test_the_published_summary_gives_figures_only(group, chair, client):
+    sample = reviewed_and_published(group, chair)
     page = client.get(f"/monitoring/boroughs/{group.borough.gss_code}/").content.decode()
     # 8 of 12 answered yes: fewer than 10, so no share is given.
     assert (
@@ -151,14 +158,18 @@ def walk(client, kwargs) -> dict[str, str]:
     return bodies
 
 
-def test_secrecy_walk_reviewers_notes_and_grounds_text_only_on_the_groups_own_pages(group, member):
-    sample = reviewed_and_published(group, member)
-    ward = group.borough and sample.stops.first().stop.ward
-    other = MonitoringGroup.objects.create(
-        borough=make_staff(Role.RESIDENT, None, email="x@example.org")
-        and type(group.borough).objects.create(gss_code="E09000099", name="Otherborough", slug="otherborough"),
-        name="Other group",
-    )
+MEMBER_EMAIL = "cmg-member-secret@example.org"
+
+
+def test_secrecy_walk_reviewers_notes_and_grounds_text_only_on_the_groups_own_pages(group, chair, reviewer, liaison):
+    """Every page and API operation, as ten people: reviewers' notes only where the chair and reviewers
+    work, grounds text (pasted and uploaded) only there and for the force liaison, members' emails only on
+    the chair's members page, and nothing of it anywhere else, for anyone."""
+    sample = reviewed_and_published(group, chair, reviewer, liaison)
+    ward = sample.stops.first().stop.ward
+    make_staff(Role.MONITORING_REVIEWER, group.borough, email=MEMBER_EMAIL)
+    other_borough = type(group.borough).objects.create(gss_code="E09000099", name="Otherborough", slug="otherborough")
+    MonitoringGroup.objects.create(borough=other_borough, name="Other group")
     kwargs = {
         "pk": sample.pk,
         "borough_code": group.borough.gss_code,
@@ -172,27 +183,40 @@ def test_secrecy_walk_reviewers_notes_and_grounds_text_only_on_the_groups_own_pa
         "resident": make_staff(Role.RESIDENT, ward, email="resident@example.org"),
         "officer": make_staff(Role.OFFICER, ward, email="officer@example.org"),
         "borough lead": make_staff(Role.BOROUGH_LEAD, group.borough, email="lead@example.org"),
-        "another group's member": make_staff(Role.MONITORING_GROUP, other.borough, email="other@example.org"),
-        "this group's member": member,
+        "analyst": make_staff(Role.ANALYST, None, email="analyst@example.org"),
+        "another group's chair": make_staff(Role.MONITORING_CHAIR, other_borough, email="other@example.org"),
+        "another group's liaison": make_staff(Role.MONITORING_LIAISON, other_borough, email="other2@example.org"),
+        "this group's liaison": liaison,
+        "this group's reviewer": reviewer,
+        "this group's chair": chair,
     }
-    private = f"/monitoring/boroughs/{group.borough.gss_code}/samples/{sample.pk}"
-    private_api = f"/api/v1/monitoring/boroughs/{group.borough.gss_code}/samples/{sample.pk}"
+    code = group.borough.gss_code
+    private_page = f"/monitoring/boroughs/{code}/samples/{sample.pk}/"
+    private_api = f"/api/v1/monitoring/boroughs/{code}/samples/{sample.pk}"
+    members_page, members_api = f"/monitoring/boroughs/{code}/members/", f"/api/v1/monitoring/boroughs/{code}/members"
+    own_data = {"/accounts/my-data.json", "/api/v1/me/data"}
+    expected = {
+        "this group's chair": ({private_page, private_api}, {private_page, private_api}, {members_page, members_api}),
+        # The reviewer wrote the notes: their own "download my data" holds them too.
+        "this group's reviewer": ({private_page, private_api} | own_data, {private_page, private_api}, set()),
+        "this group's liaison": (set(), {private_page, private_api}, set()),
+    }
     for name, person in personas.items():
         client = Client()
         if person is not None:
             sign_in(client, person)
         bodies = walk(client, kwargs)
         assert len(bodies) > 40
-        seen = sorted(url for url, body in bodies.items() if NOTE[:25] in body or GROUNDS[:25] in body)
-        if name == "this group's member":
-            # The walk is real: the group sees both on its own sample page and in the API, and nowhere else
-            # but the member's own "download my data" (their own notes, to themselves).
-            own_data = {"/accounts/my-data.json", "/accounts/my-data.json?format=csv", "/api/v1/me/data"}
-            assert {private_api, private + "/"} <= set(seen), seen
-            assert set(seen) <= {private_api, private + "/", private + "/?format=csv"} | own_data, seen
-            page = bodies[private + "/"]
-            assert NOTE[:25] in page and GROUNDS[:25] in page
-        else:
-            assert seen == [], (name, seen)
+        notes = {url for url, body in bodies.items() if NOTE[:25] in body}
+        grounds = {url for url, body in bodies.items() if GROUNDS[:25] in body}
+        emails = {url for url, body in bodies.items() if MEMBER_EMAIL in body}
+        # A page asked again with ?format=csv is the same page (the walk asks every page both ways).
+        seen = tuple({url.removesuffix("?format=csv") for url in found} for found in (notes, grounds, emails))
+        assert seen == expected.get(name, (set(), set(), set())), name
+    # The walk is real: the chair's sample page shows both the notes and the grounds from the file.
+    chair_client = Client()
+    sign_in(chair_client, chair)
+    page = chair_client.get(private_page).content.decode()
+    assert f"{NOTE} #0" in page and f"{GROUNDS} #11" in page
     # The audit log records who did what, never the words.
     assert not any(NOTE[:25] in str(e.data) or GROUNDS[:25] in str(e.data) for e in AuditEvent.objects.all())

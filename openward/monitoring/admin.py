@@ -1,0 +1,12 @@
+"""Site administrators set up a borough's monitoring group here, then appoint its first chair on the
+borough's roles page; the chair runs the group from its own pages."""
+
+from django.contrib import admin
+
+from .models import MonitoringGroup
+
+
+@admin.register(MonitoringGroup)
+class MonitoringGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "borough"]
+    raw_id_fields = ["borough"]
