@@ -64,6 +64,7 @@ NOT_PERSONAL = {
             "areas.Cluster.description",
             "areas.Neighbourhood.name",
             "areas.Neighbourhood.description",
+            "areas.Neighbourhood.boundary",
             "census.EthnicPopulation.area_name",
             "monitoring.MonitoringGroup.name",
         )

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import shapely
+import shapely.geometry
 from shapely.geometry import Polygon
 
 from openward.areas import geo
@@ -56,8 +57,8 @@ def force_records(client: Client, slugs: list[str]) -> list[dict]:
 def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[float, float]]]]:
     """A neighbourhood-teams file for the force, and each neighbourhood's boundary as (lat, lng) points.
 
-    A neighbourhood whose id is a GSS ward code (the Met's are) belongs to that ward; any other is
-    given the current ward its boundary overlaps most.
+    A neighbourhood whose id is a GSS ward code (the Met's are) belongs to that ward and has its boundary;
+    any other keeps the boundary police.uk gives it and is given the current ward that boundary overlaps most.
     """
     listed = client.get(f"{slug}/neighbourhoods")
     neighbourhoods, boundaries = [], {}
@@ -67,7 +68,8 @@ def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[flo
         code = item["id"]
         detail = client.get(f"{slug}/{code}", expect=dict)
         people = client.get(f"{slug}/{code}/people")
-        points = _points(client.url(f"{slug}/{code}/boundary"), client.get(f"{slug}/{code}/boundary"))
+        boundary = client.get(f"{slug}/{code}/boundary")
+        points = _points(client.url(f"{slug}/{code}/boundary"), boundary)
         boundaries[code] = points
         record = {
             "id": code,
@@ -79,6 +81,7 @@ def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[flo
             "people": people,
         }
         if not GSS_WARD.match(code):
+            record["boundary"] = boundary
             ward = ward_by_overlap(points)
             if ward:
                 record["ward"] = ward
@@ -89,9 +92,13 @@ def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[flo
 
 def ward_by_overlap(points: list[tuple[float, float]]) -> str | None:
     """The GSS code of the current ward sharing the most area with a boundary, if any does."""
-    if len(points) < 3:
+    try:
+        geometry = geo.geometry_from_vertices(points)
+    except ValueError:
         return None
-    shares = geo.shares_of(shapely.make_valid(Polygon([(lng, lat) for lat, lng in points])))
+    if geometry is None:
+        return None
+    shares = geo.shares_of(shapely.make_valid(shapely.geometry.shape(geometry)))
     return shares[0][0].gss_code if shares else None
 
 

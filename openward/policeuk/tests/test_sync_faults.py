@@ -228,10 +228,14 @@ def test_with_the_archive_url_the_month_is_the_archives_csv_through_the_same_imp
     assert len(synced) > 700
 
 
-def test_a_neighbourhood_without_a_ward_code_is_tied_to_the_ward_its_boundary_overlaps_most(place):
+def test_a_neighbourhood_without_a_ward_code_keeps_its_boundary_and_is_tied_to_the_ward_it_overlaps_most(place):
+    from django.test import Client as WebClient
+
     from openward.areas.models import Neighbourhood
 
-    # 80% over Bayswater (lng -0.19 to -0.18), 20% over Church Street to its east.
+    web = WebClient()
+    # 80% over Bayswater (lng -0.19 to -0.18), 20% over Church Street to its east; police.uk leaves the
+    # ring open (the last vertex is not the first again).
     west, east, south, north = -0.188, -0.178, 51.501, 51.509
     boundary = [
         {"latitude": str(lat), "longitude": str(lng)}
@@ -255,6 +259,22 @@ def test_a_neighbourhood_without_a_ward_code_is_tied_to_the_ward_its_boundary_ov
     tied = Neighbourhood.objects.get(force__slug="surrey", code="SY-NW1")
     assert tied.ward.gss_code == "E05013807"
     assert [m.name for m in tied.people.all()] == ["Test Inspector"]
+    # Its own boundary is served, not Bayswater's: the same points, the ring closed as GeoJSON keeps it.
+    served = web.get("/api/surrey/SY-NW1/boundary").json()
+    assert served == boundary + boundary[:1]
+    # A neighbourhood with a ward code serves its ward's boundary (the Met's Bayswater: a 0.01° square).
+    assert web.get(f"/api/metropolitan/{tied.ward.gss_code}/boundary").json()[:2] == [
+        {"latitude": "51.5", "longitude": "-0.19"},
+        {"latitude": "51.5", "longitude": "-0.18"},
+    ]
+
+    # police.uk drops the boundary: the stored one goes, and the answer is the source's (no ward is tied by
+    # overlap any more, so none is served in its place).
+    answers["surrey/SY-NW1/boundary"] = Answer(body=[])
+    with StandIn(answers) as standin:
+        sync_policeuk(client=client(standin), forces=["surrey"], months=[MONTH])
+    assert Neighbourhood.objects.get(code="SY-NW1").boundary == ""
+    assert web.get("/api/surrey/SY-NW1/boundary").json() == []
 
 
 def test_the_scheduled_job_runs_the_sync_from_the_configured_source(forces, settings):
