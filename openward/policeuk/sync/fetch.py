@@ -21,7 +21,7 @@ from openward.areas import geo
 from openward.areas.models import Force
 from openward.core.values import Month
 
-from .client import Client, SyncError
+from .client import Client, SyncError, Unreachable
 
 GSS_WARD = re.compile(r"^(E05|W05|S13|N08)\d{6}$")
 # Open Ward and police.uk refuse polygons of more than 1,000 points.
@@ -88,6 +88,34 @@ def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[flo
         neighbourhoods.append(record)
     people = client.get(f"forces/{slug}/people")
     return {"force": slug, "people": people, "neighbourhoods": neighbourhoods}, boundaries
+
+
+# A source that refuses this many neighbourhoods' events or priorities in a row is not asked about the rest.
+GIVE_UP_AFTER = 5
+
+
+def events_and_priorities(client: Client, slug: str, codes: list[str]) -> dict:
+    """A file for PoliceUkEventsPrioritiesImporter: each neighbourhood's events and priorities as the source
+    lists them, or why they could not be read (that neighbourhood is then left as it is stored)."""
+    neighbourhoods: list[dict] = []
+    refused_in_a_row = 0
+    for code in codes:
+        if refused_in_a_row >= GIVE_UP_AFTER:
+            reason = f"not asked: the source refused the {GIVE_UP_AFTER} neighbourhoods before it; try again later."
+            neighbourhoods.append({"id": code, "refused": reason})
+            continue
+        record: dict = {"id": code}
+        try:
+            for what in ("events", "priorities"):
+                path = f"{slug}/{code}/{what}"
+                record[what], record[f"{what}_url"] = client.get(path), client.url(path)
+        except Unreachable:
+            raise
+        except SyncError as exc:
+            record = {"id": code, "refused": str(exc)}
+        refused_in_a_row = refused_in_a_row + 1 if "refused" in record else 0
+        neighbourhoods.append(record)
+    return {"force": slug, "neighbourhoods": neighbourhoods}
 
 
 def ward_by_overlap(points: list[tuple[float, float]]) -> str | None:

@@ -249,13 +249,15 @@ def test_a_neighbourhood_without_a_ward_code_keeps_its_boundary_and_is_tied_to_t
         "surrey/SY-NW1": Answer(body={"id": "SY-NW1", "name": "North West"}),
         "surrey/SY-NW1/people": Answer(body=[{"name": "Test Inspector", "rank": "Inspector"}]),
         "surrey/SY-NW1/boundary": Answer(body=boundary),
+        "surrey/SY-NW1/events": Answer(body=[]),
+        "surrey/SY-NW1/priorities": Answer(body=[]),
         "crimes-street/all-crime": Answer(body=[]),
         "crimes-no-location": Answer(body=[]),
         "stops-force": Answer(body=[]),
     }
     with StandIn(answers) as standin:
         report = sync_policeuk(client=client(standin), forces=["surrey"], months=[MONTH])
-    assert report.empty == ["surrey 2023-01"]
+    assert report.empty == ["surrey 2023-01"] and report.refused == []
     tied = Neighbourhood.objects.get(force__slug="surrey", code="SY-NW1")
     assert tied.ward.gss_code == "E05013807"
     assert [m.name for m in tied.people.all()] == ["Test Inspector"]
