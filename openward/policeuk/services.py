@@ -37,7 +37,7 @@ from openward.crime.importers.policeuk import PoliceUkImporter
 
 from .importers import PoliceUkEventsPrioritiesImporter
 from .models import SyncedMonth
-from .sync.client import Client, SyncError
+from .sync.client import BURST, Client, SyncError, TokenBucket
 from .sync.fetch import archive_files, events_and_priorities, force_records, month_files, team_file
 
 RECENT_MONTHS = 3
@@ -85,7 +85,9 @@ def sync_policeuk(
     say: Callable[[str], None] = lambda message: None,
 ) -> SyncReport:
     """Bring forces, teams and recent months' crime and stop and search up to date from the source."""
-    client = client or Client(base_url or settings.POLICEUK_API_URL)
+    client = client or Client(
+        base_url or settings.POLICEUK_API_URL, bucket=TokenBucket(settings.POLICEUK_API_RATE, BURST)
+    )
     slugs = forces or list(settings.POLICEUK_SYNC_FORCES)
     report = SyncReport()
     with tempfile.TemporaryDirectory(prefix="openward-sync-") as tmp:

@@ -310,3 +310,20 @@ def test_a_force_the_source_does_not_list_is_refused_and_nothing_changes(forces,
             sync_policeuk(client=client(standin), forces=["kent-constabulary"], months=[MONTH])
         assert standin.seen["forces/kent-constabulary"] == 0
     assert db_snapshot() == before
+
+
+def test_the_sync_is_paced_at_the_configured_rate(forces, settings, monkeypatch):
+    from openward.policeuk import services
+
+    made = []
+
+    class Recorded(TokenBucket):
+        def __init__(self, rate, burst, **kwargs):
+            made.append((rate, burst))
+            super().__init__(rate, burst, **kwargs)
+
+    monkeypatch.setattr(services, "TokenBucket", Recorded)
+    settings.POLICEUK_API_RATE = 4.0
+    with StandIn(policeuk([crime(1)])) as standin:
+        sync_policeuk(base_url=standin.api, forces=["city-of-london"], months=[MONTH])
+    assert made == [(4.0, 30)]
