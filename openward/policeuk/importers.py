@@ -17,6 +17,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -63,10 +64,12 @@ class PoliceUkEventsPrioritiesImporter(BaseImporter):
             self.fail(f"{self.path}, line {exc.lineno}", f"this is not valid JSON ({exc.msg}).")
         if not isinstance(data, dict) or not data.get("force") or not isinstance(data.get("neighbourhoods"), list):
             self.fail(str(self.path), 'expected {"force": "<police.uk force id>", "neighbourhoods": [...]}.')
-        self.force = Force.objects.filter(slug=str(data["force"])).first()
-        if self.force is None:
+        force = Force.objects.filter(slug=str(data["force"])).first()
+        if force is None:
             self.fail(str(self.path), f'there is no force "{data["force"]}" here. Import the forces first.')
-        known = {n.code: n for n in Neighbourhood.objects.filter(force=self.force)}
+            return
+        self.force = force
+        known = {n.code: n for n in Neighbourhood.objects.filter(force=force)}
         for index, item in enumerate(data["neighbourhoods"], 1):
             where = f"{self.path}, neighbourhood {index}"
             if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
@@ -76,13 +79,13 @@ class PoliceUkEventsPrioritiesImporter(BaseImporter):
             left = f"nothing was changed for the neighbourhood {code}"
             if item.get("refused"):
                 self.problem(
-                    f"{self.force.slug} neighbourhood {code}",
+                    f"{force.slug} neighbourhood {code}",
                     f"{item['refused']} Its events and priorities are left as they were.",
                 )
                 continue
             if code not in known:
                 self.problem(
-                    f"{where} ({code})", f"{self.force.name} has no such neighbourhood here; import its team first."
+                    f"{where} ({code})", f"{force.name} has no such neighbourhood here; import its team first."
                 )
                 continue
             lists = {}
@@ -113,13 +116,8 @@ class PoliceUkEventsPrioritiesImporter(BaseImporter):
                 (SyncedPriority, listed.priorities, listed.priorities_url, PRIORITY_KEY, "priorities"),
             ):
                 self._match(model, listed.neighbourhood, items, url[:500], now, key, what)
-        audit.record(
-            self.actor,
-            "policeuk.events_priorities_synced",
-            self.force,
-            neighbourhoods=len(records),
-            **{k: v for k, v in self.counts.items() if k.startswith(("events_", "priorities_"))},
-        )
+        counts: dict[str, Any] = {k: v for k, v in self.counts.items() if k.startswith(("events_", "priorities_"))}
+        audit.record(self.actor, "policeuk.events_priorities_synced", self.force, neighbourhoods=len(records), **counts)
 
     def _match(self, model, neighbourhood, items, url, now, key, what) -> None:
         """Make the neighbourhood's stored `model` rows the listed `items`, in their order."""
@@ -203,7 +201,7 @@ def _when(item: dict, key: str, *, required: bool = False) -> datetime | None:
     if value is None and not required:
         return None
     try:
-        when = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        when = datetime.fromisoformat(value if isinstance(value, str) else "")
+    except ValueError:
         raise Refused(f'its "{key}" is {json.dumps(value)[:40]}, not {WHEN_EXAMPLE}') from None
     return timezone.make_aware(when) if timezone.is_naive(when) else when

@@ -31,6 +31,7 @@ from openward.areas.importers.teams import NeighbourhoodTeamImporter
 from openward.areas.models import Force
 from openward.core import audit
 from openward.core.importers.base import ImportFailed
+from openward.core.models import ImportRun
 from openward.core.values import Month
 from openward.crime.importers import frames
 from openward.crime.importers.policeuk import PoliceUkImporter
@@ -167,6 +168,7 @@ def _sync_events_and_priorities(client: Client, slug: str, codes: list[str], fol
     importer = PoliceUkEventsPrioritiesImporter(
         _saved(folder / f"{slug}-events-priorities.json", listed), commit=True, actor=actor
     )
+    run: ImportRun | None
     try:
         run = importer.run()
     except ImportFailed as exc:

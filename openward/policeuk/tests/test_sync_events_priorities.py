@@ -336,3 +336,33 @@ def test_after_five_refusals_in_a_row_the_rest_are_not_asked(db):
     assert len(report.refused) == 6
     assert "surrey neighbourhood SY7: not asked: the source refused the 5 neighbourhoods before it" in report.refused[5]
     assert fetch.GIVE_UP_AFTER == 5
+
+
+def test_a_file_made_by_hand_is_checked_the_same_way_and_names_where_each_problem_is(place, tmp_path):
+    import json
+
+    from openward.core.importers.base import ImportFailed
+    from openward.policeuk.importers import PoliceUkEventsPrioritiesImporter
+
+    path = tmp_path / "listed.json"
+    church = {"id": CHURCH_STREET, "events": [CHURCH], "priorities": []}
+    path.write_text(json.dumps({"force": "metropolitan", "neighbourhoods": [
+        {"id": "NOPE", "events": [], "priorities": []},
+        {"id": BAYSWATER, "events": [PANEL], "priorities": "none"},
+        church,
+    ]}))  # fmt: skip
+    PoliceUkEventsPrioritiesImporter(path).run()  # a dry run
+    assert not SyncedEvent.objects.exists()
+    run = PoliceUkEventsPrioritiesImporter(path, commit=True).run()
+    assert [f"{p['where']}: {p['message']}" for p in run.problems] == [
+        f"{path}, neighbourhood 1 (NOPE): Metropolitan Police Service has no such neighbourhood here; import its "
+        "team first.",
+        f'{path}, neighbourhood 2 ({BAYSWATER}): "priorities" is not a list; nothing was changed for the '
+        f"neighbourhood {BAYSWATER}.",
+    ]
+    assert [(e.neighbourhood.code, e.title, e.source_url) for e in SyncedEvent.objects.all()] == [
+        (CHURCH_STREET, "Church Street surgery", str(path))
+    ]
+    path.write_text(json.dumps({"force": "kent", "neighbourhoods": [church]}))
+    with pytest.raises(ImportFailed, match='there is no force "kent" here'):
+        PoliceUkEventsPrioritiesImporter(path, commit=True).run()
