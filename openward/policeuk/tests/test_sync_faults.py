@@ -114,7 +114,9 @@ def test_a_passing_fault_is_retried_and_the_month_is_imported(forces, fault):
         assert standin.seen["crimes-no-location"] == 3
     assert report.imported == ["city-of-london 2023-01"]
     assert sorted(Crime.objects.values_list("api_id", flat=True)) == [9001, 9002, 9003, 9004]
-    assert SyncedMonth.objects.get().month.isoformat() == "2023-01-01"
+    synced = SyncedMonth.objects.get()
+    assert synced.month.isoformat() == "2023-01-01"
+    assert synced.import_run == ImportRun.objects.get(importer="police-uk-sync")  # the run that stored it
     audited = AuditEvent.objects.get(action="policeuk.month_synced")
     assert audited.data == {"month": "2023-01", "source": standin.api}
 
