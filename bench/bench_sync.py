@@ -6,8 +6,9 @@ Builds a SQLite database in a temporary directory with the City of London's 25 w
 places pack) and serves a copy of it, loaded with the City's real street crime for 2023-01
 (../shared/data), with gunicorn on loopback: the source. Then, alternating in the same run,
 it times (a) `import_crime`'s importer on the month's CSV file and (b) `sync_policeuk` of that
-force-month from the source (forces, 25 neighbourhoods with boundaries and teams, then one
-crimes-street request per neighbourhood, paced at police.uk's 15 requests a second), both
+force-month from the source (forces, 25 neighbourhoods with boundaries, teams, events and
+priorities, then one crimes-street request per neighbourhood, paced at police.uk's 15 requests a
+second), both
 replacing the stored month, and prints the medians and their ratio.
 """
 

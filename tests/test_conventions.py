@@ -43,7 +43,7 @@ def test_every_environment_setting_is_documented():
 
 # Fields that look personal but are not a member of the public's data, each with the reason.
 PLACE = "a place or its public description (reference data)"
-POLICE_UK = "public police.uk data: officers in their role, stations, anonymised crime locations"
+POLICE_UK = "public police.uk data: officers in their role, stations, anonymised crime locations, events, priorities"
 VOCABULARY = "a word in a controlled vocabulary"
 STAFF_WORK = "written by staff as part of the public record of their work, not about a member of the public"
 STAFF_ACTOR = "the staff member who did it: kept for accountability, and blank once their account is erased"
@@ -64,6 +64,7 @@ NOT_PERSONAL = {
             "areas.Cluster.description",
             "areas.Neighbourhood.name",
             "areas.Neighbourhood.description",
+            "areas.Neighbourhood.boundary",
             "census.EthnicPopulation.area_name",
             "monitoring.MonitoringGroup.name",
         )
@@ -84,6 +85,11 @@ NOT_PERSONAL = {
             "crime.Crime.context",
             "crime.Stop.street_name",
             "crime.Stop.operation_name",
+            "policeuk.SyncedEvent.title",
+            "policeuk.SyncedEvent.description",
+            "policeuk.SyncedEvent.address",
+            "policeuk.SyncedPriority.issue",
+            "policeuk.SyncedPriority.action",
         )
     },
     **{

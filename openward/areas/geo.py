@@ -164,3 +164,35 @@ def successor(ward: Ward, generation: WardGeneration) -> Successor:
     return Successor(
         None, f"{ward.name} is split between {spread} in {generation}: choose the new ward", tuple(overlaps)
     )
+
+
+def geometry_from_vertices(vertices: list[tuple[float, float]]) -> dict | None:
+    """A police.uk boundary (one list of (lat, lng) vertices) as a GeoJSON Polygon or MultiPolygon, or None
+    when it lists no vertices. police.uk lists a neighbourhood of several parts one closed ring after
+    another, so a ring ends where it returns to its first vertex; a last ring left open is closed.
+    Raises ValueError for a ring of fewer than three vertices."""
+    rings: list[list[list[float]]] = []
+    ring: list[list[float]] = []
+    for lat, lng in vertices:
+        ring.append([lng, lat])
+        if len(ring) >= 4 and ring[-1] == ring[0]:
+            rings.append(ring)
+            ring = []
+    if ring:
+        if len({tuple(v) for v in ring}) < 3:
+            raise ValueError(f"its last part has {len(ring)} vertices, and a boundary needs at least three")
+        rings.append(ring + [ring[0]])
+    if not rings:
+        return None
+    if len(rings) == 1:
+        return {"type": "Polygon", "coordinates": [rings[0]]}
+    return {"type": "MultiPolygon", "coordinates": [[r] for r in rings]}
+
+
+def outer_vertices(boundary: str) -> list[tuple[float, float]]:
+    """The (lat, lng) vertices of a stored boundary's outer rings, one after another, as police.uk lists them."""
+    if not boundary:
+        return []
+    geometry = json.loads(boundary)
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [(lat, lng) for polygon in polygons for lng, lat, *_ in polygon[0]]

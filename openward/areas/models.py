@@ -230,6 +230,10 @@ class Neighbourhood(Valid):
     url_force = models.URLField(blank=True)
     contact_details = models.JSONField(default=dict, blank=True)
     links = models.JSONField(default=list, blank=True)
+    # Forces that do not use ward codes draw their own neighbourhoods; police.uk serves those boundaries.
+    boundary = models.TextField(
+        blank=True, help_text="GeoJSON geometry (WGS84) of its own; empty when its boundary is its ward's."
+    )
 
     objects = ValidityQuerySet.as_manager()
 

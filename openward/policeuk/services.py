@@ -3,6 +3,9 @@
 Order and guarantees:
 1. Forces, then each force's neighbourhoods, boundaries and teams are fetched whole, then stored
    through ForceImporter and NeighbourhoodTeamImporter (each all-or-nothing, a recorded run).
+   Then each neighbourhood's events and priorities go through PoliceUkEventsPrioritiesImporter
+   (a recorded run per force): a neighbourhood whose answer is refused is left as it was and
+   named in the report, and the others, and the months, are synced all the same.
 2. Each force-month's street crime and stop and search (from the API, or street crime, outcomes
    and stop and search from the monthly archive when its URL is given) are fetched whole into
    files, then imported by PoliceUkImporter: the same checks as files (cut or empty files refused,
@@ -28,13 +31,15 @@ from openward.areas.importers.teams import NeighbourhoodTeamImporter
 from openward.areas.models import Force
 from openward.core import audit
 from openward.core.importers.base import ImportFailed
+from openward.core.models import ImportRun
 from openward.core.values import Month
 from openward.crime.importers import frames
 from openward.crime.importers.policeuk import PoliceUkImporter
 
+from .importers import PoliceUkEventsPrioritiesImporter
 from .models import SyncedMonth
-from .sync.client import Client, SyncError
-from .sync.fetch import archive_files, force_records, month_files, team_file
+from .sync.client import BURST, Client, SyncError, TokenBucket
+from .sync.fetch import archive_files, events_and_priorities, force_records, month_files, team_file
 
 RECENT_MONTHS = 3
 
@@ -47,6 +52,8 @@ class SyncReport:
     imported: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
+    # Neighbourhoods whose events and priorities were refused (left as they were), each with the reason.
+    refused: list[str] = field(default_factory=list)
 
 
 class SyncedMonthImporter(PoliceUkImporter):
@@ -79,12 +86,14 @@ def sync_policeuk(
     say: Callable[[str], None] = lambda message: None,
 ) -> SyncReport:
     """Bring forces, teams and recent months' crime and stop and search up to date from the source."""
-    client = client or Client(base_url or settings.POLICEUK_API_URL)
+    client = client or Client(
+        base_url or settings.POLICEUK_API_URL, bucket=TokenBucket(settings.POLICEUK_API_RATE, BURST)
+    )
     slugs = forces or list(settings.POLICEUK_SYNC_FORCES)
     report = SyncReport()
     with tempfile.TemporaryDirectory(prefix="openward-sync-") as tmp:
         folder = Path(tmp)
-        boundaries = _sync_reference(client, slugs, folder, actor, say)
+        boundaries = _sync_reference(client, slugs, folder, actor, say, report)
         wanted = months or _recent_months(client)
         stored = SyncedMonth.objects.filter(force__slug__in=slugs).values_list("force__slug", "month")
         synced = set() if again else set(stored)
@@ -122,6 +131,7 @@ def sync_policeuk(
             run = _import(f"what {source} sent for {label}", importer)
             run.source = f"{source} ({label})"[:500]
             run.save(update_fields=["source"])
+            SyncedMonth.objects.filter(force=force, month=frames.month_start(month)).update(import_run=run)
             report.imported.append(label)
             say(
                 f"{label}: imported {run.counts.get('crime_rows', 0)} crimes and {run.counts.get('stop_rows', 0)} stops"
@@ -130,10 +140,9 @@ def sync_policeuk(
     return report
 
 
-def _sync_reference(
-    client: Client, slugs: list[str], folder: Path, actor, say
-) -> dict[str, dict[str, list[tuple[float, float]]]]:
-    """Forces, then each force's neighbourhoods and teams; each force's neighbourhood boundaries."""
+def _sync_reference(client: Client, slugs: list[str], folder: Path, actor, say, report: SyncReport) -> dict[str, list]:
+    """Forces, then each force's neighbourhoods, teams, events and priorities; each force's neighbourhood
+    boundaries."""
     say(f"Forces from {client.base_url}")
     records = force_records(client, slugs)
     _import(
@@ -147,7 +156,36 @@ def _sync_reference(
             importer = NeighbourhoodTeamImporter(_saved(folder / f"{slug}-teams.json", teams), commit=True, actor=actor)
             _import(f"{slug}'s teams from {client.base_url}", importer)
         say(f"{slug}: {len(teams['neighbourhoods'])} neighbourhoods")
+        if teams["neighbourhoods"]:
+            codes = [n["id"] for n in teams["neighbourhoods"]]
+            _sync_events_and_priorities(client, slug, codes, folder, actor, say, report)
     return boundaries
+
+
+def _sync_events_and_priorities(client: Client, slug: str, codes: list[str], folder: Path, actor, say, report) -> None:
+    """Each neighbourhood's events and priorities; those refused are left as they were and reported."""
+    listed = events_and_priorities(client, slug, codes)
+    importer = PoliceUkEventsPrioritiesImporter(
+        _saved(folder / f"{slug}-events-priorities.json", listed), commit=True, actor=actor
+    )
+    run: ImportRun | None
+    try:
+        run = importer.run()
+    except ImportFailed as exc:
+        run = exc.run
+    if run is not None:
+        run.source = f"{client.base_url} ({slug} events and priorities)"[:500]
+        run.save(update_fields=["source"])
+    report.refused += [str(problem) for problem in importer.problems]
+    counts = importer.counts
+    say(
+        f"{slug}: events and priorities of {counts['neighbourhoods_read']} of {len(codes)} neighbourhoods: "
+        + ", ".join(
+            f"{what} {counts[f'{what}_added']} added, {counts[f'{what}_updated']} changed, "
+            f"{counts[f'{what}_removed']} removed"
+            for what in ("events", "priorities")
+        )
+    )
 
 
 def _recent_months(client: Client) -> list[Month]:

@@ -228,6 +228,8 @@ OPENWARD_SCHEDULE = [
 
 # The police.uk-compatible API `sync_policeuk` reads (docs/run-your-area.md).
 POLICEUK_API_URL = os.environ.get("POLICEUK_API_URL", "https://data.police.uk/api/")
+# Requests a second it makes at most (in bursts of 30): police.uk allows 15. A source of your own may allow more.
+POLICEUK_API_RATE = float(os.environ.get("POLICEUK_API_RATE", "15"))
 # The forces it keeps current when none is named (comma-separated police.uk ids).
 POLICEUK_SYNC_FORCES = [
     f.strip() for f in os.environ.get("POLICEUK_SYNC_FORCES", "metropolitan,city-of-london").split(",") if f.strip()

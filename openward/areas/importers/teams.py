@@ -4,8 +4,10 @@ The file is `{"force": "<id>", "neighbourhoods": [...]}`; each neighbourhood is 
 returns for GET {force}/{id}, with a `people` list shaped like GET {force}/{id}/people. Its
 `locations` are stations; Open Ward also reads `front_counter` and `opening_hours` there
 (`{"mon": [["08:00", "20:00"]], "sun": []}`), which police.uk does not publish. A neighbourhood
-may name its ward (`"ward": "<GSS code>"`) when its id is not one; a top-level `people` list is
-the force's senior people (GET forces/{id}/people), replaced when given.
+may name its ward (`"ward": "<GSS code>"`) when its id is not one, and give a `boundary` of its own
+shaped like GET {force}/{id}/boundary (stored and served instead of the ward's; `[]` removes a
+stored one; left out, a stored one is kept); a top-level `people` list is the force's senior people
+(GET forces/{id}/people), replaced when given.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 
 from openward.core.importers.base import BaseImporter
 
+from .. import geo
 from ..models import Neighbourhood, Station, TeamMember, Ward
 from .files import SourceError, read_text
 from .places import force as get_force
@@ -65,6 +68,12 @@ class NeighbourhoodTeamImporter(BaseImporter):
                             f"{where} ({item['id']}), location {s}",
                             f'opening hours for "{day}" must be a day mon…sun with [["HH:MM", "HH:MM"], …].',
                         )
+            if "boundary" in item:
+                try:
+                    item["boundary"] = _boundary(item["boundary"])
+                except ValueError as exc:
+                    self.problem(f"{where} ({item['id']}), boundary", f"{exc}.")
+                    continue
             self.counts["rows_read"] += 1
             yield item
 
@@ -101,6 +110,7 @@ class NeighbourhoodTeamImporter(BaseImporter):
                     "links": item.get("links") or [],
                     "ward": ward,
                     "is_demo": self.demo,
+                    **({"boundary": item["boundary"]} if "boundary" in item else {}),
                     **({"valid_from": ward.valid_from, "valid_to": ward.valid_to} if ward else {}),
                 },
             )
@@ -147,3 +157,20 @@ def _float(value):
         return float(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+def _boundary(vertices) -> str:
+    """A boundary shaped like police.uk's ([{"latitude": "51.5", "longitude": "-0.1"}, …]) as GeoJSON text."""
+    if not isinstance(vertices, list):
+        raise ValueError('the boundary must be a list of {"latitude", "longitude"} points')
+    points = []
+    for n, vertex in enumerate(vertices, 1):
+        try:
+            lat, lng = float(vertex["latitude"]), float(vertex["longitude"])
+        except (TypeError, KeyError, ValueError):
+            raise ValueError(f"point {n} is not a latitude and longitude") from None
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValueError(f"point {n} ({lat}, {lng}) is not on the map")
+        points.append((lat, lng))
+    geometry = geo.geometry_from_vertices(points)
+    return json.dumps(geometry) if geometry else ""

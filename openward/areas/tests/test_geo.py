@@ -62,3 +62,18 @@ def test_index_is_rebuilt_after_boundaries_change(two_generations):
     east.save()
     geo.boundaries_changed()
     assert Ward.objects.covering(51.515, -0.005).first() == east
+
+
+def test_a_policeuk_boundary_becomes_geojson_and_back_with_its_parts_where_they_close():
+    a = [(51.50, -0.10), (51.50, -0.09), (51.51, -0.09), (51.50, -0.10)]  # closed: a part ends here
+    b = [(51.60, -0.20), (51.60, -0.19), (51.61, -0.19)]  # left open by the source
+    geometry = geo.geometry_from_vertices(a + b)
+    assert geometry == {
+        "type": "MultiPolygon",
+        "coordinates": [[[[lng, lat] for lat, lng in a]], [[[lng, lat] for lat, lng in b + b[:1]]]],
+    }
+    assert geo.outer_vertices(json.dumps(geometry)) == a + b + b[:1]
+    assert geo.geometry_from_vertices(a) == {"type": "Polygon", "coordinates": [[[lng, lat] for lat, lng in a]]}
+    assert geo.geometry_from_vertices([]) is None and geo.outer_vertices("") == []
+    with pytest.raises(ValueError, match="its last part has 2 vertices"):
+        geo.geometry_from_vertices(a + b[:2])

@@ -181,3 +181,44 @@ def test_import_neighbourhood_teams_command(tmp_path, demo_wards_loaded):
     assert TeamMember.objects.count() == 0
     call_command("import_neighbourhood_teams", str(path), "--commit")
     assert TeamMember.objects.count() > 0
+
+
+def test_a_team_file_may_give_a_neighbourhood_a_boundary_of_its_own(tmp_path, demo_wards_loaded):
+    path = demo_data.write_teams_json(tmp_path / "teams.json")
+    data = json.loads(path.read_text())
+    first = data["neighbourhoods"][0]
+    first["boundary"] = [{"latitude": lat, "longitude": lng} for lat, lng in (("51.5", "-0.1"), ("51.5", "-0.09"),
+                                                                             ("51.51", "-0.09"))]  # fmt: skip
+    path.write_text(json.dumps(data))
+    NeighbourhoodTeamImporter(path, commit=True, demo=True).run()
+    ring = [[-0.1, 51.5], [-0.09, 51.5], [-0.09, 51.51], [-0.1, 51.5]]
+    assert json.loads(Neighbourhood.objects.get(code=first["id"]).boundary) == {
+        "type": "Polygon",
+        "coordinates": [ring],
+    }
+    assert (
+        Neighbourhood.objects.exclude(code=first["id"]).filter(boundary="").count() == len(data["neighbourhoods"]) - 1
+    )
+    # Left out, a stored boundary is kept; an empty list removes it.
+    del first["boundary"]
+    path.write_text(json.dumps(data))
+    NeighbourhoodTeamImporter(path, commit=True, demo=True).run()
+    assert json.loads(Neighbourhood.objects.get(code=first["id"]).boundary)["coordinates"] == [ring]
+    first["boundary"] = []
+    path.write_text(json.dumps(data))
+    NeighbourhoodTeamImporter(path, commit=True, demo=True).run()
+    assert Neighbourhood.objects.get(code=first["id"]).boundary == ""
+
+
+def test_a_boundary_that_is_not_one_is_refused_and_nothing_is_imported(tmp_path, demo_wards_loaded):
+    path = demo_data.write_teams_json(tmp_path / "teams.json")
+    data = json.loads(path.read_text())
+    data["neighbourhoods"][1]["boundary"] = [{"latitude": "51.5", "longitude": "-0.1"}, {"latitude": "north"}]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ImportFailed, match=r"neighbourhood 2 \(E05999002\), boundary: point 2 is not a latitude"):
+        NeighbourhoodTeamImporter(path, commit=True).run()
+    data["neighbourhoods"][1]["boundary"] = [{"latitude": "91", "longitude": "0"}] * 3
+    path.write_text(json.dumps(data))
+    with pytest.raises(ImportFailed, match=r"boundary: point 1 \(91.0, 0.0\) is not on the map"):
+        NeighbourhoodTeamImporter(path, commit=True).run()
+    assert TeamMember.objects.count() == 0 and not Neighbourhood.objects.exclude(boundary="").exists()

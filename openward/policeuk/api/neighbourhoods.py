@@ -5,13 +5,12 @@ Mounted last: `{force}/{neighbourhood_id}` would otherwise match paths of other 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
 from ninja import Router, Status
 
-from openward.areas import selectors
+from openward.areas import geo, selectors
 from openward.areas.models import Neighbourhood, Station
 from openward.core import access
 
@@ -125,19 +124,13 @@ def neighbourhood_detail(request, force_id: str, neighbourhood_id: str):
 @router.get("{force_id}/{neighbourhood_id}/boundary", response={200: list[Coordinate], 404: Message})
 @access.public
 def neighbourhood_boundary(request, force_id: str, neighbourhood_id: str):
-    """The neighbourhood's boundary: the vertices of its outer ring(s)."""
+    """The neighbourhood's boundary: the vertices of its outer ring(s): its own when the sync stored one
+    (a force that does not use ward codes), else its ward's."""
     nb, error = neighbourhood_or_error(force_id, neighbourhood_id)
     if error:
         return error
-    if nb.ward is None or not nb.ward.boundary:
-        return []
-    geometry = json.loads(nb.ward.boundary)
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    return [
-        {"latitude": coordinate(lat), "longitude": coordinate(lng)}
-        for polygon in polygons
-        for lng, lat, *_ in polygon[0]
-    ]
+    boundary = nb.boundary or (nb.ward.boundary if nb.ward else "")
+    return [{"latitude": coordinate(lat), "longitude": coordinate(lng)} for lat, lng in geo.outer_vertices(boundary)]
 
 
 @router.get("{force_id}/{neighbourhood_id}/people", response={200: list[Person], 404: Message})

@@ -2,8 +2,9 @@
 
 The shape follows data.police.uk: `issue` (HTML), `issue-date` and `action-date` as naive ISO
 datetimes with hyphenated keys, `action` the latest recorded action. For the Met the
-neighbourhood id is the ward's GSS code. Mounted before the generic neighbourhood routes
-(see __init__.py).
+neighbourhood id is the ward's GSS code. Priorities `sync_policeuk` copied from police.uk for the
+neighbourhood (SyncedPriority) are listed with them, as the source gave them. Mounted before the
+generic neighbourhood routes (see __init__.py).
 """
 
 from datetime import date, datetime, time
@@ -14,7 +15,9 @@ from ninja import Field, Router, Schema
 from openward.core import access
 from openward.priorities.models import Priority
 
+from ..models import SyncedPriority
 from ..schemas import Message
+from .engagement import naive
 from .neighbourhoods import neighbourhood_or_error
 
 router = Router()
@@ -49,11 +52,25 @@ def as_policeuk(priority: Priority) -> dict:
 )
 @access.public
 def neighbourhood_priorities(request, force_id: str, neighbourhood_id: str):
-    """Priorities for a neighbourhood, newest first; 404 for an unknown force or neighbourhood."""
+    """Priorities for a neighbourhood, newest first: the ward's own and those synced from police.uk for the
+    neighbourhood; 404 for an unknown force or neighbourhood."""
     neighbourhood, error = neighbourhood_or_error(force_id, neighbourhood_id)
     if error:
         return error
-    if neighbourhood.ward_id is None:
-        return []
-    priorities = Priority.objects.for_ward(neighbourhood.ward).prefetch_related("actions").order_by("-agreed_on", "-id")
-    return [as_policeuk(p) for p in priorities]
+    own = []
+    if neighbourhood.ward_id is not None:
+        priorities = Priority.objects.for_ward(neighbourhood.ward).prefetch_related("actions")
+        own = [as_policeuk(p) for p in priorities.order_by("-agreed_on", "-id")]
+    synced = [synced_as_policeuk(p) for p in SyncedPriority.objects.for_neighbourhood(neighbourhood)]
+    # A stable sort: own ones first on the same day, each list in its own order.
+    return sorted(own + synced, key=lambda p: p["issue-date"], reverse=True)
+
+
+def synced_as_policeuk(priority: SyncedPriority) -> dict:
+    """As the source listed it."""
+    return {
+        "issue": priority.issue or None,
+        "issue-date": naive(priority.issue_date),
+        "action": priority.action or None,
+        "action-date": naive(priority.action_date),
+    }

@@ -31,6 +31,10 @@ class SyncError(Exception):
     """The source could not be read; nothing was changed for what was being fetched."""
 
 
+class Unreachable(SyncError):
+    """The host cannot be reached at all: every later request would fail the same way."""
+
+
 class TokenBucket:
     """At most `rate` takes a second on average, `burst` at once."""
 
@@ -134,7 +138,7 @@ class Client:
                 if isinstance(exc.reason, (TimeoutError, socket.timeout)):
                     last = f"did not answer within {self.timeout:g} s"
                     continue
-                raise SyncError(
+                raise Unreachable(
                     f"Cannot reach {shown} ({exc.reason}). Check the network and the base URL "
                     "(--base-url, POLICEUK_API_URL); nothing was changed."
                 ) from None

@@ -14,13 +14,14 @@ import zipfile
 from pathlib import Path
 
 import shapely
+import shapely.geometry
 from shapely.geometry import Polygon
 
 from openward.areas import geo
 from openward.areas.models import Force
 from openward.core.values import Month
 
-from .client import Client, SyncError
+from .client import Client, SyncError, Unreachable
 
 GSS_WARD = re.compile(r"^(E05|W05|S13|N08)\d{6}$")
 # Open Ward and police.uk refuse polygons of more than 1,000 points.
@@ -56,8 +57,8 @@ def force_records(client: Client, slugs: list[str]) -> list[dict]:
 def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[float, float]]]]:
     """A neighbourhood-teams file for the force, and each neighbourhood's boundary as (lat, lng) points.
 
-    A neighbourhood whose id is a GSS ward code (the Met's are) belongs to that ward; any other is
-    given the current ward its boundary overlaps most.
+    A neighbourhood whose id is a GSS ward code (the Met's are) belongs to that ward and has its boundary;
+    any other keeps the boundary police.uk gives it and is given the current ward that boundary overlaps most.
     """
     listed = client.get(f"{slug}/neighbourhoods")
     neighbourhoods, boundaries = [], {}
@@ -67,7 +68,8 @@ def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[flo
         code = item["id"]
         detail = client.get(f"{slug}/{code}", expect=dict)
         people = client.get(f"{slug}/{code}/people")
-        points = _points(client.url(f"{slug}/{code}/boundary"), client.get(f"{slug}/{code}/boundary"))
+        boundary = client.get(f"{slug}/{code}/boundary")
+        points = _points(client.url(f"{slug}/{code}/boundary"), boundary)
         boundaries[code] = points
         record = {
             "id": code,
@@ -79,6 +81,7 @@ def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[flo
             "people": people,
         }
         if not GSS_WARD.match(code):
+            record["boundary"] = boundary
             ward = ward_by_overlap(points)
             if ward:
                 record["ward"] = ward
@@ -87,11 +90,43 @@ def team_file(client: Client, slug: str) -> tuple[dict, dict[str, list[tuple[flo
     return {"force": slug, "people": people, "neighbourhoods": neighbourhoods}, boundaries
 
 
+# A source that refuses this many neighbourhoods' events or priorities in a row is not asked about the rest.
+GIVE_UP_AFTER = 5
+
+
+def events_and_priorities(client: Client, slug: str, codes: list[str]) -> dict:
+    """A file for PoliceUkEventsPrioritiesImporter: each neighbourhood's events and priorities as the source
+    lists them, or why they could not be read (that neighbourhood is then left as it is stored)."""
+    neighbourhoods: list[dict] = []
+    refused_in_a_row = 0
+    for code in codes:
+        if refused_in_a_row >= GIVE_UP_AFTER:
+            reason = f"not asked: the source refused the {GIVE_UP_AFTER} neighbourhoods before it; try again later."
+            neighbourhoods.append({"id": code, "refused": reason})
+            continue
+        record: dict = {"id": code}
+        try:
+            for what in ("events", "priorities"):
+                path = f"{slug}/{code}/{what}"
+                record[what], record[f"{what}_url"] = client.get(path), client.url(path)
+        except Unreachable:
+            raise
+        except SyncError as exc:
+            record = {"id": code, "refused": str(exc)}
+        refused_in_a_row = refused_in_a_row + 1 if "refused" in record else 0
+        neighbourhoods.append(record)
+    return {"force": slug, "neighbourhoods": neighbourhoods}
+
+
 def ward_by_overlap(points: list[tuple[float, float]]) -> str | None:
     """The GSS code of the current ward sharing the most area with a boundary, if any does."""
-    if len(points) < 3:
+    try:
+        geometry = geo.geometry_from_vertices(points)
+    except ValueError:
         return None
-    shares = geo.shares_of(shapely.make_valid(Polygon([(lng, lat) for lat, lng in points])))
+    if geometry is None:
+        return None
+    shares = geo.shares_of(shapely.make_valid(shapely.geometry.shape(geometry)))
     return shares[0][0].gss_code if shares else None
 
 

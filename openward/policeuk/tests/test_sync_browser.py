@@ -1,22 +1,38 @@
 """A resident's ward page before and after the operator's sync from police.uk (a loopback stand-in).
 
 Before: the team and crime are "not loaded yet". The operator runs `sync_policeuk`; the resident
-types their postcode (no ids) and sees the synced team and the month's crime, at desktop and phone
-widths, and the police.uk API of this server answers the synced team.
+types their postcode (no ids) and sees the synced team, the month's crime, and the events and
+priorities police.uk lists, labelled as coming from there, at desktop and phone widths, and the
+police.uk API of this server answers the synced team.
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from openward.areas.models import TeamMember
 
 from .standin import Answer, StandIn
 
 MONTH = "2026-09"
+AXE = (Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text()
+EVENT = {
+    "title": "Meet your team at the library",
+    "description": "<p>Bring your bike for <b>free</b> marking.</p>",
+    "address": "Church Street Library",
+    "type": "meeting",
+    "start_date": "2026-12-05T11:00:00",
+    "end_date": "2026-12-05T13:00:00",
+    "contact_details": {},
+}
+PRIORITY = {"issue": "<p>Catalytic converter theft</p>", "issue-date": "2026-10-12T00:00:00",
+            "action": "<p>Marking kits given out.</p>", "action-date": "2026-11-02T00:00:00"}  # fmt: skip
 
 
 def standin_answers(place) -> dict[str, Answer]:
@@ -55,6 +71,8 @@ def standin_answers(place) -> dict[str, Answer]:
         f"metropolitan/{code}": Answer(body={"id": code, "name": ward.name, "contact_details": {"telephone": "101"}}),
         f"metropolitan/{code}/people": Answer(body=[{"name": "Grace Hopper", "rank": "Sergeant"}]),
         f"metropolitan/{code}/boundary": Answer(body=square),
+        f"metropolitan/{code}/events": Answer(body=[EVENT]),
+        f"metropolitan/{code}/priorities": Answer(body=[PRIORITY]),
         "crimes-street/all-crime": Answer(body=crimes),
         "crimes-no-location": Answer(body=[]),
         "stops-force": Answer(body=[]),
@@ -97,7 +115,27 @@ def test_after_the_sync_a_resident_finds_their_wards_team_and_crime(browser, liv
     assert headline == "All crime (excluding anti-social behaviour): 20 in the 12 months to September 2026"
     # The source line says when: the sync's run, at the pinned clock's date.
     assert "Last updated 18 November 2026." in page.locator("p.crime-source").inner_text()
+    # The events and priorities police.uk lists, each labelled as coming from there, with where and when.
+    events, priorities = page.locator("#policeuk-events"), page.locator("#policeuk-priorities")
+    expect(events.get_by_role("heading", name="Events listed on police.uk")).to_be_visible()
+    expect(events.locator("li")).to_have_count(1)
+    expect(events.locator("li")).to_contain_text("Meet your team at the library From police.uk")
+    expect(events.locator("li")).to_contain_text("Saturday 5 December 2026, 11:00 to Saturday 5 December 2026, 13:00")
+    expect(events.locator("li")).to_contain_text("Bring your bike for free marking.")
+    expect(events.locator("p.hint")).to_contain_text(f"Copied from police.uk for the {place.middle.name} neighbourhood")
+    expect(events.locator("p.hint a")).to_have_text(f"{standin.api}metropolitan/{place.middle.gss_code}/events")
+    expect(priorities.get_by_role("heading", name="Priorities listed on police.uk")).to_be_visible()
+    expect(priorities.locator("li")).to_have_text(
+        "Catalytic converter theft From police.uk Agreed 12 October 2026. Latest action (2 November 2026): "
+        "Marking kits given out."
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.evaluate(AXE)
+    found = page.evaluate(
+        "axe.run({include: ['#policeuk-events', '#policeuk-priorities']}, {resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => v.id + ' (' + v.impact + ')'))"
+    )
+    assert found == []
     code = page.url.rstrip("/").rsplit("/", 1)[-1]
     people = page.request.get(f"/api/metropolitan/{code}/people").json()
     assert [p["name"] for p in people] == ["Grace Hopper"]

@@ -114,7 +114,9 @@ def test_a_passing_fault_is_retried_and_the_month_is_imported(forces, fault):
         assert standin.seen["crimes-no-location"] == 3
     assert report.imported == ["city-of-london 2023-01"]
     assert sorted(Crime.objects.values_list("api_id", flat=True)) == [9001, 9002, 9003, 9004]
-    assert SyncedMonth.objects.get().month.isoformat() == "2023-01-01"
+    synced = SyncedMonth.objects.get()
+    assert synced.month.isoformat() == "2023-01-01"
+    assert synced.import_run == ImportRun.objects.get(importer="police-uk-sync")  # the run that stored it
     audited = AuditEvent.objects.get(action="policeuk.month_synced")
     assert audited.data == {"month": "2023-01", "source": standin.api}
 
@@ -228,10 +230,14 @@ def test_with_the_archive_url_the_month_is_the_archives_csv_through_the_same_imp
     assert len(synced) > 700
 
 
-def test_a_neighbourhood_without_a_ward_code_is_tied_to_the_ward_its_boundary_overlaps_most(place):
+def test_a_neighbourhood_without_a_ward_code_keeps_its_boundary_and_is_tied_to_the_ward_it_overlaps_most(place):
+    from django.test import Client as WebClient
+
     from openward.areas.models import Neighbourhood
 
-    # 80% over Bayswater (lng -0.19 to -0.18), 20% over Church Street to its east.
+    web = WebClient()
+    # 80% over Bayswater (lng -0.19 to -0.18), 20% over Church Street to its east; police.uk leaves the
+    # ring open (the last vertex is not the first again).
     west, east, south, north = -0.188, -0.178, 51.501, 51.509
     boundary = [
         {"latitude": str(lat), "longitude": str(lng)}
@@ -245,16 +251,34 @@ def test_a_neighbourhood_without_a_ward_code_is_tied_to_the_ward_its_boundary_ov
         "surrey/SY-NW1": Answer(body={"id": "SY-NW1", "name": "North West"}),
         "surrey/SY-NW1/people": Answer(body=[{"name": "Test Inspector", "rank": "Inspector"}]),
         "surrey/SY-NW1/boundary": Answer(body=boundary),
+        "surrey/SY-NW1/events": Answer(body=[]),
+        "surrey/SY-NW1/priorities": Answer(body=[]),
         "crimes-street/all-crime": Answer(body=[]),
         "crimes-no-location": Answer(body=[]),
         "stops-force": Answer(body=[]),
     }
     with StandIn(answers) as standin:
         report = sync_policeuk(client=client(standin), forces=["surrey"], months=[MONTH])
-    assert report.empty == ["surrey 2023-01"]
+    assert report.empty == ["surrey 2023-01"] and report.refused == []
     tied = Neighbourhood.objects.get(force__slug="surrey", code="SY-NW1")
     assert tied.ward.gss_code == "E05013807"
     assert [m.name for m in tied.people.all()] == ["Test Inspector"]
+    # Its own boundary is served, not Bayswater's: the same points, the ring closed as GeoJSON keeps it.
+    served = web.get("/api/surrey/SY-NW1/boundary").json()
+    assert served == boundary + boundary[:1]
+    # A neighbourhood with a ward code serves its ward's boundary (the Met's Bayswater: a 0.01° square).
+    assert web.get(f"/api/metropolitan/{tied.ward.gss_code}/boundary").json()[:2] == [
+        {"latitude": "51.5", "longitude": "-0.19"},
+        {"latitude": "51.5", "longitude": "-0.18"},
+    ]
+
+    # police.uk drops the boundary: the stored one goes, and the answer is the source's (no ward is tied by
+    # overlap any more, so none is served in its place).
+    answers["surrey/SY-NW1/boundary"] = Answer(body=[])
+    with StandIn(answers) as standin:
+        sync_policeuk(client=client(standin), forces=["surrey"], months=[MONTH])
+    assert Neighbourhood.objects.get(code="SY-NW1").boundary == ""
+    assert web.get("/api/surrey/SY-NW1/boundary").json() == []
 
 
 def test_the_scheduled_job_runs_the_sync_from_the_configured_source(forces, settings):
@@ -288,3 +312,20 @@ def test_a_force_the_source_does_not_list_is_refused_and_nothing_changes(forces,
             sync_policeuk(client=client(standin), forces=["kent-constabulary"], months=[MONTH])
         assert standin.seen["forces/kent-constabulary"] == 0
     assert db_snapshot() == before
+
+
+def test_the_sync_is_paced_at_the_configured_rate(forces, settings, monkeypatch):
+    from openward.policeuk import services
+
+    made = []
+
+    class Recorded(TokenBucket):
+        def __init__(self, rate, burst, **kwargs):
+            made.append((rate, burst))
+            super().__init__(rate, burst, **kwargs)
+
+    monkeypatch.setattr(services, "TokenBucket", Recorded)
+    settings.POLICEUK_API_RATE = 4.0
+    with StandIn(policeuk([crime(1)])) as standin:
+        sync_policeuk(base_url=standin.api, forces=["city-of-london"], months=[MONTH])
+    assert made == [(4.0, 30)]

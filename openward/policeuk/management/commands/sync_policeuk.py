@@ -9,8 +9,9 @@ from openward.policeuk.sync.client import SyncError
 
 class Command(BaseCommand):
     help = (
-        "Sync forces, neighbourhoods, teams and each month's street crime and stop and search (with the "
-        "archive: also outcomes) from a police.uk-compatible API. Safe to re-run: stored months are skipped."
+        "Sync forces, neighbourhoods, teams, their events and priorities, and each month's street crime and "
+        "stop and search (with the archive: also outcomes) from a police.uk-compatible API. Safe to re-run: "
+        "stored months are skipped."
     )
 
     def add_arguments(self, parser):
@@ -47,3 +48,10 @@ class Command(BaseCommand):
             f"Done: {len(report.imported)} force-months imported, {len(report.skipped)} already stored, "
             f"{len(report.empty)} with no data, in {report.requests} requests."
         )
+        if report.refused:
+            shown = "\n".join(report.refused[:10])
+            more = f"\n(and {len(report.refused) - 10} more)" if len(report.refused) > 10 else ""
+            raise CommandError(
+                "The source's events or priorities were refused for some neighbourhoods, which were left as "
+                f"they were; everything else was synced. What was wrong:\n{shown}{more}"
+            )
