@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from openward.areas.models import Force, Neighbourhood
 from openward.core.models import ImportRun
+from openward.engagement.html import as_plain_paragraphs
 
 
 class SyncedMonth(models.Model):
@@ -75,6 +76,11 @@ class SyncedEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%Y-%m-%d}, from police.uk)"
 
+    @property
+    def text(self) -> str:
+        """The description's HTML as plain paragraphs (police.uk's HTML is never shown as HTML here)."""
+        return as_plain_paragraphs(self.description)
+
 
 class SyncedPriority(models.Model):
     """A priority police.uk lists for a neighbourhood (GET {force}/{id}/priorities), as the last sync read it.
@@ -100,3 +106,12 @@ class SyncedPriority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.neighbourhood.code} priority of {self.issue_date:%Y-%m-%d} (from police.uk)"
+
+    @property
+    def text(self) -> str:
+        """The issue's HTML as plain paragraphs (police.uk's HTML is never shown as HTML here)."""
+        return as_plain_paragraphs(self.issue)
+
+    @property
+    def action_text(self) -> str:
+        return as_plain_paragraphs(self.action)

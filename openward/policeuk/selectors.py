@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openward.engagement.html import as_plain_paragraphs
-
 from .models import SyncedEvent, SyncedPriority
 
 
@@ -32,15 +30,10 @@ class FromPoliceUk:
 
 
 def synced_by_neighbourhood(rows) -> list[FromPoliceUk]:
-    """Rows grouped by neighbourhood (in order of first appearance); each row gains `text`, its HTML as plain text."""
+    """Rows grouped by neighbourhood (in order of first appearance) (each row's `text` is its HTML as plain text)."""
     groups: dict[int, FromPoliceUk] = {}
     for row in rows:
         group = groups.setdefault(row.neighbourhood_id, FromPoliceUk(row.neighbourhood))
-        if isinstance(row, SyncedEvent):
-            row.text = as_plain_paragraphs(row.description)
-        else:
-            row.text = as_plain_paragraphs(row.issue)
-            row.action_text = as_plain_paragraphs(row.action)
         group.items.append(row)
         if row.source_url not in group.source_urls:
             group.source_urls.append(row.source_url)

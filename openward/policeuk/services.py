@@ -140,7 +140,9 @@ def sync_policeuk(
     return report
 
 
-def _sync_reference(client: Client, slugs: list[str], folder: Path, actor, say, report: SyncReport) -> dict[str, list]:
+def _sync_reference(
+    client: Client, slugs: list[str], folder: Path, actor, say, report: SyncReport
+) -> dict[str, dict[str, list[tuple[float, float]]]]:
     """Forces, then each force's neighbourhoods, teams, events and priorities; each force's neighbourhood
     boundaries."""
     say(f"Forces from {client.base_url}")
@@ -149,7 +151,7 @@ def _sync_reference(client: Client, slugs: list[str], folder: Path, actor, say, 
         f"the forces from {client.base_url}",
         ForceImporter(_saved(folder / "forces.json", records), commit=True, actor=actor),
     )
-    boundaries = {}
+    boundaries: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for slug in slugs:
         teams, boundaries[slug] = team_file(client, slug)
         if teams["neighbourhoods"]:
