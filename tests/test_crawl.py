@@ -8,10 +8,12 @@ or says why not.
 
 The crawl visits them as someone not signed in, a verified resident, a neighbourhood officer, a ward panel
 chair, a sergeant, a borough lead, a monitoring group member and a site administrator (staff with two-factor
-passed). No visit may be a server error; every URL must open for at least one of them; a download must
-answer with its content type; each HTML page that opens must not scroll sideways at 390 or 320 px, and
-axe-core (tests/vendor/axe-core, injected by the test, never served) must find no serious or critical
-violation.
+passed): each opens the pages its roles may open (tests/test_authorisation_matrix.py checks the refusals)
+and, signed in, a sample of public pages that show more to some people. No visit may be a server error;
+every URL must open for at least one of them; a download must answer with its content type; each HTML page
+that opens must not scroll sideways at 390 or 320 px, and axe-core (tests/vendor/axe-core, injected by the
+test, never served) must find no serious or critical violation. A page served byte for byte as an earlier
+persona saw it (CSRF tokens aside) is not checked again.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ def visits(v: Mapping) -> dict[str, list[Visit]]:
             Visit(f"/crime/area/?poly={poly}"),
             Visit(f"/crime/area/?poly={poly}&format=geojson", GEOJSON),
             Visit("/crime/area/?poly=1,2", status=400),
+            Visit(f"/crime/area/?postcode={v['postcode']}&radius=500"),
+            Visit("/crime/area/?postcode=ZZ99+9ZZ&radius=500", status=400),  # the form names the problem
         ],
         "crime:hotspots-ward": [
             Visit(f"/crime/hotspots/wards/{ward}/"),
@@ -270,9 +274,9 @@ NOT_VISITED = {
 # which answer JSON to programs and are fuzzed against the OpenAPI schema by `make fuzz-api`.
 NOT_VISITED_NAMESPACES = ("admin:", "api:")
 
-# Signed in, a public page differs only in its header unless it shows more to staff: these stand for the rest.
+# Signed in, a public page differs only in its header (which every other page shows) unless it shows more to some
+# people: these do (registration, voting, sign-up, and staff's forms and links).
 PUBLIC_SAMPLE = {
-    "areas:home",
     "areas:ward",
     "priorities:ward",
     "priorities:consultation",
@@ -357,9 +361,16 @@ def _serious(page) -> list[str]:
     ]
 
 
-def _is_public(url: str) -> bool:
-    view = resolve(url.split("?")[0]).func
-    return getattr(view, "access_rule", access.Rule("public")) == access.Rule("public")
+def _rule(url: str) -> access.Rule:
+    return getattr(resolve(url.split("?")[0]).func, "access_rule", access.Rule("public"))
+
+
+def _refused(rule: access.Rule, roles: set[str] | None) -> bool:
+    """Would the rule refuse this person whatever the place (None: not signed in)? Then the crawl does not ask:
+    tests/test_authorisation_matrix.py checks every refusal, role by role."""
+    if roles is None:
+        return rule.kind != "public"
+    return rule.kind == "role" and not roles & {*rule.roles, "site_admin"}
 
 
 def _check_page(page, who: str, url: str) -> list[str]:
@@ -398,10 +409,12 @@ def test_every_page_as_every_persona(browser, live_server, world):
                 [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
             )
         page = context.new_page()
+        roles = None if person is None else set(person.role_grants.values_list("role", flat=True))
         for name, visit in crawl:
-            if person is not None and _is_public(visit.url) and name not in PUBLIC_SAMPLE:
+            rule = _rule(visit.url)
+            if _refused(rule, roles) or (person is not None and rule.kind == "public" and name not in PUBLIC_SAMPLE):
                 continue
-            # Asked first without a browser tab: a refusal (403, 302 to sign in) has nothing to render.
+            # Asked first without a browser tab: a refusal (403, 302 elsewhere) has nothing to render.
             response = context.request.get(visit.url, max_redirects=0)
             kind = (response.headers.get("content-type") or "").split(";")[0]
             if response.status >= 500:
