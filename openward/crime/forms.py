@@ -20,3 +20,11 @@ class AroundPostcodeForm(PostcodeForm):
             "invalid_choice": "Choose one of the distances in the list.",
         },
     )
+
+    def clean_postcode(self):
+        display = super().clean_postcode()
+        if self.result.latitude is None or self.result.longitude is None:
+            raise forms.ValidationError(
+                f"We have no location for {display}, so cannot draw an area around it. Try a nearby postcode."
+            )
+        return display

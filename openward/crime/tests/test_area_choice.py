@@ -106,12 +106,14 @@ def test_crime_around_a_postcode_counts_what_lies_within_the_distance(client):
         ({"postcode": ""}, "id_postcode", "Enter a postcode, like &quot;SW1A 1AA&quot;."),
         ({"postcode": "not one"}, "id_postcode", "is not a UK postcode"),
         ({"postcode": "ZZ9 9ZZ", "radius": "500"}, "id_postcode", "is not in our lookup"),
+        ({"postcode": "EC1A 8ZZ", "radius": "500"}, "id_postcode", "We have no location for EC1A 8ZZ"),
         ({"postcode": "EC1A 9ZZ", "radius": "7"}, "id_radius", "Choose one of the distances in the list."),
         ({"postcode": "EC1A 9ZZ"}, "id_radius", "Choose how far around the postcode to look."),
     ],
 )
 def test_a_postcode_or_distance_that_will_not_do_is_named_on_the_form(client, query, field, message):
-    area_with_crime()
+    ward = area_with_crime()
+    Postcode.objects.create(compact="EC1A8ZZ", ward_code=ward.gss_code, borough_code=ward.borough.gss_code)
     page = client.get("/crime/area/", query)
     text = page.content.decode()
     assert page.status_code == 400
