@@ -8,6 +8,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from openward.accounts.api import router as accounts_router
+from openward.api_docs import Reference
 from openward.areas.api import router as areas_router
 from openward.census.api import router as census_router
 from openward.commitments.api import router as commitments_router
@@ -28,6 +29,7 @@ api = NinjaAPI(
     version="1",
     description="Open Ward's own API (under /api/v1/) and a read API compatible with data.police.uk (under /api/).",
     urls_namespace="api",
+    docs=Reference(),
 )
 
 

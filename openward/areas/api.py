@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from django.urls import reverse
 from ninja import Router, Status
@@ -85,6 +86,42 @@ def postcode(request, postcode: str):
         "url": f"/wards/{found.ward_code}/",
         "is_demo": found.is_demo,
     }
+
+
+# A map's box at most this many degrees of latitude and longitude (about 22 by 21 km in London).
+MAX_BOX_DEG = (0.2, 0.3)
+
+
+def _box(text: str) -> tuple[float, float, float, float]:
+    """`west,south,east,north` in degrees, or ValueError saying what a box looks like."""
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError(
+            "Give the box as bbox=west,south,east,north in degrees, e.g. bbox=-0.14,51.50,-0.12,51.51."
+        ) from None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValueError("The box's edges must be numbers of degrees.")
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError("The box must run west to east and south to north, within -180 to 180 and -90 to 90.")
+    if north - south > MAX_BOX_DEG[0] or east - west > MAX_BOX_DEG[1]:
+        raise ValueError(
+            f"That box is too large: at most {MAX_BOX_DEG[0]:g} degrees of latitude by {MAX_BOX_DEG[1]:g} "
+            "of longitude (about 20 km). Ask for a smaller one (zoom the map in)."
+        )
+    return west, south, east, north
+
+
+@router.get("wards.geojson", response={200: FeatureCollection, 400: Message})
+@access.public
+def wards_in_box(request, bbox: str):
+    """The current wards within a box `bbox=west,south,east,north` (WGS84 degrees, at most about 20 km across)
+    as a GeoJSON FeatureCollection: the outlines a map of that box shows."""
+    try:
+        box = _box(bbox)
+    except ValueError as exc:
+        return Status(400, {"detail": str(exc)})
+    return {"type": "FeatureCollection", "features": [_feature(w) for w in selectors.wards_in_box(*box)]}
 
 
 def _no_ward(code: str) -> Status:

@@ -302,6 +302,12 @@ def current_wards():
     return wards.filter(generation=generation) if generation else wards
 
 
+def wards_in_box(west: float, south: float, east: float, north: float):
+    """Current wards whose own boxes meet a box (WGS84 degrees): the ones a map of that box shows."""
+    inside = current_wards().filter(min_lat__lte=north, max_lat__gte=south, min_lng__lte=east, max_lng__gte=west)
+    return inside.order_by("name")
+
+
 def borough_wards(borough: Borough):
     return current_wards().filter(borough=borough).order_by("name")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -19,6 +19,7 @@ from .analytics.cache import cached, data_version
 from .analytics.scope import (
     ScopeError,
     UnknownForce,
+    around_scope,
     borough_scope,
     check_force,
     cluster_scope,
@@ -27,6 +28,7 @@ from .analytics.scope import (
     ward_scope,
 )
 from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
+from .forms import AroundPostcodeForm
 from .sections import CRIME_GAP, ward_has_any_data
 
 FORMATS = {"csv": ("text/csv; charset=utf-8", "csv"), "geojson": ("application/geo+json", "geojson")}
@@ -79,6 +81,13 @@ def _street_map() -> dict:
     return {"tile_url": settings.OPENWARD_TILE_URL, "tile_attribution": settings.OPENWARD_TILE_ATTRIBUTION}
 
 
+def _kept_fields(scope, query: str) -> list[tuple[str, str]]:
+    """What the page's "which forces" form sends again: the postcode and distance, or the drawn polygon."""
+    asked = QueryDict(query)
+    around = [(name, asked[name]) for name in ("postcode", "radius") if name in asked]
+    return around or ([("poly", scope.code)] if scope.kind == "polygon" else [])
+
+
 def _render(scope, force_slug, fmt, query) -> str:
     """The page body (or download) for one area."""
     summary = crime_summary(scope, force_slug)
@@ -98,7 +107,7 @@ def _render(scope, force_slug, fmt, query) -> str:
         "caveat": SNAP_POINT_CAVEAT,
         "forces": Force.objects.filter(slug__in=[f.key for f in summary.by_force]),
         "query": query,
-        "poly": scope.code if scope.kind == "polygon" else "",
+        "keep": _kept_fields(scope, query),
     }
     return render_to_string("crime/_area_content.html", context)
 
@@ -134,8 +143,19 @@ def force_crime(request, slug: str):
 
 @access.public
 def drawn_area_crime(request):
-    """A police.uk-style polygon (`poly=lat,lng:lat,lng:…`), by GET or, for long ones, a POST form."""
+    """A police.uk-style polygon (`poly=lat,lng:lat,lng:…`), by GET or, for long ones, a POST form; or the
+    area within a distance of a postcode (`postcode=…&radius=500`), which needs no map at all."""
+    if "postcode" in request.GET:
+        around = AroundPostcodeForm(request.GET)
+        if not around.is_valid():
+            return render(request, "crime/draw.html", {"around": around, **_street_map()}, status=400)
+        place, radius = around.result, around.cleaned_data["radius"]
+        return _area_page(
+            request,
+            f"around|{place.postcode.compact}|{radius}",
+            lambda: around_scope(place.latitude, place.longitude, radius, place.postcode.display),
+        )
     poly = request.POST.get("poly") if request.method == "POST" else request.GET.get("poly")
     if not poly:
-        return render(request, "crime/draw.html", _street_map())
+        return render(request, "crime/draw.html", {"around": AroundPostcodeForm(), **_street_map()})
     return _area_page(request, f"polygon|{poly}", lambda: polygon_scope(poly), not_found_status=400)

@@ -8,6 +8,7 @@ the polygon with shapely, so no query loops over individual crimes in Python.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -425,3 +426,31 @@ def polygon_scope(text: str, *, require_simple: bool = False) -> Scope:
         population_note="Open Ward has no resident population for a drawn area, so there are no rates.",
         polygon=polygon,
     )
+
+
+# How far around a postcode a person may ask for (metres): a choice, so every answer fits MAX_POLYGON_SPAN_DEG.
+AROUND_RADII_M = (250, 500, 1000, 2000, 3000)
+CIRCLE_CORNERS = 32
+METRES_PER_DEGREE_LAT = 111_320
+
+
+def circle_poly(lat: float, lng: float, radius_m: float, corners: int = CIRCLE_CORNERS) -> str:
+    """A poly ("lat,lng:…") for the circle of `radius_m` metres around a point: a regular polygon whose edges
+    touch the circle from outside, so nothing within the radius is left out (the corners reach 0.5% further)."""
+    reach = radius_m / math.cos(math.pi / corners)
+    dlat = reach / METRES_PER_DEGREE_LAT
+    dlng = reach / (METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+    turns = (2 * math.pi * i / corners for i in range(corners))
+    return ":".join(f"{lat + dlat * math.cos(a):.6f},{lng + dlng * math.sin(a):.6f}" for a in turns)
+
+
+def distance_words(metres: int) -> str:
+    return f"{metres // 1000} km" if metres % 1000 == 0 else f"{metres} m"
+
+
+def around_scope(lat: float, lng: float, radius_m: int, place: str) -> Scope:
+    """The area within `radius_m` metres of a point (a postcode's), named after it."""
+    if radius_m not in AROUND_RADII_M:
+        raise ScopeError(f"Choose a distance of {', '.join(distance_words(r) for r in AROUND_RADII_M)}.")
+    scope = polygon_scope(circle_poly(lat, lng, radius_m))
+    return dataclasses.replace(scope, name=f"the area within {distance_words(radius_m)} of {place}")
