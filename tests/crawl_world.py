@@ -129,7 +129,7 @@ def build() -> World:
     from openward.accounts import services as accounts
     from openward.accounts.models import ApiToken, EmailLink, Role
     from openward.areas.models import Cluster, Force
-    from openward.commitments.models import Commitment
+    from openward.commitments.models import Commitment, Status
     from openward.commitments.services import record_commitment, review_commitment
     from openward.crime.analytics.hotspots import Period, hot_spots
     from openward.crime.analytics.scope import scope_for_ward
@@ -137,6 +137,7 @@ def build() -> World:
     from openward.engagement.models import Bulletin, CalendarFeed, Event, Registration, Topic, VolunteerTask
     from openward.engagement.vocabulary import ensure_standard_topics
     from openward.monitoring import services as monitoring
+    from openward.monitoring.meetings import schedule_meeting
     from openward.monitoring.models import Answer, MonitoringGroup
     from openward.notifications import services as notifications
     from openward.notifications import tokens
@@ -173,7 +174,7 @@ def build() -> World:
     officer = make_staff(Role.OFFICER, ward)
     sergeant = make_staff(Role.SERGEANT, ward)
     lead = make_staff(Role.BOROUGH_LEAD, places.borough_a)
-    member = make_staff(Role.MONITORING_GROUP, places.borough_a)
+    member = make_staff(Role.MONITORING_CHAIR, places.borough_a)
     admin = make_staff(Role.SITE_ADMIN)
     resident = make_resident("resident@example.org", ward, level=2, postcode=places.postcode_a)
     # The resident also works in the next ward, confirmed by email only: its letter page offers a letter.
@@ -305,7 +306,7 @@ def build() -> World:
     engagement.report_volunteering(officer, done_task, volunteers=3, hours=Decimal("4.5"), findings="400 leaflets.")
 
     # Emailed links: sign in, unsubscribe, preferences and reply (signed), a place offered.
-    subscriber = notifications.subscribe(resident, ward).subscriber
+    subscriber = notifications.subscribe(resident, ward)
     sign_in_link = _link_token(accounts._issue_link(resident, EmailLink.Purpose.SIGN_IN))
     newcomer = make_resident("newcomer@example.org", ward, level=0, postcode=places.postcode_a)
     confirm_link = _link_token(accounts._issue_link(newcomer, EmailLink.Purpose.CONFIRM))
@@ -359,6 +360,37 @@ def build() -> World:
         )
     monitoring.publish_summary(member, sample)
     monitoring.add_action(member, sample, "Ask for body-worn video of every stop sampled", "Group chair")
+    group_meeting = schedule_meeting(
+        member,
+        group,
+        agenda=["This month's sample", "The force's response"],
+        title="Northbury monitoring group, December",
+        mode=Event.Mode.IN_PERSON,
+        address="Northbury Town Hall",
+        starts_at=now + timedelta(days=12),
+        notify=False,
+    )
+
+    # A commitment measured from evidence, its review resting on a file (served only through its own view).
+    from_evidence = record_commitment(
+        lead,
+        places.borough_a,
+        text="Every ward team will have a sergeant.",
+        source="Borough plan 2026",
+        owner="Northbury borough command",
+        owner_kind=Commitment.OwnerKind.BOROUGH,
+        made_on=dt.date(2026, 4, 1),
+        measure_kind=Commitment.Measure.EVIDENCE,
+    )
+    evidence_review = review_commitment(
+        lead,
+        from_evidence,
+        reviewed_on=dt.date(2026, 11, 1),
+        status=Status.ON_TRACK,
+        reason="The October rota names a sergeant for every ward.",
+        evidence_source="Northbury borough command, rota for October 2026",
+        evidence_file=SimpleUploadedFile("rota.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"),
+    )
 
     # A letter asked for by someone confirmed by email, batched for printing.
     letter_person = make_resident("letter@example.org", places.ward_a2, level=1, postcode=places.postcode_a2)
@@ -402,6 +434,8 @@ def build() -> World:
         "plan": plan.pk,
         "commitment": commitment.pk,
         "sample": sample.pk,
+        "group_meeting": group_meeting.pk,
+        "evidence": evidence_review.evidence.get().pk,
         "batch": batch.pk,
         "home_membership": Membership.objects.get(user=resident, ward=ward).pk,
         "work_membership": second.pk,

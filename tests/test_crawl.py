@@ -239,6 +239,11 @@ def visits(v: Mapping) -> dict[str, list[Visit]]:
         "monitoring:public": [Visit(f"/monitoring/boroughs/{borough}/")],
         "monitoring:work": [Visit(f"/monitoring/boroughs/{borough}/work/")],
         "monitoring:sample": [Visit(f"/monitoring/boroughs/{borough}/samples/{v['sample']}/")],
+        "monitoring:sample-csv": [Visit(f"/monitoring/boroughs/{borough}/samples/{v['sample']}/stops.csv", CSV)],
+        "monitoring:members": [Visit(f"/monitoring/boroughs/{borough}/members/")],
+        "monitoring:meetings": [Visit(f"/monitoring/boroughs/{borough}/meetings/")],
+        "monitoring:meeting": [Visit(f"/monitoring/boroughs/{borough}/meetings/{v['group_meeting']}/")],
+        "commitments:evidence": [Visit(f"/commitments/evidence/{v['evidence']}/", PDF)],
         # The API's own pages (its operations are fuzzed against the schema by `make fuzz-api`)
         "api:openapi-view": [Visit("/api/docs")],
         "api:openapi-json": [Visit("/api/openapi.json", JSON)],
