@@ -152,6 +152,11 @@ def unreachable_tiles(settings):
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["img-src"] = [*policy["DIRECTIVES"]["img-src"], origin]
     settings.CONTENT_SECURITY_POLICY = policy
+    # Pages with a map carry the tile URL: any cached before (by an earlier test, under the default URL)
+    # would be served with tiles that load, so start a new cache version.
+    from openward.core import pagecache
+
+    pagecache.data_changed()
     return origin
 
 
