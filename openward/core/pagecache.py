@@ -58,9 +58,15 @@ def _bump() -> None:
     try:
         version = cache.incr(VERSION_KEY)
     except ValueError:
-        version = 1
-        cache.set(VERSION_KEY, version, timeout=None)
+        _restart_version()
+        version = cache.incr(VERSION_KEY)
     _remember_version(version)
+
+
+def _restart_version() -> None:
+    """After the shared cache lost the version (flushed, evicted), start from a number no earlier life of
+    the cache used: counting from 0 again would bring back pages this process still keeps from before."""
+    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def _remember_version(version: int) -> None:
@@ -73,7 +79,10 @@ def current_version() -> int:
     read_at, version = _version_memo
     if time.monotonic() - read_at < VERSION_SECONDS:
         return version
-    version = cache.get(VERSION_KEY, 0)
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        _restart_version()
+        version = cache.get(VERSION_KEY, 0)
     _remember_version(version)
     return version
 
