@@ -155,8 +155,10 @@ def unreachable_tiles(settings):
     # Pages with a map carry the tile URL: any cached before (by an earlier test, under the default URL)
     # would be served with tiles that load, so start a new cache version.
     from openward.core import pagecache
+    from tests.personas import forget_geo_indexes
 
     pagecache.data_changed()
+    forget_geo_indexes()  # nor ward shapes an earlier test in this process indexed
     return origin
 
 
