@@ -143,12 +143,12 @@ def sign_up(request, payload: SignUpIn):
             known_account=ratelimit.known_account(request),
         )
     except ValidationError as exc:
-        return 400, {"detail": exc.messages[0]}
+        return Status(400, {"detail": exc.messages[0]})
     except (InvalidPostcode, PostcodeNotInWard) as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     except ratelimit.RateLimited as exc:
-        return 429, {"detail": str(exc)}
-    return 202, {"detail": CHECK_EMAIL}
+        return Status(429, {"detail": str(exc)})
+    return Status(202, {"detail": CHECK_EMAIL})
 
 
 @router.post("/accounts/sign-in", response={202: Accepted, 400: Problem, 429: Problem}, auth=None)
@@ -160,10 +160,10 @@ def sign_in(request, payload: SignInIn):
             email=payload.email, ip=ratelimit.client_ip(request), known_account=ratelimit.known_account(request)
         )
     except ValidationError as exc:
-        return 400, {"detail": exc.messages[0]}
+        return Status(400, {"detail": exc.messages[0]})
     except ratelimit.RateLimited as exc:
-        return 429, {"detail": str(exc)}
-    return 202, {"detail": CHECK_EMAIL}
+        return Status(429, {"detail": str(exc)})
+    return Status(202, {"detail": CHECK_EMAIL})
 
 
 @router.get("/me", response=MeOut)
@@ -185,9 +185,9 @@ def me(request):
 def set_consent(request, purpose: str, payload: ConsentIn):
     """Give or withdraw consent for one purpose (notifications, research)."""
     if purpose not in Purpose.values:
-        return 404, {"detail": f"No purpose {purpose[:30]!r}; use one of {', '.join(Purpose.values)}."}
+        return Status(404, {"detail": f"No purpose {purpose[:30]!r}; use one of {', '.join(Purpose.values)}."})
     consent = services.set_consent(request.user, purpose, payload.granted)
-    return 200, {"purpose": consent.purpose, "granted": consent.granted}
+    return Status(200, {"purpose": consent.purpose, "granted": consent.granted})
 
 
 @router.get("/me/data")
@@ -221,10 +221,10 @@ def create_token(request, payload: TokenIn):
     from .permissions import is_staff_person, second_factor_ok
 
     if is_staff_person(request.user) and not second_factor_ok(request):
-        return 403, {"detail": "Pass two-factor authentication before making a token."}
+        return Status(403, {"detail": "Pass two-factor authentication before making a token."})
     key = services.create_api_token(request.user, payload.name, second_factor=second_factor_ok(request))
     token = ApiToken.objects.get(user=request.user, prefix=key[:10], revoked_at__isnull=True)
-    return 201, {**TokenOut.from_orm(token).dict(), "key": key}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "key": key})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None})
@@ -232,7 +232,7 @@ def create_token(request, payload: TokenIn):
 def revoke_token(request, token_id: int):
     """Stop a token working."""
     services.revoke_api_token(request.user, get_object_or_404(ApiToken, pk=token_id, user=request.user))
-    return 204, None
+    return Status(204, None)
 
 
 borough_area = access.borough_from("borough_code")
@@ -260,15 +260,15 @@ def grant_role(request, borough_code: str, payload: GrantIn):
     if payload.ward:
         place = Ward.objects.filter(borough=borough, gss_code=payload.ward).current().first()
         if place is None:
-            return 400, {"detail": f"No current ward {payload.ward[:12]!r} in {borough.name}."}
+            return Status(400, {"detail": f"No current ward {payload.ward[:12]!r} in {borough.name}."})
     person = User.objects.filter(email__iexact=payload.email.strip(), erased_at__isnull=True).first()
     if person is None:
-        return 400, {"detail": "Nobody has an account with that email address. Ask them to sign up first."}
+        return Status(400, {"detail": "Nobody has an account with that email address. Ask them to sign up first."})
     try:
         grant = services.grant_role(request.user, person, payload.role, place)
     except services.RoleError as exc:
-        return 403, {"detail": str(exc)}
-    return 201, _role_out(grant)
+        return Status(403, {"detail": str(exc)})
+    return Status(201, _role_out(grant))
 
 
 @router.delete("/boroughs/{borough_code}/roles/{grant_id}", response={204: None, 403: Problem})
@@ -281,7 +281,7 @@ def revoke_role(request, borough_code: str, grant_id: int):
         services.revoke_role(request.user, grant)
     except services.RoleError as exc:
         raise PermissionDenied(str(exc)) from None
-    return 204, None
+    return Status(204, None)
 
 
 class WorkItemOut(Schema):

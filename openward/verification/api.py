@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from openward.accounts import ratelimit
 from openward.accounts.api import Problem, api_auth
@@ -119,8 +119,8 @@ def join_ward(request, payload: JoinIn):
             request.user, ward, postcode=postcode.compact, relationship=payload.relationship, is_home=payload.home
         )
     except (InvalidPostcode, PostcodeNotInWard, services.VerificationError) as exc:
-        return 400, {"detail": str(exc)}
-    return 201, _membership_out(membership)
+        return Status(400, {"detail": str(exc)})
+    return Status(201, _membership_out(membership))
 
 
 @router.post("/me/wards/{membership_id}/letter", response={201: LetterOut, 400: Problem})
@@ -133,8 +133,8 @@ def request_letter(request, membership_id: int, payload: LetterIn):
             request.user, membership, address=payload.address, postcode=payload.postcode, recipient=payload.recipient
         )
     except (InvalidPostcode, PostcodeNotInWard, services.VerificationError) as exc:
-        return 400, {"detail": str(exc)}
-    return 201, {"expires_at": letter.expires_at}
+        return Status(400, {"detail": str(exc)})
+    return Status(201, {"expires_at": letter.expires_at})
 
 
 @router.post("/me/verification/code", response={200: MembershipOut, 400: Problem, 429: Problem})
@@ -144,10 +144,10 @@ def enter_code(request, payload: CodeIn):
     try:
         grant = services.confirm_letter_code(request.user, payload.code, ip=ratelimit.client_ip(request))
     except ratelimit.RateLimited as exc:
-        return 429, {"detail": str(exc)}
+        return Status(429, {"detail": str(exc)})
     except services.VerificationError as exc:
-        return 400, {"detail": str(exc)}
-    return 200, _membership_out(grant.membership)
+        return Status(400, {"detail": str(exc)})
+    return Status(200, _membership_out(grant.membership))
 
 
 @router.post("/me/wards/{membership_id}/in-person-reference", response={201: ReferenceOut, 400: Problem})
@@ -158,9 +158,9 @@ def in_person_reference(request, membership_id: int):
     try:
         reference = services.issue_in_person_reference(request.user, membership)
     except services.VerificationError as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     ref = membership.in_person_references.order_by("-pk").first()
-    return 201, {"reference": show_code(reference), "expires_at": ref.expires_at}
+    return Status(201, {"reference": show_code(reference), "expires_at": ref.expires_at})
 
 
 @router.post("/verification/wards/{gss_code}/in-person", response={201: MembershipOut, 400: Problem, 429: Problem})
@@ -179,7 +179,7 @@ def verify_in_person(request, gss_code: str, payload: InPersonIn):
             note=payload.note,
         )
     except ratelimit.RateLimited as exc:
-        return 429, {"detail": str(exc)}
+        return Status(429, {"detail": str(exc)})
     except services.VerificationError as exc:
-        return 400, {"detail": str(exc)}
-    return 201, _membership_out(grant.membership)
+        return Status(400, {"detail": str(exc)})
+    return Status(201, _membership_out(grant.membership))
