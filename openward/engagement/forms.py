@@ -43,6 +43,14 @@ class EventForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            # A monitoring group's meetings are its chair's, scheduled from the group's pages (openward/monitoring).
+            self.fields["kind"].choices = [
+                (value, label) for value, label in self.fields["kind"].choices if value != Event.Kind.MONITORING_GROUP
+            ]
+
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
         if self.instance.pk is None or starts_at != self.instance.starts_at:

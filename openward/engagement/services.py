@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from openward.accounts.models import Role
+from openward.accounts.permissions import has_role
 from openward.core import audit
 from openward.notifications import services as notifications
 from openward.notifications.models import Notice, Subscriber
@@ -59,6 +61,21 @@ def _check_event(event: Event) -> None:
         raise ValidationError("Give the address for an event held in person.")
 
 
+GROUP_MEETING_REFUSED = (
+    "Only a stop-and-search monitoring group's chair schedules the group's meetings, from the group's own "
+    "meetings page. Choose another kind of event."
+)
+
+
+def check_kind_allowed(actor, event: Event) -> None:
+    """A monitoring group meeting is held in a borough by its group; only the chair for that borough (or a
+    site administrator) may make one, and only they may turn an event into one."""
+    if event.kind != Event.Kind.MONITORING_GROUP:
+        return
+    if event.borough_id is None or not has_role(actor, [Role.MONITORING_CHAIR], event.borough):
+        raise ValidationError(GROUP_MEETING_REFUSED)
+
+
 def check_future(starts_at) -> None:
     """Refuse a start in the past, in the words the event form and the API both show."""
     if starts_at is not None and starts_at < timezone.now():
@@ -76,6 +93,7 @@ def schedule_event(
 
     Events start from now on; `allow_past` is for loading meetings already held (the demo, imports)."""
     event = Event(created_by=actor, **fields)
+    check_kind_allowed(actor, event)
     if not allow_past:
         check_future(event.starts_at)
     _check_event(event)
@@ -127,11 +145,13 @@ def change_event(actor, event: Event, **fields) -> list[str]:
     if event.starts_at < timezone.now():
         raise ValidationError("This event has already started, so it cannot be changed. Write its record instead.")
     before = {name: _said(event, name) for name in TOLD_WHEN_CHANGED}
-    old_start, old_capacity = event.starts_at, event.capacity
+    old_start, old_capacity, old_kind = event.starts_at, event.capacity, event.kind
     for name, value in fields.items():
         if name not in TOLD_WHEN_CHANGED and name != "kind":
             raise ValueError(f"{name} cannot be changed here.")
         setattr(event, name, value)
+    if event.kind != old_kind:
+        check_kind_allowed(actor, event)
     if event.starts_at != old_start:
         check_future(event.starts_at)
     _check_event(event)
