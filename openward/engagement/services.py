@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -185,6 +185,25 @@ def change_event(actor, event: Event, **fields) -> list[str]:
     if event.capacity is not None and (old_capacity is None or event.capacity > old_capacity):
         offer_places(event)
     return changes
+
+
+@transaction.atomic
+def add_agenda_item(actor, event: Event, title: str) -> AgendaItem:
+    """Add an item to the end of a coming meeting's agenda."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("Write the agenda item to add.")
+    if len(title) > 300:
+        raise ValidationError("Keep an agenda item under 300 characters; put the detail in the description.")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError("This meeting is cancelled, so its agenda cannot change.")
+    if event.is_past:
+        raise ValidationError("This meeting has already started, so its agenda cannot change. Write its record.")
+    last = event.agenda.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem.objects.create(event=event, position=last + 1, title=title)
+    audit.record(actor, "engagement.add_agenda_item", event, ward_code=_ward_code(event), item=title)
+    return item
 
 
 def carry_overdue_actions(event: Event, start: int = 1) -> int:

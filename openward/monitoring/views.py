@@ -3,6 +3,7 @@ seeing and doing what their role allows: roles.py)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from openward.core import access, audit
 from openward.core.importers.base import ImportFailed
 from openward.engagement import selectors as engagement_selectors
 from openward.engagement import services as engagement
-from openward.engagement.forms import ActionForm, ActionStatusForm, MeetingRecordForm
+from openward.engagement.forms import ActionForm, ActionStatusForm, EventChangeForm, MeetingRecordForm
 from openward.engagement.models import Action as MeetingAction
 from openward.engagement.models import MeetingRecord
 
@@ -229,9 +230,23 @@ def _no_priorities(event):
     return engagement_selectors.priorities_for_actions(event).none()
 
 
-def _meeting_post(request, event, record, record_form) -> None:
-    """Carry out what a button on a meeting's page asks, through engagement's services."""
+def _form_problems(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _meeting_post(request, event, record, record_form, change_form) -> str:
+    """Carry out what a button on a meeting's page asks, through engagement's services; say what was done."""
     do = request.POST.get("do")
+    if do == "change":
+        if not change_form.is_valid():
+            raise ValidationError("Check the meeting's details: " + _form_problems(change_form))
+        changed = {name: change_form.cleaned_data[name] for name in change_form.changed_data}
+        if not engagement.change_event(request.user, event, **changed):
+            return "Nothing was changed."
+        return "The meeting is changed. Everyone registered is being emailed what changed."
+    if do == "agenda":
+        engagement.add_agenda_item(request.user, event, request.POST.get("item", ""))
+        return "Added to the agenda."
     if do == "record":
         if not record_form.is_valid():
             problems = [str(e) for errors in record_form.errors.values() for e in errors]
@@ -269,11 +284,13 @@ def _meeting_post(request, event, record, record_form) -> None:
         engagement.cancel_event(request.user, event, reason)
     else:
         raise ValidationError("Choose what to do.")
+    return "Saved."
 
 
 @roles.CHAIR_RULE
 def meeting_page(request, borough_code: str, pk: int):
-    """One of the group's meetings, for its chair: cancel it, write its record, agree and update actions."""
+    """One of the group's meetings, for its chair: before it, change it, add to its agenda or cancel it;
+    after it, write its record, agree and update actions."""
     group = _group(borough_code)
     event = get_object_or_404(meetings.group_meetings(group), pk=pk)
     record = MeetingRecord.objects.filter(event=event).first()
@@ -283,11 +300,13 @@ def meeting_page(request, borough_code: str, pk: int):
         initial = {"summary": record.summary} | {f"topic_{m.topic_id}": m.summary for m in record.minutes.all()}
     bound = request.POST if request.POST.get("do") == "record" else None
     record_form = MeetingRecordForm(bound, topics=topics, initial=initial)
+    # The form writes what was posted onto its instance; the service compares against the meeting as stored.
+    changing = request.POST if request.POST.get("do") == "change" else None
+    change_form = EventChangeForm(changing, instance=copy.copy(event), prefix="change")
     problem, status = "", 200
     if request.method == "POST":
         try:
-            _meeting_post(request, event, record, record_form)
-            messages.success(request, "Saved.")
+            messages.success(request, _meeting_post(request, event, record, record_form, change_form))
             return redirect("monitoring:meeting", borough_code=borough_code, pk=event.pk)
         except ValidationError as exc:
             problem, status = " ".join(exc.messages), 400
@@ -296,6 +315,8 @@ def meeting_page(request, borough_code: str, pk: int):
         "event": event,
         "record": record,
         "record_form": record_form,
+        "change_form": change_form,
+        "agenda": list(event.agenda.all()),
         "actions": list(record.actions.all()) if record else [],
         "action_form": ActionForm(priorities=_no_priorities(event)),
         "statuses": MeetingAction.Status.choices,
