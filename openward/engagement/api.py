@@ -15,8 +15,14 @@ from openward.areas.selectors import ward_or_404
 from openward.core import access
 from openward.core.bounds import Id, one_of
 
-from . import exports, places, selectors, services
+from . import exports, places, selectors
 from .models import Action, Attendance, Bulletin, Event, MeetingRecord, Registration, Reply, Topic, VolunteerTask
+from .services import bulletins as bulletins_services
+from .services import events as events_services
+from .services import records as records_services
+from .services import registrations as registrations_services
+from .services import replies as replies_services
+from .services import volunteering as volunteering_services
 
 router = Router(tags=["engagement"])
 
@@ -100,7 +106,7 @@ def get_event(request, pk: int):
 def create_event(request, kind: str, key: str, payload: EventIn):
     area = places.area_by(kind, key)
     try:
-        event = services.schedule_event(
+        event = events_services.schedule_event(
             request.user,
             agenda=payload.agenda,
             **{kind: area},
@@ -143,7 +149,7 @@ def change_event(request, pk: int, payload: EventChangeIn):
     names = {"start": "starts_at", "end": "ends_at"}
     fields = {names.get(k, k): v for k, v in payload.dict(exclude_unset=True).items()}
     try:
-        changes = services.change_event(request.user, get_object_or_404(Event, pk=pk), **fields)
+        changes = events_services.change_event(request.user, get_object_or_404(Event, pk=pk), **fields)
     except ValidationError as exc:
         _bad(exc)
     return {"event": EventOut.from_event(Event.objects.get(pk=pk)), "changes": changes}
@@ -156,7 +162,7 @@ class CancelIn(Schema):
 @router.post("/engagement/events/{pk}/cancel", response=EventOut, summary="Cancel an event")
 @access.role(*places.EVENT_ROLES, area=places.of_event)
 def cancel_event(request, pk: int, payload: CancelIn):
-    event = services.cancel_event(request.user, get_object_or_404(Event, pk=pk), payload.reason)
+    event = events_services.cancel_event(request.user, get_object_or_404(Event, pk=pk), payload.reason)
     return EventOut.from_event(event)
 
 
@@ -186,7 +192,9 @@ class RegisterIn(Schema):
 @access.signed_in
 def register(request, pk: int, payload: RegisterIn):
     try:
-        r = services.register_for_event(request.user, get_object_or_404(Event, pk=pk), share_name=payload.share_name)
+        r = registrations_services.register_for_event(
+            request.user, get_object_or_404(Event, pk=pk), share_name=payload.share_name
+        )
     except ValidationError as exc:
         _bad(exc)
     return _registration(r)
@@ -196,7 +204,7 @@ def register(request, pk: int, payload: RegisterIn):
 @access.signed_in
 def cancel_registration(request, pk: int):
     r = get_object_or_404(Registration, event_id=pk, user=request.user)
-    return _registration(services.cancel_registration(request.user, r))
+    return _registration(registrations_services.cancel_registration(request.user, r))
 
 
 class OfferIn(Schema):
@@ -208,7 +216,11 @@ class OfferIn(Schema):
 @access.public
 def answer_offer(request, payload: OfferIn):
     try:
-        r = services.accept_offer(payload.token) if payload.accept else services.decline_offer(payload.token)
+        r = (
+            registrations_services.accept_offer(payload.token)
+            if payload.accept
+            else registrations_services.decline_offer(payload.token)
+        )
     except ValidationError as exc:
         _bad(exc)
     return _registration(r)
@@ -236,7 +248,7 @@ def write_record(request, pk: int, payload: RecordIn):
     if unknown:
         raise HttpError(400, f"Unknown topics: {', '.join(sorted(unknown))}. See /api/v1/engagement/topics.")
     try:
-        record = services.write_meeting_record(
+        record = records_services.write_meeting_record(
             request.user,
             event,
             summary=payload.summary,
@@ -272,7 +284,7 @@ class ActionIn(Schema):
 @access.role(*places.RECORD_ROLES, area=places.of_record)
 def add_action(request, pk: int, payload: ActionIn):
     try:
-        action = services.agree_action(request.user, get_object_or_404(MeetingRecord, pk=pk), **payload.dict())
+        action = records_services.agree_action(request.user, get_object_or_404(MeetingRecord, pk=pk), **payload.dict())
     except ValidationError as exc:
         _bad(exc)
     return exports.action_as_dict(action)
@@ -287,7 +299,7 @@ class ActionStatusIn(Schema):
 @access.role(*places.RECORD_ROLES, area=places.of_action)
 def update_action(request, pk: int, payload: ActionStatusIn):
     try:
-        action = services.update_action(request.user, get_object_or_404(Action, pk=pk), **payload.dict())
+        action = records_services.update_action(request.user, get_object_or_404(Action, pk=pk), **payload.dict())
     except ValidationError as exc:
         _bad(exc)
     return exports.action_as_dict(action)
@@ -310,7 +322,7 @@ def place_actions(request, kind: str, key: str):
             {"place": str(r["place"].name), "open": r["open"], "overdue": r["overdue"]}
             for r in selectors.open_actions_by_place(area)
         ],
-        "replies": services.reply_figures(area),
+        "replies": replies_services.reply_figures(area),
     }
 
 
@@ -382,7 +394,7 @@ def create_bulletin(request, payload: BulletinIn):
     areas = _checked_areas(request, payload)
     topics = list(Topic.objects.filter(slug__in=payload.topics))
     try:
-        bulletin = services.publish_bulletin(
+        bulletin = bulletins_services.publish_bulletin(
             request.user,
             title=payload.title,
             kind=payload.kind,
@@ -413,7 +425,7 @@ class BulletinRevisionIn(Schema):
 def revise_bulletin(request, pk: int, payload: BulletinRevisionIn):
     areas = _checked_areas(request, payload)
     try:
-        bulletin = services.revise_bulletin(
+        bulletin = bulletins_services.revise_bulletin(
             request.user,
             get_object_or_404(Bulletin, pk=pk),
             title=payload.title,
@@ -467,7 +479,9 @@ def create_reply(request, payload: ReplyIn):
     model = {"bulletin": Bulletin, "event": Event}[payload.item]
     item = get_object_or_404(model, pk=payload.id)
     try:
-        reply = services.receive_reply(item, sender_email=request.user.email, body=payload.body, user=request.user)
+        reply = replies_services.receive_reply(
+            item, sender_email=request.user.email, body=payload.body, user=request.user
+        )
     except ValidationError as exc:
         _bad(exc)
     return 201, _reply(reply)
@@ -490,7 +504,7 @@ class AnswerIn(Schema):
 @access.role(*places.TEAM_ROLES, area=places.of_reply)
 def answer(request, pk: int, payload: AnswerIn):
     try:
-        reply = services.answer_reply(request.user, get_object_or_404(Reply, pk=pk), payload.answer)
+        reply = replies_services.answer_reply(request.user, get_object_or_404(Reply, pk=pk), payload.answer)
     except ValidationError as exc:
         _bad(exc)
     return _reply(reply)
@@ -544,7 +558,7 @@ class SignupIn(Schema):
 def sign_up(request, pk: int, payload: SignupIn):
     task = get_object_or_404(VolunteerTask, pk=pk)
     try:
-        services.sign_up_to_volunteer(request.user, task, confirms_vetting=payload.confirms_vetting)
+        volunteering_services.sign_up_to_volunteer(request.user, task, confirms_vetting=payload.confirms_vetting)
     except ValidationError as exc:
         _bad(exc)
     return _task(task)
@@ -561,7 +575,7 @@ class ReportIn(Schema):
 def report(request, pk: int, payload: ReportIn):
     task = get_object_or_404(VolunteerTask, pk=pk)
     try:
-        services.report_volunteering(request.user, task, **payload.dict())
+        volunteering_services.report_volunteering(request.user, task, **payload.dict())
     except ValidationError as exc:
         _bad(exc)
     task.refresh_from_db()

@@ -3,7 +3,7 @@ from django import forms
 from openward.areas.models import Borough, Cluster, Ward
 
 from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
-from .services import check_future
+from .services.events import check_future
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"}, format="%Y-%m-%dT%H:%M")
 

@@ -18,7 +18,7 @@ from openward.core import access
 from openward.notifications import tokens
 from openward.notifications.models import Subscriber
 
-from . import exports, forms, html, ical, places, selectors, services
+from . import exports, forms, html, ical, places, selectors
 from .models import (
     Action,
     Bulletin,
@@ -31,6 +31,12 @@ from .models import (
     VolunteerSignup,
     VolunteerTask,
 )
+from .services import bulletins as bulletins_services
+from .services import events as events_services
+from .services import records as records_services
+from .services import registrations as registrations_services
+from .services import replies as replies_services
+from .services import volunteering as volunteering_services
 
 
 def _errors(exc: ValidationError) -> str:
@@ -82,7 +88,7 @@ def event_new(request, kind, key):
         data = form.cleaned_data
         agenda = data.pop("agenda").splitlines()
         try:
-            event = services.schedule_event(request.user, agenda=agenda, **{kind: area}, **data)
+            event = events_services.schedule_event(request.user, agenda=agenda, **{kind: area}, **data)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -101,7 +107,9 @@ def event_edit(request, pk):
     form = forms.EventChangeForm(request.POST or None, instance=copy.copy(event))
     if request.method == "POST" and form.is_valid():
         try:
-            changes = services.change_event(request.user, event, **{f: form.cleaned_data[f] for f in form.changed_data})
+            changes = events_services.change_event(
+                request.user, event, **{f: form.cleaned_data[f] for f in form.changed_data}
+            )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -121,7 +129,7 @@ def event_cancel(request, pk):
     if not form.is_valid():
         messages.error(request, "Give a reason for cancelling, so people know why.")
     else:
-        services.cancel_event(request.user, event, form.cleaned_data["reason"])
+        events_services.cancel_event(request.user, event, form.cleaned_data["reason"])
         messages.success(request, "The event is cancelled and everyone registered is being told.")
     return redirect("engagement:event", pk=pk)
 
@@ -133,7 +141,7 @@ def register(request, pk):
     form = forms.RegisterForm(request.POST)
     form.is_valid()
     try:
-        registration = services.register_for_event(
+        registration = registrations_services.register_for_event(
             request.user, event, share_name=form.cleaned_data.get("share_name", False)
         )
     except ValidationError as exc:
@@ -152,7 +160,7 @@ def register(request, pk):
 @require_POST
 def cancel_registration(request, pk):
     registration = get_object_or_404(Registration, event_id=pk, user=request.user)
-    services.cancel_registration(request.user, registration)
+    registrations_services.cancel_registration(request.user, registration)
     messages.success(request, "You have given up your place. Thank you for letting someone else have it.")
     return redirect("engagement:event", pk=pk)
 
@@ -163,10 +171,10 @@ def offer(request, token):
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "decline":
-                services.decline_offer(token)
+                registrations_services.decline_offer(token)
                 messages.success(request, "You have turned down the place; it goes to the next person waiting.")
             else:
-                services.accept_offer(token)
+                registrations_services.accept_offer(token)
                 messages.success(request, "The place is yours. See you there.")
         except ValidationError as exc:
             messages.error(request, _errors(exc))
@@ -212,10 +220,8 @@ def personal_calendar(request, token):
 
 @access.signed_in
 def mine(request):
-    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
     if request.method == "POST" and request.POST.get("reset_feed"):
-        feed.delete()
-        feed = CalendarFeed.objects.create(user=request.user)
+        registrations_services.reset_calendar_feed(request.user)
         messages.success(request, "Your calendar link has been changed; the old one no longer works.")
         return redirect("engagement:mine")
     return render(
@@ -228,7 +234,9 @@ def mine(request):
             "volunteering": request.user.volunteering.select_related("task").filter(
                 status=VolunteerSignup.Status.SIGNED_UP
             ),
-            "feed_url": request.build_absolute_uri(reverse("engagement:personal-calendar", args=[feed.token])),
+            "feed_url": request.build_absolute_uri(
+                reverse("engagement:personal-calendar", args=[registrations_services.calendar_feed(request.user).token])
+            ),
         },
     )
 
@@ -252,7 +260,7 @@ def record_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record = services.write_meeting_record(
+            record = records_services.write_meeting_record(
                 request.user,
                 event,
                 summary=data["summary"],
@@ -279,7 +287,7 @@ def topic_add(request, pk):
     form = forms.TopicForm(request.POST)
     if form.is_valid():
         try:
-            services.add_topic(request.user, form.cleaned_data["name"], ward=event.ward, cluster=event.cluster)
+            records_services.add_topic(request.user, form.cleaned_data["name"], ward=event.ward, cluster=event.cluster)
             messages.success(request, "Topic added.")
         except ValidationError as exc:
             messages.error(request, _errors(exc))
@@ -319,7 +327,7 @@ def action_add(request, pk):
         data = form.cleaned_data
         priority = data.get("priority")
         try:
-            services.agree_action(
+            records_services.agree_action(
                 request.user,
                 record,
                 what=data["what"],
@@ -344,7 +352,7 @@ def action_update(request, pk):
     action = get_object_or_404(Action, pk=pk)
     form = forms.ActionStatusForm(request.POST)
     if form.is_valid():
-        services.update_action(request.user, action, **form.cleaned_data)
+        records_services.update_action(request.user, action, **form.cleaned_data)
         messages.success(request, "Action updated.")
     else:
         messages.error(request, "Choose a status for the action.")
@@ -364,7 +372,7 @@ def area_records(request, kind, key):
             "records": selectors.published_records(area),
             "open_actions": selectors.open_actions(area),
             "rollup": selectors.open_actions_by_place(area) if kind != "ward" else None,
-            "figures": services.reply_figures(area),
+            "figures": replies_services.reply_figures(area),
             "can_manage": has_role(request.user, places.EVENT_ROLES, area),
         },
     )
@@ -449,7 +457,7 @@ def bulletin_new(request):
         data = form.cleaned_data
         images = [(data["image"], data["image_alt"])] if data.get("image") else []
         try:
-            bulletin = services.publish_bulletin(
+            bulletin = bulletins_services.publish_bulletin(
                 request.user,
                 title=data["title"],
                 kind=data["kind"],
@@ -488,7 +496,7 @@ def bulletin_edit(request, pk):
     if request.method == "POST" and preview is None and form.is_valid():
         data = form.cleaned_data
         try:
-            services.revise_bulletin(
+            bulletins_services.revise_bulletin(
                 request.user,
                 bulletin,
                 title=data["title"],
@@ -517,7 +525,7 @@ def _reply(request, item, sender_email, user, redirect_to):
         messages.error(request, "Write your reply (up to 5,000 characters) before sending it.")
         return redirect(redirect_to)
     try:
-        services.receive_reply(item, sender_email=sender_email, body=form.cleaned_data["body"], user=user)
+        replies_services.receive_reply(item, sender_email=sender_email, body=form.cleaned_data["body"], user=user)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -580,7 +588,7 @@ def inbox_reply(request, pk):
     form = forms.AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_reply(request.user, reply, form.cleaned_data["answer"])
+            replies_services.answer_reply(request.user, reply, form.cleaned_data["answer"])
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -633,7 +641,7 @@ def volunteer_sign_up(request, pk):
     form = forms.VolunteerSignupForm(request.POST)
     form.is_valid()
     try:
-        services.sign_up_to_volunteer(
+        volunteering_services.sign_up_to_volunteer(
             request.user, task, confirms_vetting=form.cleaned_data.get("confirms_vetting", False)
         )
     except ValidationError as exc:
@@ -647,7 +655,7 @@ def volunteer_sign_up(request, pk):
 @require_POST
 def volunteer_withdraw(request, pk):
     signup = get_object_or_404(VolunteerSignup, task_id=pk, user=request.user)
-    services.withdraw_from_volunteering(request.user, signup)
+    volunteering_services.withdraw_from_volunteering(request.user, signup)
     messages.success(request, "You are no longer signed up.")
     return redirect("engagement:volunteer-task", pk=pk)
 
@@ -660,7 +668,7 @@ def volunteer_task_new(request, kind, key):
     form = forms.VolunteerTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            task = services.create_volunteer_task(request.user, ward=ward, **form.cleaned_data)
+            task = volunteering_services.create_volunteer_task(request.user, ward=ward, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -678,7 +686,7 @@ def volunteer_report(request, pk):
         messages.error(request, "Give the number of volunteers, the hours and what was found or done.")
     else:
         try:
-            services.report_volunteering(request.user, task, **form.cleaned_data)
+            volunteering_services.report_volunteering(request.user, task, **form.cleaned_data)
             messages.success(request, "Report saved.")
         except ValidationError as exc:
             messages.error(request, _errors(exc))

@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from openward.core import access, audit
 from openward.core.importers.base import ImportFailed
 from openward.engagement import selectors as engagement_selectors
-from openward.engagement import services as engagement
 from openward.engagement.forms import ActionForm, ActionStatusForm, EventChangeForm, MeetingRecordForm
 from openward.engagement.models import Action as MeetingAction
 from openward.engagement.models import MeetingRecord
+from openward.engagement.services import events as engagement_events
+from openward.engagement.services import records as engagement_records
 
 from . import grounds, meetings, members, roles, services
 from .forms import DrawForm, GroundsFileForm, MeetingForm, MemberForm, SampleButtonsForm
@@ -241,18 +242,18 @@ def _meeting_post(request, event, record, record_form, change_form) -> str:
         if not change_form.is_valid():
             raise ValidationError("Check the meeting's details: " + _form_problems(change_form))
         changed = {name: change_form.cleaned_data[name] for name in change_form.changed_data}
-        if not engagement.change_event(request.user, event, **changed):
+        if not engagement_events.change_event(request.user, event, **changed):
             return "Nothing was changed."
         return "The meeting is changed. Everyone registered is being emailed what changed."
     if do == "agenda":
-        engagement.add_agenda_item(request.user, event, request.POST.get("item", ""))
+        engagement_events.add_agenda_item(request.user, event, request.POST.get("item", ""))
         return "Added to the agenda."
     if do == "record":
         if not record_form.is_valid():
             problems = [str(e) for errors in record_form.errors.values() for e in errors]
             raise ValidationError("Check the record: " + " ".join(problems))
         data = record_form.cleaned_data
-        engagement.write_meeting_record(
+        engagement_records.write_meeting_record(
             request.user,
             event,
             summary=data["summary"],
@@ -266,7 +267,7 @@ def _meeting_post(request, event, record, record_form, change_form) -> str:
         form = ActionForm(request.POST, priorities=_no_priorities(event))
         if not form.is_valid():
             raise ValidationError("Say what the action is and who owns it; give a due date as a date, or none.")
-        engagement.agree_action(request.user, record, **form.cleaned_data)
+        engagement_records.agree_action(request.user, record, **form.cleaned_data)
     elif do == "status":
         ids = SampleButtonsForm(request.POST)
         action_id = ids.cleaned_data["action"] if ids.is_valid() else None
@@ -274,14 +275,14 @@ def _meeting_post(request, event, record, record_form, change_form) -> str:
         form = ActionStatusForm(request.POST)
         if action is None or not form.is_valid():
             raise ValidationError("Choose one of this meeting's actions and its new status.")
-        engagement.update_action(request.user, action, **form.cleaned_data)
+        engagement_records.update_action(request.user, action, **form.cleaned_data)
     elif do == "cancel":
         if event.is_past:
             raise ValidationError("This meeting has already started, so it cannot be cancelled. Write its record.")
         reason = request.POST.get("reason", "").strip()[:300]
         if not reason:
             raise ValidationError("Give a reason for cancelling, so people know why.")
-        engagement.cancel_event(request.user, event, reason)
+        engagement_events.cancel_event(request.user, event, reason)
     else:
         raise ValidationError("Choose what to do.")
     return "Saved."

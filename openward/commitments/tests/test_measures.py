@@ -16,8 +16,8 @@ from openward.commitments.counters import open_all_day, round_the_clock
 from openward.commitments.measure import measure
 from openward.commitments.models import Commitment, Status
 from openward.commitments.services import CommitmentError, record_commitment, review_commitment
-from openward.engagement import services as engagement
 from openward.engagement.models import Event, Reply
+from openward.engagement.services import replies as engagement_replies
 from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,9 @@ def test_replies_answered_within_7_days(places, lead):
     assert now.status == Status.NOT_ON_TRACK and "11 of the 12 replies due an answer in Abbey" in now.reason
     assert now.figures["due_an_answer"] == 12 and now.figures["answered_within_7_days"] == 11
     assert now.figures["received"] == 14
-    assert round(now.figures["share"]) == engagement.reply_figures(places.ward_a)["answered_within_7_days_share"]
+    assert (
+        round(now.figures["share"]) == engagement_replies.reply_figures(places.ward_a)["answered_within_7_days_share"]
+    )
     exact = sps.binomtest(11, 12).proportion_ci(method="exact")
     assert (now.figures["share_low"], now.figures["share_high"]) == (
         round(100 * exact.low, 1),

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openward.accounts.models import Role
-from openward.engagement import services
 from openward.engagement.forms import EventForm
 from openward.engagement.models import Event
+from openward.engagement.services import events as events_services
 from tests.personas import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_the_service_refuses_the_group_meeting_without_the_chair_role(borough, w
     reviewer = make_staff(Role.MONITORING_REVIEWER, borough, email="reviewer@example.org")
     for person in (lead, reviewer):
         with pytest.raises(ValidationError, match="Only a stop-and-search monitoring group's chair"):
-            services.schedule_event(person, notify=False, borough=borough, **_fields())
+            events_services.schedule_event(person, notify=False, borough=borough, **_fields())
     assert not Event.objects.exists()
 
 
@@ -59,17 +59,17 @@ def test_a_chair_elsewhere_is_refused_and_the_chair_of_the_borough_is_not(boroug
     elsewhere = Borough.objects.create(gss_code="E09000002", name="Barking and Dagenham", slug="barking")
     other_chair = make_staff(Role.MONITORING_CHAIR, elsewhere, email="other.chair@example.org")
     with pytest.raises(ValidationError):
-        services.schedule_event(other_chair, notify=False, borough=borough, **_fields())
+        events_services.schedule_event(other_chair, notify=False, borough=borough, **_fields())
     chair = make_staff(Role.MONITORING_CHAIR, borough, email="chair@example.org")
-    event = services.schedule_event(chair, notify=False, borough=borough, **_fields())
+    event = events_services.schedule_event(chair, notify=False, borough=borough, **_fields())
     assert Event.objects.get().pk == event.pk and event.kind == "monitoring_group"
 
 
 def test_an_event_cannot_be_turned_into_a_group_meeting_by_a_change(borough, ward):
     lead = make_staff(Role.BOROUGH_LEAD, borough, email="lead@met.example")
-    event = services.schedule_event(lead, notify=False, borough=borough, **_fields(kind=Event.Kind.SURGERY))
+    event = events_services.schedule_event(lead, notify=False, borough=borough, **_fields(kind=Event.Kind.SURGERY))
     with pytest.raises(ValidationError, match="monitoring group's chair"):
-        services.change_event(lead, event, kind=Event.Kind.MONITORING_GROUP)
+        events_services.change_event(lead, event, kind=Event.Kind.MONITORING_GROUP)
     event.refresh_from_db()
     assert event.kind == Event.Kind.SURGERY
 

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from openward.accounts.models import Role
 from openward.core.models import AuditEvent
 from openward.crime.tests.test_disproportionality_rules import small_ward
-from openward.engagement import services as engagement
 from openward.engagement.models import Event
+from openward.engagement.services import events, registrations
 from openward.monitoring.models import MonitoringGroup
 from tests.personas import browser_page_for, make_person, make_staff
 
@@ -31,7 +31,7 @@ def test_the_chair_changes_a_scheduled_meeting_and_its_agenda(browser, live_serv
     chair = make_staff(Role.MONITORING_CHAIR, ward.borough, email="chair@example.org")
     resident = make_person("resident@example.org")
     start = (timezone.localtime() + dt.timedelta(days=12)).replace(hour=19, minute=0, second=0, microsecond=0)
-    event = engagement.schedule_event(
+    event = events.schedule_event(
         chair,
         notify=False,
         agenda=["December's sample"],
@@ -41,7 +41,7 @@ def test_the_chair_changes_a_scheduled_meeting_and_its_agenda(browser, live_serv
         address="Borough Hall",
         starts_at=start,
     )
-    engagement.register_for_event(resident, event)
+    registrations.register_for_event(resident, event)
 
     page = browser_page_for(browser, live_server, chair, viewport=viewport)
     page.goto(f"/monitoring/boroughs/{group.borough.gss_code}/work/")

@@ -125,10 +125,11 @@ def test_the_chair_changes_a_coming_meeting_and_adds_to_its_agenda(
     from django.core import mail
 
     from openward.core.models import AuditEvent
-    from openward.engagement import services as engagement
+    from openward.engagement.services import events as engagement_events
+    from openward.engagement.services import registrations
 
     start = timezone.now() + dt.timedelta(days=10)
-    event = engagement.schedule_event(
+    event = engagement_events.schedule_event(
         chair,
         notify=False,
         agenda=["December's sample"],
@@ -138,7 +139,7 @@ def test_the_chair_changes_a_coming_meeting_and_adds_to_its_agenda(
         address="Borough Hall",
         starts_at=start,
     )
-    engagement.register_for_event(reviewer, event)
+    registrations.register_for_event(reviewer, event)
     page = f"/monitoring/boroughs/{group.borough.gss_code}/meetings/{event.pk}/"
     as_chair = chair_client(chair)
     shown = as_chair.get(page).content.decode()

@@ -11,9 +11,9 @@ from django.test import Client
 
 from openward.accounts.models import Role
 from openward.areas.models import Borough
-from openward.engagement import services as engagement
 from openward.engagement.models import Action as MeetingAction
 from openward.engagement.models import Event, MeetingRecord
+from openward.engagement.services import events as engagement_events
 from openward.monitoring import services
 from openward.monitoring.models import Action, Answer, ReviewSample
 from tests.personas import make_staff, sign_in
@@ -46,7 +46,7 @@ def month_of_work(group, chair):
     services.review_stop(
         chair, december.stops.first(), grounds_clear=Answer.YES, video_seen=Answer.NO, outcome_proportionate=Answer.YES
     )
-    meeting = engagement.schedule_event(
+    meeting = engagement_events.schedule_event(
         chair,
         notify=False,
         kind=Event.Kind.MONITORING_GROUP,
