@@ -14,10 +14,7 @@ from openward.notifications import services as notifications
 from openward.notifications.models import Notice
 
 from .. import html, places
-from ..models import (
-    Bulletin,
-    BulletinImage,
-)
+from ..models import Bulletin, BulletinImage
 
 
 @transaction.atomic

@@ -19,12 +19,7 @@ from openward.core import audit
 from openward.notifications import services as notifications
 from openward.notifications.models import Notice
 
-from ..models import (
-    Action,
-    AgendaItem,
-    Event,
-    Registration,
-)
+from ..models import Action, AgendaItem, Event, Registration
 from .common import ward_code, when_words
 from .registrations import offer_places
 

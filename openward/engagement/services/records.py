@@ -12,14 +12,7 @@ from django.utils.text import slugify
 
 from openward.core import audit
 
-from ..models import (
-    Action,
-    Attendance,
-    Event,
-    MeetingRecord,
-    MinuteEntry,
-    Topic,
-)
+from ..models import Action, Attendance, Event, MeetingRecord, MinuteEntry, Topic
 from .common import ward_code
 
 

@@ -14,12 +14,7 @@ from openward.core import audit
 from openward.notifications import services as notifications
 from openward.notifications.models import Notice
 
-from ..models import (
-    CalendarFeed,
-    Event,
-    Registration,
-    new_token,
-)
+from ..models import CalendarFeed, Event, Registration, new_token
 from .common import ward_code
 
 

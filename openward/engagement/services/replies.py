@@ -12,11 +12,7 @@ from openward.notifications import services as notifications
 from openward.notifications.models import Notice, Subscriber
 
 from .. import selectors
-from ..models import (
-    Bulletin,
-    Event,
-    Reply,
-)
+from ..models import Bulletin, Event, Reply
 from .common import ward_code
 
 

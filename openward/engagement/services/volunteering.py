@@ -11,11 +11,7 @@ from django.utils import timezone
 
 from openward.core import audit
 
-from ..models import (
-    VolunteerReport,
-    VolunteerSignup,
-    VolunteerTask,
-)
+from ..models import VolunteerReport, VolunteerSignup, VolunteerTask
 
 
 @transaction.atomic
