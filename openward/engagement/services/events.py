@@ -238,5 +238,6 @@ def send_event_reminders(now=None, hours: int = 24) -> int:
             )
         event.reminder_sent_at = now
         event.save(update_fields=["reminder_sent_at"])
+        audit.record(None, "engagement.reminders_sent", event, ward_code=ward_code(event), people=len(emails))
         sent += 1
     return sent

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from openward.core.models import AuditEvent
 from openward.engagement.services import bulletins, registrations
 from openward.notifications import delivery, services
 from openward.notifications.models import Delivery, Notice, Subscriber
@@ -44,6 +45,8 @@ def test_reminders_and_lapsed_offers_by_the_jobs_command(make_event, residents, 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_notification_jobs")
     assert len(mail.outbox) == 1, "one reminder per event"
+    sent = AuditEvent.objects.filter(action="engagement.reminders_sent")
+    assert [(e.target_id, e.data.get("people")) for e in sent] == [(str(soon.pk), 1)]
 
 
 def test_claims_are_exclusive_and_sent_rows_are_never_sent_again(ward, residents, settings):
