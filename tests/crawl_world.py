@@ -133,8 +133,11 @@ def build() -> World:
     from openward.commitments.services import record_commitment, review_commitment
     from openward.crime.analytics.hotspots import Period, hot_spots
     from openward.crime.analytics.scope import scope_for_ward
-    from openward.engagement import services as engagement
     from openward.engagement.models import Bulletin, CalendarFeed, Event, Registration, Topic, VolunteerTask
+    from openward.engagement.services import bulletins, records, replies
+    from openward.engagement.services import events as engagement_events
+    from openward.engagement.services import registrations as engagement_registrations
+    from openward.engagement.services import volunteering as engagement_volunteering
     from openward.engagement.vocabulary import ensure_standard_topics
     from openward.monitoring import services as monitoring
     from openward.monitoring.meetings import schedule_meeting
@@ -214,7 +217,7 @@ def build() -> World:
     )
 
     # Events: a panel meeting to come (full, with someone offered a place), one held with its record.
-    coming = engagement.schedule_event(
+    coming = engagement_events.schedule_event(
         officer,
         ward=ward,
         title="Abbey ward panel",
@@ -228,12 +231,12 @@ def build() -> World:
         agenda=["Priorities", "Burglary on the estate"],
         notify=False,
     )
-    engagement.register_for_event(resident, coming)
+    engagement_registrations.register_for_event(resident, coming)
     waiting = make_resident("waiting@example.org", ward, level=1)
-    engagement.register_for_event(waiting, coming)
-    engagement.cancel_registration(resident, Registration.objects.get(event=coming, user=resident))
+    engagement_registrations.register_for_event(waiting, coming)
+    engagement_registrations.cancel_registration(resident, Registration.objects.get(event=coming, user=resident))
     offered = Registration.objects.get(event=coming, user=waiting)
-    held = engagement.schedule_event(
+    held = engagement_events.schedule_event(
         officer,
         ward=ward,
         title="Abbey ward panel (September)",
@@ -246,7 +249,7 @@ def build() -> World:
         allow_past=True,
     )
     topics = list(Topic.objects.filter(is_standard=True).order_by("position")[:2])
-    record = engagement.write_meeting_record(
+    record = records.write_meeting_record(
         chair,
         held,
         summary="Twelve residents came. Burglary on the estate was the main worry.",
@@ -254,7 +257,7 @@ def build() -> World:
         attendance=[{"role": "resident"}] * 12 + [{"role": "officer", "name": "PC Abbey", "agreed_to_be_named": True}],
         publish=True,
     )
-    action = engagement.agree_action(
+    action = records.agree_action(
         chair,
         record,
         what="Ask the council about the lights on Abbey Walk",
@@ -265,7 +268,7 @@ def build() -> World:
     feed = CalendarFeed.objects.create(user=resident)
 
     # A bulletin with an image, and a resident's reply to it waiting in the team's inbox.
-    bulletin = engagement.publish_bulletin(
+    bulletin = bulletins.publish_bulletin(
         officer,
         title="Bikes stolen near the station",
         body_markdown="Three bikes were taken from the racks by the station last week.\n\n"
@@ -276,12 +279,12 @@ def build() -> World:
         images=[(SimpleUploadedFile("racks.png", _png(), content_type="image/png"), "The bike racks by the station")],
         notify=False,
     )
-    reply = engagement.receive_reply(
+    reply = replies.receive_reply(
         bulletin, sender_email=resident.email, body="My bike went too, on Tuesday.", user=resident
     )
 
     # Volunteering: a task to come, and one held waiting for its report.
-    task = engagement.create_volunteer_task(
+    task = engagement_volunteering.create_volunteer_task(
         officer,
         ward=ward,
         title="Property marking at the library",
@@ -291,8 +294,8 @@ def build() -> World:
         places=4,
         vetting=VolunteerTask.Vetting.BASIC,
     )
-    engagement.sign_up_to_volunteer(resident, task, confirms_vetting=True)
-    done_task = engagement.create_volunteer_task(
+    engagement_volunteering.sign_up_to_volunteer(resident, task, confirms_vetting=True)
+    done_task = engagement_volunteering.create_volunteer_task(
         officer,
         ward=ward,
         title="Leafleting Abbey Walk",
@@ -303,7 +306,9 @@ def build() -> World:
     )
     done_task.starts_at = now - timedelta(days=3)
     done_task.save(update_fields=["starts_at"])
-    engagement.report_volunteering(officer, done_task, volunteers=3, hours=Decimal("4.5"), findings="400 leaflets.")
+    engagement_volunteering.report_volunteering(
+        officer, done_task, volunteers=3, hours=Decimal("4.5"), findings="400 leaflets."
+    )
 
     # Emailed links: sign in, unsubscribe, preferences and reply (signed), a place offered.
     subscriber = notifications.subscribe(resident, ward)

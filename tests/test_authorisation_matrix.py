@@ -317,7 +317,6 @@ def world(places):
     from django.utils import timezone
 
     from openward.accounts.models import RoleGrant
-    from openward.engagement import services
     from openward.engagement.models import (
         Event,
         MeetingRecord,
@@ -328,6 +327,7 @@ def world(places):
         VolunteerSignup,
         VolunteerTask,
     )
+    from openward.engagement.services import registrations
     from openward.verification.models import Membership
 
     officer = make_staff(Role.OFFICER, places.ward_a, email="organiser@example.org")
@@ -344,7 +344,7 @@ def world(places):
     named = make_resident("named-registrant@example.org", places.ward_a)
     User.objects.filter(pk=named.pk).update(display_name=SECRETS["registrant name"])
     for person in (registrant, named):
-        services.register_for_event(person, event, share_name=True)
+        registrations.register_for_event(person, event, share_name=True)
     assert Registration.objects.filter(event=event).count() == 2
     record = MeetingRecord.objects.create(pk=SHARED_PK, event=event, summary=SECRETS["draft summary"])
     topic = Topic.objects.create(slug="secret-topic", name="Theft")

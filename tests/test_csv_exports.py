@@ -73,8 +73,8 @@ def test_the_scan_would_see_a_bare_writer(tmp_path):
 @pytest.mark.django_db
 def test_the_meeting_records_export_neutralises_formulas(client):
     from openward.accounts.models import Role
-    from openward.engagement import services
     from openward.engagement.models import Event
+    from openward.engagement.services import records
     from tests.personas import make_places, make_staff
 
     places = make_places()
@@ -86,9 +86,9 @@ def test_the_meeting_records_export_neutralises_formulas(client):
         address="Hall",
         starts_at=timezone.now() - timedelta(days=1),
     )
-    record = services.write_meeting_record(officer, event, publish=True)
-    action = services.agree_action(officer, record, what=FORMULAS[0], owner=FORMULAS[3])
-    services.update_action(officer, action, status="open", note=FORMULAS[2])
+    record = records.write_meeting_record(officer, event, publish=True)
+    action = records.agree_action(officer, record, what=FORMULAS[0], owner=FORMULAS[3])
+    records.update_action(officer, action, status="open", note=FORMULAS[2])
     body = client.get(f"/engagement/places/ward/{places.ward_a.gss_code}/records.csv").content.decode()
     row = next(csv.DictReader(io.StringIO(body)))
     assert (row["what"], row["owner"], row["status_note"], row["meeting"]) == (

@@ -24,7 +24,6 @@ from openward.commitments.models import Commitment, Evidence, Review
 from openward.core import personal_data
 from openward.core.models import AuditEvent
 from openward.crime.tests.factories import StopFactory
-from openward.engagement import services as engagement
 from openward.engagement.models import (
     Attendance,
     CalendarFeed,
@@ -34,6 +33,11 @@ from openward.engagement.models import (
     VolunteerSignup,
     VolunteerTask,
 )
+from openward.engagement.services import bulletins, registrations
+from openward.engagement.services import events as engagement_events
+from openward.engagement.services import records as engagement_records
+from openward.engagement.services import replies as engagement_replies
+from openward.engagement.services import volunteering as engagement_volunteering
 from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, SampledStop, StopReview
 from openward.notifications import services as notifications
 from openward.notifications.models import Delivery, Subscriber, Subscription
@@ -125,7 +129,7 @@ class World:
 
         # Engagement: a place at a full event (the neighbour waits), a named attendance at a past
         # meeting, a calendar feed, a reply answered by name, a volunteering place.
-        self.event = engagement.schedule_event(
+        self.event = engagement_events.schedule_event(
             self.officer,
             ward=ward,
             title="Abbey ward panel",
@@ -135,9 +139,9 @@ class World:
             capacity=1,
             notify=False,
         )
-        engagement.register_for_event(ada, self.event, share_name=True)
-        self.waiting = engagement.register_for_event(self.neighbour, self.event)
-        past = engagement.schedule_event(
+        registrations.register_for_event(ada, self.event, share_name=True)
+        self.waiting = registrations.register_for_event(self.neighbour, self.event)
+        past = engagement_events.schedule_event(
             self.officer,
             ward=ward,
             title="Abbey street briefing",
@@ -147,7 +151,7 @@ class World:
             notify=False,
             allow_past=True,
         )
-        engagement.write_meeting_record(
+        engagement_records.write_meeting_record(
             self.officer,
             past,
             summary="Street lighting",
@@ -155,12 +159,12 @@ class World:
             publish=True,
         )
         CalendarFeed.objects.create(user=ada)
-        self.bulletin = engagement.publish_bulletin(
+        self.bulletin = bulletins.publish_bulletin(
             self.officer, title="Lights out in Abbey", body_html="<p>Report broken lamps.</p>", wards=[ward]
         )
-        reply = engagement.receive_reply(self.bulletin, sender_email=EMAIL, body=REPLY, user=ada)
-        engagement.answer_reply(self.officer, reply, f"Thank you, {NAME}: reported to the council.")
-        self.task = engagement.create_volunteer_task(
+        reply = engagement_replies.receive_reply(self.bulletin, sender_email=EMAIL, body=REPLY, user=ada)
+        engagement_replies.answer_reply(self.officer, reply, f"Thank you, {NAME}: reported to the council.")
+        self.task = engagement_volunteering.create_volunteer_task(
             self.officer,
             ward=ward,
             title="Leafleting Abbey Road",
@@ -169,7 +173,7 @@ class World:
             starts_at=now + timedelta(days=3),
             places=1,
         )
-        engagement.sign_up_to_volunteer(ada, self.task)
+        engagement_volunteering.sign_up_to_volunteer(ada, self.task)
         # A refused address comes back in the SMTP error the ledger keeps (as the worker records it).
         Delivery.objects.filter(subscriber__user=ada).update(last_error=f"SMTPRecipientsRefused: {{'{EMAIL}': 550}}")
 
@@ -362,7 +366,7 @@ def test_an_erased_person_gets_no_more_email(world, django_capture_on_commit_cal
     assert not erased_subscriber.is_receiving and not Subscription.objects.filter(subscriber=erased_subscriber)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        engagement.publish_bulletin(
+        bulletins.publish_bulletin(
             world.officer, title="Second bulletin", body_html="<p>More news.</p>", wards=[world.places.ward_a]
         )
     # The neighbour, subscribed to the same ward, is the positive control: fan-out did run.

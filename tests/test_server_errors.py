@@ -19,7 +19,7 @@ class Broken:
 @pytest.mark.parametrize("debug", [True, False])
 def test_an_api_failure_answers_500_without_a_traceback(db, settings, monkeypatch, caplog, debug):
     settings.DEBUG = debug
-    monkeypatch.setattr("openward.engagement.api.Topic", Broken)
+    monkeypatch.setattr("openward.engagement.api.records.Topic", Broken)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = Client(raise_request_exception=False).get("/api/v1/engagement/topics")
     assert response.status_code == 500
@@ -35,7 +35,7 @@ def test_an_api_failure_answers_500_without_a_traceback(db, settings, monkeypatc
 
 def test_the_failure_reaches_error_reporting(db, monkeypatch):
     """Django's got_request_exception fires, so error reporters (and the test client) see it."""
-    monkeypatch.setattr("openward.engagement.api.Topic", Broken)
+    monkeypatch.setattr("openward.engagement.api.records.Topic", Broken)
     with pytest.raises(RuntimeError, match="internal detail"):
         Client().get("/api/v1/engagement/topics")
 

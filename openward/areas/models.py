@@ -291,6 +291,28 @@ class Station(models.Model):
         return self.name
 
 
+class StationHours(models.Model):
+    """A station's hours (and whether it has a front counter) from a date, as an import gave them.
+
+    The station's own `opening_hours` and `has_front_counter` are the latest; a change adds a row here instead
+    of overwriting the past, so what was in force on an earlier date can be read back (`areas.hours`), as a
+    commitment's review dated then needs.
+    """
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="hours_history")
+    valid_from = models.DateField()
+    has_front_counter = models.BooleanField(default=False)
+    opening_hours = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["station", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["station", "valid_from"], name="one_hours_row_per_station_day")]
+
+    def __str__(self) -> str:
+        return f"{self.station} from {self.valid_from}"
+
+
 class PostcodeQuerySet(models.QuerySet):
     def live(self):
         return self.filter(terminated__isnull=True)

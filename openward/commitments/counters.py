@@ -5,7 +5,8 @@ commitment's borough, or in every borough of its force when it says "in every bo
 stands in the borough whose ward (in force today) contains its map point; a station without a point,
 or with one outside every ward, stands in the borough of the neighbourhoods it serves when they are all
 in one. Its hours are police.uk's opening hours as the team import keeps them ({"mon": [["00:00",
-"23:59"]], …}; a day with no spans is closed).
+"23:59"]], …}; a day with no spans is closed), in force on the date measured: the import keeps each change
+of hours from its date (areas.hours), so a review dated before a change reads the hours before it.
 
 A front counter is open 24/7 when each of the seven days is listed and its spans run from 00:00 to 23:59
 without a gap. It is not when a day listed is closed or has a gap. When every day listed is open all day
@@ -18,10 +19,13 @@ can't tell yet otherwise; the reason names the boroughs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from openward.areas import geo
+from django.utils import timezone
+
+from openward.areas import geo, hours
 from openward.areas.models import Borough, Station, Ward
 
 from .measurement import Measurement
@@ -59,11 +63,18 @@ def round_the_clock(hours) -> bool | None:
     return True if all(day in hours for day in DAYS) else None
 
 
-def stations_by_borough(boroughs: list[Borough]) -> dict[int, list[Station]]:
-    """The police stations of the boroughs' forces, by the borough (id) each stands in."""
+def stations_by_borough(boroughs: list[Borough], on: dt.date | None = None) -> dict[int, list[Station]]:
+    """The police stations of the boroughs' forces, by the borough (id) each stands in, each with the hours
+    (and front counter) in force on `on` (today unless given); a station not known then is left out."""
     forces = [b.force_id for b in boroughs if b.force_id is not None]
     of_forces = Station.objects.filter(force_id__in=forces) if len(forces) == len(boroughs) else Station.objects.all()
     stations = list(of_forces.prefetch_related("neighbourhoods__ward").order_by("name"))
+    in_force = hours.hours_on(stations, on or timezone.localdate())
+    for station in stations:  # read only: these instances are never saved
+        then = in_force[station.pk]
+        if then is not None:
+            station.has_front_counter, station.opening_hours = then.has_front_counter, then.opening_hours
+    stations = [s for s in stations if in_force[s.pk] is not None]
     pointed = [s for s in stations if s.latitude is not None and s.longitude is not None]
     ward_ids: list[int] = (
         [int(w) for w in geo.locate_ward_ids([s.latitude for s in pointed], [s.longitude for s in pointed])]
@@ -115,14 +126,15 @@ def _named(items: list[BoroughCounters]) -> str:
     return shown + (f"; and {len(items) - NAMED} more" if len(items) > NAMED else "")
 
 
-def measure(commitment: Commitment) -> Measurement:
-    """On track when every borough measured has a front counter open 24/7, with the reason in words."""
+def measure(commitment: Commitment, on: dt.date | None = None) -> Measurement:
+    """On track when every borough measured has a front counter open 24/7 on `on` (today unless given: a
+    review dated earlier reads the hours in force then), with the reason in words."""
     borough = commitment.borough
     if commitment.every_borough and borough.force_id:
         boroughs = list(Borough.objects.current().filter(force_id=borough.force_id).order_by("name"))
     else:
         boroughs = [borough]
-    placed = stations_by_borough(boroughs)
+    placed = stations_by_borough(boroughs, on)
     found = [borough_verdict(b, placed.get(b.pk, [])) for b in boroughs]
     yes = [f for f in found if f.verdict is True]
     no = [f for f in found if f.verdict is False]

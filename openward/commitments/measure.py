@@ -12,6 +12,8 @@ can't tell yet, and why (too few crimes, no data loaded, or an interval that spa
 
 from __future__ import annotations
 
+import datetime as dt
+
 from openward.crime import stats
 from openward.crime.analytics.scope import ScopeError, borough_scope, scope_for_ward
 from openward.crime.analytics.summary import crime_summary
@@ -36,10 +38,11 @@ def category_change(scope, slugs: list[str]):
     return recent, earlier, stats.compare_counts(recent, earlier), summary
 
 
-def measure(commitment: Commitment) -> Measurement:
-    """The status of a commitment now, with the reason in words."""
+def measure(commitment: Commitment, on: dt.date | None = None) -> Measurement:
+    """The status of a commitment now, with the reason in words. `on`: the date a review is for; front-counter
+    hours are read as they were that day (crime and replies are measured from the data loaded now)."""
     if commitment.measure == Commitment.Measure.FRONT_COUNTER:
-        return counters.measure(commitment)
+        return counters.measure(commitment, on)
     if commitment.measure == Commitment.Measure.REPLIES:
         return replies.measure(commitment)
     if commitment.measure != Commitment.Measure.CRIME:

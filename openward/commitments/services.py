@@ -107,7 +107,7 @@ def review_commitment(
     if checked and not evidence_source.strip():
         raise CommitmentError(f"Say where {checked.name} comes from (who published it, and when).")
     if commitment.is_measured:
-        found = measure(commitment)
+        found = measure(commitment, on=reviewed_on)
         status, reason, figures = found.status, found.reason, found.as_dict()
     else:
         if status not in Status.values:

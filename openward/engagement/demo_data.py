@@ -117,8 +117,12 @@ def at(day: str, hour: int) -> datetime:
 
 @transaction.atomic
 def load(spec_file: Path, stdout) -> int:
-    from . import services
     from .models import Event, Reply, Topic, VolunteerTask
+    from .services import bulletins as bulletins_services
+    from .services import events as events_services
+    from .services import records as records_services
+    from .services import replies as replies_services
+    from .services import volunteering as volunteering_services
     from .vocabulary import ensure_standard_topics
 
     # The data migration seeds these, but a database flushed since (tests do) has none.
@@ -129,7 +133,7 @@ def load(spec_file: Path, stdout) -> int:
         if ward is None or Event.objects.filter(ward=ward, is_demo=True).exists():
             continue
         common = {"ward": ward, "is_demo": True, "address": f"{ward.name} community centre"}
-        past = services.schedule_event(
+        past = events_services.schedule_event(
             None,
             notify=False,
             allow_past=True,
@@ -142,16 +146,16 @@ def load(spec_file: Path, stdout) -> int:
         attendance = [{"role": role} for role, n in item["attendance"].items() for _ in range(n)]
         attendance.append({"role": "councillor", "name": "Cllr Demo Person", "agreed_to_be_named": True})
         topics = {Topic.objects.get(slug=slug): text for slug, text in item["minutes"].items()}
-        record = services.write_meeting_record(
+        record = records_services.write_meeting_record(
             None, past, summary="Quarterly ward panel (demo).", minutes=topics, attendance=attendance, publish=True
         )
         for what, owner, due_in in ACTIONS:
-            action = services.agree_action(
+            action = records_services.agree_action(
                 None, record, what=what, owner=owner, due_date=timezone.localdate() + timedelta(days=due_in)
             )
             if due_in == -30:
-                services.update_action(None, action, status="done", note="Lights replaced by the council.")
-        services.schedule_event(
+                records_services.update_action(None, action, status="done", note="Lights replaced by the council.")
+        events_services.schedule_event(
             None,
             notify=False,
             title=f"{ward.name} ward panel",
@@ -161,7 +165,7 @@ def load(spec_file: Path, stdout) -> int:
             agenda=["Welcome", "Crime figures", "Priorities"],
             **common,
         )
-        services.schedule_event(
+        events_services.schedule_event(
             None,
             notify=False,
             title=f"Street briefing, {ward.name}",
@@ -173,7 +177,7 @@ def load(spec_file: Path, stdout) -> int:
             **common,
         )
         # Held last week and not yet written up: the team's "records to write".
-        services.schedule_event(
+        events_services.schedule_event(
             None,
             notify=False,
             allow_past=True,
@@ -195,14 +199,14 @@ def load(spec_file: Path, stdout) -> int:
             Subscription.objects.get_or_create(subscriber=subscriber, ward=ward)
             subscribers.append(subscriber)
         bulletins = [
-            services.publish_bulletin(
+            bulletins_services.publish_bulletin(
                 None, title=title, kind=kind, body_html=body, wards=[ward], is_demo=True, notify=False
             )
             for kind, title, body in BULLETINS
         ]
         for n, subscriber in enumerate(subscribers[:6]):
             body, answer = REPLIES[n]
-            reply = services.receive_reply(bulletins[n % 2], sender_email=subscriber.email, body=body)
+            reply = replies_services.receive_reply(bulletins[n % 2], sender_email=subscriber.email, body=body)
             Reply.objects.filter(pk=reply.pk).update(received_at=timezone.now() - timedelta(days=20 + n))
             if answer:
                 reply.refresh_from_db()
@@ -210,7 +214,7 @@ def load(spec_file: Path, stdout) -> int:
                     answer=answer, answered_at=reply.received_at + timedelta(days=n + 1)
                 )
         start = timezone.now() + timedelta(days=7)
-        sweep = services.create_volunteer_task(
+        sweep = volunteering_services.create_volunteer_task(
             None,
             ward=ward,
             title=f"Weapons sweep, {ward.name}",
@@ -221,8 +225,8 @@ def load(spec_file: Path, stdout) -> int:
             is_demo=True,
         )
         for volunteer in _demo_residents(ward)[:2]:
-            services.sign_up_to_volunteer(volunteer, sweep)
-        leafleting = services.create_volunteer_task(
+            volunteering_services.sign_up_to_volunteer(volunteer, sweep)
+        leafleting = volunteering_services.create_volunteer_task(
             None,
             ward=ward,
             title=f"Leafleting on courier fraud, {ward.name}",
@@ -234,7 +238,9 @@ def load(spec_file: Path, stdout) -> int:
         )
         VolunteerTask.objects.filter(pk=leafleting.pk).update(starts_at=timezone.now() - timedelta(days=14))
         leafleting.refresh_from_db()
-        services.report_volunteering(None, leafleting, volunteers=5, hours=10, findings="600 leaflets delivered.")
+        volunteering_services.report_volunteering(
+            None, leafleting, volunteers=5, hours=10, findings="600 leaflets delivered."
+        )
         loaded += 1
     stdout.write(f"  engagement: demo meetings, bulletins and volunteering for {loaded} wards\n")
     return loaded

@@ -3,7 +3,7 @@ from django import forms
 from openward.areas.models import Borough, Cluster, Ward
 
 from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
-from .services import check_future
+from .services.events import check_future
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"}, format="%Y-%m-%dT%H:%M")
 
@@ -42,6 +42,14 @@ class EventForm(forms.ModelForm):
             "capacity": forms.NumberInput(attrs={"class": "input", "min": 1}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            # A monitoring group's meetings are its chair's, scheduled from the group's pages (openward/monitoring).
+            self.fields["kind"].choices = [
+                (value, label) for value, label in self.fields["kind"].choices if value != Event.Kind.MONITORING_GROUP
+            ]
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]

@@ -13,8 +13,9 @@ from django.utils.html import strip_tags
 from openward.notifications import subjects
 from openward.notifications.models import Notice, Subscription
 
-from . import services
 from .models import Bulletin, Event, Registration, Reply
+from .services import events as events_services
+from .services import registrations as registrations_services
 
 
 def absolute(path: str) -> str:
@@ -107,5 +108,5 @@ subjects.register(Notice.Kind.REMINDER, context=event_context, reply_kind="event
 subjects.register(Notice.Kind.PLACE_OFFER, context=place_offer_context)
 subjects.register(Notice.Kind.ANSWER, context=answer_context)
 subjects.register_digest(digest_items)
-subjects.register_job("Offers lapsed", services.expire_lapsed_offers)
-subjects.register_job("Events reminded", services.send_event_reminders)
+subjects.register_job("Offers lapsed", registrations_services.expire_lapsed_offers)
+subjects.register_job("Events reminded", events_services.send_event_reminders)

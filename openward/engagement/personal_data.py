@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from openward.core import personal_data
 
-from . import services
 from .models import Attendance, CalendarFeed, Registration, Reply, VolunteerSignup
+from .services import registrations as registrations_services
+from .services import volunteering as volunteering_services
 
 
 def iso(value):
@@ -61,12 +62,12 @@ def _erase(user) -> list:
     registrations = list(Registration.objects.filter(user=user).select_related("event"))
     for registration in registrations:
         if registration.status in Registration.ACTIVE and registration.event.starts_at > now:
-            services.cancel_registration(user, registration)
+            registrations_services.cancel_registration(user, registration)
     Registration.objects.filter(user=user).update(share_name=False)
     signups = list(VolunteerSignup.objects.filter(user=user).select_related("task"))
     for signup in signups:
         if signup.status == VolunteerSignup.Status.SIGNED_UP and signup.task.starts_at > now:
-            services.withdraw_from_volunteering(user, signup)
+            volunteering_services.withdraw_from_volunteering(user, signup)
     CalendarFeed.objects.filter(user=user).delete()
     Attendance.objects.filter(user=user).update(name="", agreed_to_be_named=False)
     replies = list(_replies(user))

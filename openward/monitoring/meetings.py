@@ -7,8 +7,8 @@ pages stay with the roles it names (a borough's police leads may also write them
 
 from __future__ import annotations
 
-from openward.engagement import services as engagement
 from openward.engagement.models import Event, MeetingRecord
+from openward.engagement.services import events as engagement_events
 
 from .models import MonitoringGroup
 
@@ -40,4 +40,4 @@ def published_records(group: MonitoringGroup):
 
 def schedule_meeting(actor, group: MonitoringGroup, *, agenda: list[str], **fields) -> Event:
     """Publish a meeting of the group in its borough (engagement tells the borough's subscribers)."""
-    return engagement.schedule_event(actor, agenda=agenda, kind=KIND, borough=group.borough, **fields)
+    return engagement_events.schedule_event(actor, agenda=agenda, kind=KIND, borough=group.borough, **fields)

@@ -3,6 +3,7 @@ seeing and doing what their role allows: roles.py)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.contrib import messages
@@ -13,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from openward.core import access, audit
 from openward.core.importers.base import ImportFailed
 from openward.engagement import selectors as engagement_selectors
-from openward.engagement import services as engagement
-from openward.engagement.forms import ActionForm, ActionStatusForm, MeetingRecordForm
+from openward.engagement.forms import ActionForm, ActionStatusForm, EventChangeForm, MeetingRecordForm
 from openward.engagement.models import Action as MeetingAction
 from openward.engagement.models import MeetingRecord
+from openward.engagement.services import events as engagement_events
+from openward.engagement.services import records as engagement_records
 
 from . import grounds, meetings, members, roles, services
 from .forms import DrawForm, GroundsFileForm, MeetingForm, MemberForm, SampleButtonsForm
@@ -229,15 +231,29 @@ def _no_priorities(event):
     return engagement_selectors.priorities_for_actions(event).none()
 
 
-def _meeting_post(request, event, record, record_form) -> None:
-    """Carry out what a button on a meeting's page asks, through engagement's services."""
+def _form_problems(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _meeting_post(request, event, record, record_form, change_form) -> str:
+    """Carry out what a button on a meeting's page asks, through engagement's services; say what was done."""
     do = request.POST.get("do")
+    if do == "change":
+        if not change_form.is_valid():
+            raise ValidationError("Check the meeting's details: " + _form_problems(change_form))
+        changed = {name: change_form.cleaned_data[name] for name in change_form.changed_data}
+        if not engagement_events.change_event(request.user, event, **changed):
+            return "Nothing was changed."
+        return "The meeting is changed. Everyone registered is being emailed what changed."
+    if do == "agenda":
+        engagement_events.add_agenda_item(request.user, event, request.POST.get("item", ""))
+        return "Added to the agenda."
     if do == "record":
         if not record_form.is_valid():
             problems = [str(e) for errors in record_form.errors.values() for e in errors]
             raise ValidationError("Check the record: " + " ".join(problems))
         data = record_form.cleaned_data
-        engagement.write_meeting_record(
+        engagement_records.write_meeting_record(
             request.user,
             event,
             summary=data["summary"],
@@ -251,7 +267,7 @@ def _meeting_post(request, event, record, record_form) -> None:
         form = ActionForm(request.POST, priorities=_no_priorities(event))
         if not form.is_valid():
             raise ValidationError("Say what the action is and who owns it; give a due date as a date, or none.")
-        engagement.agree_action(request.user, record, **form.cleaned_data)
+        engagement_records.agree_action(request.user, record, **form.cleaned_data)
     elif do == "status":
         ids = SampleButtonsForm(request.POST)
         action_id = ids.cleaned_data["action"] if ids.is_valid() else None
@@ -259,21 +275,23 @@ def _meeting_post(request, event, record, record_form) -> None:
         form = ActionStatusForm(request.POST)
         if action is None or not form.is_valid():
             raise ValidationError("Choose one of this meeting's actions and its new status.")
-        engagement.update_action(request.user, action, **form.cleaned_data)
+        engagement_records.update_action(request.user, action, **form.cleaned_data)
     elif do == "cancel":
         if event.is_past:
             raise ValidationError("This meeting has already started, so it cannot be cancelled. Write its record.")
         reason = request.POST.get("reason", "").strip()[:300]
         if not reason:
             raise ValidationError("Give a reason for cancelling, so people know why.")
-        engagement.cancel_event(request.user, event, reason)
+        engagement_events.cancel_event(request.user, event, reason)
     else:
         raise ValidationError("Choose what to do.")
+    return "Saved."
 
 
 @roles.CHAIR_RULE
 def meeting_page(request, borough_code: str, pk: int):
-    """One of the group's meetings, for its chair: cancel it, write its record, agree and update actions."""
+    """One of the group's meetings, for its chair: before it, change it, add to its agenda or cancel it;
+    after it, write its record, agree and update actions."""
     group = _group(borough_code)
     event = get_object_or_404(meetings.group_meetings(group), pk=pk)
     record = MeetingRecord.objects.filter(event=event).first()
@@ -283,11 +301,13 @@ def meeting_page(request, borough_code: str, pk: int):
         initial = {"summary": record.summary} | {f"topic_{m.topic_id}": m.summary for m in record.minutes.all()}
     bound = request.POST if request.POST.get("do") == "record" else None
     record_form = MeetingRecordForm(bound, topics=topics, initial=initial)
+    # The form writes what was posted onto its instance; the service compares against the meeting as stored.
+    changing = request.POST if request.POST.get("do") == "change" else None
+    change_form = EventChangeForm(changing, instance=copy.copy(event), prefix="change")
     problem, status = "", 200
     if request.method == "POST":
         try:
-            _meeting_post(request, event, record, record_form)
-            messages.success(request, "Saved.")
+            messages.success(request, _meeting_post(request, event, record, record_form, change_form))
             return redirect("monitoring:meeting", borough_code=borough_code, pk=event.pk)
         except ValidationError as exc:
             problem, status = " ".join(exc.messages), 400
@@ -296,6 +316,8 @@ def meeting_page(request, borough_code: str, pk: int):
         "event": event,
         "record": record,
         "record_form": record_form,
+        "change_form": change_form,
+        "agenda": list(event.agenda.all()),
         "actions": list(record.actions.all()) if record else [],
         "action_form": ActionForm(priorities=_no_priorities(event)),
         "statuses": MeetingAction.Status.choices,

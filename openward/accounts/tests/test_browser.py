@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from openward.engagement import services as engagement
+from openward.engagement.services import bulletins
 from openward.notifications.models import Subscription
 from tests.personas import browser_page_for, horizontal_overflow, make_places, make_staff
 
@@ -35,10 +35,10 @@ def test_sign_up_with_notices_then_the_next_bulletin_for_the_ward_arrives(browse
     assert "Abbey" in page.locator("main").inner_text()
 
     officer = make_staff("officer", places.ward_a)
-    engagement.publish_bulletin(
+    bulletins.publish_bulletin(
         officer, title="Bike marking on Saturday", body_html="<p>Bring your bike.</p>", wards=[places.ward_a]
     )
-    engagement.publish_bulletin(officer, title="Only for Common", body_html="<p>Elsewhere.</p>", wards=[places.ward_b])
+    bulletins.publish_bulletin(officer, title="Only for Common", body_html="<p>Elsewhere.</p>", wards=[places.ward_b])
     messages = smtp_server.wait_for(2)
     assert [(m["to"], m["message"]["Subject"]) for m in messages[1:]] == [
         (["ada@example.org"], "Bike marking on Saturday")

@@ -3,8 +3,9 @@
 The file is `{"force": "<id>", "neighbourhoods": [...]}`; each neighbourhood is what police.uk
 returns for GET {force}/{id}, with a `people` list shaped like GET {force}/{id}/people. Its
 `locations` are stations; Open Ward also reads `front_counter` and `opening_hours` there
-(`{"mon": [["08:00", "20:00"]], "sun": []}`), which police.uk does not publish. A neighbourhood
-may name its ward (`"ward": "<GSS code>"`) when its id is not one, and give a `boundary` of its own
+(`{"mon": [["08:00", "20:00"]], "sun": []}`), which police.uk does not publish. Hours hold from the day
+of the import (or `hours_from`); a change is kept as a dated row (areas.hours), never overwriting the past.
+A neighbourhood may name its ward (`"ward": "<GSS code>"`) when its id is not one, and give a `boundary` of its own
 shaped like GET {force}/{id}/boundary (stored and served instead of the ward's; `[]` removes a
 stored one; left out, a stored one is kept); a top-level `people` list is the force's senior people
 (GET forces/{id}/people), replaced when given.
@@ -12,12 +13,15 @@ stored one; left out, a stored one is kept); a top-level `people` list is the fo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
+from django.utils import timezone
+
 from openward.core.importers.base import BaseImporter
 
-from .. import geo
+from .. import geo, hours
 from ..models import Neighbourhood, Station, TeamMember, Ward
 from .files import SourceError, read_text
 from .places import force as get_force
@@ -32,9 +36,12 @@ class NeighbourhoodTeamImporter(BaseImporter):
     name = "neighbourhood-teams"
     all_or_nothing = True
 
-    def __init__(self, path, *, demo: bool = False, **kwargs):
+    def __init__(self, path, *, demo: bool = False, hours_from: dt.date | None = None, **kwargs):
         super().__init__(path, **kwargs)
         self.demo = demo
+        # The date the stations' hours in the file hold from (today unless told): a change is kept from then,
+        # and the hours before it stay readable (areas.hours).
+        self.hours_from = hours_from
 
     def read(self):
         try:
@@ -150,6 +157,8 @@ class NeighbourhoodTeamImporter(BaseImporter):
                 station.neighbourhoods.add(nbhd)
                 if created:
                     self.counts["stations_created"] += 1
+                if hours.record_hours(station, self.hours_from or timezone.localdate()):
+                    self.counts["station_hours_recorded"] += 1
 
 
 def _float(value):

@@ -11,36 +11,20 @@ from django.test import Client
 from django.utils import timezone
 from scipy import stats as sps
 
-from openward.accounts.models import Role
-from openward.areas.models import Borough, Force, Neighbourhood, Station
+from openward.areas.models import Neighbourhood, Station
 from openward.commitments.counters import open_all_day, round_the_clock
 from openward.commitments.measure import measure
 from openward.commitments.models import Commitment, Status
 from openward.commitments.services import CommitmentError, record_commitment, review_commitment
-from openward.engagement import services as engagement
 from openward.engagement.models import Event, Reply
-from tests.personas import make_places, make_staff, sign_in
+from openward.engagement.services import replies as engagement_replies
+from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 
 ALL_DAY = [["00:00", "23:59"]]
 ROUND_THE_CLOCK = dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), ALL_DAY)
 OFFICE_HOURS = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), [["08:00", "20:00"]]) | {"sat": [], "sun": []}
-
-
-@pytest.fixture
-def places():
-    found = make_places()
-    found.force = Force.objects.create(slug="testshire", name="Testshire Police")
-    Borough.objects.filter(pk__in=[found.borough_a.pk, found.borough_b.pk]).update(force=found.force)
-    found.borough_a.refresh_from_db()
-    found.borough_b.refresh_from_db()
-    return found
-
-
-@pytest.fixture
-def lead(places):
-    return make_staff(Role.BOROUGH_LEAD, places.borough_a, email="lead@example.org")
 
 
 def station(places, name, hours, *, lat=None, lng=None, counter=True, serves=()):
@@ -167,7 +151,9 @@ def test_replies_answered_within_7_days(places, lead):
     assert now.status == Status.NOT_ON_TRACK and "11 of the 12 replies due an answer in Abbey" in now.reason
     assert now.figures["due_an_answer"] == 12 and now.figures["answered_within_7_days"] == 11
     assert now.figures["received"] == 14
-    assert round(now.figures["share"]) == engagement.reply_figures(places.ward_a)["answered_within_7_days_share"]
+    assert (
+        round(now.figures["share"]) == engagement_replies.reply_figures(places.ward_a)["answered_within_7_days_share"]
+    )
     exact = sps.binomtest(11, 12).proportion_ci(method="exact")
     assert (now.figures["share_low"], now.figures["share_high"]) == (
         round(100 * exact.low, 1),

@@ -62,8 +62,8 @@ def residents(db):
 
 @pytest.fixture
 def make_event(ward, officer):
-    from openward.engagement import services
     from openward.engagement.models import Event
+    from openward.engagement.services import events
 
     def make(**kw):
         fields = {
@@ -75,7 +75,7 @@ def make_event(ward, officer):
             "starts_at": timezone.now() + timedelta(days=7),
             "capacity": 2,
         } | kw
-        return services.schedule_event(officer, notify=False, allow_past=True, **fields)
+        return events.schedule_event(officer, notify=False, allow_past=True, **fields)
 
     return make
 

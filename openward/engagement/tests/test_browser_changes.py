@@ -113,10 +113,12 @@ def test_officer_writes_a_bulletin_in_markdown_previews_publishes_and_corrects_i
 def test_resident_replying_to_a_bulletin_is_told_where_crimes_are_reported_and_the_reply_reaches_the_team(
     browser, live_server, ward, officer, resident, viewport
 ):
-    from openward.engagement import services
     from openward.engagement.models import Reply
+    from openward.engagement.services import bulletins as bulletins_services
 
-    services.publish_bulletin(officer, title="Bike marking", body_markdown="On Saturday.", wards=[ward], notify=False)
+    bulletins_services.publish_bulletin(
+        officer, title="Bike marking", body_markdown="On Saturday.", wards=[ward], notify=False
+    )
     rp = browser_page_for(browser, live_server, resident, viewport=viewport)
     rp.goto("/engagement/bulletins/")
     rp.get_by_role("link", name="Bike marking").click()

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from openward.engagement import html, services
+from openward.engagement import html
 from openward.engagement.models import Bulletin, Topic
+from openward.engagement.services import bulletins as bulletins_services
 from openward.notifications import services as notifications
 from openward.notifications.models import Delivery, Notice
 from tests.personas import sign_in
@@ -41,7 +42,7 @@ def test_unsafe_html_is_refused_and_nothing_is_sent(
     notifications.subscribe(resident, ward)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ValidationError) as excinfo:
-            services.publish_bulletin(officer, title="Appeal", body_html=body, wards=[ward])
+            bulletins_services.publish_bulletin(officer, title="Appeal", body_html=body, wards=[ward])
     assert problem in excinfo.value.messages[0] and "Remove them" in excinfo.value.messages[0]
     assert not Bulletin.objects.exists() and not Notice.objects.exists() and not mail.outbox
 
@@ -119,7 +120,9 @@ def test_officer_publishes_with_image_resident_reads_archive_and_feeds(
 def test_an_image_that_is_not_an_image_is_refused(ward, officer):
     fake = SimpleUploadedFile("evil.png", b"<svg onload=alert(1)>", content_type="image/png")
     with pytest.raises(ValidationError, match="not an image we can read"):
-        services.publish_bulletin(officer, title="x", body_html="<p>x</p>", wards=[ward], images=[(fake, "x")])
+        bulletins_services.publish_bulletin(
+            officer, title="x", body_html="<p>x</p>", wards=[ward], images=[(fake, "x")]
+        )
     assert not Bulletin.objects.exists()
 
 
@@ -131,7 +134,7 @@ def test_bulletin_targets_topics_and_cluster(
     notifications.subscribe(b, other_ward, topics=[Topic.objects.get(slug="fraud")])
     notifications.subscribe(c, other_ward, topics=[Topic.objects.get(slug="drugs")])
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_bulletin(
+        bulletins_services.publish_bulletin(
             officer,
             title="Courier fraud warning",
             body_html="<p>Beware</p>",

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openward.accounts.models import Role
-from openward.engagement import services
 from openward.engagement.models import Bulletin, Event, Registration
+from openward.engagement.services import bulletins as bulletins_services
+from openward.engagement.services import events as events_services
+from openward.engagement.services import registrations
 from openward.notifications import services as notifications
 from openward.notifications.models import Notice
 from tests.personas import make_staff, sign_in
@@ -48,10 +50,10 @@ def test_changing_an_event_emails_everyone_registered_what_changed(
     start = timezone.make_aware(datetime(2026, 12, 1, 19, 0))
     event = make_event(starts_at=start, capacity=1, address="Barbican Library")
     a, b, outsider = residents[:3]
-    services.register_for_event(a, event)
-    services.register_for_event(b, event)  # waiting list
+    registrations.register_for_event(a, event)
+    registrations.register_for_event(b, event)  # waiting list
     with django_capture_on_commit_callbacks(execute=True):
-        changes = services.change_event(
+        changes = events_services.change_event(
             officer, event, starts_at=start + timedelta(days=1, hours=-0.5), address="Guildhall Library"
         )
     assert changes == [
@@ -69,26 +71,26 @@ def test_raising_the_capacity_offers_the_place_to_the_waiting_list(
     make_event, officer, residents, django_capture_on_commit_callbacks
 ):
     event = make_event(capacity=1)
-    services.register_for_event(residents[0], event)
-    services.register_for_event(residents[1], event)
+    registrations.register_for_event(residents[0], event)
+    registrations.register_for_event(residents[1], event)
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_event(officer, event, capacity=2)
+        events_services.change_event(officer, event, capacity=2)
     assert Registration.objects.get(user=residents[1]).status == Registration.Status.OFFERED
 
 
 def test_a_change_that_changes_nothing_tells_nobody_and_bad_changes_are_refused(make_event, officer, residents):
     event = make_event(capacity=2)
-    services.register_for_event(residents[0], event)
-    services.register_for_event(residents[1], event)
-    assert services.change_event(officer, event, title=event.title) == []
+    registrations.register_for_event(residents[0], event)
+    registrations.register_for_event(residents[1], event)
+    assert events_services.change_event(officer, event, title=event.title) == []
     assert not Notice.objects.filter(key__startswith="event-changed").exists()
     with pytest.raises(Exception, match="2 people already have a place"):
-        services.change_event(officer, event, capacity=1)
+        events_services.change_event(officer, event, capacity=1)
     with pytest.raises(Exception, match="is in the past"):
-        services.change_event(officer, event, starts_at=timezone.now() - timedelta(days=1))
+        events_services.change_event(officer, event, starts_at=timezone.now() - timedelta(days=1))
     past = make_event(starts_at=timezone.now() - timedelta(days=1))
     with pytest.raises(Exception, match="already started"):
-        services.change_event(officer, past, title="Renamed")
+        events_services.change_event(officer, past, title="Renamed")
     event.refresh_from_db()
     assert event.capacity == 2 and event.starts_at > timezone.now()
 
@@ -139,7 +141,9 @@ def test_a_published_bulletin_is_corrected_on_the_page_and_through_the_api_witho
 ):
     notifications.subscribe(resident, ward)
     with django_capture_on_commit_callbacks(execute=True):
-        bulletin = services.publish_bulletin(officer, title="Bike marking", body_markdown="On Saturday.", wards=[ward])
+        bulletin = bulletins_services.publish_bulletin(
+            officer, title="Bike marking", body_markdown="On Saturday.", wards=[ward]
+        )
     assert len(mail.outbox) == 1
     sign_in(client, officer)
     form = client.get(reverse("engagement:bulletin-edit", args=[bulletin.pk])).content.decode()
@@ -161,7 +165,7 @@ def test_a_published_bulletin_is_corrected_on_the_page_and_through_the_api_witho
 
 
 def test_only_the_team_of_a_bulletins_place_may_correct_it(ward, other_ward, officer, panel_chair, client):
-    bulletin = services.publish_bulletin(officer, title="x", body_markdown="x", wards=[ward], notify=False)
+    bulletin = bulletins_services.publish_bulletin(officer, title="x", body_markdown="x", wards=[ward], notify=False)
     elsewhere = make_staff(Role.OFFICER, other_ward, email="pc.aldgate@met.example")
     for person in (panel_chair, elsewhere):
         sign_in(client, person)

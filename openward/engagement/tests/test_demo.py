@@ -8,8 +8,9 @@ from django.core import mail
 
 from openward.areas.models import Borough, Ward
 from openward.core import demo
-from openward.engagement import demo_data, selectors, services
+from openward.engagement import demo_data, selectors
 from openward.engagement.models import Action, Bulletin, Event, MeetingRecord, VolunteerTask
+from openward.engagement.services import replies
 from openward.notifications.models import Delivery, Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_demo_step_fills_demo_wards_once(tmp_path):
         assert Bulletin.objects.published().for_ward(ward).count() == 3
         assert Subscriber.objects.filter(subscriptions__ward=ward, is_demo=True).count() >= 20
         assert VolunteerTask.objects.filter(ward=ward).count() == 2
-        assert services.reply_figures(ward)["received"] == 6
+        assert replies.reply_figures(ward)["received"] == 6
         assert selectors.open_actions(ward).count() == 2
     assert not Event.objects.filter(ward__gss_code="E05000001").exists()
     assert not Delivery.objects.exists() and not mail.outbox, "the demo emails nobody"

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.engagement import ical, services
+from openward.engagement import ical
 from openward.engagement.models import Event, Registration
+from openward.engagement.services import events as events_services
+from openward.engagement.services import records, registrations
 from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +22,14 @@ def test_capacity_waiting_list_and_released_place_offered_by_email(
 ):
     event = make_event(capacity=2)
     a, b, c, d = residents[:4]
-    assert services.register_for_event(a, event).status == Registration.Status.CONFIRMED
-    assert services.register_for_event(b, event).status == Registration.Status.CONFIRMED
-    assert services.register_for_event(c, event).status == Registration.Status.WAITING
-    assert services.register_for_event(d, event).status == Registration.Status.WAITING
+    assert registrations.register_for_event(a, event).status == Registration.Status.CONFIRMED
+    assert registrations.register_for_event(b, event).status == Registration.Status.CONFIRMED
+    assert registrations.register_for_event(c, event).status == Registration.Status.WAITING
+    assert registrations.register_for_event(d, event).status == Registration.Status.WAITING
     assert event.places_left() == 0
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_registration(a, Registration.objects.get(event=event, user=a))
+        registrations.cancel_registration(a, Registration.objects.get(event=event, user=a))
     offered = Registration.objects.get(event=event, user=c)
     assert offered.status == Registration.Status.OFFERED
     assert Registration.objects.get(event=event, user=d).status == Registration.Status.WAITING
@@ -39,9 +41,9 @@ def test_capacity_waiting_list_and_released_place_offered_by_email(
     assert offered.offer_expires_at <= event.starts_at
     # The offered place still counts: nobody else can take it.
     e = residents[4]
-    assert services.register_for_event(e, event).status == Registration.Status.WAITING
+    assert registrations.register_for_event(e, event).status == Registration.Status.WAITING
 
-    services.accept_offer(offered.offer_token)
+    registrations.accept_offer(offered.offer_token)
     assert Registration.objects.get(pk=offered.pk).status == Registration.Status.CONFIRMED
     assert event.places_taken() == 2
 
@@ -49,18 +51,18 @@ def test_capacity_waiting_list_and_released_place_offered_by_email(
 def test_lapsed_offer_goes_to_the_next_person(make_event, residents, django_capture_on_commit_callbacks):
     event = make_event(capacity=1)
     a, b, c = residents[:3]
-    services.register_for_event(a, event)
-    services.register_for_event(b, event)
-    services.register_for_event(c, event)
+    registrations.register_for_event(a, event)
+    registrations.register_for_event(b, event)
+    registrations.register_for_event(c, event)
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_registration(a, Registration.objects.get(event=event, user=a))
-        lapsed = services.expire_lapsed_offers(now=timezone.now() + timedelta(days=2))
+        registrations.cancel_registration(a, Registration.objects.get(event=event, user=a))
+        lapsed = registrations.expire_lapsed_offers(now=timezone.now() + timedelta(days=2))
     assert lapsed == 1
     assert Registration.objects.get(event=event, user=b).status == Registration.Status.EXPIRED
     assert Registration.objects.get(event=event, user=c).status == Registration.Status.OFFERED
     assert [m.to for m in mail.outbox] == [[b.email], [c.email]]
     with pytest.raises(ValidationError, match="no longer open|not a current"):
-        services.accept_offer(Registration.objects.get(event=event, user=b).offer_token or "x")
+        registrations.accept_offer(Registration.objects.get(event=event, user=b).offer_token or "x")
 
 
 def test_rsvp_to_past_or_cancelled_event_is_refused_and_changes_nothing(
@@ -68,13 +70,13 @@ def test_rsvp_to_past_or_cancelled_event_is_refused_and_changes_nothing(
 ):
     past = make_event(starts_at=timezone.now() - timedelta(hours=1))
     cancelled = make_event()
-    services.cancel_event(officer, cancelled, "Venue flooded")
+    events_services.cancel_event(officer, cancelled, "Venue flooded")
     sign_in(client, resident)
     sent_before = len(mail.outbox)
     before = db_snapshot()
     for event, words in ((past, "already started"), (cancelled, "cancelled")):
         with pytest.raises(ValidationError, match=words):
-            services.register_for_event(resident, event)
+            registrations.register_for_event(resident, event)
     response = client.post(reverse("engagement:register", args=[cancelled.pk]), follow=True)
     assert response.status_code == 200
     assert "This event has been cancelled" in response.content.decode()
@@ -95,21 +97,21 @@ def test_online_link_shown_only_to_people_registered(make_event, resident, resid
 
 def test_panel_meeting_agenda_carries_overdue_actions(make_event, officer):
     past = make_event(starts_at=timezone.now() - timedelta(days=30))
-    record = services.write_meeting_record(officer, past, publish=True)
-    overdue = services.agree_action(
+    record = records.write_meeting_record(officer, past, publish=True)
+    overdue = records.agree_action(
         officer,
         record,
         what="Extra patrols on Fann Street",
         owner="PC Smith",
         due_date=timezone.localdate() - timedelta(days=3),
     )
-    services.agree_action(
+    records.agree_action(
         officer, record, what="Leaflet drop", owner="PCSO Jones", due_date=timezone.localdate() + timedelta(days=30)
     )
-    done = services.agree_action(
+    done = records.agree_action(
         officer, record, what="Fix lighting", owner="Council", due_date=timezone.localdate() - timedelta(days=10)
     )
-    services.update_action(officer, done, status="done")
+    records.update_action(officer, done, status="done")
     nxt = make_event(agenda=["Welcome", "Crime figures"])
     titles = list(nxt.agenda.values_list("title", flat=True))
     assert titles[:2] == ["Welcome", "Crime figures"]
@@ -136,7 +138,7 @@ def test_icalendar_escapes_and_folds_lines(make_event, client):
 def test_personal_feed_is_tokenised_and_lists_only_my_events(make_event, resident, client):
     mine = make_event(title="My meeting", mode=Event.Mode.ONLINE, address="", online_link="https://meet.example.org/x")
     make_event(title="Someone else's meeting")
-    services.register_for_event(resident, mine)
+    registrations.register_for_event(resident, mine)
     sign_in(client, resident)
     page = client.get(reverse("engagement:mine")).content.decode()
     token = resident.calendar_feed.token
@@ -236,19 +238,19 @@ def offer_then_cancelled(make_event, residents, officer, django_capture_on_commi
     """b is offered a place, then the organiser cancels the event."""
     event = make_event(capacity=1)
     a, b = residents[:2]
-    services.register_for_event(a, event)
-    services.register_for_event(b, event)
+    registrations.register_for_event(a, event)
+    registrations.register_for_event(b, event)
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_registration(a, Registration.objects.get(event=event, user=a))
+        registrations.cancel_registration(a, Registration.objects.get(event=event, user=a))
     offered = Registration.objects.get(event=event, user=b)
     assert offered.status == Registration.Status.OFFERED
-    services.cancel_event(officer, event, "Hall flooded")
+    events_services.cancel_event(officer, event, "Hall flooded")
     return offered
 
 
 def test_an_offer_cannot_be_accepted_after_the_event_is_cancelled(offer_then_cancelled):
     with pytest.raises(ValidationError, match="event has been cancelled"):
-        services.accept_offer(offer_then_cancelled.offer_token)
+        registrations.accept_offer(offer_then_cancelled.offer_token)
     assert Registration.objects.get(pk=offer_then_cancelled.pk).status == Registration.Status.OFFERED
 
 

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.engagement import services
 from openward.engagement.models import Action, Attendance, MeetingRecord
+from openward.engagement.services import records as records_services
 from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def past_meeting(make_event):
 
 @pytest.fixture
 def record(past_meeting, officer):
-    return services.write_meeting_record(officer, past_meeting, summary="Panel.", publish=True)
+    return records_services.write_meeting_record(officer, past_meeting, summary="Panel.", publish=True)
 
 
 def make_priority(ward, statement="Phone snatching near the station"):
@@ -73,7 +73,7 @@ def test_an_unknown_attendance_role_is_refused_and_nothing_is_saved(past_meeting
 
 def test_the_service_refuses_an_unknown_role_before_writing(past_meeting, officer):
     with pytest.raises(ValidationError, match="wizard"):
-        services.write_meeting_record(officer, past_meeting, attendance=[{"role": "wizard"}], publish=True)
+        records_services.write_meeting_record(officer, past_meeting, attendance=[{"role": "wizard"}], publish=True)
     assert not MeetingRecord.objects.filter(event=past_meeting).exists()
 
 
@@ -83,7 +83,9 @@ def test_the_database_refuses_an_unknown_role(record):
 
 
 def test_records_with_every_known_role_list_everywhere(record, officer, client, ward, borough):
-    services.write_meeting_record(officer, record.event, attendance=[{"role": r} for r in Attendance.Role.values])
+    records_services.write_meeting_record(
+        officer, record.event, attendance=[{"role": r} for r in Attendance.Role.values]
+    )
     assert listings(client, ward, borough) == [200] * 7
     body = client.get(f"/api/v1/engagement/places/ward/{ward.gss_code}/records").json()
     assert body["records"][0]["attendance"]["total"] == len(Attendance.Role.values)
@@ -167,9 +169,9 @@ def test_a_cluster_meeting_action_may_serve_a_priority_of_a_ward_in_the_cluster(
         address="Hall",
         starts_at=timezone.now() - timedelta(days=1),
     )
-    meeting = services.write_meeting_record(officer, event, publish=True)
+    meeting = records_services.write_meeting_record(officer, event, publish=True)
     priority = make_priority(other_ward)
-    action = services.agree_action(officer, meeting, what="Patrols", owner="PC X", priority_id=priority.pk)
+    action = records_services.agree_action(officer, meeting, what="Patrols", owner="PC X", priority_id=priority.pk)
     assert action.priority_id == priority.pk
 
 
@@ -181,7 +183,7 @@ def test_a_cluster_meeting_action_may_serve_a_priority_of_a_ward_in_the_cluster(
     ],
 )
 def test_action_status_must_be_one_of_the_list(record, officer, client, payload):
-    action = services.agree_action(officer, record, what="Patrols", owner="PC X")
+    action = records_services.agree_action(officer, record, what="Patrols", owner="PC X")
     sign_in(client, officer)
     response = client.patch(f"/api/v1/engagement/actions/{action.pk}", payload, content_type="application/json")
     assert response.status_code == 422

@@ -51,14 +51,14 @@ def test_every_hint_on_the_forms_of_engagement_notifications_and_accounts_points
 ):
     from django.test import Client
 
-    from openward.engagement import services
+    from openward.engagement.services import bulletins, records
     from openward.notifications import services as notifications
 
     ensure_standard_topics(Topic)
     future = make_event()
     past = make_event(starts_at=timezone.now() - timedelta(days=1))
-    record = services.write_meeting_record(officer, past)
-    bulletin = services.publish_bulletin(officer, title="x", body_markdown="x", wards=[ward], notify=False)
+    record = records.write_meeting_record(officer, past)
+    bulletin = bulletins.publish_bulletin(officer, title="x", body_markdown="x", wards=[ward], notify=False)
     notifications.subscribe(officer, ward)
     sign_in(client, officer)
     pages = [

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.engagement import services
 from openward.engagement.models import Action, Event, KeptForGood, MeetingRecord, Topic
+from openward.engagement.services import events as events_services
+from openward.engagement.services import records as records_services
 from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_chair_writes_record_through_the_page(past_meeting, panel_chair, residen
 
 
 def test_names_kept_only_when_agreed(past_meeting, officer):
-    record = services.write_meeting_record(
+    record = records_services.write_meeting_record(
         officer,
         past_meeting,
         attendance=[
@@ -69,7 +70,7 @@ def test_names_kept_only_when_agreed(past_meeting, officer):
 
 
 def test_draft_record_is_not_public(past_meeting, officer, client):
-    record = services.write_meeting_record(officer, past_meeting, summary="Draft words nobody has agreed")
+    record = records_services.write_meeting_record(officer, past_meeting, summary="Draft words nobody has agreed")
     assert client.get(reverse("engagement:record", args=[record.pk])).status_code == 404
     code = past_meeting.ward.gss_code
     for url in (
@@ -90,8 +91,8 @@ def test_panel_adds_topic(past_meeting, panel_chair, client):
 
 
 def test_published_records_and_actions_are_never_deleted(past_meeting, officer):
-    record = services.write_meeting_record(officer, past_meeting, publish=True)
-    action = services.agree_action(officer, record, what="Patrol", owner="PC A")
+    record = records_services.write_meeting_record(officer, past_meeting, publish=True)
+    action = records_services.agree_action(officer, record, what="Patrol", owner="PC A")
     with pytest.raises(KeptForGood):
         record.delete()
     with pytest.raises(KeptForGood):
@@ -103,7 +104,7 @@ def test_published_records_and_actions_are_never_deleted(past_meeting, officer):
 
 def test_record_cannot_be_written_before_the_meeting(make_event, officer):
     with pytest.raises(ValidationError, match="once the meeting has started"):
-        services.write_meeting_record(officer, make_event())
+        records_services.write_meeting_record(officer, make_event())
 
 
 def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, other_ward, cluster, borough, client):
@@ -119,14 +120,14 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, o
         evidence="x",
     )
     m1 = make_event(starts_at=timezone.now() - timedelta(days=20))
-    r1 = services.write_meeting_record(officer, m1, publish=True)
-    services.agree_action(
+    r1 = records_services.write_meeting_record(officer, m1, publish=True)
+    records_services.agree_action(
         officer, r1, what="A1, with comma", owner="PC A", due_date=today - timedelta(days=1), priority_id=priority.pk
     )
-    services.agree_action(officer, r1, what="A2", owner="PC B", due_date=today + timedelta(days=5))
-    done = services.agree_action(officer, r1, what="A3", owner="PC C")
-    services.update_action(officer, done, status="done", note="Finished")
-    m2 = services.schedule_event(
+    records_services.agree_action(officer, r1, what="A2", owner="PC B", due_date=today + timedelta(days=5))
+    done = records_services.agree_action(officer, r1, what="A3", owner="PC C")
+    records_services.update_action(officer, done, status="done", note="Finished")
+    m2 = events_services.schedule_event(
         officer,
         notify=False,
         allow_past=True,
@@ -136,9 +137,9 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, o
         address="Aldgate",
         starts_at=timezone.now() - timedelta(days=10),
     )
-    r2 = services.write_meeting_record(officer, m2, publish=True)
-    services.agree_action(officer, r2, what="B1", owner="PCSO D", due_date=today - timedelta(days=2))
-    m3 = services.schedule_event(
+    r2 = records_services.write_meeting_record(officer, m2, publish=True)
+    records_services.agree_action(officer, r2, what="B1", owner="PCSO D", due_date=today - timedelta(days=2))
+    m3 = events_services.schedule_event(
         officer,
         notify=False,
         allow_past=True,
@@ -148,11 +149,11 @@ def test_rollup_per_cluster_and_borough_and_exports(make_event, officer, ward, o
         address="Guildhall",
         starts_at=timezone.now() - timedelta(days=5),
     )
-    r3 = services.write_meeting_record(officer, m3, publish=True)
-    services.agree_action(officer, r3, what="C1", owner="Inspector")
+    r3 = records_services.write_meeting_record(officer, m3, publish=True)
+    records_services.agree_action(officer, r3, what="C1", owner="Inspector")
     # A draft record's actions are not public yet.
     m4 = make_event(starts_at=timezone.now() - timedelta(days=1))
-    services.agree_action(officer, services.write_meeting_record(officer, m4), what="Draft", owner="X")
+    records_services.agree_action(officer, records_services.write_meeting_record(officer, m4), what="Draft", owner="X")
 
     data = client.get(f"/api/v1/engagement/places/borough/{borough.slug}/actions").json()
     assert sorted(a["what"] for a in data["open"]) == ["A1, with comma", "A2", "B1", "C1"]

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openward.accounts.models import Role
-from openward.engagement import services
 from openward.engagement.models import Reply
+from openward.engagement.services import bulletins
+from openward.engagement.services import replies as replies_services
 from openward.notifications import services as notifications
 from openward.notifications import tokens
 from openward.notifications.models import Subscriber
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bulletin(ward, officer):
-    return services.publish_bulletin(officer, title="Burglary appeal", body_html="<p>Did you see?</p>", wards=[ward])
+    return bulletins.publish_bulletin(officer, title="Burglary appeal", body_html="<p>Did you see?</p>", wards=[ward])
 
 
 def test_reply_by_email_link_reaches_inbox_and_answer_is_emailed(
@@ -48,11 +49,11 @@ def test_reply_by_email_link_reaches_inbox_and_answer_is_emailed(
 
 def test_reply_from_unknown_or_unsubscribed_address_is_refused(bulletin, resident):
     with pytest.raises(ValidationError, match="do not know the address"):
-        services.receive_reply(bulletin, sender_email="stranger@example.net", body="hello")
+        replies_services.receive_reply(bulletin, sender_email="stranger@example.net", body="hello")
     subscriber = notifications.subscriber_for("gone@example.org")
     notifications.unsubscribe(subscriber)
     with pytest.raises(ValidationError, match="has unsubscribed"):
-        services.receive_reply(bulletin, sender_email="gone@example.org", body="hello")
+        replies_services.receive_reply(bulletin, sender_email="gone@example.org", body="hello")
     assert not Reply.objects.exists()
 
 
@@ -66,7 +67,7 @@ def test_tampered_reply_link_is_refused(bulletin, resident, client):
 
 def test_other_teams_cannot_see_or_answer(ward, other_ward, bulletin, resident, client, db_snapshot):
     elsewhere = make_staff(Role.OFFICER, other_ward, email="pc@aldgate.example")
-    reply = services.receive_reply(bulletin, sender_email=resident.email, body="hello", user=resident)
+    reply = replies_services.receive_reply(bulletin, sender_email=resident.email, body="hello", user=resident)
     sign_in(client, elsewhere)
     inbox = client.get(reverse("engagement:inbox"))
     assert inbox.status_code == 200
@@ -79,16 +80,19 @@ def test_other_teams_cannot_see_or_answer(ward, other_ward, bulletin, resident, 
 def test_reply_figures_share_answered_within_7_days(ward, officer, bulletin, residents):
     now = timezone.now()
     for i, r in enumerate(residents):
-        reply = services.receive_reply(bulletin, sender_email=r.email, body=f"r{i}", user=r)
+        reply = replies_services.receive_reply(bulletin, sender_email=r.email, body=f"r{i}", user=r)
         Reply.objects.filter(pk=reply.pk).update(received_at=now - timedelta(days=20))
     replies = list(Reply.objects.order_by("pk"))
     # 3 answered within 7 days, 1 after 10 days, 2 never: 3 of 6 settled = 50%.
     for reply, days in zip(replies, [1, 2, 6, 10], strict=False):
         Reply.objects.filter(pk=reply.pk).update(answered_at=reply.received_at + timedelta(days=days), answer="x")
-    figures = services.reply_figures(ward)
+    figures = replies_services.reply_figures(ward)
     assert figures == {"received": 6, "suppressed": False, "answered_within_7_days_share": 50, "settled": 6}
     Reply.objects.filter(pk__in=[r.pk for r in replies[:2]]).delete()
-    assert services.reply_figures(ward)["suppressed"] is True and services.reply_figures(ward)["received"] is None
+    assert (
+        replies_services.reply_figures(ward)["suppressed"] is True
+        and replies_services.reply_figures(ward)["received"] is None
+    )
 
 
 def test_api_reply_and_answer(ward, officer, resident, bulletin, client):

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openward.engagement import demo_data, services
+from openward.engagement import demo_data
+from openward.engagement.services import bulletins as bulletins_services
 from openward.notifications import services as notifications
 from openward.notifications import tokens
 from openward.priorities.models import Concern, Consultation
@@ -30,7 +31,9 @@ def test_every_public_free_text_form_signposts_999_101_crimestoppers_and_police_
     ward, officer, resident, make_event, client
 ):
     event = make_event()
-    bulletin = services.publish_bulletin(officer, title="Appeal", body_markdown="x", wards=[ward], notify=False)
+    bulletin = bulletins_services.publish_bulletin(
+        officer, title="Appeal", body_markdown="x", wards=[ward], notify=False
+    )
     subscriber = notifications.subscribe(resident, ward)
     consultation = Consultation.objects.create(
         ward=ward,

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.engagement import services
 from openward.engagement.models import VolunteerTask
+from openward.engagement.services import volunteering as volunteering_services
 from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sweep(ward, officer):
-    return services.create_volunteer_task(
+    return volunteering_services.create_volunteer_task(
         officer,
         ward=ward,
         title="Weapons sweep, Golden Lane estate",
@@ -32,8 +32,8 @@ def sweep(ward, officer):
 def test_sign_up_needs_vetting_and_a_free_place(sweep, residents, client):
     a, b, c = residents[:3]
     with pytest.raises(ValidationError, match="Basic DBS check"):
-        services.sign_up_to_volunteer(a, sweep)
-    services.sign_up_to_volunteer(a, sweep, confirms_vetting=True)
+        volunteering_services.sign_up_to_volunteer(a, sweep)
+    volunteering_services.sign_up_to_volunteer(a, sweep, confirms_vetting=True)
     sign_in(client, b)
     client.post(reverse("engagement:volunteer-sign-up", args=[sweep.pk]), {"confirms_vetting": "on"})
     assert sweep.places_left() == 0
@@ -80,7 +80,7 @@ def test_api_lists_and_signs_up(sweep, resident, client):
 
 
 def test_vetting_is_said_in_words_never_none(sweep, officer, ward, client):
-    litter = services.create_volunteer_task(
+    litter = volunteering_services.create_volunteer_task(
         officer,
         ward=ward,
         title="Leafleting, Golden Lane",

@@ -117,3 +117,74 @@ def test_a_meeting_of_another_place_is_not_the_groups(group, chair):
     )
     page = chair_client(chair).get(f"/monitoring/boroughs/{group.borough.gss_code}/meetings/{ward_panel.pk}/")
     assert page.status_code == 404
+
+
+def test_the_chair_changes_a_coming_meeting_and_adds_to_its_agenda(
+    group, chair, reviewer, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from openward.core.models import AuditEvent
+    from openward.engagement.services import events as engagement_events
+    from openward.engagement.services import registrations
+
+    start = timezone.now() + dt.timedelta(days=10)
+    event = engagement_events.schedule_event(
+        chair,
+        notify=False,
+        agenda=["December's sample"],
+        kind=Event.Kind.MONITORING_GROUP,
+        borough=group.borough,
+        title="December review",
+        address="Borough Hall",
+        starts_at=start,
+    )
+    registrations.register_for_event(reviewer, event)
+    page = f"/monitoring/boroughs/{group.borough.gss_code}/meetings/{event.pk}/"
+    as_chair = chair_client(chair)
+    shown = as_chair.get(page).content.decode()
+    assert "Add to the agenda" in shown and "Change the meeting" in shown and "December&#x27;s sample" in shown
+
+    assert as_chair.post(page, {"do": "agenda", "item": "  The force's response to November "}).status_code == 302
+    refused = as_chair.post(page, {"do": "agenda", "item": "   "})
+    assert refused.status_code == 400 and "Write the agenda item to add." in refused.content.decode()
+    assert [(a.position, a.title) for a in event.agenda.all()] == [
+        (1, "December's sample"),
+        (2, "The force's response to November"),
+    ]
+
+    later = timezone.localtime(start) + dt.timedelta(days=1)
+    change = {
+        "do": "change",
+        "change-title": "December review (moved)",
+        "change-mode": "in_person",
+        "change-starts_at": f"{later:%Y-%m-%dT%H:%M}",
+        "change-address": "Borough Hall, Room 3",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = as_chair.post(page, change)
+    assert changed.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.address, event.kind) == (
+        "December review (moved)",
+        "Borough Hall, Room 3",
+        "monitoring_group",
+    )
+    told = [m for m in mail.outbox if m.to == [reviewer.email]]
+    assert len(told) == 1 and "Borough Hall, Room 3" in told[0].body
+    bad = as_chair.post(page, change | {"change-address": "", "change-title": "Another"})
+    assert bad.status_code == 400 and "Give the address for an event held in person" in bad.content.decode()
+    event.refresh_from_db()
+    assert event.title == "December review (moved)"
+
+    actions = list(AuditEvent.objects.filter(actor=chair).values_list("action", flat=True))
+    assert actions.count("engagement.add_agenda_item") == 1 and actions.count("engagement.change_event") == 1
+
+    # A reviewer cannot reach the chair's meeting page; a meeting held can no longer change.
+    as_reviewer = Client()
+    sign_in(as_reviewer, reviewer)
+    assert as_reviewer.post(page, {"do": "agenda", "item": "Mine"}).status_code == 403
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    late = as_chair.post(page, {"do": "agenda", "item": "Too late"})
+    assert late.status_code == 400 and "already started" in late.content.decode()
+    assert event.agenda.count() == 2

@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from openward.engagement import services as engagement
+from openward.engagement.services import bulletins
 from openward.notifications import delivery, services
 from openward.notifications.models import Delivery, Notice, Subscription
 
@@ -71,7 +71,7 @@ def scripted_smtp(settings):
 def bulletin_notice(ward, officer, django_capture_on_commit_callbacks):
     """A published bulletin's notice; nobody subscribes yet, so the fan-out wrote no rows."""
     with django_capture_on_commit_callbacks(execute=True):
-        bulletin = engagement.publish_bulletin(officer, title="Appeal", body_html="<p>Help</p>", wards=[ward])
+        bulletin = bulletins.publish_bulletin(officer, title="Appeal", body_html="<p>Help</p>", wards=[ward])
     notice = Notice.objects.get(key=f"bulletin:{bulletin.pk}")
     assert not notice.deliveries.exists()
     return notice

@@ -29,7 +29,7 @@ import dj_database_url
 import pytest
 from django.conf import settings as django_settings
 
-from openward.engagement import services as engagement
+from openward.engagement.services import bulletins
 from openward.notifications.models import Delivery, Subscriber, Subscription
 from openward.notifications.tests import worker_settings
 
@@ -90,7 +90,7 @@ def test_fan_out_to_10000_subscribers_each_gets_exactly_one(
 ):
     subscribers = add_subscribers(ward, N)
     with django_capture_on_commit_callbacks(execute=True):
-        bulletin = engagement.publish_bulletin(
+        bulletin = bulletins.publish_bulletin(
             officer, title="Knife crime appeal", body_html="<p>Call 101</p>", wards=[ward]
         )
     counts = Counter(counting_smtp.received)
@@ -294,8 +294,8 @@ User.objects.create_user(email="officer@example.org")
         publish = """
 from openward.accounts.models import User
 from openward.areas.models import Ward
-from openward.engagement import services
-services.publish_bulletin(
+from openward.engagement.services import bulletins as bulletins_services
+bulletins_services.publish_bulletin(
     User.objects.get(), title="Weapons sweep volunteers", body_html="<p>Join us</p>", wards=[Ward.objects.get()]
 )
 """

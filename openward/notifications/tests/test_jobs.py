@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from openward.engagement import services as engagement
+from openward.core.models import AuditEvent
+from openward.engagement.services import bulletins, registrations
 from openward.notifications import delivery, services
 from openward.notifications.models import Delivery, Notice, Subscriber
 
@@ -21,7 +22,7 @@ def test_weekly_subscribers_get_a_digest_not_each_bulletin(
     services.subscribe(weekly, ward, frequency="weekly")
     services.subscribe(immediate, ward)
     with django_capture_on_commit_callbacks(execute=True):
-        engagement.publish_bulletin(officer, title="Bike theft advice", body_html="<p>Lock it</p>", wards=[ward])
+        bulletins.publish_bulletin(officer, title="Bike theft advice", body_html="<p>Lock it</p>", wards=[ward])
     assert [m.to for m in mail.outbox] == [[immediate.email]]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_notification_jobs", "--weekly-digest")
@@ -36,14 +37,16 @@ def test_weekly_subscribers_get_a_digest_not_each_bulletin(
 def test_reminders_and_lapsed_offers_by_the_jobs_command(make_event, residents, django_capture_on_commit_callbacks):
     soon = make_event(starts_at=timezone.now() + timedelta(hours=5), capacity=1)
     a, b = residents[:2]
-    engagement.register_for_event(a, soon)
-    engagement.register_for_event(b, soon)
+    registrations.register_for_event(a, soon)
+    registrations.register_for_event(b, soon)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_notification_jobs")
     assert [m.to for m in mail.outbox] == [[a.email]] and "Reminder" in mail.outbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_notification_jobs")
     assert len(mail.outbox) == 1, "one reminder per event"
+    sent = AuditEvent.objects.filter(action="engagement.reminders_sent")
+    assert [(e.target_id, e.data.get("people")) for e in sent] == [(str(soon.pk), 1)]
 
 
 def test_claims_are_exclusive_and_sent_rows_are_never_sent_again(ward, residents, settings):
@@ -76,7 +79,7 @@ def test_smtp_down_means_retry_later_and_nothing_lost(
     # The server is unreachable (nothing listens on this port); the worker test stops a real one.
     settings.EMAIL_PORT = dead_port
     with django_capture_on_commit_callbacks(execute=True):
-        bulletin = engagement.publish_bulletin(officer, title="Appeal", body_html="<p>x</p>", wards=[ward])
+        bulletin = bulletins.publish_bulletin(officer, title="Appeal", body_html="<p>x</p>", wards=[ward])
     rows = Delivery.objects.filter(notice__key=f"bulletin:{bulletin.pk}")
     assert rows.count() == 30 and set(rows.values_list("status", flat=True)) == {"retry"}
     assert all("SMTP unavailable" in e for e in rows.values_list("last_error", flat=True))

@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from openward.core.models import AuditEvent
-from openward.engagement import services as engagement
 from openward.engagement.models import Topic
+from openward.engagement.services import bulletins
 from openward.engagement.vocabulary import ensure_standard_topics
 from openward.notifications import services, tokens
 from openward.notifications.models import Subscriber
@@ -21,7 +21,7 @@ def emailed(ward, officer, resident, settings, django_capture_on_commit_callback
     settings.SITE_URL = "https://openward.example"
     services.subscribe(resident, ward)
     with django_capture_on_commit_callbacks(execute=True):
-        engagement.publish_bulletin(officer, title="Appeal", body_html="<p>Help</p>", wards=[ward])
+        bulletins.publish_bulletin(officer, title="Appeal", body_html="<p>Help</p>", wards=[ward])
     assert len(mail.outbox) == 1
     return mail.outbox[0]
 
@@ -58,7 +58,7 @@ def test_unsubscribed_get_nothing_more(emailed, ward, officer, resident, residen
     services.subscribe(neighbour, ward)
     services.unsubscribe(Subscriber.objects.get(email=resident.email))
     with django_capture_on_commit_callbacks(execute=True):
-        engagement.publish_bulletin(officer, title="Second", body_html="<p>x</p>", wards=[ward])
+        bulletins.publish_bulletin(officer, title="Second", body_html="<p>x</p>", wards=[ward])
     assert [(m.to, m.subject) for m in mail.outbox[1:]] == [([neighbour.email], "Second")]
 
 

@@ -1,0 +1,24 @@
+"""Minutes topics, which are also the topics subscribers follow."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from openward.areas.models import Cluster, Ward
+
+
+class Topic(models.Model):
+    """A minutes heading and a topic of interest: the standard list plus topics a panel adds."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    is_standard = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=100)
+    added_for_ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_for_cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
