@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
@@ -68,6 +70,23 @@ def read_bytes(path: Path) -> bytes:
 
 def read_text(path: Path) -> TextSource:
     return TextSource(str(path), decode_utf8(read_bytes(path), str(path)))
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in a UTF-8 file; when it is not valid JSON the SourceError names the line."""
+    text = read_text(path).text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path}, line {exc.lineno}", f"this is not valid JSON ({exc.msg}).") from None
+
+
+def read_force_neighbourhoods(path: Path) -> dict[str, Any]:
+    """A file shaped `{"force": "<police.uk force id>", "neighbourhoods": [...]}` (teams, events and priorities)."""
+    data = read_json(path)
+    if not isinstance(data, dict) or not data.get("force") or not isinstance(data.get("neighbourhoods"), list):
+        raise SourceError(str(path), 'expected {"force": "<police.uk force id>", "neighbourhoods": [...]}.')
+    return data
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:
