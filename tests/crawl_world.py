@@ -124,7 +124,6 @@ def build() -> World:
     from openward.crime.analytics.scope import scope_for_ward
     from openward.engagement import services as engagement
     from openward.engagement.models import Bulletin, CalendarFeed, Event, Registration, Topic, VolunteerTask
-    from openward.engagement.vocabulary import ensure_standard_topics
     from openward.monitoring import services as monitoring
     from openward.monitoring.meetings import schedule_meeting
     from openward.monitoring.models import Answer, MonitoringGroup
@@ -134,7 +133,6 @@ def build() -> World:
     from openward.patrols.views import suggestions
     from openward.priorities import services
     from openward.priorities.models import Concern
-    from openward.priorities.vocabulary import load_concerns
     from openward.verification import services as verification
     from openward.verification.demo_data import load_people
     from openward.verification.models import Membership
@@ -155,8 +153,6 @@ def build() -> World:
     # The demo's people, in ward B only (made a demo ward), so the demo sign-in page has its table.
     type(places.ward_b).objects.filter(pk=places.ward_b.pk).update(is_demo=True)
     load_people()
-    load_concerns(Concern)
-    ensure_standard_topics(Topic)
 
     # The people the crawl signs in as.
     chair = make_staff(Role.PANEL_CHAIR, ward)

@@ -41,24 +41,9 @@ class Places:
     postcode_nowhere: str  # a real-looking postcode in our list but in no ward
 
 
-def forget_geo_indexes() -> None:
-    """Drop the shared cache (rate limits, figures), cached pages and per-process ward indexes: database ids
-    are reused between tests. The root conftest calls this before and after every test."""
-    from django.core.cache import cache
-
-    from openward.areas import geo, selectors
-    from openward.core import pagecache
-
-    cache.clear()
-    pagecache.clear_local()
-    geo._indexes.clear()
-    selectors._generations.clear()
-
-
 def make_places() -> Places:
     from openward.areas.models import Borough, Postcode, Ward, WardGeneration
 
-    forget_geo_indexes()
     generation = WardGeneration.objects.create(slug="2022", name="2022 wards", valid_from=dt.date(2022, 5, 5))
     borough_a = Borough.objects.create(gss_code="E09000901", name="Northbury", slug="northbury")
     borough_b = Borough.objects.create(gss_code="E09000902", name="Southwick", slug="southwick")

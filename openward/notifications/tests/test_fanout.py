@@ -32,6 +32,7 @@ from django.conf import settings as django_settings
 from openward.engagement import services as engagement
 from openward.notifications.models import Delivery, Subscriber, Subscription
 from openward.notifications.tests import worker_settings
+from tests.support import free_port
 
 ROOT = Path(django_settings.BASE_DIR)
 N = 10_000
@@ -109,14 +110,6 @@ def test_fan_out_to_10000_subscribers_each_gets_exactly_one(
 
     services.fan_out_notice(rows.first().notice_id)
     assert rows.count() == N and sum(Counter(counting_smtp.received).values()) == N
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(predicate, what: str, timeout: float = 600, every: float = 0.05):
