@@ -110,10 +110,6 @@ def read_zip_member(archive: zipfile.ZipFile, member: str, zip_name: str) -> byt
         ) from None
 
 
-def sniff_rows(text: str, limit: int = 2) -> list[list[str]]:
-    return list(csv.reader(io.StringIO("\n".join(text.splitlines()[:limit]))))
-
-
 def first_bad_csv_line(text: str, expected_columns: int, has_header: bool) -> tuple[int, str] | None:
     """The first line whose field count differs from the header's, for messages about truncated rows."""
     reader = csv.reader(io.StringIO(text))
