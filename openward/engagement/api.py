@@ -13,16 +13,13 @@ from ninja.errors import HttpError
 from openward.accounts.permissions import has_role
 from openward.areas.selectors import ward_or_404
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import Id, one_of
 
 from . import exports, places, selectors, services
 from .models import Action, Attendance, Bulletin, Event, MeetingRecord, Registration, Reply, Topic, VolunteerTask
 
 router = Router(tags=["engagement"])
-
-
-def _bad(exc: ValidationError):
-    raise HttpError(400, " ".join(exc.messages))
 
 
 class EventOut(Schema):
@@ -97,25 +94,23 @@ def get_event(request, pk: int):
     summary="Publish an event or meeting for a ward (GSS code), cluster or borough (slug)",
 )
 @access.role(*places.EVENT_ROLES, area=places.from_kwargs)
+@refusals_as_400(ValidationError)
 def create_event(request, kind: str, key: str, payload: EventIn):
     area = places.area_by(kind, key)
-    try:
-        event = services.schedule_event(
-            request.user,
-            agenda=payload.agenda,
-            **{kind: area},
-            title=payload.title,
-            kind=payload.type,
-            mode=payload.mode,
-            description=payload.description,
-            address=payload.address,
-            online_link=payload.online_link,
-            starts_at=payload.start,
-            ends_at=payload.end,
-            capacity=payload.capacity,
-        )
-    except ValidationError as exc:
-        _bad(exc)
+    event = services.schedule_event(
+        request.user,
+        agenda=payload.agenda,
+        **{kind: area},
+        title=payload.title,
+        kind=payload.type,
+        mode=payload.mode,
+        description=payload.description,
+        address=payload.address,
+        online_link=payload.online_link,
+        starts_at=payload.start,
+        ends_at=payload.end,
+        capacity=payload.capacity,
+    )
     return 201, EventOut.from_event(event)
 
 
@@ -139,13 +134,11 @@ class EventChangeOut(Schema):
 
 @router.patch("/engagement/events/{pk}", response=EventChangeOut, summary="Change a coming event")
 @access.role(*places.EVENT_ROLES, area=places.of_event)
+@refusals_as_400(ValidationError)
 def change_event(request, pk: int, payload: EventChangeIn):
     names = {"start": "starts_at", "end": "ends_at"}
     fields = {names.get(k, k): v for k, v in payload.dict(exclude_unset=True).items()}
-    try:
-        changes = services.change_event(request.user, get_object_or_404(Event, pk=pk), **fields)
-    except ValidationError as exc:
-        _bad(exc)
+    changes = services.change_event(request.user, get_object_or_404(Event, pk=pk), **fields)
     return {"event": EventOut.from_event(Event.objects.get(pk=pk)), "changes": changes}
 
 
@@ -184,11 +177,9 @@ class RegisterIn(Schema):
     "/engagement/events/{pk}/registration", response=RegistrationOut, summary="RSVP (a place or the waiting list)"
 )
 @access.signed_in
+@refusals_as_400(ValidationError)
 def register(request, pk: int, payload: RegisterIn):
-    try:
-        r = services.register_for_event(request.user, get_object_or_404(Event, pk=pk), share_name=payload.share_name)
-    except ValidationError as exc:
-        _bad(exc)
+    r = services.register_for_event(request.user, get_object_or_404(Event, pk=pk), share_name=payload.share_name)
     return _registration(r)
 
 
@@ -206,11 +197,9 @@ class OfferIn(Schema):
 
 @router.post("/engagement/offers", response=RegistrationOut, summary="Accept or decline an offered place")
 @access.public
+@refusals_as_400(ValidationError)
 def answer_offer(request, payload: OfferIn):
-    try:
-        r = services.accept_offer(payload.token) if payload.accept else services.decline_offer(payload.token)
-    except ValidationError as exc:
-        _bad(exc)
+    r = services.accept_offer(payload.token) if payload.accept else services.decline_offer(payload.token)
     return _registration(r)
 
 
@@ -229,23 +218,21 @@ class RecordIn(Schema):
 
 @router.put("/engagement/events/{pk}/record", summary="Write or correct a meeting record (minutes by topic slug)")
 @access.role(*places.RECORD_ROLES, area=places.of_event)
+@refusals_as_400(ValidationError)
 def write_record(request, pk: int, payload: RecordIn):
     event = get_object_or_404(Event, pk=pk)
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=payload.minutes)}
     unknown = set(payload.minutes) - set(topics)
     if unknown:
         raise HttpError(400, f"Unknown topics: {', '.join(sorted(unknown))}. See /api/v1/engagement/topics.")
-    try:
-        record = services.write_meeting_record(
-            request.user,
-            event,
-            summary=payload.summary,
-            minutes={topics[s]: text for s, text in payload.minutes.items()},
-            attendance=[a.dict() for a in payload.attendance] if payload.attendance is not None else None,
-            publish=payload.publish,
-        )
-    except ValidationError as exc:
-        _bad(exc)
+    record = services.write_meeting_record(
+        request.user,
+        event,
+        summary=payload.summary,
+        minutes={topics[s]: text for s, text in payload.minutes.items()},
+        attendance=[a.dict() for a in payload.attendance] if payload.attendance is not None else None,
+        publish=payload.publish,
+    )
     return exports.record_as_dict(record)
 
 
@@ -270,11 +257,9 @@ class ActionIn(Schema):
 
 @router.post("/engagement/records/{pk}/actions", summary="Add an action to the register")
 @access.role(*places.RECORD_ROLES, area=places.of_record)
+@refusals_as_400(ValidationError)
 def add_action(request, pk: int, payload: ActionIn):
-    try:
-        action = services.agree_action(request.user, get_object_or_404(MeetingRecord, pk=pk), **payload.dict())
-    except ValidationError as exc:
-        _bad(exc)
+    action = services.agree_action(request.user, get_object_or_404(MeetingRecord, pk=pk), **payload.dict())
     return exports.action_as_dict(action)
 
 
@@ -285,11 +270,9 @@ class ActionStatusIn(Schema):
 
 @router.patch("/engagement/actions/{pk}", summary="Move an action on")
 @access.role(*places.RECORD_ROLES, area=places.of_action)
+@refusals_as_400(ValidationError)
 def update_action(request, pk: int, payload: ActionStatusIn):
-    try:
-        action = services.update_action(request.user, get_object_or_404(Action, pk=pk), **payload.dict())
-    except ValidationError as exc:
-        _bad(exc)
+    action = services.update_action(request.user, get_object_or_404(Action, pk=pk), **payload.dict())
     return exports.action_as_dict(action)
 
 
@@ -378,22 +361,20 @@ def _checked_areas(request, payload) -> dict:
     "/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)"
 )
 @access.role(*places.TEAM_ROLES)
+@refusals_as_400(ValidationError)
 def create_bulletin(request, payload: BulletinIn):
     areas = _checked_areas(request, payload)
     topics = list(Topic.objects.filter(slug__in=payload.topics))
-    try:
-        bulletin = services.publish_bulletin(
-            request.user,
-            title=payload.title,
-            kind=payload.kind,
-            summary=payload.summary,
-            body_html=payload.body_html,
-            body_markdown=payload.body_markdown,
-            topics=topics,
-            **areas,
-        )
-    except ValidationError as exc:
-        _bad(exc)
+    bulletin = services.publish_bulletin(
+        request.user,
+        title=payload.title,
+        kind=payload.kind,
+        summary=payload.summary,
+        body_html=payload.body_html,
+        body_markdown=payload.body_markdown,
+        topics=topics,
+        **areas,
+    )
     return 201, _bulletin(bulletin)
 
 
@@ -410,21 +391,19 @@ class BulletinRevisionIn(Schema):
 
 @router.put("/engagement/bulletins/{pk}", response=BulletinOut, summary="Correct a published bulletin (no new email)")
 @access.role(*places.TEAM_ROLES, area=places.of_bulletin)
+@refusals_as_400(ValidationError)
 def revise_bulletin(request, pk: int, payload: BulletinRevisionIn):
     areas = _checked_areas(request, payload)
-    try:
-        bulletin = services.revise_bulletin(
-            request.user,
-            get_object_or_404(Bulletin, pk=pk),
-            title=payload.title,
-            kind=payload.kind,
-            summary=payload.summary,
-            body_markdown=payload.body_markdown,
-            topics=list(Topic.objects.filter(slug__in=payload.topics)),
-            **areas,
-        )
-    except ValidationError as exc:
-        _bad(exc)
+    bulletin = services.revise_bulletin(
+        request.user,
+        get_object_or_404(Bulletin, pk=pk),
+        title=payload.title,
+        kind=payload.kind,
+        summary=payload.summary,
+        body_markdown=payload.body_markdown,
+        topics=list(Topic.objects.filter(slug__in=payload.topics)),
+        **areas,
+    )
     return _bulletin(bulletin)
 
 
@@ -460,16 +439,14 @@ def _reply(r: Reply) -> dict:
 
 @router.post("/engagement/replies", response={201: ReplyOut}, summary="Reply to a bulletin or event")
 @access.signed_in
+@refusals_as_400(ValidationError)
 def create_reply(request, payload: ReplyIn):
     """A question or comment for the team, read in working hours. Not for reporting crime: in an emergency
     call 999; otherwise call 101 or report online at https://www.police.uk/pu/contact-us/report/; to stay
     anonymous, Crimestoppers on 0800 555 111."""
     model = {"bulletin": Bulletin, "event": Event}[payload.item]
     item = get_object_or_404(model, pk=payload.id)
-    try:
-        reply = services.receive_reply(item, sender_email=request.user.email, body=payload.body, user=request.user)
-    except ValidationError as exc:
-        _bad(exc)
+    reply = services.receive_reply(item, sender_email=request.user.email, body=payload.body, user=request.user)
     return 201, _reply(reply)
 
 
@@ -488,11 +465,9 @@ class AnswerIn(Schema):
 
 @router.post("/engagement/replies/{pk}/answer", response=ReplyOut, summary="Answer a reply (emailed to the resident)")
 @access.role(*places.TEAM_ROLES, area=places.of_reply)
+@refusals_as_400(ValidationError)
 def answer(request, pk: int, payload: AnswerIn):
-    try:
-        reply = services.answer_reply(request.user, get_object_or_404(Reply, pk=pk), payload.answer)
-    except ValidationError as exc:
-        _bad(exc)
+    reply = services.answer_reply(request.user, get_object_or_404(Reply, pk=pk), payload.answer)
     return _reply(reply)
 
 
@@ -541,12 +516,10 @@ class SignupIn(Schema):
 
 @router.post("/engagement/volunteering/{pk}/signup", response=VolunteerTaskOut, summary="Sign up to a task")
 @access.signed_in
+@refusals_as_400(ValidationError)
 def sign_up(request, pk: int, payload: SignupIn):
     task = get_object_or_404(VolunteerTask, pk=pk)
-    try:
-        services.sign_up_to_volunteer(request.user, task, confirms_vetting=payload.confirms_vetting)
-    except ValidationError as exc:
-        _bad(exc)
+    services.sign_up_to_volunteer(request.user, task, confirms_vetting=payload.confirms_vetting)
     return _task(task)
 
 
@@ -558,11 +531,9 @@ class ReportIn(Schema):
 
 @router.put("/engagement/volunteering/{pk}/report", response=VolunteerTaskOut, summary="Report what was done")
 @access.role(*places.EVENT_ROLES, area=places.of_volunteer_task)
+@refusals_as_400(ValidationError)
 def report(request, pk: int, payload: ReportIn):
     task = get_object_or_404(VolunteerTask, pk=pk)
-    try:
-        services.report_volunteering(request.user, task, **payload.dict())
-    except ValidationError as exc:
-        _bad(exc)
+    services.report_volunteering(request.user, task, **payload.dict())
     task.refresh_from_db()
     return _task(task)

@@ -2,7 +2,6 @@
 members and meetings for the group's members, each as their role allows (roles.py)."""
 
 import datetime as dt
-import functools
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from openward.core import access, audit
+from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import one_of
 from openward.core.importers.base import ImportFailed
 from openward.engagement.models import Event
@@ -86,21 +86,6 @@ def _sample(code: str, pk: int) -> ReviewSample:
     return found
 
 
-def refusals_as_400(view):
-    """A service's refusal (MonitoringError, ValidationError) answered as a 400 with its message."""
-
-    @functools.wraps(view)
-    def answered(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except services.MonitoringError as exc:
-            raise HttpError(400, str(exc)) from exc
-        except ValidationError as exc:
-            raise HttpError(400, " ".join(exc.messages)) from exc
-
-    return answered
-
-
 @router.get(
     "/monitoring/boroughs/{borough_code}/summaries",
     response={200: list[dict], 404: Problem},
@@ -118,7 +103,7 @@ def summaries(request, borough_code: str):
     summary="Draw a review sample (the group's chair)",
 )
 @roles.CHAIR_RULE
-@refusals_as_400
+@refusals_as_400(services.MonitoringError, ValidationError)
 def draw(request, borough_code: str, payload: SampleIn):
     group = _group(borough_code)
     sample = services.draw_sample(request.user, group, payload.month, payload.size, payload.seed)
@@ -211,7 +196,7 @@ def list_members(request, borough_code: str):
     summary="Add a member, or change a member's role: chair, reviewer or force liaison (its chair)",
 )
 @roles.CHAIR_RULE
-@refusals_as_400
+@refusals_as_400(services.MonitoringError, ValidationError)
 def add_member(request, borough_code: str, payload: MemberIn):
     group = _group(borough_code)
     added = members.add_member(request.user, group, payload.email, members.role_named(payload.role))
@@ -224,7 +209,7 @@ def add_member(request, borough_code: str, payload: MemberIn):
     summary="Remove a member, named by email (its chair)",
 )
 @roles.CHAIR_RULE
-@refusals_as_400
+@refusals_as_400(services.MonitoringError, ValidationError)
 def remove_member(request, borough_code: str, email: str):
     group = _group(borough_code)
     members.remove_member(request.user, group, email)
@@ -261,7 +246,7 @@ def list_meetings(request, borough_code: str):
     summary="Schedule a meeting of the group (its chair)",
 )
 @roles.CHAIR_RULE
-@refusals_as_400
+@refusals_as_400(services.MonitoringError, ValidationError)
 def schedule_meeting(request, borough_code: str, payload: MeetingIn):
     group = _group(borough_code)
     data = payload.dict()
