@@ -1,11 +1,14 @@
-"""Project-wide test fixtures: the clock, per-process caches, shared data, SMTP and the browser. People and
-places come from tests/personas.py, the one persona set."""
+"""Project-wide test fixtures: the clock, per-process caches, the data migrations' rows, shared data, SMTP and
+the browser. People and places come from tests/personas.py, the one persona set; tests/support.py has the rest."""
 
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test.signals import setting_changed
+
+from tests.support import forget_process_caches, free_port, restore_data_migration_rows, uses_database
 
 # Every test starts on this day and time (a Wednesday, GMT), with the clock running from there: an
 # outcome that depends on today's date would pass on some days only. Tests that need another moment
@@ -22,13 +25,36 @@ def pinned_clock(time_machine):
 
 @pytest.fixture(autouse=True)
 def fresh_process_caches():
-    """Every test starts with empty caches: ids repeat after rolled-back tests, so figures
-    cached or indexes built in one test must not answer the next."""
-    from tests.personas import forget_geo_indexes
-
-    forget_geo_indexes()
+    """Every test starts and ends with empty caches, shared and process-local (tests/support.py says which):
+    ids repeat after rolled-back tests, so figures cached or indexes built in one test must not answer the
+    next. A setting changed during a test (the `settings` fixture) also starts them afresh: see below."""
+    forget_process_caches()
     yield
-    forget_geo_indexes()
+    forget_process_caches()
+
+
+def _setting_changed(**_):
+    """Pages and indexes made under the settings before (a tile URL on every map page, say) are not served
+    under the new ones: this process forgets its own copies and the page cache moves to a new version.
+    The live server's thread shares this process, so it may have cached a page after the test began."""
+    from openward.core import pagecache, process_caches
+
+    process_caches.forget_all()
+    pagecache.start_new_version()
+
+
+setting_changed.connect(_setting_changed, dispatch_uid="openward-tests-setting-changed")
+
+
+@pytest.fixture(autouse=True)
+def data_migration_rows(request):
+    """Tests that use the database find the rows the data migrations load (standard topics, concerns),
+    even after a transactional test on the same worker emptied every table."""
+    if not uses_database(request):
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        restore_data_migration_rows()
 
 
 @pytest.fixture
@@ -82,14 +108,6 @@ class CapturedMail:
         with self.changed:
             self.changed.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
         return self.messages
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

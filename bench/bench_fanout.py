@@ -98,7 +98,7 @@ def main() -> None:
 
     from openward.accounts.models import User
     from openward.areas.models import Borough, Ward
-    from openward.engagement import services
+    from openward.engagement.services import bulletins
     from openward.notifications.messages import Composer
     from openward.notifications.models import Delivery, Notice, Subscriber, Subscription
 
@@ -119,7 +119,7 @@ def main() -> None:
     ready.wait(30)
 
     # The messages both senders deliver: built by the same composer, for the same people.
-    bulletin = services.publish_bulletin(
+    bulletin = bulletins.publish_bulletin(
         officer,
         title="Weapons sweep: volunteers wanted",
         body_html="<p>Join us on Saturday.</p>",

@@ -41,9 +41,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from openward.areas.models import Borough, Force, Ward
+    from openward.crime.tests.factories import add_crimes
     from openward.priorities import demo_data, results, services
     from openward.priorities.models import Concern
-    from openward.priorities.tests.conftest import add_crimes
     from openward.priorities.vocabulary import load_concerns
 
     force = Force.objects.get_or_create(slug="metropolitan", defaults={"name": "Metropolitan Police Service"})[0]

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import shapely
 from django.utils import timezone
 
 MONTHS = 24  # October 2024 to September 2026: the clock is pinned to November 2026
@@ -37,15 +35,6 @@ class World:
 def _month(i: int) -> dt.date:
     index = FIRST_MONTH.year * 12 + FIRST_MONTH.month - 1 + i
     return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def _bound(ward) -> None:
-    """Give a ward the box and centre its boundary importer would (tests.personas leaves them empty)."""
-    shape = shapely.geometry.shape(json.loads(ward.boundary))
-    ward.min_lng, ward.min_lat, ward.max_lng, ward.max_lat = shape.bounds
-    ward.centre_lng, ward.centre_lat = shape.centroid.x, shape.centroid.y
-    ward.population = 11_000
-    ward.save()
 
 
 def _crime_and_stops(ward, force) -> None:
@@ -130,7 +119,7 @@ def build() -> World:
     from openward.accounts.models import ApiToken, EmailLink, Role
     from openward.areas.models import Cluster, Force
     from openward.commitments.models import Commitment, Status
-    from openward.commitments.services import record_commitment, review_commitment
+    from openward.commitments.services import review_commitment
     from openward.crime.analytics.hotspots import Period, hot_spots
     from openward.crime.analytics.scope import scope_for_ward
     from openward.engagement.models import Bulletin, CalendarFeed, Event, Registration, Topic, VolunteerTask
@@ -138,7 +127,6 @@ def build() -> World:
     from openward.engagement.services import events as engagement_events
     from openward.engagement.services import registrations as engagement_registrations
     from openward.engagement.services import volunteering as engagement_volunteering
-    from openward.engagement.vocabulary import ensure_standard_topics
     from openward.monitoring import services as monitoring
     from openward.monitoring.meetings import schedule_meeting
     from openward.monitoring.models import Answer, MonitoringGroup
@@ -148,17 +136,16 @@ def build() -> World:
     from openward.patrols.views import suggestions
     from openward.priorities import services
     from openward.priorities.models import Concern
-    from openward.priorities.vocabulary import load_concerns
     from openward.verification import services as verification
     from openward.verification.demo_data import load_people
     from openward.verification.models import Membership
-    from tests.personas import make_places, make_resident, make_staff
+    from tests.personas import give_bounds, make_commitment, make_places, make_resident, make_staff
 
     now = timezone.now()
     places = make_places()
     ward = places.ward_a
     for each in (places.ward_a, places.ward_a2, places.ward_b):
-        _bound(each)
+        give_bounds(each)
     force = Force.objects.get_or_create(slug="metropolitan", defaults={"name": "Metropolitan Police Service"})[0]
     places.borough_a.force = force
     places.borough_a.save()
@@ -169,8 +156,6 @@ def build() -> World:
     # The demo's people, in ward B only (made a demo ward), so the demo sign-in page has its table.
     type(places.ward_b).objects.filter(pk=places.ward_b.pk).update(is_demo=True)
     load_people()
-    load_concerns(Concern)
-    ensure_standard_topics(Topic)
 
     # The people the crawl signs in as.
     chair = make_staff(Role.PANEL_CHAIR, ward)
@@ -341,16 +326,15 @@ def build() -> World:
     )
 
     # A commitment measured from the crime data, reviewed once.
-    commitment = record_commitment(
+    commitment = make_commitment(
         lead,
         places.borough_a,
+        Commitment.Measure.CRIME,
         ward=ward,
         text="Burglary in Abbey will come down.",
         source="Ward panel minutes, October 2025",
         owner="Abbey neighbourhood team",
-        owner_kind=Commitment.OwnerKind.BOROUGH,
         made_on=dt.date(2025, 10, 1),
-        measure_kind=Commitment.Measure.CRIME,
         categories=["burglary"],
         direction=Commitment.Direction.DOWN,
     )
@@ -377,15 +361,13 @@ def build() -> World:
     )
 
     # A commitment measured from evidence, its review resting on a file (served only through its own view).
-    from_evidence = record_commitment(
+    from_evidence = make_commitment(
         lead,
         places.borough_a,
+        Commitment.Measure.EVIDENCE,
         text="Every ward team will have a sergeant.",
         source="Borough plan 2026",
-        owner="Northbury borough command",
-        owner_kind=Commitment.OwnerKind.BOROUGH,
         made_on=dt.date(2026, 4, 1),
-        measure_kind=Commitment.Measure.EVIDENCE,
     )
     evidence_review = review_commitment(
         lead,

@@ -7,6 +7,8 @@ verify(person, places.ward_b, level=1)    a further ward at a level
 officer = make_staff(Role.OFFICER, places.ward_a)
 give_role(person, Role.PANEL_CHAIR, places.ward_a)   a role (and an authenticator) for someone who exists
 sign_in(client, officer)                  signs in and passes two-factor for staff
+give_bounds(places.ward_a)                the box, centre and population a boundary import would give a ward
+make_commitment(lead, places.borough_a, Commitment.Measure.CRIME, categories=["burglary"], ...)
 """
 
 from __future__ import annotations
@@ -39,24 +41,9 @@ class Places:
     postcode_nowhere: str  # a real-looking postcode in our list but in no ward
 
 
-def forget_geo_indexes() -> None:
-    """Drop the shared cache (rate limits, figures), cached pages and per-process ward indexes: database ids
-    are reused between tests. The root conftest calls this before and after every test."""
-    from django.core.cache import cache
-
-    from openward.areas import geo, selectors
-    from openward.core import pagecache
-
-    cache.clear()
-    pagecache.clear_local()
-    geo._indexes.clear()
-    selectors._generations.clear()
-
-
 def make_places() -> Places:
     from openward.areas.models import Borough, Postcode, Ward, WardGeneration
 
-    forget_geo_indexes()
     generation = WardGeneration.objects.create(slug="2022", name="2022 wards", valid_from=dt.date(2022, 5, 5))
     borough_a = Borough.objects.create(gss_code="E09000901", name="Northbury", slug="northbury")
     borough_b = Borough.objects.create(gss_code="E09000902", name="Southwick", slug="southwick")
@@ -99,6 +86,18 @@ def make_places() -> Places:
             borough_code=ward.borough.gss_code if ward else "",
         )
     return Places(generation, borough_a, borough_b, ward_a, ward_a2, ward_b, "N19QZ", "N19QY", "SE99QZ", "ZE19QZ")
+
+
+def give_bounds(ward, *, population: int = 11_000):
+    """Give a ward the box and centre its boundary importer would (make_places leaves them empty), and a population."""
+    import shapely
+
+    shape = shapely.geometry.shape(json.loads(ward.boundary))
+    ward.min_lng, ward.min_lat, ward.max_lng, ward.max_lat = shape.bounds
+    ward.centre_lng, ward.centre_lat = shape.centroid.x, shape.centroid.y
+    ward.population = population
+    ward.save()
+    return ward
 
 
 _numbers = itertools.count(1)
@@ -181,6 +180,35 @@ def make_staff(role: str, place=None, *, email: str | None = None, **extra):
     """A confirmed person holding `role` at `place` (Ward, Cluster, Borough or None), with an authenticator."""
     email = email or f"{role}-{getattr(place, 'gss_code', getattr(place, 'slug', 'all'))}@example.org".lower()
     return give_role(make_person(email, **extra), role, place)
+
+
+def make_commitment(
+    lead,
+    borough,
+    measure_kind: str,
+    *,
+    text: str = "Burglary will come down.",
+    owner: str = "Northbury borough command",
+    owner_kind: str = "borough",
+    made_on: dt.date = dt.date(2025, 1, 1),
+    source: str = "Northbury policing plan 2025",
+    **fields,
+):
+    """A public commitment recorded by `lead` through the commitments service; `fields` as record_commitment takes
+    them (ward, categories, direction, every_borough, target_percent...)."""
+    from openward.commitments.services import record_commitment
+
+    return record_commitment(
+        lead,
+        borough,
+        text=text,
+        source=source,
+        owner=owner,
+        owner_kind=owner_kind,
+        made_on=made_on,
+        measure_kind=measure_kind,
+        **fields,
+    )
 
 
 def sign_in(client, user, *, second_factor: bool = True) -> None:

@@ -23,7 +23,7 @@ import pytest
 import shapely
 from django.conf import settings
 
-from conftest import free_port
+from tests.support import free_port
 
 # `make run` serves its embedded default (SQLite) whatever database the suite runs on, so CI's
 # PostgreSQL + Redis run leaves these out (`-m 'not embedded'`): they ran on the SQLite run already.

@@ -44,7 +44,6 @@ from openward.notifications.models import Delivery, Subscriber, Subscription
 from openward.patrols.models import PatrolPlan, PlanPlace, Visit
 from openward.priorities import services as priorities
 from openward.priorities.models import Ballot, Concern, Participation
-from openward.priorities.vocabulary import load_concerns
 from openward.verification import services as verification
 from openward.verification.models import AddressLetter, InPersonReference, Membership, VerificationGrant
 from tests.personas import make_places, make_resident, make_staff, sign_in
@@ -241,7 +240,6 @@ class World:
         )
 
         # Priorities: she takes part in a consultation (her choices are anonymous by design).
-        load_concerns(Concern)
         self.consultation = priorities.create_consultation(
             self.officer,
             ward=ward,

@@ -21,11 +21,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from openward.core import process_caches
+
 from .models import Ward, WardGeneration
 
 VERSION_KEY = "areas:geo-version"
 _lock = threading.Lock()
 _indexes: dict[tuple[int | None, int], WardIndex] = {}
+process_caches.register(_indexes.clear)
 
 
 def boundaries_changed() -> None:

@@ -18,6 +18,7 @@ from django.db.models.functions import Length
 from django.http import Http404
 from django.utils import timezone
 
+from openward.core import process_caches
 from openward.core.models import ImportRun
 from openward.core.values import InvalidPostcode, Postcode
 
@@ -216,6 +217,7 @@ def postcode_lookup(text: str) -> PostcodeResult:
 
 
 _generations: dict[tuple, WardGeneration | None] = {}
+process_caches.register(_generations.clear)
 
 
 def _current_generation() -> WardGeneration | None:

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from openward.accounts.models import Role
 from openward.areas.models import Borough, Ward
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 
 from . import services
 from .claims import ClaimError, check_claim
@@ -137,6 +138,7 @@ def get_commitment(request, pk: int):
     summary="Record a commitment",
 )
 @access.role(*RECORDERS, area=access.borough_from("borough_code"))
+@refusals_as_400(services.CommitmentError)
 def create_commitment(request, borough_code: str, payload: CommitmentIn):
     borough = get_object_or_404(Borough, gss_code=borough_code)
     data = payload.dict()
@@ -155,12 +157,7 @@ def create_commitment(request, borough_code: str, payload: CommitmentIn):
                 + f" or {Commitment.Measure.values[-1]}."
             },
         )
-    try:
-        commitment = services.record_commitment(
-            request.user, borough, ward=ward, measure_kind=data.pop("measure"), **data
-        )
-    except services.CommitmentError as exc:
-        return Status(400, {"detail": str(exc)})
+    commitment = services.record_commitment(request.user, borough, ward=ward, measure_kind=data.pop("measure"), **data)
     return Status(201, _out(commitment))
 
 
@@ -170,14 +167,12 @@ def create_commitment(request, borough_code: str, payload: CommitmentIn):
     summary="Review a commitment",
 )
 @access.role(*RECORDERS, area=access.borough_from("borough_code"))
+@refusals_as_400(services.CommitmentError)
 def create_review(request, borough_code: str, pk: int, payload: ReviewIn):
     commitment = Commitment.objects.filter(pk=pk, borough__gss_code=borough_code).first()
     if commitment is None:
         return Status(404, {"detail": f"There is no commitment {pk} in {borough_code[:20]}."})
-    try:
-        review = services.review_commitment(request.user, commitment, **payload.dict())
-    except services.CommitmentError as exc:
-        return Status(400, {"detail": str(exc)})
+    review = services.review_commitment(request.user, commitment, **payload.dict())
     return Status(201, _review_out(review))
 
 
@@ -187,14 +182,12 @@ def create_review(request, borough_code: str, pk: int, payload: ReviewIn):
     summary="Review a commitment, with the evidence as a file (multipart: the review's fields and `file`)",
 )
 @access.role(*RECORDERS, area=access.borough_from("borough_code"))
+@refusals_as_400(services.CommitmentError)
 def create_review_with_file(request, borough_code: str, pk: int, payload: Form[ReviewIn], file: File[UploadedFile]):
     commitment = Commitment.objects.filter(pk=pk, borough__gss_code=borough_code).first()
     if commitment is None:
         return Status(404, {"detail": f"There is no commitment {pk} in {borough_code[:20]}."})
-    try:
-        review = services.review_commitment(request.user, commitment, evidence_file=file, **payload.dict())
-    except services.CommitmentError as exc:
-        return Status(400, {"detail": str(exc)})
+    review = services.review_commitment(request.user, commitment, evidence_file=file, **payload.dict())
     return Status(201, _review_out(review))
 
 
@@ -216,9 +209,7 @@ class ClaimOut(Schema):
 
 @router.get("/claim-check", response={200: ClaimOut, 400: Problem}, summary="Check a claim about crime")
 @access.public
+@refusals_as_400(ClaimError)
 def claim_check(request, claim: str):
     """E.g. claim="Burglary in Westminster is down 6.3% in the last 12 months compared with the 12 before"."""
-    try:
-        return Status(200, check_claim(claim))
-    except ClaimError as exc:
-        return Status(400, {"detail": str(exc)})
+    return Status(200, check_claim(claim))

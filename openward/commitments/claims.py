@@ -17,6 +17,7 @@ from openward.crime.analytics.scope import ScopeError, borough_scope, scope_for_
 from openward.crime.models import CrimeCategory
 
 from .measure import category_change
+from .measurement import PeriodChange
 
 CLAIM = re.compile(
     r"^\s*(?P<category>.+?)\s+in\s+(?P<area>.+?)\s+(?:is|are|was|has|have)?\s*(?:gone\s+|fallen\s+|risen\s+)?"
@@ -56,19 +57,12 @@ class ClaimError(ValueError):
     """The claim cannot be checked; the message says what was not understood."""
 
 
-@dataclass
-class ClaimCheck:
+@dataclass(frozen=True)
+class ClaimCheck(PeriodChange):
     claim: str
     category_name: str
     area_name: str
     claimed_percent: float
-    recent: int | None = None
-    earlier: int | None = None
-    percent: float | None = None
-    percent_low: float | None = None
-    percent_high: float | None = None
-    recent_period: str = ""
-    earlier_period: str = ""
     verdict: str = ""
     caveats: list[str] = field(default_factory=list)
 
@@ -119,31 +113,38 @@ def check_claim(claim: str) -> ClaimCheck:
     except ScopeError as exc:
         raise ClaimError(str(exc)) from None
     sign = -1 if match["direction"].lower() in DOWN else 1
-    result = ClaimCheck(claim.strip(), category.name, scope.name, sign * float(match["percent"]))
-    result.caveats = [c for c in [caveat] if c] + ALWAYS
+    claimed = sign * float(match["percent"])
+    caveats = [c for c in [caveat] if c] + ALWAYS
     rest = match["rest"].lower()
     if rest.strip(" .") and not ("12 months" in rest or "year" in rest):
-        result.caveats.insert(
+        caveats.insert(
             0,
             "The claim names another period; this check always compares the latest 12 months "
             "loaded with the 12 before.",
         )
+
+    def checked(verdict: str, **change) -> ClaimCheck:
+        return ClaimCheck(claim.strip(), category.name, scope.name, claimed, verdict, caveats, **change)
+
     recent, earlier, change, summary = category_change(scope, [category.slug])
     if change is None:
-        result.verdict = f"It cannot be checked: no crime data is loaded for {scope.name}."
-        return result
-    result.recent, result.earlier = recent, earlier
-    result.recent_period, result.earlier_period = summary.recent_period, summary.earlier_period
+        return checked(f"It cannot be checked: no crime data is loaded for {scope.name}.")
+    counts = {
+        "recent": recent,
+        "earlier": earlier,
+        "recent_period": summary.recent_period,
+        "earlier_period": summary.earlier_period,
+    }
     if summary.comparable_note:
-        result.caveats.insert(0, summary.comparable_note)
+        caveats.insert(0, summary.comparable_note)
     if change.percent is None:
-        result.verdict = "It cannot be checked: there are too few crimes to compare the two periods."
-        return result
-    result.percent, result.percent_low, result.percent_high = change.percent, change.percent_low, change.percent_high
-    high = result.percent_high if result.percent_high is not None else float("inf")
+        return checked("It cannot be checked: there are too few crimes to compare the two periods.", **counts)
+    high = change.percent_high if change.percent_high is not None else float("inf")
     data = f"the data shows {'down' if change.percent < 0 else 'up'} {abs(change.percent):.1f}% ({change.statement})"
-    if result.percent_low <= result.claimed_percent <= high:
-        result.verdict = f"Consistent with the data: {data}; the claimed change is within its 95% interval."
+    if change.percent_low <= claimed <= high:
+        verdict = f"Consistent with the data: {data}; the claimed change is within its 95% interval."
     else:
-        result.verdict = f"Not what the data says: {data}; the claimed change is outside its 95% interval."
-    return result
+        verdict = f"Not what the data says: {data}; the claimed change is outside its 95% interval."
+    return checked(
+        verdict, **counts, percent=change.percent, percent_low=change.percent_low, percent_high=change.percent_high
+    )

@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass, field
 from .models import Status
 
 
-@dataclass(frozen=True)
-class Measurement:
-    status: str
-    reason: str
-    # From crime data: the two periods' counts and the change with its 95% interval.
+@dataclass(frozen=True, kw_only=True)
+class PeriodChange:
+    """What changed between two periods in the crime data: their counts and the change with its 95%
+    interval. Measuring a crime commitment and checking a claim both give these."""
+
     recent: int | None = None
     earlier: int | None = None
     percent: float | None = None
@@ -20,6 +20,12 @@ class Measurement:
     percent_high: float | None = None
     recent_period: str = ""
     earlier_period: str = ""
+
+
+@dataclass(frozen=True)
+class Measurement(PeriodChange):
+    status: str
+    reason: str
     # From front-counter hours or replies: what was counted, by name (see counters.py and replies.py).
     figures: dict = field(default_factory=dict)
 

@@ -28,6 +28,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
 
+from . import process_caches
+
 VERSION_KEY = "pagecache:version"
 PAGE_SECONDS = 60
 # Writes that never show on a public page and happen all the time (sessions, task results, the
@@ -52,6 +54,11 @@ def data_changed(**_) -> None:
     renders in between (still seeing the old data) is not kept under the new version."""
     _bump()
     transaction.on_commit(_bump)
+
+
+def start_new_version() -> None:
+    """Move the data version now, outside any transaction: for a change that is no write (tests changing settings)."""
+    _bump()
 
 
 def _bump() -> None:
@@ -213,3 +220,6 @@ def clear_local() -> None:
     with _local_lock:
         _local.clear()
     _remember_version(cache.get(VERSION_KEY, 0))
+
+
+process_caches.register(clear_local)

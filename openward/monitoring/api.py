@@ -7,9 +7,11 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from openward.core import access, audit
+from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import one_of
 from openward.core.importers.base import ImportFailed
 from openward.engagement.models import Event
@@ -68,12 +70,20 @@ class MeetingOut(Schema):
     record_url: str | None
 
 
-def _group(code):
-    return MonitoringGroup.objects.select_related("borough").filter(borough__gss_code=code).first()
+def _group(code: str) -> MonitoringGroup:
+    """The borough's monitoring group; a 404 saying there is none otherwise."""
+    group = MonitoringGroup.objects.select_related("borough").filter(borough__gss_code=code).first()
+    if group is None:
+        raise HttpError(404, f"There is no monitoring group for {code[:20]}.")
+    return group
 
 
-def _no_group(code) -> Status:
-    return Status(404, {"detail": f"There is no monitoring group for {code[:20]}."})
+def _sample(code: str, pk: int) -> ReviewSample:
+    """One of the borough's group's samples; a 404 saying there is none otherwise."""
+    found = ReviewSample.objects.filter(pk=pk, group__borough__gss_code=code).select_related("group").first()
+    if found is None:
+        raise HttpError(404, f"There is no sample {pk} here.")
+    return found
 
 
 @router.get(
@@ -84,8 +94,6 @@ def _no_group(code) -> Status:
 @access.public
 def summaries(request, borough_code: str):
     group = _group(borough_code)
-    if group is None:
-        return _no_group(borough_code)
     return Status(200, [summary_dict(s) for s in group.samples.filter(published_at__isnull=False)])
 
 
@@ -95,14 +103,10 @@ def summaries(request, borough_code: str):
     summary="Draw a review sample (the group's chair)",
 )
 @roles.CHAIR_RULE
+@refusals_as_400(services.MonitoringError, ValidationError)
 def draw(request, borough_code: str, payload: SampleIn):
     group = _group(borough_code)
-    if group is None:
-        return _no_group(borough_code)
-    try:
-        sample = services.draw_sample(request.user, group, payload.month, payload.size, payload.seed)
-    except services.MonitoringError as exc:
-        return Status(400, {"detail": str(exc)})
+    sample = services.draw_sample(request.user, group, payload.month, payload.size, payload.seed)
     return Status(
         201, {"id": sample.pk, "seed": sample.seed, "stops": list(sample.stops.values_list("stop_id", flat=True))}
     )
@@ -137,9 +141,7 @@ def _stop_dict(sampled, see_reviews: bool) -> dict:
 )
 @roles.MEMBER_RULE
 def sample(request, borough_code: str, pk: int):
-    found = ReviewSample.objects.filter(pk=pk, group__borough__gss_code=borough_code).select_related("group").first()
-    if found is None:
-        return Status(404, {"detail": f"There is no sample {pk} here."})
+    found = _sample(borough_code, pk)
     see_reviews = roles.may(request.user, found.group, "see reviews")
     stops = found.stops.select_related("sample").prefetch_related("grounds")
     if see_reviews:
@@ -157,9 +159,7 @@ def sample(request, borough_code: str, pk: int):
 )
 @roles.MEMBER_RULE
 def upload_grounds(request, borough_code: str, pk: int, file: File[UploadedFile]):
-    found = ReviewSample.objects.filter(pk=pk, group__borough__gss_code=borough_code).select_related("group").first()
-    if found is None:
-        return Status(404, {"detail": f"There is no sample {pk} here."})
+    found = _sample(borough_code, pk)
     roles.require(request.user, found.group, "add grounds")
     try:
         run = grounds.import_grounds(request.user, found, file)
@@ -184,8 +184,6 @@ def upload_grounds(request, borough_code: str, pk: int, file: File[UploadedFile]
 @roles.CHAIR_RULE
 def list_members(request, borough_code: str):
     group = _group(borough_code)
-    if group is None:
-        return _no_group(borough_code)
     audit.record(request.user, "monitoring.members-viewed", group, borough=group.borough.gss_code)
     return Status(
         200, [{"email": m.email, "role": m.role_words.lower(), "since": m.since} for m in members.members(group)]
@@ -198,14 +196,10 @@ def list_members(request, borough_code: str):
     summary="Add a member, or change a member's role: chair, reviewer or force liaison (its chair)",
 )
 @roles.CHAIR_RULE
+@refusals_as_400(services.MonitoringError, ValidationError)
 def add_member(request, borough_code: str, payload: MemberIn):
     group = _group(borough_code)
-    if group is None:
-        return _no_group(borough_code)
-    try:
-        added = members.add_member(request.user, group, payload.email, members.role_named(payload.role))
-    except services.MonitoringError as exc:
-        return Status(400, {"detail": str(exc)})
+    added = members.add_member(request.user, group, payload.email, members.role_named(payload.role))
     return Status(201, {"email": added.email, "role": added.role_words.lower(), "since": added.since})
 
 
@@ -215,14 +209,10 @@ def add_member(request, borough_code: str, payload: MemberIn):
     summary="Remove a member, named by email (its chair)",
 )
 @roles.CHAIR_RULE
+@refusals_as_400(services.MonitoringError, ValidationError)
 def remove_member(request, borough_code: str, email: str):
     group = _group(borough_code)
-    if group is None:
-        return _no_group(borough_code)
-    try:
-        members.remove_member(request.user, group, email)
-    except services.MonitoringError as exc:
-        return Status(400, {"detail": str(exc)})
+    members.remove_member(request.user, group, email)
     return Status(204, None)
 
 
@@ -247,8 +237,6 @@ def _meeting_out(event) -> dict:
 @access.public
 def list_meetings(request, borough_code: str):
     group = _group(borough_code)
-    if group is None:
-        return _no_group(borough_code)
     return Status(200, [_meeting_out(e) for e in meetings.group_meetings(group)])
 
 
@@ -258,20 +246,11 @@ def list_meetings(request, borough_code: str):
     summary="Schedule a meeting of the group (its chair)",
 )
 @roles.CHAIR_RULE
+@refusals_as_400(services.MonitoringError, ValidationError)
 def schedule_meeting(request, borough_code: str, payload: MeetingIn):
     group = _group(borough_code)
-    if group is None:
-        return _no_group(borough_code)
     data = payload.dict()
-    try:
-        event = meetings.schedule_meeting(
-            request.user,
-            group,
-            agenda=data.pop("agenda"),
-            starts_at=data.pop("start"),
-            ends_at=data.pop("end"),
-            **data,
-        )
-    except ValidationError as exc:
-        return Status(400, {"detail": " ".join(exc.messages)})
+    event = meetings.schedule_meeting(
+        request.user, group, agenda=data.pop("agenda"), starts_at=data.pop("start"), ends_at=data.pop("end"), **data
+    )
     return Status(201, _meeting_out(event))

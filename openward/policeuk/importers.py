@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from openward.areas.importers.files import SourceError, read_text
+from openward.areas.importers.files import SourceError, read_force_neighbourhoods
 from openward.areas.models import Force, Neighbourhood
 from openward.core import audit
 from openward.core.importers.base import BaseImporter
@@ -57,13 +57,9 @@ class PoliceUkEventsPrioritiesImporter(BaseImporter):
 
     def read(self):
         try:
-            data = json.loads(read_text(self.path).text)
+            data = read_force_neighbourhoods(self.path)
         except SourceError as exc:
             self.fail(exc.where, exc.message)
-        except json.JSONDecodeError as exc:
-            self.fail(f"{self.path}, line {exc.lineno}", f"this is not valid JSON ({exc.msg}).")
-        if not isinstance(data, dict) or not data.get("force") or not isinstance(data.get("neighbourhoods"), list):
-            self.fail(str(self.path), 'expected {"force": "<police.uk force id>", "neighbourhoods": [...]}.')
         force = Force.objects.filter(slug=str(data["force"])).first()
         if force is None:
             self.fail(str(self.path), f'there is no force "{data["force"]}" here. Import the forces first.')

@@ -8,6 +8,7 @@ from ninja import Router, Status
 from openward.areas.models import Cluster, Ward
 from openward.areas.selectors import ward_or_404
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 from openward.engagement.models import Event
 
 from . import exports, selectors, services
@@ -143,25 +144,23 @@ def get_results(request, consultation_id: int):
     summary="Cast or change your ballot",
 )
 @access.signed_in
+@refusals_as_400(Refused)
 def cast_ballot(request, consultation_id: int, payload: BallotIn):
     check_csrf(request)
     consultation = get_object_or_404(Consultation, pk=consultation_id)
-    try:
-        ids = [c.pk for c in _concerns_by_slug(payload.choices)]
-        receipt = services.cast_ballot(
-            request.user,
-            consultation,
-            ids,
-            other_text=payload.other_text,
-            demographics={
-                "age_band": payload.age_band,
-                "ethnicity": payload.ethnicity,
-                "relationship": payload.relationship,
-            },
-            receipt=payload.receipt,
-        )
-    except Refused as exc:
-        return Status(400, {"detail": str(exc)})
+    ids = [c.pk for c in _concerns_by_slug(payload.choices)]
+    receipt = services.cast_ballot(
+        request.user,
+        consultation,
+        ids,
+        other_text=payload.other_text,
+        demographics={
+            "age_band": payload.age_band,
+            "ethnicity": payload.ethnicity,
+            "relationship": payload.relationship,
+        },
+        receipt=payload.receipt,
+    )
     detail = "Your choices are recorded. To change them before the consultation closes, send this receipt."
     return Status(200, {"detail": detail, "receipt": receipt})
 
@@ -188,12 +187,10 @@ def _create_consultation(request, payload: ConsultationIn, **area):
     summary="Open a consultation for a ward",
 )
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
+@refusals_as_400(Refused)
 def create_ward_consultation(request, gss_code: str, payload: ConsultationIn):
     check_csrf(request)
-    try:
-        c = _create_consultation(request, payload, ward=ward_or_404(gss_code))
-    except Refused as exc:
-        return Status(400, {"detail": str(exc)})
+    c = _create_consultation(request, payload, ward=ward_or_404(gss_code))
     return Status(201, _consultation_out(c))
 
 
@@ -203,12 +200,10 @@ def create_ward_consultation(request, gss_code: str, payload: ConsultationIn):
     summary="Open a consultation for a cluster",
 )
 @access.role(*selectors.PANEL_ROLES, area=cluster_area)
+@refusals_as_400(Refused)
 def create_cluster_consultation(request, cluster_slug: str, payload: ConsultationIn):
     check_csrf(request)
-    try:
-        c = _create_consultation(request, payload, cluster=get_object_or_404(Cluster, slug=cluster_slug))
-    except Refused as exc:
-        return Status(400, {"detail": str(exc)})
+    c = _create_consultation(request, payload, cluster=get_object_or_404(Cluster, slug=cluster_slug))
     return Status(201, _consultation_out(c))
 
 
@@ -218,13 +213,11 @@ def create_cluster_consultation(request, cluster_slug: str, payload: Consultatio
     summary="Close a consultation now",
 )
 @access.role(*selectors.PANEL_ROLES, area=consultation_area)
+@refusals_as_400(Refused)
 def close_consultation(request, consultation_id: int):
     check_csrf(request)
     consultation = get_object_or_404(Consultation, pk=consultation_id)
-    try:
-        services.close_consultation(request.user, consultation)
-    except Refused as exc:
-        return Status(400, {"detail": str(exc)})
+    services.close_consultation(request.user, consultation)
     return Status(200, _consultation_out(consultation))
 
 
@@ -249,35 +242,33 @@ def get_priority(request, priority_id: int):
     summary="Set a ward priority (at most three open)",
 )
 @access.role(*selectors.PANEL_ROLES, area=ward_area)
+@refusals_as_400(Refused)
 def set_priority(request, gss_code: str, payload: PriorityIn):
     check_csrf(request)
     ward = ward_or_404(gss_code)
-    try:
-        concern = _concerns_by_slug([payload.concern])[0] if payload.concern else None
-        consultation = None
-        if payload.consultation_id is not None:
-            consultation = Consultation.objects.filter(pk=payload.consultation_id).first()
-            if consultation is None:
-                raise Refused(f"There is no consultation {payload.consultation_id}.")
-        meeting = None
-        if payload.meeting_id is not None:
-            meeting = Event.objects.filter(pk=payload.meeting_id).first()
-            if meeting is None:
-                raise Refused(f"There is no meeting {payload.meeting_id}.")
-        p = services.set_priority(
-            request.user,
-            ward,
-            statement=payload.statement,
-            agreed_on=payload.agreed_on,
-            review_on=payload.review_on,
-            concern=concern,
-            consultation=consultation,
-            meeting=meeting,
-            meeting_ref=payload.meeting_ref,
-            evidence_note=payload.evidence_note,
-        )
-    except Refused as exc:
-        return Status(400, {"detail": str(exc)})
+    concern = _concerns_by_slug([payload.concern])[0] if payload.concern else None
+    consultation = None
+    if payload.consultation_id is not None:
+        consultation = Consultation.objects.filter(pk=payload.consultation_id).first()
+        if consultation is None:
+            raise Refused(f"There is no consultation {payload.consultation_id}.")
+    meeting = None
+    if payload.meeting_id is not None:
+        meeting = Event.objects.filter(pk=payload.meeting_id).first()
+        if meeting is None:
+            raise Refused(f"There is no meeting {payload.meeting_id}.")
+    p = services.set_priority(
+        request.user,
+        ward,
+        statement=payload.statement,
+        agreed_on=payload.agreed_on,
+        review_on=payload.review_on,
+        concern=concern,
+        consultation=consultation,
+        meeting=meeting,
+        meeting_ref=payload.meeting_ref,
+        evidence_note=payload.evidence_note,
+    )
     return Status(201, _priority_out(p))
 
 
@@ -287,15 +278,11 @@ def set_priority(request, gss_code: str, payload: PriorityIn):
     summary="Record an action against a priority",
 )
 @access.role(*selectors.ACTION_ROLES, area=priority_area)
+@refusals_as_400(Refused)
 def record_action(request, priority_id: int, payload: ActionIn):
     check_csrf(request)
     priority = get_object_or_404(Priority, pk=priority_id)
-    try:
-        action = services.record_action(
-            request.user, priority, taken_on=payload.taken_on, description=payload.description
-        )
-    except Refused as exc:
-        return Status(400, {"detail": str(exc)})
+    action = services.record_action(request.user, priority, taken_on=payload.taken_on, description=payload.description)
     return Status(201, action)
 
 
@@ -305,13 +292,11 @@ def record_action(request, priority_id: int, payload: ActionIn):
     summary="Review a priority: before and after figures and its new status",
 )
 @access.role(*selectors.PANEL_ROLES, area=priority_area)
+@refusals_as_400(Refused)
 def review_priority(request, priority_id: int, payload: ReviewIn):
     check_csrf(request)
     priority = get_object_or_404(Priority, pk=priority_id)
-    try:
-        services.review_priority(
-            request.user, priority, outcome=payload.outcome, note=payload.note, reviewed_on=payload.reviewed_on
-        )
-    except Refused as exc:
-        return Status(400, {"detail": str(exc)})
+    services.review_priority(
+        request.user, priority, outcome=payload.outcome, note=payload.note, reviewed_on=payload.reviewed_on
+    )
     return Status(200, _priority_out(get_object_or_404(selectors.priorities_for(Ward.objects.all()), pk=priority_id)))

@@ -117,10 +117,6 @@ class Membership(models.Model):
         grant = self.current_grant()
         return grant.level if grant else 0
 
-    @property
-    def level_label(self) -> str:
-        return Level(self.level).label
-
 
 class VerificationGrant(models.Model):
     """One verification: its level, method, who granted it, when, until when, and what was seen."""

@@ -119,11 +119,8 @@ def test_officer_signs_in_slips_on_the_code_lands_on_the_staff_home_and_answers_
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_get_notices_from_the_ward_page_explains_sign_in_and_comes_back(browser, live_server, smtp_server, viewport):
-    from openward.engagement.models import Topic
-    from openward.engagement.vocabulary import ensure_standard_topics
     from tests.personas import make_resident
 
-    ensure_standard_topics(Topic)
     places = make_places()
     make_resident("eve@example.org", places.ward_a)
     page = browser_page_for(browser, live_server, viewport=viewport)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
@@ -70,6 +72,23 @@ def read_text(path: Path) -> TextSource:
     return TextSource(str(path), decode_utf8(read_bytes(path), str(path)))
 
 
+def read_json(path: Path) -> Any:
+    """The JSON in a UTF-8 file; when it is not valid JSON the SourceError names the line."""
+    text = read_text(path).text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path}, line {exc.lineno}", f"this is not valid JSON ({exc.msg}).") from None
+
+
+def read_force_neighbourhoods(path: Path) -> dict[str, Any]:
+    """A file shaped `{"force": "<police.uk force id>", "neighbourhoods": [...]}` (teams, events and priorities)."""
+    data = read_json(path)
+    if not isinstance(data, dict) or not data.get("force") or not isinstance(data.get("neighbourhoods"), list):
+        raise SourceError(str(path), 'expected {"force": "<police.uk force id>", "neighbourhoods": [...]}.')
+    return data
+
+
 def open_zip(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
@@ -89,10 +108,6 @@ def read_zip_member(archive: zipfile.ZipFile, member: str, zip_name: str) -> byt
         raise SourceError(
             f"{zip_name} → {member}", f"this part of the zip is damaged or incomplete ({exc}). Download it again."
         ) from None
-
-
-def sniff_rows(text: str, limit: int = 2) -> list[list[str]]:
-    return list(csv.reader(io.StringIO("\n".join(text.splitlines()[:limit]))))
 
 
 def first_bad_csv_line(text: str, expected_columns: int, has_header: bool) -> tuple[int, str] | None:

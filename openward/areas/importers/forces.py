@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from openward.core.importers.base import BaseImporter
 
 from ..models import Force
-from .files import SourceError, read_text
+from .files import SourceError, read_json
 from .places import FORCES_FILE
 
 SLUG = r"^[a-z0-9-]+$"
@@ -24,12 +22,9 @@ class ForceImporter(BaseImporter):
 
     def read(self):
         try:
-            source = read_text(self.path)
-            records = json.loads(source.text)
+            records = read_json(self.path)
         except SourceError as exc:
             self.fail(exc.where, exc.message)
-        except json.JSONDecodeError as exc:
-            self.fail(f"{self.path}, line {exc.lineno}", f"this is not valid JSON ({exc.msg}).")
         if not isinstance(records, list):
             self.fail(str(self.path), "a forces file is a JSON list of forces, like police.uk's /api/forces.")
         seen = set()

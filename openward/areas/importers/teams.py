@@ -23,7 +23,7 @@ from openward.core.importers.base import BaseImporter
 
 from .. import geo, hours
 from ..models import Neighbourhood, Station, TeamMember, Ward
-from .files import SourceError, read_text
+from .files import SourceError, read_force_neighbourhoods
 from .places import force as get_force
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -45,13 +45,9 @@ class NeighbourhoodTeamImporter(BaseImporter):
 
     def read(self):
         try:
-            data = json.loads(read_text(self.path).text)
+            data = read_force_neighbourhoods(self.path)
         except SourceError as exc:
             self.fail(exc.where, exc.message)
-        except json.JSONDecodeError as exc:
-            self.fail(f"{self.path}, line {exc.lineno}", f"this is not valid JSON ({exc.msg}).")
-        if not isinstance(data, dict) or not data.get("force") or not isinstance(data.get("neighbourhoods"), list):
-            self.fail(str(self.path), 'expected {"force": "<police.uk force id>", "neighbourhoods": [...]}.')
         self.force_slug = data["force"]
         self.force_people = data.get("people")
         for p, person in enumerate(self.force_people or [], 1):

@@ -4,7 +4,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.cache import cache
 
 from openward.areas import geo
 from openward.areas.models import Borough, Ward, WardGeneration
@@ -17,7 +16,6 @@ def square(lng0, lat0, size=0.01):
 
 @pytest.fixture
 def two_generations(db):
-    cache.clear()
     borough = Borough.objects.create(gss_code="E09999001", name="Test", slug="test")
     old = WardGeneration.objects.create(
         slug="2014", name="2014", valid_from=dt.date(2014, 5, 1), valid_to=dt.date(2022, 5, 4)

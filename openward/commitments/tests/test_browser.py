@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from openward.accounts.models import Role
 from openward.areas.models import Borough, Force, Station
 from openward.commitments.models import Commitment, Review
-from openward.crime.tests.factories import category, populate_ward
-from openward.crime.tests.test_disproportionality_rules import small_ward
+from openward.crime.tests.factories import category, populate_ward, small_ward
 from tests.personas import (
     VIEWPORTS,
     browser_page_for,

@@ -14,7 +14,7 @@ from openward.commitments.measure import measure
 from openward.commitments.models import Commitment, Review, Status
 from openward.commitments.services import CommitmentError, record_commitment, review_commitment
 from openward.crime.tests.factories import populate_ward
-from tests.personas import make_staff, sign_in
+from tests.personas import make_commitment, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +30,15 @@ def lead(ward):
 
 
 def burglary_down(lead, ward, **extra):
-    return record_commitment(
+    return make_commitment(
         lead,
         ward.borough,
+        Commitment.Measure.CRIME,
         ward=ward,
         text="Burglary in Testbridge will come down.",
         source="Ward panel minutes, March 2024",
         owner="Testbridge SNT",
-        owner_kind=Commitment.OwnerKind.BOROUGH,
         made_on=dt.date(2024, 3, 1),
-        measure_kind=Commitment.Measure.CRIME,
         categories=["burglary"],
         direction=Commitment.Direction.DOWN,
         **extra,
@@ -79,15 +78,15 @@ def test_reviews_are_dated_kept_and_public(client, ward, lead):
 
 
 def test_evidence_commitments_need_a_status_reason_and_source(ward, lead, db_snapshot):
-    commitment = record_commitment(
+    commitment = make_commitment(
         lead,
         ward.borough,
+        Commitment.Measure.EVIDENCE,
         text="A 24/7 front counter in every borough.",
         source="A New Met for London",
         owner="Metropolitan Police Service",
         owner_kind=Commitment.OwnerKind.FORCE,
         made_on=dt.date(2023, 7, 1),
-        measure_kind=Commitment.Measure.EVIDENCE,
     )
     before = db_snapshot()
     with pytest.raises(CommitmentError, match="Choose the status"):

@@ -4,7 +4,6 @@ review is); anything refused changes nothing and leaves no file behind."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 
@@ -15,8 +14,7 @@ from PIL import Image
 
 from openward.accounts.models import Role
 from openward.commitments.models import Commitment, Evidence, Review, Status
-from openward.commitments.services import record_commitment
-from tests.personas import make_places, make_staff, sign_in
+from tests.personas import make_commitment, make_places, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +39,12 @@ def lead(places):
 
 @pytest.fixture
 def commitment(places, lead):
-    return record_commitment(
+    return make_commitment(
         lead,
         places.borough_a,
+        Commitment.Measure.EVIDENCE,
         text="Every ward will have a named PCSO.",
-        source="Northbury policing plan 2025",
         owner="Northbury BCU",
-        owner_kind=Commitment.OwnerKind.BOROUGH,
-        made_on=dt.date(2025, 1, 1),
-        measure_kind=Commitment.Measure.EVIDENCE,
     )
 
 

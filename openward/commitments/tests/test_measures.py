@@ -18,7 +18,7 @@ from openward.commitments.models import Commitment, Status
 from openward.commitments.services import CommitmentError, record_commitment, review_commitment
 from openward.engagement.models import Event, Reply
 from openward.engagement.services import replies as engagement_replies
-from tests.personas import sign_in
+from tests.personas import make_commitment, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +39,14 @@ def station(places, name, hours, *, lat=None, lng=None, counter=True, serves=())
 
 
 def counters_commitment(lead, places, *, every_borough):
-    return record_commitment(
+    return make_commitment(
         lead,
         places.borough_a,
+        Commitment.Measure.FRONT_COUNTER,
         text="Each borough will have at least one 24/7 front counter.",
         source="A New Met for London, phase 2",
         owner="Testshire Police",
         owner_kind=Commitment.OwnerKind.FORCE,
-        made_on=dt.date(2025, 1, 1),
-        measure_kind=Commitment.Measure.FRONT_COUNTER,
         every_borough=every_borough,
     )
 
@@ -120,16 +119,14 @@ def reply_at(event, received_days_ago: float, answered_after_days: float | None)
 
 
 def replies_commitment(lead, places, *, target=None, ward=None):
-    return record_commitment(
+    return make_commitment(
         lead,
         places.borough_a,
+        Commitment.Measure.REPLIES,
         ward=ward,
         text="Replies answered within 7 days.",
         source="Northbury SNT newsletter",
         owner="Northbury SNT",
-        owner_kind=Commitment.OwnerKind.BOROUGH,
-        made_on=dt.date(2025, 1, 1),
-        measure_kind=Commitment.Measure.REPLIES,
         target_percent=target,
     )
 

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from openward.areas.geo import generation_for
 from openward.areas.models import Borough, Cluster, Force, Lsoa, Ward
-from openward.core import deadline
+from openward.core import deadline, process_caches
 
 from ..models import Crime, MonthlyCount
 
@@ -191,6 +191,7 @@ class Scope:
 
 
 _twins: dict[str, list[tuple]] = {}
+process_caches.register(_twins.clear)
 
 
 def twin_rows() -> list[tuple]:

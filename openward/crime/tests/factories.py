@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 
 import factory
 from factory.django import DjangoModelFactory
 
-from openward.areas.models import Borough, Force, Ward, WardGeneration
+from openward.areas.models import Borough, Force, Lsoa, LsoaWard, Ward, WardGeneration
+from openward.census.importers import Ts021Lsoa
 from openward.core.models import ImportRun
 
 from ..importers import store
@@ -85,6 +87,13 @@ class WardFactory(DjangoModelFactory):
 def category(slug: str) -> CrimeCategory:
     obj, _ = CrimeCategory.objects.get_or_create(slug=slug, defaults={"name": CATEGORY_NAMES.get(slug, slug)})
     return obj
+
+
+def add_crimes(ward, slug: str, month: dt.date, n: int, force=None) -> None:
+    """`n` crimes of one category in a ward and month (no location), by the ward's borough's force by default."""
+    force = force or ward.borough.force
+    cat = category(slug)
+    Crime.objects.bulk_create(Crime(force=force, month=month, category=cat, ward=ward) for _ in range(n))
 
 
 class CrimeFactory(DjangoModelFactory):
@@ -243,4 +252,35 @@ def populate_ward(seed: int = 7, first: dt.date = dt.date(2023, 1, 1), months: i
         )
     rebuild_counts()
     import_run()
+    return ward
+
+
+# A small census table by LSOA (TS021), and the words police.uk uses for each group's self-defined ethnicity.
+TS021 = Path(__file__).parents[2] / "census/tests/fixtures/ts021_lsoa_small.csv"
+ETHNICITY = {
+    "white": "White - English/Welsh/Scottish/Northern Irish/British",
+    "black": "Black/African/Caribbean/Black British - Caribbean",
+    "asian": "Asian/Asian British - Indian",
+    "not stated": "Other ethnic group - Not stated",
+}
+
+
+def small_ward(white=40, black=30, asian=5, not_stated=3):
+    """Smallbridge: a ward over TS021's three 2021 LSOAs, with stops in December 2024 by self-defined ethnicity."""
+    met = ForceFactory(slug="metropolitan")
+    ward = WardFactory(gss_code="E05000999", name="Smallbridge")
+    Ts021Lsoa(TS021, commit=True).run()
+    for code in ("E01000001", "E01000002", "E01000003"):
+        lsoa = Lsoa.objects.create(gss_code=code, census_year=2021, borough_code=ward.borough.gss_code)
+        LsoaWard.objects.create(lsoa=lsoa, ward=ward)
+    for group, n in (("white", white), ("black", black), ("asian", asian), ("not stated", not_stated)):
+        for i in range(n):
+            StopFactory(
+                force=met,
+                ward=ward,
+                month=dt.date(2024, 12, 1),
+                self_defined_ethnicity=ETHNICITY[group],
+                outcome="Arrest" if i % 4 == 0 else "A no further action disposal",
+                outcome_linked_to_object_of_search=(i % 2 == 0) if group != "asian" else None,
+            )
     return ward

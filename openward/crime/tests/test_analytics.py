@@ -3,10 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from openward.crime import stats
-from openward.crime.analytics import scope
 from openward.crime.analytics.scope import ScopeError, borough_scope, polygon_scope, ward_scope
 from openward.crime.analytics.summary import crime_summary
 from openward.crime.models import Crime, Stop
@@ -14,13 +12,6 @@ from openward.crime.models import Crime, Stop
 from .factories import CrimeFactory, ForceFactory, WardFactory, category, populate_ward, rebuild_counts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached figures are keyed by primary-key maxima, which repeat between rolled-back tests."""
-    cache.clear()
-    scope._twins.clear()
 
 
 RECENT = (dt.date(2024, 1, 1), dt.date(2024, 12, 1))

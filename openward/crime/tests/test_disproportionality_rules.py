@@ -4,52 +4,21 @@ suppressed with the reason, "not available" in words, bad areas refused with a c
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from scipy import stats as sps
 
-from openward.areas.models import Lsoa, LsoaWard
-from openward.census.importers import Ts021Lsoa
 from openward.core.stats import compare_rates
 from openward.crime.analytics.disproportionality import disproportionality, rate_ratio
 from openward.crime.analytics.scope import force_scope, scope_for_ward
 
-from .factories import ForceFactory, StopFactory, WardFactory
+from .factories import ForceFactory, StopFactory, small_ward
 
 pytestmark = pytest.mark.django_db
 
-TS021 = Path(__file__).parents[2] / "census/tests/fixtures/ts021_lsoa_small.csv"
-# The fixture's three LSOAs, by group (its rows, added up by hand).
+# The census fixture's three LSOAs (factories.TS021), by group (its rows, added up by hand).
 WHITE, BLACK = 1080 + 1100 + 720, 35 + 40 + 95
-ETHNICITY = {
-    "white": "White - English/Welsh/Scottish/Northern Irish/British",
-    "black": "Black/African/Caribbean/Black British - Caribbean",
-    "asian": "Asian/Asian British - Indian",
-    "not stated": "Other ethnic group - Not stated",
-}
-
-
-def small_ward(white=40, black=30, asian=5, not_stated=3):
-    met = ForceFactory(slug="metropolitan")
-    ward = WardFactory(gss_code="E05000999", name="Smallbridge")
-    Ts021Lsoa(TS021, commit=True).run()
-    for code in ("E01000001", "E01000002", "E01000003"):
-        lsoa = Lsoa.objects.create(gss_code=code, census_year=2021, borough_code=ward.borough.gss_code)
-        LsoaWard.objects.create(lsoa=lsoa, ward=ward)
-    for group, n in (("white", white), ("black", black), ("asian", asian), ("not stated", not_stated)):
-        for i in range(n):
-            StopFactory(
-                force=met,
-                ward=ward,
-                month=dt.date(2024, 12, 1),
-                self_defined_ethnicity=ETHNICITY[group],
-                outcome="Arrest" if i % 4 == 0 else "A no further action disposal",
-                outcome_linked_to_object_of_search=(i % 2 == 0) if group != "asian" else None,
-            )
-    return ward
 
 
 def test_a_ward_uses_its_2021_lsoas_and_gives_the_exact_ratio():

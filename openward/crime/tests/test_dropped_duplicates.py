@@ -4,9 +4,7 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 
-from openward.crime.analytics import scope
 from openward.crime.models import DroppedDuplicate
 
 from .factories import ForceFactory, WardFactory
@@ -21,8 +19,6 @@ AROUND_THE_WARD = "51.509,-0.096:51.521,-0.096:51.521,-0.084:51.509,-0.084"
 
 @pytest.fixture
 def ward():
-    cache.clear()
-    scope._twins.clear()
     ForceFactory(slug="city-of-london", name="City of London Police")
     ForceFactory(slug="btp", name="British Transport Police")
     return WardFactory(gss_code="E05000778", name="Copyville")

@@ -7,9 +7,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
-from openward.crime.analytics import scope
 from openward.crime.importers import PoliceUkImporter
 from openward.crime.models import Crime, Stop
 from openward.policeuk.tests.shapes import assert_same_shape
@@ -18,13 +16,6 @@ from .factories import CrimeFactory, ForceFactory, OutcomeFactory, StopFactory, 
 from .fixtures import areas
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached figures are keyed by primary-key maxima, which repeat between rolled-back tests."""
-    cache.clear()
-    scope._twins.clear()
 
 
 # 0.01 degrees of latitude is about 1.11 km; a mile is 1.609 km.

@@ -12,14 +12,13 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openward.crime.analytics import scope
 from openward.crime.importers import PoliceUkImporter
 from openward.crime.importers.frames import STREET_HEADER
 from openward.crime.tests.fixtures import areas
+from tests.support import forget_process_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -173,8 +172,7 @@ def uses_one_of(text: str, table: str, names: set[str]) -> bool:
     ],
 )
 def test_a_cold_crime_page_reads_precomputed_counts_through_its_index(client, loaded, kind, path):
-    cache.clear()
-    scope._twins.clear()
+    forget_process_caches()  # the import warmed them: a cold page
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200

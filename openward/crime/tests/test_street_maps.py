@@ -144,7 +144,7 @@ def test_drawing_an_area_by_keyboard_and_by_clicking(page, tiles, size):
 @pytest.fixture
 def unreachable_tiles(settings):
     """A tile URL on loopback where nothing listens: every tile fails, as offline."""
-    from conftest import free_port
+    from tests.support import free_port
 
     origin = f"http://127.0.0.1:{free_port()}"
     settings.OPENWARD_TILE_URL = origin + "/{z}/{x}/{y}.png"
@@ -152,13 +152,8 @@ def unreachable_tiles(settings):
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["img-src"] = [*policy["DIRECTIVES"]["img-src"], origin]
     settings.CONTENT_SECURITY_POLICY = policy
-    # Pages with a map carry the tile URL: any cached before (by an earlier test, under the default URL)
-    # would be served with tiles that load, so start a new cache version.
-    from openward.core import pagecache
-    from tests.personas import forget_geo_indexes
-
-    pagecache.data_changed()
-    forget_geo_indexes()  # nor ward shapes an earlier test in this process indexed
+    # Pages with a map carry the tile URL: the root conftest starts a new page-cache version when a setting
+    # changes, so no page cached before (under the default URL) is served.
     return origin
 
 

@@ -6,24 +6,15 @@ import io
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from openward.core import sections
 from openward.crime import stats
-from openward.crime.analytics import scope
 from openward.crime.models import Crime, Stop
 
 from .factories import CrimeFactory, ForceFactory, WardFactory, category, populate_ward, rebuild_counts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached figures are keyed by primary-key maxima, which repeat between rolled-back tests."""
-    cache.clear()
-    scope._twins.clear()
 
 
 def raw_rolling_change(ward):

@@ -4,11 +4,9 @@ import csv
 import hashlib
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from openward.crime import stats
-from openward.crime.analytics import scope
 
 from .factories import ForceFactory, WardFactory
 
@@ -72,8 +70,6 @@ def write_street_csv(path, month: str, crimes: int, asb: int):
 
 
 def test_imported_csv_gives_the_page_and_api_figures(tmp_path, client):
-    cache.clear()
-    scope._twins.clear()
     ForceFactory(slug="metropolitan", name="Metropolitan Police Service")
     ward = WardFactory(gss_code="E05000777", name="Importville", centre_lat=51.515, centre_lng=-0.09)
     write_street_csv(tmp_path / "2024-12-metropolitan-street.csv", "2024-12", crimes=37, asb=5)

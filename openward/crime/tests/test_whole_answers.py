@@ -10,12 +10,10 @@ import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from openward.core import sections
 from openward.crime import stats
-from openward.crime.analytics import scope
 from openward.crime.analytics.scope import scope_for_ward
 from openward.crime.analytics.summary import stop_summary
 from openward.crime.models import Crime, Stop
@@ -23,12 +21,6 @@ from openward.crime.models import Crime, Stop
 from .factories import CrimeFactory, ForceFactory, StopFactory, WardFactory, category, populate_ward, rebuild_counts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    scope._twins.clear()
 
 
 def month_range(last: dt.date, n: int) -> tuple[dt.date, dt.date]:

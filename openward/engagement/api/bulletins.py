@@ -10,12 +10,13 @@ from ninja.errors import HttpError
 from openward.accounts.permissions import has_role
 from openward.areas.selectors import ward_or_404
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import one_of
 
 from .. import places
 from ..models import Bulletin, Topic
 from ..services import bulletins as bulletins_services
-from .common import bad_request, router
+from .common import router
 
 
 class BulletinOut(Schema):
@@ -82,22 +83,20 @@ def _checked_areas(request, payload) -> dict:
     "/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)"
 )
 @access.role(*places.TEAM_ROLES)
+@refusals_as_400(ValidationError)
 def create_bulletin(request, payload: BulletinIn):
     areas = _checked_areas(request, payload)
     topics = list(Topic.objects.filter(slug__in=payload.topics))
-    try:
-        bulletin = bulletins_services.publish_bulletin(
-            request.user,
-            title=payload.title,
-            kind=payload.kind,
-            summary=payload.summary,
-            body_html=payload.body_html,
-            body_markdown=payload.body_markdown,
-            topics=topics,
-            **areas,
-        )
-    except ValidationError as exc:
-        bad_request(exc)
+    bulletin = bulletins_services.publish_bulletin(
+        request.user,
+        title=payload.title,
+        kind=payload.kind,
+        summary=payload.summary,
+        body_html=payload.body_html,
+        body_markdown=payload.body_markdown,
+        topics=topics,
+        **areas,
+    )
     return 201, _bulletin(bulletin)
 
 
@@ -114,19 +113,17 @@ class BulletinRevisionIn(Schema):
 
 @router.put("/engagement/bulletins/{pk}", response=BulletinOut, summary="Correct a published bulletin (no new email)")
 @access.role(*places.TEAM_ROLES, area=places.of_bulletin)
+@refusals_as_400(ValidationError)
 def revise_bulletin(request, pk: int, payload: BulletinRevisionIn):
     areas = _checked_areas(request, payload)
-    try:
-        bulletin = bulletins_services.revise_bulletin(
-            request.user,
-            get_object_or_404(Bulletin, pk=pk),
-            title=payload.title,
-            kind=payload.kind,
-            summary=payload.summary,
-            body_markdown=payload.body_markdown,
-            topics=list(Topic.objects.filter(slug__in=payload.topics)),
-            **areas,
-        )
-    except ValidationError as exc:
-        bad_request(exc)
+    bulletin = bulletins_services.revise_bulletin(
+        request.user,
+        get_object_or_404(Bulletin, pk=pk),
+        title=payload.title,
+        kind=payload.kind,
+        summary=payload.summary,
+        body_markdown=payload.body_markdown,
+        topics=list(Topic.objects.filter(slug__in=payload.topics)),
+        **areas,
+    )
     return _bulletin(bulletin)

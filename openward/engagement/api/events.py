@@ -9,13 +9,14 @@ from ninja import Schema
 
 from openward.areas.selectors import ward_or_404
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import one_of
 
 from .. import places
 from ..models import Event, Registration
 from ..services import events as events_services
 from ..services import registrations as registrations_services
-from .common import Places, bad_request, router
+from .common import Places, router
 
 
 class EventOut(Schema):
@@ -86,25 +87,23 @@ def get_event(request, pk: int):
     summary="Publish an event or meeting for a ward (GSS code), cluster or borough (slug)",
 )
 @access.role(*places.EVENT_ROLES, area=places.from_kwargs)
+@refusals_as_400(ValidationError)
 def create_event(request, kind: str, key: str, payload: EventIn):
     area = places.area_by(kind, key)
-    try:
-        event = events_services.schedule_event(
-            request.user,
-            agenda=payload.agenda,
-            **{kind: area},
-            title=payload.title,
-            kind=payload.type,
-            mode=payload.mode,
-            description=payload.description,
-            address=payload.address,
-            online_link=payload.online_link,
-            starts_at=payload.start,
-            ends_at=payload.end,
-            capacity=payload.capacity,
-        )
-    except ValidationError as exc:
-        bad_request(exc)
+    event = events_services.schedule_event(
+        request.user,
+        agenda=payload.agenda,
+        **{kind: area},
+        title=payload.title,
+        kind=payload.type,
+        mode=payload.mode,
+        description=payload.description,
+        address=payload.address,
+        online_link=payload.online_link,
+        starts_at=payload.start,
+        ends_at=payload.end,
+        capacity=payload.capacity,
+    )
     return 201, EventOut.from_event(event)
 
 
@@ -128,13 +127,11 @@ class EventChangeOut(Schema):
 
 @router.patch("/engagement/events/{pk}", response=EventChangeOut, summary="Change a coming event")
 @access.role(*places.EVENT_ROLES, area=places.of_event)
+@refusals_as_400(ValidationError)
 def change_event(request, pk: int, payload: EventChangeIn):
     names = {"start": "starts_at", "end": "ends_at"}
     fields = {names.get(k, k): v for k, v in payload.dict(exclude_unset=True).items()}
-    try:
-        changes = events_services.change_event(request.user, get_object_or_404(Event, pk=pk), **fields)
-    except ValidationError as exc:
-        bad_request(exc)
+    changes = events_services.change_event(request.user, get_object_or_404(Event, pk=pk), **fields)
     return {"event": EventOut.from_event(Event.objects.get(pk=pk)), "changes": changes}
 
 
@@ -173,13 +170,11 @@ class RegisterIn(Schema):
     "/engagement/events/{pk}/registration", response=RegistrationOut, summary="RSVP (a place or the waiting list)"
 )
 @access.signed_in
+@refusals_as_400(ValidationError)
 def register(request, pk: int, payload: RegisterIn):
-    try:
-        r = registrations_services.register_for_event(
-            request.user, get_object_or_404(Event, pk=pk), share_name=payload.share_name
-        )
-    except ValidationError as exc:
-        bad_request(exc)
+    r = registrations_services.register_for_event(
+        request.user, get_object_or_404(Event, pk=pk), share_name=payload.share_name
+    )
     return _registration(r)
 
 
@@ -197,13 +192,11 @@ class OfferIn(Schema):
 
 @router.post("/engagement/offers", response=RegistrationOut, summary="Accept or decline an offered place")
 @access.public
+@refusals_as_400(ValidationError)
 def answer_offer(request, payload: OfferIn):
-    try:
-        r = (
-            registrations_services.accept_offer(payload.token)
-            if payload.accept
-            else registrations_services.decline_offer(payload.token)
-        )
-    except ValidationError as exc:
-        bad_request(exc)
+    r = (
+        registrations_services.accept_offer(payload.token)
+        if payload.accept
+        else registrations_services.decline_offer(payload.token)
+    )
     return _registration(r)

@@ -10,13 +10,14 @@ from ninja import Field, Schema
 from ninja.errors import HttpError
 
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import Id, one_of
 
 from .. import exports, places, selectors
 from ..models import Action, Attendance, Event, MeetingRecord, Topic
 from ..services import records as records_services
 from ..services import replies as replies_services
-from .common import bad_request, router
+from .common import router
 
 
 class AttendanceIn(Schema):
@@ -34,23 +35,21 @@ class RecordIn(Schema):
 
 @router.put("/engagement/events/{pk}/record", summary="Write or correct a meeting record (minutes by topic slug)")
 @access.role(*places.RECORD_ROLES, area=places.of_event)
+@refusals_as_400(ValidationError)
 def write_record(request, pk: int, payload: RecordIn):
     event = get_object_or_404(Event, pk=pk)
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=payload.minutes)}
     unknown = set(payload.minutes) - set(topics)
     if unknown:
         raise HttpError(400, f"Unknown topics: {', '.join(sorted(unknown))}. See /api/v1/engagement/topics.")
-    try:
-        record = records_services.write_meeting_record(
-            request.user,
-            event,
-            summary=payload.summary,
-            minutes={topics[s]: text for s, text in payload.minutes.items()},
-            attendance=[a.dict() for a in payload.attendance] if payload.attendance is not None else None,
-            publish=payload.publish,
-        )
-    except ValidationError as exc:
-        bad_request(exc)
+    record = records_services.write_meeting_record(
+        request.user,
+        event,
+        summary=payload.summary,
+        minutes={topics[s]: text for s, text in payload.minutes.items()},
+        attendance=[a.dict() for a in payload.attendance] if payload.attendance is not None else None,
+        publish=payload.publish,
+    )
     return exports.record_as_dict(record)
 
 
@@ -75,11 +74,9 @@ class ActionIn(Schema):
 
 @router.post("/engagement/records/{pk}/actions", summary="Add an action to the register")
 @access.role(*places.RECORD_ROLES, area=places.of_record)
+@refusals_as_400(ValidationError)
 def add_action(request, pk: int, payload: ActionIn):
-    try:
-        action = records_services.agree_action(request.user, get_object_or_404(MeetingRecord, pk=pk), **payload.dict())
-    except ValidationError as exc:
-        bad_request(exc)
+    action = records_services.agree_action(request.user, get_object_or_404(MeetingRecord, pk=pk), **payload.dict())
     return exports.action_as_dict(action)
 
 
@@ -90,11 +87,9 @@ class ActionStatusIn(Schema):
 
 @router.patch("/engagement/actions/{pk}", summary="Move an action on")
 @access.role(*places.RECORD_ROLES, area=places.of_action)
+@refusals_as_400(ValidationError)
 def update_action(request, pk: int, payload: ActionStatusIn):
-    try:
-        action = records_services.update_action(request.user, get_object_or_404(Action, pk=pk), **payload.dict())
-    except ValidationError as exc:
-        bad_request(exc)
+    action = records_services.update_action(request.user, get_object_or_404(Action, pk=pk), **payload.dict())
     return exports.action_as_dict(action)
 
 

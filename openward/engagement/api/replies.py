@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Schema
 
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import Id
 
 from .. import places, selectors
 from ..models import Bulletin, Event, Reply
 from ..services import replies as replies_services
-from .common import bad_request, router
+from .common import router
 
 
 class ReplyIn(Schema):
@@ -48,18 +49,14 @@ def _reply(r: Reply) -> dict:
 
 @router.post("/engagement/replies", response={201: ReplyOut}, summary="Reply to a bulletin or event")
 @access.signed_in
+@refusals_as_400(ValidationError)
 def create_reply(request, payload: ReplyIn):
     """A question or comment for the team, read in working hours. Not for reporting crime: in an emergency
     call 999; otherwise call 101 or report online at https://www.police.uk/pu/contact-us/report/; to stay
     anonymous, Crimestoppers on 0800 555 111."""
     model = {"bulletin": Bulletin, "event": Event}[payload.item]
     item = get_object_or_404(model, pk=payload.id)
-    try:
-        reply = replies_services.receive_reply(
-            item, sender_email=request.user.email, body=payload.body, user=request.user
-        )
-    except ValidationError as exc:
-        bad_request(exc)
+    reply = replies_services.receive_reply(item, sender_email=request.user.email, body=payload.body, user=request.user)
     return 201, _reply(reply)
 
 
@@ -78,9 +75,7 @@ class AnswerIn(Schema):
 
 @router.post("/engagement/replies/{pk}/answer", response=ReplyOut, summary="Answer a reply (emailed to the resident)")
 @access.role(*places.TEAM_ROLES, area=places.of_reply)
+@refusals_as_400(ValidationError)
 def answer(request, pk: int, payload: AnswerIn):
-    try:
-        reply = replies_services.answer_reply(request.user, get_object_or_404(Reply, pk=pk), payload.answer)
-    except ValidationError as exc:
-        bad_request(exc)
+    reply = replies_services.answer_reply(request.user, get_object_or_404(Reply, pk=pk), payload.answer)
     return _reply(reply)

@@ -9,11 +9,12 @@ from ninja import Field, Schema
 
 from openward.areas.selectors import ward_or_404
 from openward.core import access
+from openward.core.api_refusals import refusals_as_400
 
 from .. import places
 from ..models import VolunteerTask
 from ..services import volunteering as volunteering_services
-from .common import bad_request, router
+from .common import router
 
 
 class VolunteerTaskOut(Schema):
@@ -61,12 +62,10 @@ class SignupIn(Schema):
 
 @router.post("/engagement/volunteering/{pk}/signup", response=VolunteerTaskOut, summary="Sign up to a task")
 @access.signed_in
+@refusals_as_400(ValidationError)
 def sign_up(request, pk: int, payload: SignupIn):
     task = get_object_or_404(VolunteerTask, pk=pk)
-    try:
-        volunteering_services.sign_up_to_volunteer(request.user, task, confirms_vetting=payload.confirms_vetting)
-    except ValidationError as exc:
-        bad_request(exc)
+    volunteering_services.sign_up_to_volunteer(request.user, task, confirms_vetting=payload.confirms_vetting)
     return _task(task)
 
 
@@ -78,11 +77,9 @@ class ReportIn(Schema):
 
 @router.put("/engagement/volunteering/{pk}/report", response=VolunteerTaskOut, summary="Report what was done")
 @access.role(*places.EVENT_ROLES, area=places.of_volunteer_task)
+@refusals_as_400(ValidationError)
 def report(request, pk: int, payload: ReportIn):
     task = get_object_or_404(VolunteerTask, pk=pk)
-    try:
-        volunteering_services.report_volunteering(request.user, task, **payload.dict())
-    except ValidationError as exc:
-        bad_request(exc)
+    volunteering_services.report_volunteering(request.user, task, **payload.dict())
     task.refresh_from_db()
     return _task(task)

@@ -31,14 +31,6 @@ class Place(models.Model):
     def area_name(self) -> str:
         return str(self.area.name) if self.area else ""
 
-    @property
-    def borough_for_rollup(self):
-        if self.borough_id:
-            return self.borough
-        if self.ward_id:
-            return self.ward.borough
-        return self.cluster.borough if self.cluster_id else None
-
 
 def covering_q(ward: Ward, prefix: str = "") -> Q:
     """Items aimed at this ward, a cluster containing it, or its borough."""

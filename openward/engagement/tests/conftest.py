@@ -7,8 +7,6 @@ from django.utils import timezone
 
 from openward.accounts.models import Role
 from openward.areas.models import Borough, Cluster, Force, Neighbourhood, Ward
-from openward.engagement.models import Topic
-from openward.engagement.vocabulary import ensure_standard_topics
 from tests.personas import make_person, make_staff
 
 
@@ -78,10 +76,3 @@ def make_event(ward, officer):
         return events.schedule_event(officer, notify=False, allow_past=True, **fields)
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def standard_topics(db):
-    """The standard topics a data migration loads. A transactional test that ran earlier on the same worker
-    flushed the database, taking them with it; minutes and meetings need them."""
-    ensure_standard_topics(Topic)

@@ -69,10 +69,6 @@ def test_officer_publishes_changes_and_cancels_an_event_and_the_registered_resid
 def test_officer_writes_a_bulletin_in_markdown_previews_publishes_and_corrects_it(
     browser, live_server, ward, officer, viewport
 ):
-    from openward.engagement.models import Topic
-    from openward.engagement.vocabulary import ensure_standard_topics
-
-    ensure_standard_topics(Topic)  # a transactional test starts from an empty database
     op = browser_page_for(browser, live_server, officer, viewport=viewport)
     op.goto("/accounts/staff/")
     op.get_by_role("link", name="Write a bulletin").click()

@@ -7,8 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from openward.engagement.models import Action, Event, MeetingRecord, Topic
-from openward.engagement.vocabulary import ensure_standard_topics
+from openward.engagement.models import Action, Event, MeetingRecord
 from openward.priorities.models import Priority
 from tests.personas import browser_page_for, horizontal_overflow
 
@@ -19,7 +18,6 @@ from tests.personas import browser_page_for, horizontal_overflow
 def test_chair_writes_minutes_by_topic_and_agrees_an_action_for_a_priority(
     browser, live_server, ward, panel_chair, viewport
 ):
-    ensure_standard_topics(Topic)
     now = timezone.now()
     Event.objects.create(
         ward=ward, title="Aldersgate panel, December", kind="ward_panel", starts_at=now + timedelta(days=9)

@@ -9,8 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from openward.engagement.models import Topic
-from openward.engagement.vocabulary import ensure_standard_topics
 from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +22,6 @@ def labels_and_ids(html: str):
 
 
 def test_the_record_form_is_grouped_with_unique_labels_and_real_hint_ids(make_event, officer, client):
-    ensure_standard_topics(Topic)
     event = make_event(starts_at=timezone.now() - timedelta(days=1))
     sign_in(client, officer)
     html = client.get(reverse("engagement:record-edit", args=[event.pk])).content.decode()
@@ -54,7 +51,6 @@ def test_every_hint_on_the_forms_of_engagement_notifications_and_accounts_points
     from openward.engagement.services import bulletins, records
     from openward.notifications import services as notifications
 
-    ensure_standard_topics(Topic)
     future = make_event()
     past = make_event(starts_at=timezone.now() - timedelta(days=1))
     record = records.write_meeting_record(officer, past)

@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 
 from openward.accounts.models import Role
-from openward.crime.tests.test_disproportionality_rules import small_ward
-from openward.engagement.models import Topic
-from openward.engagement.vocabulary import ensure_standard_topics
+from openward.crime.tests.factories import small_ward
 from openward.monitoring.models import MonitoringGroup
 from tests.personas import make_staff
 
@@ -32,10 +30,3 @@ def reviewer(group):
 @pytest.fixture
 def liaison(group):
     return make_staff(Role.MONITORING_LIAISON, group.borough, email="liaison@example.org")
-
-
-@pytest.fixture(autouse=True)
-def standard_topics(db):
-    """The standard topics a data migration loads. A transactional test that ran earlier on the same worker
-    flushed the database, taking them with it; minutes and meetings need them."""
-    ensure_standard_topics(Topic)

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from openward.accounts.models import Role, User
-from openward.crime.tests.test_disproportionality_rules import small_ward
+from openward.crime.tests.factories import small_ward
 from openward.engagement.models import Event
 from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, StopReview
 from tests.personas import browser_page_for, horizontal_overflow, make_staff

@@ -12,8 +12,7 @@ from django.utils import timezone
 from openward.engagement.services import bulletins
 from openward.notifications import delivery, services
 from openward.notifications.models import Delivery, Notice, Subscription
-
-from .test_fanout import free_port
+from tests.support import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -32,9 +32,14 @@ from django.conf import settings as django_settings
 from openward.engagement.services import bulletins
 from openward.notifications.models import Delivery, Subscriber, Subscription
 from openward.notifications.tests import worker_settings
+from tests.support import free_port
 
 ROOT = Path(django_settings.BASE_DIR)
 N = 10_000
+# The worker-kill test's subscribers: 8 chunks of the worker settings' 250, so the kill lands mid-batch with whole
+# chunks sent before it and still to send after it; what it proves does not grow with the count, and each
+# message costs a real SMTP exchange with a separate worker process (10,000 took about four minutes).
+KILLED_N = 2_000
 
 
 def add_subscribers(ward, n):
@@ -109,14 +114,6 @@ def test_fan_out_to_10000_subscribers_each_gets_exactly_one(
 
     services.fan_out_notice(rows.first().notice_id)
     assert rows.count() == N and sum(Counter(counting_smtp.received).values()) == N
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(predicate, what: str, timeout: float = 600, every: float = 0.05):
@@ -256,8 +253,8 @@ def test_worker_killed_half_way_and_smtp_stopped_nobody_missed(tmp_path):
         "PYTHONPATH": str(ROOT),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    # The handler holds the reply to the (N/2)th message: the worker is then mid-batch, inside a send.
-    handler = CountingHandler(hold_at=N // 2)
+    # The handler holds the reply to the (KILLED_N/2)th message: the worker is then mid-batch, inside a send.
+    handler = CountingHandler(hold_at=KILLED_N // 2)
     smtp = Controller(handler, hostname="127.0.0.1", port=port)
     worker = None
     try:
@@ -269,7 +266,7 @@ from openward.accounts.models import Role, RoleGrant, User
 from openward.notifications.models import Subscriber, Subscription
 b = Borough.objects.create(gss_code="E09000001", name="City of London", slug="city")
 w = Ward.objects.create(gss_code="E05009288", name="Aldersgate", slug="aldersgate", borough=b)
-emails = [f"person{{i:05d}}@example.org" for i in range({N})]
+emails = [f"person{{i:05d}}@example.org" for i in range({KILLED_N})]
 subs = Subscriber.objects.bulk_create([Subscriber(email=e) for e in emails], batch_size=2000)
 Subscription.objects.bulk_create([Subscription(subscriber=s, ward=w) for s in subs], batch_size=2000)
 User.objects.create_user(email="officer@example.org")
@@ -313,8 +310,8 @@ bulletins_services.publish_bulletin(
         }
         attempts_at_kill = dict(db.rows("SELECT id, attempts FROM notifications_delivery"))
         sent_at_kill = sent()
-        assert 0 < sent_at_kill < N and in_flight, "the kill must land mid-batch for this test to mean anything"
-        assert sent_at_kill + len(in_flight) >= N // 2, "every message the server took is sent or in flight"
+        assert 0 < sent_at_kill < KILLED_N and in_flight, "the kill must land mid-batch for this test to mean anything"
+        assert sent_at_kill + len(in_flight) >= KILLED_N // 2, "every message the server took is sent or in flight"
 
         # The SMTP server goes away for a while; the restarted worker must retry, not give up.
         handler.release.set()
@@ -331,7 +328,7 @@ bulletins_services.publish_bulletin(
         smtp = Controller(handler, hostname="127.0.0.1", port=port)
         smtp.start()
 
-        wait_until(lambda: sent() == N, "every row to be marked sent", every=0.2)
+        wait_until(lambda: sent() == KILLED_N, "every row to be marked sent", every=0.2)
         assert queue.finished_jobs() > 0, "the sends went through the run's task queue"
         statuses = dict(db.rows("SELECT status, count(*) FROM notifications_delivery GROUP BY status"))
         retried = db.scalar("SELECT count(*) FROM notifications_delivery WHERE attempts >= 2")
@@ -349,11 +346,13 @@ bulletins_services.publish_bulletin(
 
     with handler.lock:
         counts = Counter(handler.received)
-    everyone = {f"person{i:05d}@example.org" for i in range(N)}
+    everyone = {f"person{i:05d}@example.org" for i in range(KILLED_N)}
     assert set(counts) == everyone, f"missed: {len(everyone - set(counts))}"
     duplicated = {email for email, n in counts.items() if n > 1}
     assert duplicated <= in_flight, "only messages in flight at the kill may arrive twice"
     mark_every = worker_settings.NOTIFICATIONS["MARK_EVERY"]
-    assert sum(counts.values()) - N <= mark_every, "one worker: at most MARK_EVERY messages were accepted, unmarked"
-    assert statuses == {"sent": N}
+    assert sum(counts.values()) - KILLED_N <= mark_every, (
+        "one worker: at most MARK_EVERY messages were accepted, unmarked"
+    )
+    assert statuses == {"sent": KILLED_N}
     assert retried >= len(in_flight), "the rows claimed by the killed worker were claimed again"

@@ -6,9 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from openward.core.models import AuditEvent
-from openward.engagement.models import Topic
 from openward.engagement.services import bulletins
-from openward.engagement.vocabulary import ensure_standard_topics
 from openward.notifications import services, tokens
 from openward.notifications.models import Subscriber
 from tests.personas import sign_in
@@ -94,8 +92,6 @@ def test_preferences_by_link_and_api(emailed, resident, ward, other_ward, client
     assert subscriber.frequency == "weekly"
     assert sorted(subscriber.subscriptions.values_list("ward__gss_code", flat=True)) == ["E05009288"]
     sign_in(client, resident)
-    # The standard topics come from a data migration, which a transactional test run before this one empties.
-    ensure_standard_topics(Topic)
     r = client.put(
         "/api/v1/notifications/preferences",
         {"frequency": "immediate", "wards": ["E05009289"], "topics": ["fraud"]},

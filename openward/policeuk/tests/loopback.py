@@ -22,7 +22,7 @@ import httpx
 from django.conf import settings
 from django.db import connection
 
-from conftest import free_port
+from tests.support import free_port
 
 ROOT = Path(settings.BASE_DIR)
 PYTHON = sys.executable

@@ -10,7 +10,6 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from conftest import free_port
 from openward.areas.importers.forces import ForceImporter
 from openward.core.models import AuditEvent, ImportRun
 from openward.core.values import Month
@@ -18,6 +17,7 @@ from openward.crime.models import Crime
 from openward.policeuk.models import SyncedMonth
 from openward.policeuk.services import sync_policeuk
 from openward.policeuk.sync.client import Client, SyncError, TokenBucket
+from tests.support import free_port
 
 from .standin import Answer, StandIn
 

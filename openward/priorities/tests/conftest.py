@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from openward.accounts.models import Role
 from openward.areas.models import Borough, Cluster, Force, Ward
-from openward.crime.models import Crime, CrimeCategory
 from openward.priorities.models import Concern
-from openward.priorities.vocabulary import load_concerns
 from tests.personas import make_staff
 
 
@@ -54,8 +52,6 @@ def officer(ward):
 
 @pytest.fixture
 def concerns(db):
-    # A transactional test elsewhere may have flushed the rows the data migration loaded.
-    load_concerns(Concern)
     return {c.slug: c for c in Concern.objects.all()}
 
 
@@ -63,13 +59,3 @@ def concerns(db):
 def open_window():
     now = timezone.now()
     return now - timedelta(days=1), now + timedelta(days=13)
-
-
-def category(slug: str) -> CrimeCategory:
-    return CrimeCategory.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})[0]
-
-
-def add_crimes(ward, slug: str, month: date, n: int, force=None):
-    force = force or ward.borough.force
-    cat = category(slug)
-    Crime.objects.bulk_create(Crime(force=force, month=month, category=cat, ward=ward) for _ in range(n))

@@ -17,11 +17,10 @@ import pytest
 from openward.accounts.models import Role
 from openward.areas.models import Ward
 from openward.core import demo
+from openward.crime.tests.factories import add_crimes
 from openward.priorities import services
 from openward.priorities.models import Consultation, Priority
 from tests.personas import VIEWPORTS, horizontal_overflow, make_resident, make_staff, sign_in_context
-
-from .conftest import add_crimes
 
 
 def no_sideways_scroll(page):

@@ -7,10 +7,9 @@ from datetime import date
 
 from openward.areas.models import Ward
 from openward.core import demo
+from openward.crime.tests.factories import add_crimes
 from openward.priorities.models import Consultation, PopulationGroup, Priority, Review
 from openward.priorities.results import consultation_results
-
-from .conftest import add_crimes
 
 
 def test_demo_step_is_registered_after_crime():

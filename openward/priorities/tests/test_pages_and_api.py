@@ -14,12 +14,11 @@ from ninja.testing import TestClient
 
 from openward.accounts.models import Role
 from openward.areas.models import Neighbourhood
+from openward.crime.tests.factories import add_crimes
 from openward.policeuk.api import priorities as policeuk
 from openward.priorities import services
 from openward.priorities.models import Ballot, Consultation, Demographics, Priority
 from tests.personas import make_person, make_resident, make_staff, sign_in
-
-from .conftest import add_crimes
 
 
 @pytest.fixture

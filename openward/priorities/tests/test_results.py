@@ -11,12 +11,11 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from openward.crime.tests.factories import add_crimes
 from openward.priorities import exports, services
 from openward.priorities.models import Ballot, Consultation, Demographics, Participation, PopulationGroup
 from openward.priorities.results import consultation_results
 from tests.personas import make_resident
-
-from .conftest import add_crimes
 
 
 @pytest.fixture

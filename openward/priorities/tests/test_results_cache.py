@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from openward.crime.tests.factories import add_crimes
 from openward.priorities import results
 from openward.priorities.models import Ballot
 
-from .conftest import add_crimes
 from .test_results import closed  # noqa: F401  (a closed consultation with its ballots)
 
 

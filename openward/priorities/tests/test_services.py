@@ -8,12 +8,11 @@ import pytest
 from django.utils import timezone
 
 from openward.core.models import AuditEvent
+from openward.crime.tests.factories import add_crimes
 from openward.priorities import services
 from openward.priorities.models import Ballot, Concern, Priority, Review
 from openward.priorities.services import Refused
 from tests.personas import make_resident, verify
-
-from .conftest import add_crimes
 
 
 @pytest.fixture
