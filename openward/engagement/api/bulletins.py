@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
 from openward.accounts.permissions import has_role
@@ -97,7 +97,7 @@ def create_bulletin(request, payload: BulletinIn):
         topics=topics,
         **areas,
     )
-    return 201, _bulletin(bulletin)
+    return Status(201, _bulletin(bulletin))
 
 
 class BulletinRevisionIn(Schema):

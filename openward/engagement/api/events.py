@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Schema
+from ninja import Schema, Status
 
 from openward.areas.selectors import ward_or_404
 from openward.core import access
@@ -104,7 +104,7 @@ def create_event(request, kind: str, key: str, payload: EventIn):
         ends_at=payload.end,
         capacity=payload.capacity,
     )
-    return 201, EventOut.from_event(event)
+    return Status(201, EventOut.from_event(event))
 
 
 class EventChangeIn(Schema):

@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Schema
+from ninja import Schema, Status
 
 from openward.core import access
 from openward.core.api_refusals import refusals_as_400
@@ -57,7 +57,7 @@ def create_reply(request, payload: ReplyIn):
     model = {"bulletin": Bulletin, "event": Event}[payload.item]
     item = get_object_or_404(model, pk=payload.id)
     reply = replies_services.receive_reply(item, sender_email=request.user.email, body=payload.body, user=request.user)
-    return 201, _reply(reply)
+    return Status(201, _reply(reply))
 
 
 @router.get("/engagement/inbox", response=list[ReplyOut], summary="Replies to your team")
