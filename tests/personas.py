@@ -49,7 +49,7 @@ def forget_geo_indexes() -> None:
 
     cache.clear()
     pagecache.clear_local()
-    geo._indexes.clear()
+    geo.forget_indexes()
     selectors._generations.clear()
 
 
