@@ -32,9 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("scipy", "fpdf", "fontTools", "matplotlib", "pandas", "polars", "shapely", "numpy", "pyproj")
 
-SETUP = (
-    "import django, sys; django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
-)
+SETUP = "import django, sys; django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
 CASES = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "django.setup() + URLconf": [sys.executable, "-c", SETUP],

@@ -56,9 +56,15 @@ def test_a_change_through_the_admin_is_audited_with_the_fields_it_changed(client
     assert actions(superuser) == []  # the vocabulary holds no personal data: opening it is not recorded
     response = client.post(
         f"/admin/priorities/concern/{concern.pk}/change/",
-        {"name": "Noise late at night", "slug": "noise-at-night", "synonyms": '["racket"]',
-         "crime_categories": '["anti-social-behaviour"]',
-         "is_active": "on", "position": "7", "_save": "Save"},  # fmt: skip
+        {
+            "name": "Noise late at night",
+            "slug": "noise-at-night",
+            "synonyms": '["racket"]',
+            "crime_categories": '["anti-social-behaviour"]',
+            "is_active": "on",
+            "position": "7",
+            "_save": "Save",
+        },  # fmt: skip
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert actions(superuser) == [("admin.changed", "priorities.concern", str(concern.pk), {"fields": ["name"]})]

@@ -225,7 +225,9 @@ def _check_named(files: list[Path], slug: str, month: Month) -> None:
     for path in files:
         what = classify(path.name)
         if what is None or (what[1] or slug) != slug or str(what[2]) != str(month) or what[0] in kinds:
-            raise SyncError(f'the file saved as "{path.name}" would not be read as {slug} {month}; nothing was changed.')
+            raise SyncError(
+                f'the file saved as "{path.name}" would not be read as {slug} {month}; nothing was changed.'
+            )
         kinds.add(what[0])
 
 

@@ -96,9 +96,7 @@ def test_two_forces_and_two_months_of_street_and_stop_files_each_go_to_their_own
         expected[(slug, month)] = (crimes, stops)
     answers, path = with_archive(tmp_path, members)
     with StandIn(answers) as standin:
-        report = archive_sync(
-            standin, path, ["city-of-london", "metropolitan"], [Month(2023, 1), Month(2023, 2)]
-        )
+        report = archive_sync(standin, path, ["city-of-london", "metropolitan"], [Month(2023, 1), Month(2023, 2)])
     assert sorted(report.imported) == ["city-of-london 2023-01", "city-of-london 2023-02", "metropolitan 2023-01"]
     assert report.empty == ["metropolitan 2023-02"]
     assert counts() == expected
@@ -120,9 +118,8 @@ def test_a_force_or_month_asked_for_twice_is_synced_once(forces):
 
 def test_the_same_file_twice_in_the_archive_is_read_once(forces, tmp_path):
     text = street_csv("city-of-london", "2023-01", 4)
-    answers, path = with_archive(
-        tmp_path, [("2023-01/2023-01-city-of-london-street.csv", text), ("copy/2023-01-city-of-london-street.csv", text)]
-    )
+    name = "2023-01-city-of-london-street.csv"
+    answers, path = with_archive(tmp_path, [(f"2023-01/{name}", text), (f"copy/{name}", text)])
     with StandIn(answers) as standin:
         report = archive_sync(standin, path, ["city-of-london"], [Month(2023, 1)])
     assert report.imported == ["city-of-london 2023-01"]
