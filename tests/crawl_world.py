@@ -164,6 +164,8 @@ def build() -> World:
     lead = make_staff(Role.BOROUGH_LEAD, places.borough_a)
     member = make_staff(Role.MONITORING_CHAIR, places.borough_a)
     admin = make_staff(Role.SITE_ADMIN)
+    # Django's admin needs a staff account (with two-factor passed, as the site requires): a superuser.
+    superuser = make_staff(Role.SITE_ADMIN, email="superuser@example.org", is_staff=True, is_superuser=True)
     resident = make_resident("resident@example.org", ward, level=2, postcode=places.postcode_a)
     # The resident also works in the next ward, confirmed by email only: its letter page offers a letter.
     second = verification.join_ward(resident, places.ward_a2, postcode=places.postcode_a2, relationship="works")
@@ -398,6 +400,7 @@ def build() -> World:
         "borough lead": lead,
         "monitoring group": member,
         "site admin": admin,
+        "staff superuser": superuser,
     }
     values = {
         "ward": ward.gss_code,
@@ -435,7 +438,21 @@ def build() -> World:
         "unsubscribe_token": tokens.unsubscribe_token(subscriber.pk),
         "reply_token": tokens.reply_token(subscriber.pk, "bulletin", bulletin.pk),
     }
+    values["admin_rows"] = _admin_rows()
     return World(people=people, values=values)
+
+
+def _admin_rows() -> dict[str, int]:
+    """For each model in the Django admin that has a row, one row's id ("app_model" -> pk): its change page is
+    crawled (one a model: the crawl samples the admin, it does not walk every row)."""
+    from django.contrib import admin
+
+    rows = {}
+    for model in admin.site._registry:
+        pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        if pk is not None:
+            rows[f"{model._meta.app_label}_{model._meta.model_name}"] = pk
+    return rows
 
 
 def _link_token(url: str) -> str:

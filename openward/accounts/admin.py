@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from openward.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
 from .models import RoleGrant
 
@@ -22,7 +25,34 @@ class StaffAdminSite(OTPAdminSite):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
+class RoleGrantAdmin(ReadOnlyAdmin):
+    """Read only: roles are granted and removed on the roles pages (the grant_role and revoke_role services,
+    which check who may grant what and audit it); opening the list or a grant is audited as those pages are."""
+
+    shows_personal_data = True
     list_display = ["id", "user_id", "role", "ward", "cluster", "borough", "granted_at", "expires_at", "revoked_at"]
     list_filter = ["role"]
     raw_id_fields = ["user", "granted_by", "revoked_by", "ward", "cluster", "borough"]
+
+
+class AuthenticatorAdmin(AuditedAdmin):
+    """Staff authenticators, by account number: never their keys (django_otp's own admin shows the key and its
+    QR code, with which anyone with admin access could pass as that person's second factor), none added or
+    changed here. Deleting one lets a person who lost theirs set up a new one at their next sign-in (audited)."""
+
+    shows_personal_data = True
+    list_display = ["id", "user_id", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    fields = ["user_id", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, AuthenticatorAdmin)

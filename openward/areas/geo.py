@@ -16,35 +16,45 @@ from datetime import date
 
 import numpy as np
 import shapely
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from openward.core import process_caches
 
-from .models import Ward, WardGeneration
+from .models import Neighbourhood, Ward, WardGeneration
 
 VERSION_KEY = "areas:geo-version"
+NEIGHBOURHOOD_VERSION_KEY = "areas:neighbourhood-geo-version"
 _lock = threading.Lock()
 _indexes: dict[tuple[int | None, int], WardIndex] = {}
 process_caches.register(_indexes.clear)
+_neighbourhood_indexes: dict[tuple[date, int], NeighbourhoodIndex] = {}
+process_caches.register(_neighbourhood_indexes.clear)
 
 
 def boundaries_changed() -> None:
     """Tell every process to rebuild its indexes once the current transaction commits."""
 
-    def bump():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 1, timeout=None)
+    transaction.on_commit(lambda: process_caches.bump_shared_version(VERSION_KEY))
 
-    transaction.on_commit(bump)
+
+def neighbourhood_boundaries_changed() -> None:
+    """Tell every process to rebuild its neighbourhood index once the current transaction commits
+    (the teams importer calls it whenever it writes neighbourhoods)."""
+
+    transaction.on_commit(lambda: process_caches.bump_shared_version(NEIGHBOURHOOD_VERSION_KEY))
+
+
+def forget_indexes() -> None:
+    """Drop this process's indexes (tests: database ids are reused after a rollback)."""
+    with _lock:
+        _indexes.clear()
+        _neighbourhood_indexes.clear()
 
 
 def _version() -> int:
-    return cache.get(VERSION_KEY, 0)
+    return process_caches.shared_version(VERSION_KEY)
 
 
 def generation_for(on: date | None = None) -> WardGeneration | None:
@@ -106,6 +116,64 @@ def ward_index(generation: WardGeneration | None) -> WardIndex:
                 for stale in [k for k in _indexes if k[0] == key[0]]:
                     del _indexes[stale]
                 index = _indexes[key] = WardIndex.build(key[0])
+    return index
+
+
+@dataclass
+class NeighbourhoodIndex:
+    """The neighbourhoods in force on a day that have a boundary of their own (a force that does not use
+    ward codes draws its own, stored by the sync), as (force slug, neighbourhood id) in an STRtree."""
+
+    keys: list[tuple[str, str]]
+    geometries: np.ndarray
+    tree: shapely.STRtree
+
+    @classmethod
+    def build(cls, on: date) -> NeighbourhoodIndex:
+        rows = list(
+            Neighbourhood.objects.current(on)
+            .exclude(boundary="")
+            .order_by("id")
+            .values_list("force__slug", "code", "boundary")
+        )
+        keys, geoms = [], []
+        for slug, code, boundary in rows:
+            try:
+                shape = shapely.make_valid(shapely.from_geojson(boundary))
+            except (shapely.errors.GEOSException, ValueError):
+                continue  # the importer checks boundaries; one damaged by hand is skipped, not fatal
+            keys.append((slug, code))
+            geoms.append(shape)
+        geometries = np.array(geoms, dtype=object)
+        shapely.prepare(geometries)
+        return cls(keys=keys, geometries=geometries, tree=shapely.STRtree(geometries))
+
+    def locate(self, lat: float, lng: float) -> tuple[str, str] | None:
+        """The neighbourhood whose boundary contains the point; where boundaries overlap, the smallest
+        (the most local team), then the first stored."""
+        if not self.keys:
+            return None
+        hits = self.tree.query(shapely.Point(lng, lat), predicate="intersects")
+        if not len(hits):
+            return None
+        best = min(hits, key=lambda i: (shapely.area(self.geometries[i]), i))
+        return self.keys[best]
+
+
+def neighbourhood_index(on: date | None = None) -> NeighbourhoodIndex:
+    """This process's index of the neighbourhoods in force on `on` (today by default), rebuilt when the
+    day changes or an import changes neighbourhoods."""
+    key = (on or timezone.localdate(), process_caches.shared_version(NEIGHBOURHOOD_VERSION_KEY))
+    index = _neighbourhood_indexes.get(key)
+    if index is None:
+        with _lock:
+            index = _neighbourhood_indexes.get(key)
+            if index is None:
+                for stale in [k for k in _neighbourhood_indexes if k[1] != key[1]]:
+                    del _neighbourhood_indexes[stale]
+                if len(_neighbourhood_indexes) >= 4:  # today's and a few dates asked about; never unbounded
+                    _neighbourhood_indexes.clear()
+                index = _neighbourhood_indexes[key] = NeighbourhoodIndex.build(key[0])
     return index
 
 

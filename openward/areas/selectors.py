@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -110,9 +109,13 @@ _POSTCODE_SQL = (
 _WARD_AREA_SQL = ("SELECT " + _AREA_COLUMNS + " FROM {ward} w" + _AREA_JOINS + " WHERE w.id = %s" + _AREA_ORDER).format(
     **_tables()
 )
+# A ward's team, for a point in no neighbourhood with a boundary of its own: those tied to the ward without
+# one (the Met's, whose ids are ward codes) first; one with its own boundary, which the point is outside,
+# only when the ward has no other (a boundary a little off the ward's must not leave its edge unserved).
 _NEIGHBOURHOOD_SQL = (
     "SELECT f.slug, n.code FROM {neighbourhood} n JOIN {force} f ON f.id = n.force_id WHERE n.ward_id = %s"
-    " ORDER BY CASE WHEN n.valid_to IS NULL THEN 0 ELSE 1 END, n.valid_to DESC, n.id LIMIT 1"
+    " ORDER BY CASE WHEN n.boundary = '' THEN 0 ELSE 1 END,"
+    " CASE WHEN n.valid_to IS NULL THEN 0 ELSE 1 END, n.valid_to DESC, n.id LIMIT 1"
 ).format(**_tables())
 
 
@@ -222,7 +225,7 @@ process_caches.register(_generations.clear)
 
 def _current_generation() -> WardGeneration | None:
     """The generation in force today, remembered per process until the day or the boundaries change."""
-    key = (timezone.localdate(), cache.get(geo.VERSION_KEY, 0))
+    key = (timezone.localdate(), process_caches.shared_version(geo.VERSION_KEY))
     if key not in _generations:
         _generations.clear()
         _generations[key] = geo.generation_for(key[0])
@@ -248,7 +251,15 @@ def demo_postcode() -> Postcode | None:
 
 
 def locate_neighbourhood(lat: float, lng: float, on: date | None = None) -> tuple[str, str] | None:
-    """(force id, neighbourhood id) of the team covering a point, or None."""
+    """(force id, neighbourhood id) of the team covering a point, or None.
+
+    As police.uk answers locate-neighbourhood: the neighbourhood whose boundary contains the point. A
+    neighbourhood with a boundary of its own (stored by the sync for forces that draw their own) is found
+    by that boundary, whatever ward the point is in; the others (the Met's, tied to GSS wards) through the
+    ward containing the point."""
+    found = geo.neighbourhood_index(on).locate(lat, lng)
+    if found is not None:
+        return found
     if on is None:
         ward_id = int(geo.ward_index(_current_generation()).locate([lat], [lng])[0])
     else:

@@ -9,6 +9,7 @@ every test.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 _forgetters: list[Callable[[], None]] = []
@@ -25,3 +26,26 @@ def forget_all() -> None:
     """Empty every registered process-local cache."""
     for forget in _forgetters:
         forget()
+
+
+def shared_version(key: str) -> int:
+    """The version in the shared cache that a process-local cache is keyed by. When the shared cache has
+    lost it (flushed, evicted) it starts again from a number no earlier life of the cache used: counting
+    from 0 again would let a process reuse what it built before the flush."""
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def bump_shared_version(key: str) -> None:
+    """Tell every process that what it keeps under `key`'s version is out of date."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.add(key, time.time_ns(), timeout=None)

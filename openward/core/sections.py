@@ -77,3 +77,35 @@ def register_gap(kind: str, *, order: int, explain: Callable[[Any], str | None])
 def gaps(kind: str, area) -> list[str]:
     """What the registered apps have no data for yet on this area, in order."""
     return [text for g in _gaps if g.kind == kind and (text := g.explain(area))]
+
+
+@dataclass(frozen=True)
+class ListedElsewhere:
+    kind: str
+    topic: str
+    describe: Callable[[Any], str | None]
+
+
+_elsewhere: list[ListedElsewhere] = []
+
+
+def register_listed_elsewhere(kind: str, topic: str, *, describe: Callable[[Any], str | None]) -> None:
+    """Say that an app shows more of a topic (e.g. "meetings") on an area page than the app that owns the
+    topic knows of: `describe(area)` returns a sentence saying what and where (e.g. the events police.uk
+    lists), or None. The owning app asks `listed_elsewhere` before saying the page has none."""
+    if kind not in AREA_KINDS:
+        raise ValueError(f"Unknown area kind {kind!r}; expected one of {AREA_KINDS}.")
+    if any(e.kind == kind and e.topic == topic and e.describe is describe for e in _elsewhere):
+        return
+    _elsewhere.append(ListedElsewhere(kind, topic, describe))
+
+
+def listed_elsewhere(kind: str, topic: str, area) -> list[str]:
+    """The sentences other apps give for `topic` on this area's page; asked once per area object (a page asks
+    from its gaps and its sections: one query each, not one per asking)."""
+    asked = area.__dict__.setdefault("_listed_elsewhere", {})
+    if (kind, topic) not in asked:
+        asked[(kind, topic)] = [
+            text for e in _elsewhere if e.kind == kind and e.topic == topic and (text := e.describe(area))
+        ]
+    return asked[(kind, topic)]

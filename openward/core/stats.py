@@ -25,9 +25,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse as _sparse
-from scipy import stats as _st
-from scipy.stats import contingency as _contingency
+
+# scipy is imported where a figure is computed, not with this module: importing it takes longer than the rest
+# of Django's start-up (bench/bench_startup.py), and most processes (a worker serving a page, a command)
+# never compute one. Python keeps it once imported, so only the first figure pays.
+
+
+def scipy_stats():
+    from scipy import stats
+
+    return stats
+
+
+def _sparse():
+    from scipy import sparse
+
+    return sparse
 
 
 def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -36,8 +49,8 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     if n == 0:
         return 0.0, 1.0
     alpha = 1.0 - confidence
-    lower = 0.0 if k == 0 else float(_st.beta.ppf(alpha / 2, k, n - k + 1))
-    upper = 1.0 if k == n else float(_st.beta.ppf(1 - alpha / 2, k + 1, n - k))
+    lower = 0.0 if k == 0 else float(scipy_stats().beta.ppf(alpha / 2, k, n - k + 1))
+    upper = 1.0 if k == n else float(scipy_stats().beta.ppf(1 - alpha / 2, k + 1, n - k))
     return lower, upper
 
 
@@ -46,7 +59,7 @@ def binomial_test(k: int, n: int, p: float = 0.5) -> float:
     _check_counts(k, n)
     if n == 0:
         return 1.0
-    return float(_st.binomtest(k, n, p).pvalue)
+    return float(scipy_stats().binomtest(k, n, p).pvalue)
 
 
 def poisson_interval(k: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -54,8 +67,8 @@ def poisson_interval(k: int, confidence: float = 0.95) -> tuple[float, float]:
     if k < 0:
         raise ValueError("a count cannot be negative")
     alpha = 1.0 - confidence
-    lower = 0.0 if k == 0 else float(_st.chi2.ppf(alpha / 2, 2 * k) / 2)
-    upper = float(_st.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2)
+    lower = 0.0 if k == 0 else float(scipy_stats().chi2.ppf(alpha / 2, 2 * k) / 2)
+    upper = float(scipy_stats().chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2)
     return lower, upper
 
 
@@ -104,7 +117,7 @@ def fdr_adjust(p_values: Sequence[float]) -> np.ndarray:
     values = np.asarray(p_values, dtype=float)
     if values.size == 0:
         return values
-    return _st.false_discovery_control(values, method="bh")
+    return scipy_stats().false_discovery_control(values, method="bh")
 
 
 @dataclass(frozen=True)
@@ -127,7 +140,7 @@ def getis_ord_gi_star(values: Sequence[float], weights) -> GiStar:
     """
     y = np.asarray(values, dtype=float)
     n = y.size
-    w = _sparse.csr_matrix(weights, dtype=float)
+    w = _sparse().csr_matrix(weights, dtype=float)
     if w.shape != (n, n):
         raise ValueError(f"weights must be {n}×{n}, got {w.shape}")
     if n < 3:
@@ -143,7 +156,7 @@ def getis_ord_gi_star(values: Sequence[float], weights) -> GiStar:
     spread = cardinality * (n - cardinality) / (n - 1) / n**2 * variance / mean**2
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(spread > 0, (statistic - expected) / np.sqrt(spread), 0.0)
-    p = np.minimum(1.0, 2.0 * _st.norm.sf(np.abs(z)))
+    p = np.minimum(1.0, 2.0 * scipy_stats().norm.sf(np.abs(z)))
     return GiStar(z=z, p=p, q=fdr_adjust(p))
 
 
@@ -178,7 +191,7 @@ def ratio_of_ratios(a: int, b: int, c: int, d: int, confidence: float = 0.95) ->
         if value < 0:
             raise ValueError("a count cannot be negative")
     table = [[a, b], [c, d]]
-    result = _contingency.odds_ratio(table, kind="conditional")
+    result = scipy_stats().contingency.odds_ratio(table, kind="conditional")
     interval = result.confidence_interval(confidence_level=confidence)
     estimate = float(result.statistic)
     high = float(interval.high)
@@ -190,7 +203,7 @@ def ratio_of_ratios(a: int, b: int, c: int, d: int, confidence: float = 0.95) ->
         estimate=None if math.isnan(estimate) else estimate,
         low=float(interval.low),
         high=None if math.isinf(high) else high,
-        p_value=float(_st.fisher_exact(table).pvalue),
+        p_value=float(scipy_stats().fisher_exact(table).pvalue),
     )
 
 

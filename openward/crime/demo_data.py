@@ -27,9 +27,7 @@ from openward.areas.models import Force, Ward
 from openward.core import demo
 from openward.core.values import Month
 
-from .importers import PoliceUkImporter
 from .importers.categories import CATEGORY_NAMES
-from .importers.frames import OUTCOMES_HEADER, STOPS_HEADER, STREET_HEADER
 
 DEMO_FORCE = "demo-police"
 # A fixed window (not "the last 24 months from today") so the files never depend on the date.
@@ -135,6 +133,10 @@ def _rate(slug: str, month: Month, index: int, busyness: float) -> float:
 
 def write_archive(wards: list[Ward], force_name: str, folder: Path) -> Path:
     """Write the two years of files as data.police.uk's archive zip; return its path."""
+    # The importers bring polars: imported when the demo is generated, not with this module, which every
+    # process imports at start-up to register the demo step (bench/bench_startup.py).
+    from .importers.frames import OUTCOMES_HEADER, STOPS_HEADER, STREET_HEADER
+
     rng = np.random.default_rng(demo.DEMO_SEED + 20)
     months = [LAST_MONTH.add(i - MONTHS + 1) for i in range(MONTHS)]
     places = {w.gss_code: _snap_points(w, rng) for w in wards}
@@ -224,6 +226,8 @@ def generate_and_load_crime(workdir: Path, stdout: TextIO) -> None:
         # File names carry the force; the generator writes demo-police files only.
         raise demo.NothingToLoad(f'the demo wards belong to "{force.slug}"; demo crime is generated for {DEMO_FORCE}.')
     archive = write_archive(wards, force.name, workdir)
+    from .importers.policeuk import PoliceUkImporter
+
     run = PoliceUkImporter(archive, commit=True, progress=False, is_demo=True).run()
     stdout.write(
         f"  crime: {run.counts.get('crime_rows', 0)} crimes, {run.counts.get('stop_rows', 0)} stops and searches, "

@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as _st
-
 from openward.core import stats as core_stats
 from openward.core.stats import clopper_pearson
 
@@ -41,7 +39,7 @@ FEWER_THAN = f"fewer than {SUPPRESS_BELOW}"
 
 def binomial_cdf(k: int, n: int, p: float) -> float:
     """P(X <= k) for X ~ Binomial(n, p)."""
-    return float(_st.binom.cdf(k, n, p))
+    return float(core_stats.scipy_stats().binom.cdf(k, n, p))
 
 
 def conditional_binomial_p_value(n1: int, n2: int) -> float:

@@ -19,6 +19,7 @@ stored before stays as it was.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from openward.core.models import ImportRun
 from openward.core.values import Month
 from openward.crime.importers import frames
 from openward.crime.importers.policeuk import PoliceUkImporter
+from openward.crime.importers.sources import classify
 
 from .importers import PoliceUkEventsPrioritiesImporter
 from .models import SyncedMonth
@@ -42,6 +44,8 @@ from .sync.client import BURST, Client, SyncError, TokenBucket
 from .sync.fetch import archive_files, events_and_priorities, force_records, month_files, team_file
 
 RECENT_MONTHS = 3
+# police.uk's force ids; the sync's file names carry them, and the importer reads them back from the names.
+FORCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass
@@ -89,7 +93,15 @@ def sync_policeuk(
     client = client or Client(
         base_url or settings.POLICEUK_API_URL, bucket=TokenBucket(settings.POLICEUK_API_RATE, BURST)
     )
-    slugs = forces or list(settings.POLICEUK_SYNC_FORCES)
+    # Each force and month once: a repeated --force or --month must not fetch, name or import it twice.
+    slugs = list(dict.fromkeys(forces or settings.POLICEUK_SYNC_FORCES))
+    for slug in slugs:
+        if not FORCE_ID.match(slug):
+            raise SyncError(
+                f'"{slug}" is not a police.uk force id (lower-case letters, digits and hyphens, like "city-of-london").'
+            )
+    if months:
+        months = list({str(m): m for m in months}.values())
     report = SyncReport()
     with tempfile.TemporaryDirectory(prefix="openward-sync-") as tmp:
         folder = Path(tmp)
@@ -109,12 +121,15 @@ def sync_policeuk(
         if archive_url and todo:
             say(f"Downloading {archive_url}")
             archive = archive_files(
-                client.download(archive_url, folder / "archive.zip"), {(f.slug, str(m)) for f, m in todo}, folder
+                client.download(archive_url, folder / "archive.zip"),
+                {(f.slug, str(m)) for f, m in todo},
+                folder / "archive",
             )
         for force, month in todo:
             label = f"{force.slug} {month}"
-            month_folder = folder / f"{force.slug}-{month}"
-            month_folder.mkdir()
+            # A folder of its own per force-month: the importer reads every file in it, and only those.
+            month_folder = folder / "months" / force.slug / str(month)
+            month_folder.mkdir(parents=True)
             if archive_url and archive is not None:
                 files = [p.rename(month_folder / p.name) for p in archive.get((force.slug, str(month)), [])]
                 source = archive_url
@@ -125,6 +140,7 @@ def sync_policeuk(
                 report.empty.append(label)
                 say(f"{label}: the source has no data for it")
                 continue
+            _check_named(files, force.slug, month)
             importer = SyncedMonthImporter(
                 month_folder, force=force, month=month, source=source, commit=True, actor=actor
             )
@@ -200,6 +216,19 @@ def _recent_months(client: Client) -> list[Month]:
         except (TypeError, KeyError, ValueError):
             raise SyncError(f"{client.url('crimes-street-dates')} item {i + 1} has no YYYY-MM date.") from None
     return sorted(set(months), key=str, reverse=True)[:RECENT_MONTHS]
+
+
+def _check_named(files: list[Path], slug: str, month: Month) -> None:
+    """Every file saved for a force-month is one the importer reads, as that force's and that month's, and no
+    two are the same kind (a file it skipped or read as another month would be lost without a word)."""
+    kinds: set[str] = set()
+    for path in files:
+        what = classify(path.name)
+        if what is None or (what[1] or slug) != slug or str(what[2]) != str(month) or what[0] in kinds:
+            raise SyncError(
+                f'the file saved as "{path.name}" would not be read as {slug} {month}; nothing was changed.'
+            )
+        kinds.add(what[0])
 
 
 def _saved(path: Path, data) -> Path:

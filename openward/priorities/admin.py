@@ -3,18 +3,22 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from openward.core.admin_audit import AuditedAdmin
+
 from .models import Concern, Consultation, PopulationGroup
 
 
 @admin.register(Concern)
-class ConcernAdmin(admin.ModelAdmin):
+class ConcernAdmin(AuditedAdmin):
     list_display = ("name", "slug", "crime_categories", "is_active", "position")
-    list_editable = ("is_active", "position")
+    # Not list_editable: the admin's inputs in a list have no labels (axe, in tests/test_crawl.py); each concern's
+    # own page changes them.
     search_fields = ("name", "slug", "synonyms")
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(AuditedAdmin):
+    shows_personal_data = True  # who created it
     list_display = ("title", "ward", "cluster", "opens_at", "closes_at", "min_level")
     filter_horizontal = ("concerns",)
     readonly_fields = ("created_by", "created_at")
@@ -27,6 +31,6 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PopulationGroup)
-class PopulationGroupAdmin(admin.ModelAdmin):
+class PopulationGroupAdmin(AuditedAdmin):
     list_display = ("ward", "dimension", "group", "count", "source")
     list_filter = ("dimension",)

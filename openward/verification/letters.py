@@ -10,7 +10,6 @@ import time
 
 from django.conf import settings
 from django.utils import timezone
-from fpdf import FPDF
 
 from openward.accounts.identity import show_code
 
@@ -26,6 +25,10 @@ def _letter_lines(letter: AddressLetter) -> list[str]:
 
 def batch_pdf(batch: LetterBatch) -> bytes:
     """One A4 page per letter, address in the window position, code large; only letters still pending."""
+    # fpdf (with fontTools) is imported when a batch is printed, not when the site starts: it takes about as
+    # long to import as the rest of Django (bench/bench_startup.py).
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
     # Uncompressed: a few pages of text, and the team (and tests) can search the file.

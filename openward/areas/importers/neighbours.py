@@ -8,6 +8,7 @@ import numpy as np
 import shapely
 from django.db.models import Q
 
+from .. import geo
 from ..models import Force, Neighbourhood, Ward, WardGeneration
 from . import places
 
@@ -84,6 +85,7 @@ def open_neighbourhoods(gen: WardGeneration, *, demo: bool = False) -> int:
         changed.append(nbhd)
     Neighbourhood.objects.bulk_create(new, batch_size=500)
     Neighbourhood.objects.bulk_update(changed, ["ward", "name", "valid_from", "valid_to"], batch_size=500)
+    geo.neighbourhood_boundaries_changed()
     return len(new) + len(changed)
 
 

@@ -100,6 +100,8 @@ class NeighbourhoodTeamImporter(BaseImporter):
                 for position, person in enumerate(self.force_people)
             )
             self.counts["force_people"] += len(self.force_people)
+        # Boundaries and validity may change: every process rebuilds its point → neighbourhood index.
+        geo.neighbourhood_boundaries_changed()
         for item in records:
             ward = Ward.objects.by_code(item.get("ward") or item["id"])  # in force today first
             nbhd, created = Neighbourhood.objects.update_or_create(

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from pyproj import Transformer
-from scipy import sparse
 
 from openward.areas.geo import generation_for
 from openward.areas.models import Force, Ward
@@ -294,7 +293,7 @@ def _region(geometry, crime_ix: np.ndarray, crime_iy: np.ndarray) -> tuple[np.nd
     return gx[keep], gy[keep], note
 
 
-def queen_weights(ix: np.ndarray, iy: np.ndarray) -> sparse.csr_matrix:
+def queen_weights(ix: np.ndarray, iy: np.ndarray):
     """Binary weights of each cell with itself and its eight neighbours among the given cells."""
     n = ix.size
     x0, y0 = ix.min(), iy.min()
@@ -309,6 +308,8 @@ def queen_weights(ix: np.ndarray, iy: np.ndarray) -> sparse.csr_matrix:
             rows.append(np.flatnonzero(ok))
             cols.append(other[ok])
     r, c = np.concatenate(rows), np.concatenate(cols)
+    from scipy import sparse  # imported when hot spots are computed: scipy is slow to import (core.stats)
+
     return sparse.csr_matrix((np.ones(r.size), (r, c)), shape=(n, n))
 
 

@@ -179,17 +179,36 @@ ARCHIVE_MEMBER = re.compile(r"(?:^|/)(\d{4}-\d{2})-([a-z0-9-]+?)-(street|outcome
 
 
 def archive_files(archive: Path, wanted: set[tuple[str, str]], folder: Path) -> dict[tuple[str, str], list[Path]]:
-    """Extract the CSVs of the wanted (force, "YYYY-MM") pairs from a data.police.uk archive zip."""
+    """Extract the CSVs of the wanted (force, "YYYY-MM") pairs from a data.police.uk archive zip, each into a
+    folder of its own (`folder/<force>/<YYYY-MM>/`) under the name the importer reads.
+
+    The archive names each file once (`2025-01/2025-01-<force>-street.csv`). A zip may still hold the same
+    file twice (under two folders, or the same entry written twice): an exact copy is read once; two
+    different files for the same force, month and kind are refused, naming both, rather than one silently
+    replacing the other."""
     try:
         with zipfile.ZipFile(archive) as zf:
             found: dict[tuple[str, str], list[Path]] = {}
-            for name in zf.namelist():
+            first: dict[Path, str] = {}
+            for info in zf.infolist():
+                name = info.filename
                 m = ARCHIVE_MEMBER.search(name)
-                if not m or (m.group(2), m.group(1)) not in wanted:
+                if info.is_dir() or not m or (m.group(2), m.group(1)) not in wanted:
                     continue
-                target = folder / Path(name).name
-                target.write_bytes(zf.read(name))
-                found.setdefault((m.group(2), m.group(1)), []).append(target)
+                month, slug, kind = m.group(1), m.group(2), m.group(3)
+                target = folder / slug / month / f"{month}-{slug}-{kind}.csv"
+                data = zf.read(info)
+                if target in first:
+                    if target.read_bytes() != data:
+                        raise SyncError(
+                            f'the archive holds two different {kind} files for {slug} {month} ("{first[target]}" '
+                            f'and "{name}"); nothing was changed.'
+                        )
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                first[target] = name
+                found.setdefault((slug, month), []).append(target)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise SyncError(f"the archive is not a complete zip file ({exc}); nothing was changed.") from None
     return found

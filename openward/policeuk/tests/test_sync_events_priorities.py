@@ -178,6 +178,53 @@ def test_the_ward_page_shows_them_as_read_only_copies_from_policeuk(client, plac
     assert 'id="policeuk-' not in client.get("/wards/E05013806/").content.decode()
 
 
+def not_loaded_box(html: str) -> str:
+    return html.split('id="not-loaded"', 1)[1].split("</div>", 1)[0] if 'id="not-loaded"' in html else ""
+
+
+def meetings_section(html: str) -> str:
+    return html.split('id="engagement-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_with_synced_events_the_ward_page_does_not_say_there_are_no_meetings(client, place, synced):
+    """Bayswater has three police.uk events still to come and none of Open Ward's own: the page says which
+    are which, and nowhere that the ward has no meetings."""
+    html = client.get(f"/wards/{BAYSWATER}/").content.decode()
+    gaps = not_loaded_box(html)
+    assert "Meetings: none are published" not in html
+    assert "Meetings on Open Ward: the neighbourhood team and the ward panel have not published any here yet." in gaps
+    said = "police.uk lists 3 events for this ward: they are shown below under “Events listed on police.uk”"
+    assert said in gaps
+    own = meetings_section(html)
+    none_here = "The neighbourhood team and the ward panel have not published any meetings or events on Open Ward yet."
+    assert none_here in own
+    assert said in own and "No events planned" not in own
+    events = html.split('id="policeuk-events"', 1)[1].split("</section>", 1)[0]
+    assert "These come from police.uk, not from Open Ward." in events
+    # Church Street has one police.uk event: said in the singular.
+    church = client.get(f"/wards/{CHURCH_STREET}/").content.decode()
+    assert "police.uk lists an event for this ward: it is shown below" in not_loaded_box(church)
+
+
+def test_with_both_the_page_lists_open_wards_own_apart_and_no_meetings_gap(client, place, synced):
+    Event.objects.create(
+        ward=place.middle, title="Own surgery", kind=Event.Kind.SURGERY, starts_at=london(2026, 11, 30, 12)
+    )
+    html = client.get(f"/wards/{BAYSWATER}/").content.decode()
+    assert "Meetings" not in not_loaded_box(html) and "police.uk lists" not in not_loaded_box(html)
+    own = meetings_section(html)
+    assert "Published on Open Ward by the neighbourhood team and the ward panel:" in own
+    assert "Own surgery" in own and "Bike marking" not in own
+    events = html.split('id="policeuk-events"', 1)[1].split("</section>", 1)[0]
+    assert "Bike marking" in events and "Own surgery" not in events
+
+
+def test_without_any_events_the_page_says_plainly_there_are_none_yet(client, place, synced):
+    html = client.get("/wards/E05013806/").content.decode()
+    assert "Meetings: none are published for this ward yet." in not_loaded_box(html)
+    assert "police.uk lists" not in html and 'id="policeuk-events"' not in html
+
+
 def test_a_panels_three_open_priorities_do_not_count_police_uks(place, synced):
     SyncedPriority.objects.bulk_create(
         SyncedPriority(neighbourhood=place.neighbourhood, position=9 + n, issue=f"<p>{n}</p>",
