@@ -10,13 +10,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Q, Sum
 
 from openward.areas.models import Force
 from openward.core.models import ImportRun
 
 from .. import harm as harm_weights
-from .. import stats
+from .. import selectors, stats
 from ..models import Crime, CrimeCategory, DroppedDuplicate, OutcomeCount, PointCount, Stop
 from .coverage import Coverage, coverage
 from .scope import Scope
@@ -48,11 +48,11 @@ def period_label(first: dt.date, last: dt.date) -> str:
 
 
 def latest_crime_month() -> dt.date | None:
-    """The newest month with street-level crime loaded by any force (one index probe).
+    """The newest month with street-level crime loaded by any force (from the forces' precomputed counts).
 
     Area figures end where the area's own forces' data ends (`coverage`), not here.
     """
-    return Crime.objects.aggregate(m=Max("month"))["m"]
+    return selectors.latest_crime_month()
 
 
 def last_import() -> ImportRun | None:
@@ -445,7 +445,7 @@ def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory]) -> 
     import (OutcomeCount, PointCount) for wards, boroughs, clusters and forces; from the crimes for a drawn area."""
     scope = summary.scope
     q = scope.counts_q()
-    if q is None:
+    if q is None or (rollup := scope.rollup_q()) is None:
         crimes = _crimes_in_window(summary).exclude(category__slug=ASB)
         outcomes = scope.grouped(crimes, "category_id", "outcome_category")
         points = scope.grouped(crimes.exclude(latitude=None), "latitude", "longitude", "street_name")
@@ -455,7 +455,9 @@ def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory]) -> 
             window["force"] = summary.force
         asb_ids = [pk for pk, c in categories.items() if c.slug == ASB]
         outcomes = _summed(
-            OutcomeCount.objects.filter(q, **window).exclude(category_id__in=asb_ids), "category_id", "outcome_category"
+            OutcomeCount.objects.filter(rollup, **window).exclude(category_id__in=asb_ids),
+            "category_id",
+            "outcome_category",
         )
         points = _summed(PointCount.objects.filter(q, **window), "latitude", "longitude", "street_name")
     per_category: dict[int, Counter] = defaultdict(Counter)
