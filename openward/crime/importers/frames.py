@@ -209,7 +209,7 @@ def street_frame(
     they are not returned again.
     """
     with_earlier = earlier is not None and earlier.height > 0
-    if with_earlier:
+    if earlier is not None and with_earlier:
         table = pl.concat([earlier, table])
     # A file holds a dozen distinct crime types: map those, not every row.
     slugs = {name: category_slug(name) for name in table["crime_type"].unique().to_list()}

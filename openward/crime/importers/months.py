@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from typing import Any
 
 import polars as pl
 from django.db import connection
@@ -249,9 +250,9 @@ class _CopyStream:
     def __init__(self, table: str):
         self.table = table
         self.defaults: dict[str, object] = {}
-        self._cursor = None
-        self._manager = None
-        self._copy = None
+        self._cursor: Any = None
+        self._manager: Any = None
+        self._copy: Any = None
 
     def write(self, rows: pl.DataFrame) -> None:
         constant = {c: rows[c][0] for c in rows.columns if _constant(rows[c])}

@@ -16,6 +16,7 @@ import polars as pl
 from openward.areas.models import Force
 from openward.core.importers import BaseImporter
 from openward.core.importers.base import Problem
+from openward.core.threads import ahead
 from openward.core.values import Month
 
 from ..models import CrimeCategory, DroppedDuplicate
@@ -208,19 +209,13 @@ class PoliceUkImporter(BaseImporter):
                 if parsed is not None:
                     yield parsed
                 return
-            spec = {
-                STREET: (frames.STREET_HEADER, frames.STREET_NAMES, "street-level crime"),
-                OUTCOMES: (frames.OUTCOMES_HEADER, frames.OUTCOMES_NAMES, "outcomes"),
-                STOPS: (frames.STOPS_HEADER, frames.STOPS_NAMES, "stop-and-search"),
-            }[src.kind]
-            pieces = read_pieces(data, *spec, rows_per_piece=PIECE_ROWS if src.kind == STREET else None)
             read = kept = 0
             first_problem: tuple[str, str] | None = None
-            earlier = _EarlierPieces()
-            for table in pieces:
-                read += table.height
-                self.counts[f"{src.kind}_rows_read"] += table.height
-                rows, bad, dropped = self._checked(src, table, force_id, category_ids, earlier)
+            # Each piece is read and checked in a thread of its own while this one places and stores the
+            # one before (polars works without holding Python's lock).
+            for height, last_line, rows, bad, dropped in ahead(self._checked_pieces(src, data, force_id, category_ids)):
+                read += height
+                self.counts[f"{src.kind}_rows_read"] += height
                 problems = [(f"{src.where}:{line}", message) for line, message in bad.iter_rows()]
                 for where, message in problems:
                     self.problem(where, message)
@@ -228,10 +223,23 @@ class PoliceUkImporter(BaseImporter):
                 kept += rows.height
                 self.counts["duplicates_removed"] += dropped.height
                 if rows.height or dropped.height:
-                    yield Parsed(rows, dropped, f"{src.where}:{table['line'][-1]}")
+                    yield Parsed(rows, dropped, f"{src.where}:{last_line}")
         except (Unreadable, FileProblem) as exc:
             self.fail(src.where, str(exc))
         self._check_kept(src, first_problem, read=read, kept=kept)
+
+    def _checked_pieces(self, src: SourceFile, data: bytes, force_id: int, category_ids) -> Iterator[tuple]:
+        """(rows read, last line, rows kept, problems, copies left out) of each piece of a CSV, touching nothing
+        but the file (it runs in a thread of its own)."""
+        spec = {
+            STREET: (frames.STREET_HEADER, frames.STREET_NAMES, "street-level crime"),
+            OUTCOMES: (frames.OUTCOMES_HEADER, frames.OUTCOMES_NAMES, "outcomes"),
+            STOPS: (frames.STOPS_HEADER, frames.STOPS_NAMES, "stop-and-search"),
+        }[src.kind]
+        earlier = _EarlierPieces()
+        for table in read_pieces(data, *spec, rows_per_piece=PIECE_ROWS if src.kind == STREET else None):
+            rows, bad, dropped = self._checked(src, table, force_id, category_ids, earlier)
+            yield table.height, table["line"][-1] if table.height else None, rows, bad, dropped
 
     def _checked(self, src: SourceFile, table: pl.DataFrame, force_id: int, category_ids, earlier: _EarlierPieces):
         """(rows kept, problems by line, copies left out) of one piece of a CSV."""
