@@ -121,6 +121,9 @@ class Crime(Placed):
             models.Index(fields=["latitude", "longitude"], name="crime_point"),
             # crimes-at-location by street id (the month likewise left out).
             models.Index(fields=["street_id"], name="crime_street"),
+            # Whether an area's newest month is generated demo data (the pages say so): demo rows only, so
+            # for real data it is empty and answers at once.
+            models.Index(fields=["month"], name="crime_demo", condition=models.Q(is_demo=True)),
             # outcomes-for-crime and the copies another force published (twin_rows); ASB has none.
             # Byte order (PostgreSQL's text_pattern_ops; SQLite's only order): only equality is asked
             # of it, and building it sorts faster than in the locale's collation.

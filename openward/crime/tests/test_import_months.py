@@ -153,6 +153,7 @@ def test_a_month_is_built_aside_and_swapped_in(tmp_path, city):
     assert names == sorted(
         [
             "crime_crime_pkey_p202301",
+            "crime_demo_p202301",
             "crime_force_month_p202301",
             "crime_persistent_id_p202301",
             "crime_point_p202301",
