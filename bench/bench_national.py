@@ -224,8 +224,18 @@ def explain_indexes(ward_code: str, borough_code: str) -> list[str]:
         .exclude(persistent_id="")
         .order_by("-month", "-pk")[:1]
         .query,
-        "crime_force_month (crimes-no-location)": in_month.filter(force=force, latitude=None).values_list("pk").query,
-        "crime_unplaced_borough_month (a borough's rows: demo or real?)": in_month.filter(
+        "crime_force_month (the copies other forces published: twin_rows reads the smaller forces' rows)": (
+            Crime.objects.filter(force_id__in=list(Force.objects.exclude(pk=force.pk).values_list("pk", flat=True)))
+            .exclude(persistent_id="")
+            .values_list("persistent_id")
+            .query
+        ),
+        "crime_unplaced_borough_month (a borough's crimes: its wards' and those placed in no ward)": in_month.filter(
+            borough.placed_q()
+        )
+        .values_list("pk")
+        .query,
+        "crime_demo (is the area's newest month generated demo data?)": in_month.filter(
             borough.placed_q(), is_demo=True
         )
         .values_list("pk")[:1]

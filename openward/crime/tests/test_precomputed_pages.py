@@ -237,3 +237,26 @@ def test_a_cold_area_page_reads_precomputed_counts_through_its_index(client, loa
     # The outcome and snap-point figures never read the crimes themselves.
     for sql in read["crime_crime"]:
         assert "outcome_category" not in sql and "street_name" not in sql, sql
+
+
+@pytest.mark.parametrize("limit", [None, 1, 2])
+def test_a_page_keeps_the_busiest_places_and_the_concentration_of_them_all(tmp_path, loaded, limit):
+    from openward.crime import stats
+    from openward.crime.analytics.summary import crime_summary
+
+    # February again, with more places: 5 crimes at Moor Lane, 3 at Wood Street, 2 at Fore Street, 1 at Milk Street.
+    month = "2023-02"
+    rows = [line(i, month) for i in range(5)]
+    rows += [line(10 + i, month, kind="Robbery", lat="51.5160", street="Wood Street") for i in range(3)]
+    rows += [line(20 + i, month, kind="Drugs", lat="51.5170", street="Fore Street") for i in range(2)]
+    rows += [line(30, month, kind="Drugs", lat="51.5180", street="Milk Street")]
+    PoliceUkImporter(month_file(tmp_path / "again", month, rows), commit=True).run()
+    everything = crime_summary(scope.force_scope("city-of-london"), points_limit=None)
+    summary = crime_summary(scope.force_scope("city-of-london"), points_limit=limit)
+    counts = sorted((p.count for p in everything.points), reverse=True)
+    # Moor Lane 7 + 5 over the two months, Wood Street 5 + 3, Fore Street 2, Milk Street 1, Ropemaker Street 3.
+    assert counts == [12, 8, 3, 2, 1]
+    assert summary.places == everything.places == 5
+    assert (summary.concentration_top, summary.concentration_share) == stats.concentration_share(counts)
+    assert summary.concentration_share == pytest.approx(12 / 26)
+    assert [p.street for p in summary.points] == [p.street for p in everything.points][: limit or 5]
