@@ -509,14 +509,15 @@ def _busiest_points(summary: CrimeSummary, counts, limit: int | None) -> None:
     if not rows:
         summary.points, summary.places, summary.concentration_top, summary.concentration_share = [], 0, 0, None
         return
-    places, total = rows[0][4], rows[0][5]
+    # PostgreSQL sums bigints as numeric: back to whole numbers.
+    places, total = int(rows[0][4]), int(rows[0][5])
     top = max(1, -(-places // 20))
     summary.places = places
     summary.concentration_top = top
-    summary.concentration_share = next(r[6] for r in rows if r[7] == top) / total if total else None
+    summary.concentration_share = int(next(r[6] for r in rows if r[7] == top)) / total if total else None
     kept = [r for r in rows if limit is None or r[7] <= limit]
     summary.points = sorted(
-        (SnapPoint(lat, lng, street, n) for lat, lng, street, n, *_ in kept),
+        (SnapPoint(lat, lng, street, int(n)) for lat, lng, street, n, *_ in kept),
         key=lambda p: (-p.count, p.street, p.latitude, p.longitude),
     )
 

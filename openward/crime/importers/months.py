@@ -256,6 +256,8 @@ class _CopyStream:
 
     def write(self, rows: pl.DataFrame) -> None:
         constant = {c: rows[c][0] for c in rows.columns if _constant(rows[c])}
+        if len(constant) == len(rows.columns):
+            constant.pop(rows.columns[0])  # a COPY needs a column (a piece of one row is all constants)
         if self._copy is not None and any(c not in constant or constant[c] != v for c, v in self.defaults.items()):
             self.close()
         if self._copy is None:
