@@ -103,8 +103,8 @@ class PoliceUkImporter(BaseImporter):
         loads: list[months.MonthLoad] = []
         placer = Placer(before_query=lambda: loads[-1].pause() if loads else None)
         try:
-            for (table, month), in_month in groupby(groups, key=lambda group: group[0][:2]):
-                in_month = list(in_month)
+            for (table, month), month_groups in groupby(groups, key=lambda group: group[0][:2]):
+                in_month = list(month_groups)
                 if table == "crime":
                     forces = {self.forces[slug] for (_, _, slug), _ in in_month}
                     if BTP in self.forces and any(s.kind == API_STREET for _, files in in_month for s in files):
@@ -131,9 +131,9 @@ class PoliceUkImporter(BaseImporter):
         for load in loads:
             load.swap_in()
         recount = {(force_id, load.month) for load in loads for force_id in load.other_kind}
-        for (force_id, month), parts in sorted(self.month_counts.items(), key=str):
+        for (force_id, month_start), counted in sorted(self.month_counts.items(), key=str):
             self.counts["monthly_counts"] += store.replace_monthly_counts(
-                force_id, month, parts, recount=(force_id, month) in recount
+                force_id, month_start, counted, recount=(force_id, month_start) in recount
             )
         store.update_category_months()
 
@@ -166,6 +166,7 @@ class PoliceUkImporter(BaseImporter):
         try:
             load.finish()
         except store.MonthWouldShrink as exc:
+            assert exc.force_id is not None  # a month load names the force that would shrink
             slug = next(slug for slug, pk in self.forces.items() if pk == exc.force_id)
             self.fail(ends[exc.force_id], self._shrink_message("crime", slug, month, exc))
         except store.ReferenceGone as exc:
