@@ -130,11 +130,12 @@ def read_pool(months: int):
 
 def build(var_dir: Path, n_crimes: int, n_months: int, pool_months: int) -> None:
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from openward.areas.geo import locate_ward_ids
     from openward.areas.models import Force, Ward
     from openward.core.models import ImportRun
+    from openward.crime.importers import store
     from openward.crime.models import Crime, CrimeCategory, MonthlyCount, Stop
 
     t0 = time.perf_counter()
@@ -264,13 +265,10 @@ def build(var_dir: Path, n_crimes: int, n_months: int, pool_months: int) -> None
     print(f"{len(indexes)} crime indexes rebuilt in {time.perf_counter() - t:.1f}s", flush=True)
 
     t = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {MonthlyCount._meta.db_table}
-                (ward_id, lsoa_code, borough_code, force_id, category_id, month, count)
-                SELECT ward_id, lsoa_code, MAX(borough_code), force_id, category_id, month, COUNT(*)
-                FROM {Crime._meta.db_table} GROUP BY ward_id, lsoa_code, force_id, category_id, month"""
-        )
+    # The counts an import precomputes (monthly, per area, outcomes, snap points), as an import does.
+    with transaction.atomic():
+        for force_id, month in Crime.objects.values_list("force_id", "month").distinct().order_by():
+            store.rebuild_monthly_counts(force_id, month)
     print(f"monthly counts: {MonthlyCount.objects.count():,} rows in {time.perf_counter() - t:.1f}s", flush=True)
 
     t = time.perf_counter()

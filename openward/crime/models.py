@@ -2,8 +2,9 @@
 
 Each record keeps what the source said (force, month, category, snap point, street, LSOA)
 and where Open Ward placed it (LSOA and ward of the right boundary generation). Re-importing
-a force's month replaces that month: `Crime.objects.filter(force=f, month=m).delete()` then
-insert, inside the import's transaction.
+a force's month replaces that force's rows for the month, inside the import's transaction
+(`importers/months.py`). On PostgreSQL the crime table is partitioned by month (migration 0004),
+so a month is loaded as a table of its own and swapped in.
 """
 
 from __future__ import annotations
@@ -55,11 +56,34 @@ class Placed(models.Model):
 
 
 class Crime(Placed):
-    """One street-level crime or anti-social behaviour incident."""
+    """One street-level crime or anti-social behaviour incident.
 
+    Its references to force, category, ward and import run are not foreign-key constraints in the
+    database: on PostgreSQL each month is loaded as a table of its own and attached as a partition,
+    and attaching would check every row against four tables again (a third of the load's time).
+    The importer writes only ids it read in the same transaction, and holds those rows (FOR KEY
+    SHARE) until it commits, as the constraints' triggers would; Django still applies PROTECT and
+    SET_NULL when a force, category, ward or run is deleted.
+    """
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    ward = models.ForeignKey(
+        Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False
+    )
+    import_run = models.ForeignKey(
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     persistent_id = models.CharField(max_length=64, blank=True, help_text='"" for anti-social behaviour.')
     api_id = models.BigIntegerField(null=True, blank=True, help_text="police.uk API id, when imported from the API.")
-    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="crimes", db_index=False)
+    category = models.ForeignKey(
+        CrimeCategory, on_delete=models.PROTECT, related_name="crimes", db_index=False, db_constraint=False
+    )
     reported_by = models.CharField(max_length=120, blank=True)
     falls_within = models.CharField(max_length=120, blank=True)
     lsoa_name = models.CharField(max_length=120, blank=True)
@@ -71,15 +95,35 @@ class Crime(Placed):
 
     class Meta:
         indexes = [
-            # Ward, borough and cluster pages, the crimes-street narrowing (rows_near) and, through
-            # "ward_id IS NULL", a borough's unplaced rows.
-            models.Index(fields=["ward", "month", "category"], name="crime_ward_month_category"),
-            # Force pages, loaded_months' probes and the import's month replacement.
+            # Ward, borough and cluster figures counted from crimes (hot spots, drawn areas, evidence for
+            # priorities) and the crimes-street narrowing (rows_near). Placed rows only: sorting a column
+            # that is mostly empty (a force whose wards are not loaded) costs four times as much, and
+            # the unplaced rows are reached by their borough (next) or their point.
+            models.Index(
+                fields=["ward", "month", "category"],
+                name="crime_ward_month_category",
+                condition=models.Q(ward__isnull=False),
+            ),
+            # A borough's rows placed in no ward (by LSOA only). Queries name borough_code > '' so
+            # that SQLite, which matches a partial index's condition by its terms, can use it.
+            models.Index(
+                fields=["borough_code", "month"],
+                name="crime_unplaced_borough_month",
+                condition=models.Q(ward__isnull=True, borough_code__gt=""),
+            ),
+            # A force's rows: the copies another force published (twin_rows), crimes-no-location, and a
+            # month replaced in place.
             models.Index(fields=["force", "month"], name="crime_force_month"),
-            # crimes-at-location's nearest street (one month, a box) and the latest month loaded.
-            models.Index(fields=["month", "latitude", "longitude"], name="crime_month_point"),
-            # crimes-at-location by street id.
-            models.Index(fields=["street_id", "month"], name="crime_street_month"),
+            # crimes-at-location's nearest street and crimes-street's unplaced rows (one month, a box). No
+            # month in it: on PostgreSQL each month is a partition of its own, where a leading month would
+            # only slow every comparison of the index's build (a third of its time); SQLite reads a box's
+            # rows of every month, a few thousand.
+            models.Index(fields=["latitude", "longitude"], name="crime_point"),
+            # crimes-at-location by street id (the month likewise left out).
+            models.Index(fields=["street_id"], name="crime_street"),
+            # Whether an area's newest month is generated demo data (the pages say so): demo rows only, so
+            # for real data it is empty and answers at once.
+            models.Index(fields=["month"], name="crime_demo", condition=models.Q(is_demo=True)),
             # outcomes-for-crime and the copies another force published (twin_rows); ASB has none.
             # Byte order (PostgreSQL's text_pattern_ops; SQLite's only order): only equality is asked
             # of it, and building it sorts faster than in the locale's collation.
@@ -181,23 +225,57 @@ class MonthlyCount(models.Model):
         ]
 
 
-class OutcomeCount(models.Model):
-    """Crimes per ward, force, month, category and last outcome: a cold crime page's outcome table without
-    reading the crimes. Rebuilt for each (force, month) an import touches, inside the same transaction."""
+class Level(models.TextChoices):
+    """The kind of area a rolled-up count is for."""
 
-    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
-    borough_code = models.CharField(max_length=9, blank=True)
+    WARD = "ward", "ward"
+    BOROUGH = "borough", "borough"
+    FORCE = "force", "force"
+
+
+class Rollup(models.Model):
+    """A count rolled up to one area: a ward (`area` is its id), a borough (its GSS code) or a force (its id).
+
+    Rebuilt for each (force, month) an import touches, inside the same transaction, so a cold area page
+    reads a few hundred rows of its own whatever the number of crimes. `force` is the force that
+    published the crimes (an area can have several); a force's own rows have `area` = its id.
+    """
+
+    level = models.CharField(max_length=7, choices=Level.choices)
+    area = models.CharField(max_length=20)
     force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
     category = models.ForeignKey(CrimeCategory, on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField()
-    outcome_category = models.CharField(max_length=120, blank=True)
     count = models.PositiveIntegerField()
 
     class Meta:
+        abstract = True
+
+
+class AreaCount(Rollup):
+    """Crimes per area, publishing force, category and month: a cold area page's trend, totals, categories
+    and forces, the months each force has loaded, and the latest month loaded."""
+
+    class Meta:
         indexes = [
-            models.Index(fields=["ward", "month"], name="outcome_count_ward_month"),
+            # An area's page (its rows over three years); with level = "force", the months each force has
+            # loaded and the newest month.
+            models.Index(fields=["level", "area", "month"], name="area_count_area_month"),
+            # An import replacing a force's month.
+            models.Index(fields=["force", "month"], name="area_count_force_month"),
+        ]
+
+
+class OutcomeCount(Rollup):
+    """Crimes per area, publishing force, category, month and last outcome: a cold crime page's outcome
+    table without reading the crimes."""
+
+    outcome_category = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["level", "area", "month"], name="outcome_count_area_month"),
             models.Index(fields=["force", "month"], name="outcome_count_force_month"),
-            models.Index(fields=["borough_code", "month"], name="outcome_count_borough_month"),
         ]
 
 

@@ -22,6 +22,7 @@ million rows cost about as much as their few tens of thousands of distinct place
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -36,14 +37,21 @@ LSOA_2021_FROM = dt.date(2023, 1, 1)
 class Placer:
     """Places records for one import run (areas are read once per run, then kept in memory)."""
 
-    def __init__(self):
+    def __init__(self, before_query: Callable[[], None] | None = None):
+        # Called before any read of areas, so that a caller streaming rows into the database can pause.
+        self.before_query = before_query
         self._generations: dict[dt.date, object] = {}
         self._by_generation: dict[object, tuple[pl.DataFrame, dict[int, str]]] = {}
         self._lsoa_trees: dict[int, tuple[shapely.STRtree, np.ndarray] | None] = {}
         self._lsoa_borough: dict[str, str] | None = None
 
+    def _querying(self) -> None:
+        if self.before_query is not None:
+            self.before_query()
+
     def generation(self, month: dt.date):
         if month not in self._generations:
+            self._querying()
             self._generations[month] = geo.generation_for(month)
         return self._generations[month]
 
@@ -51,6 +59,8 @@ class Placer:
         """(LSOA code -> best-fit ward id, ward id -> borough code) for one generation."""
         key = generation.pk if generation else None
         if key not in self._by_generation:
+            self._querying()
+            geo.ward_index(generation)  # built now, so that placing rows later reads nothing
             wards = Ward.objects.filter(generation_id=key)
             borough_of = dict(wards.values_list("id", "borough__gss_code"))
             best: dict[str, tuple[float, int]] = {}
@@ -68,6 +78,7 @@ class Placer:
 
     def _lsoa_tree(self, census_year: int) -> tuple[shapely.STRtree, np.ndarray] | None:
         if census_year not in self._lsoa_trees:
+            self._querying()
             rows = list(
                 Lsoa.objects.filter(census_year=census_year).exclude(boundary="").values_list("gss_code", "boundary")
             )
@@ -83,6 +94,7 @@ class Placer:
 
     def _boroughs_of_lsoas(self) -> dict[str, str]:
         if self._lsoa_borough is None:
+            self._querying()
             self._lsoa_borough = dict(
                 Lsoa.objects.exclude(borough_code="").order_by("census_year").values_list("gss_code", "borough_code")
             )

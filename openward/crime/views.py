@@ -27,7 +27,7 @@ from .analytics.scope import (
     polygon_scope,
     ward_scope,
 )
-from .analytics.summary import SNAP_POINT_CAVEAT, crime_summary
+from .analytics.summary import PAGE_POINTS, SNAP_POINT_CAVEAT, crime_summary
 from .forms import AroundPostcodeForm
 from .sections import CRIME_GAP, ward_has_any_data
 
@@ -90,7 +90,7 @@ def _kept_fields(scope, query: str) -> list[tuple[str, str]]:
 
 def _render(scope, force_slug, fmt, query) -> str:
     """The page body (or download) for one area."""
-    summary = crime_summary(scope, force_slug)
+    summary = crime_summary(scope, force_slug, points_limit=None if fmt else PAGE_POINTS)
     if fmt == "csv":
         return export.summary_csv(summary)
     if fmt == "geojson":

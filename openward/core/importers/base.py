@@ -19,6 +19,7 @@ import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -124,6 +125,10 @@ class BaseImporter:
         """Import the source. Raises ImportFailed (after recording the run) if nothing could be imported."""
         started = timezone.now()
         failure: ImportFailed | None = None
+        # The file's hash is worked out beside the import (hashlib lets other threads run meanwhile).
+        hashing = ThreadPoolExecutor(max_workers=1)
+        sha256 = hashing.submit(sha256_of, self.path) if self.path.exists() else None
+        hashing.shutdown(wait=False)
         try:
             if not self.path.exists():
                 self.fail(str(self.path), "No such file or folder. Check the path and try again.")
@@ -153,7 +158,7 @@ class BaseImporter:
         run = ImportRun.objects.create(
             importer=self.name,
             source=str(self.path),
-            sha256=sha256_of(self.path) if self.path.exists() else "",
+            sha256=sha256.result() if sha256 is not None else "",
             status=status,
             started_at=started,
             finished_at=timezone.now(),

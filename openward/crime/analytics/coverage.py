@@ -16,7 +16,8 @@ from django.db.models import Max, Q
 
 from openward.areas.models import Force
 
-from ..models import Crime, MonthlyCount
+from ..models import AreaCount, Crime, Level
+from ..selectors import crime_months_by_force
 from .cache import cached
 from .scope import Scope, wards_near
 
@@ -24,11 +25,13 @@ from .scope import Scope, wards_near
 def loaded_months(model) -> dict[int, frozenset[dt.date]]:
     """Months with at least one record of `model` (Crime or Stop), per force id.
 
-    Read as index probes on (force, month): MAX(month) below the last month found, force by
-    force, so no request scans the table; cached per data version.
+    Crimes from the forces' precomputed counts; stops as index probes on (force, month): MAX(month)
+    below the last month found, force by force, so no request scans the table; cached per data version.
     """
 
     def compute():
+        if model is Crime:
+            return crime_months_by_force()
         out = {}
         for force_id in Force.objects.values_list("pk", flat=True):
             months, below = [], None
@@ -51,11 +54,11 @@ def loaded_months(model) -> dict[int, frozenset[dt.date]]:
 def forces_with_records(scope: Scope, model, since: dt.date) -> set[int]:
     """Forces with records of `model` in the area since a month (for a drawn area, in the wards around it).
 
-    Crimes are read from the monthly counts, stops through the (ward, month) index.
+    Crimes are read from the counts rolled up to the area, stops through the (ward, month) index.
     """
     if model is Crime:
-        q = scope.counts_q() or Q(ward_id__in=wards_near(scope.polygon.bounds))
-        rows = MonthlyCount.objects.filter(q, month__gte=since)
+        q = scope.rollup_q() or Q(level=Level.WARD, area__in=[str(w) for w in wards_near(scope.polygon.bounds)])
+        rows = AreaCount.objects.filter(q, month__gte=since)
     else:
         rows = model.objects.filter(scope.placed_q(), month__gte=since)
     return set(rows.values_list("force_id", flat=True).distinct().order_by())

@@ -85,7 +85,7 @@ def summary_dict(s: CrimeSummary) -> dict:
             for m in s.months
         ],
         "outcomes": [{"category": name, "outcomes": [breakdown_dict(b) for b in rows]} for name, rows in s.outcomes],
-        "snap_points": len(s.points),
+        "snap_points": s.places,
         "concentration_top_points": s.concentration_top,
         "concentration_share": _round(s.concentration_share),
         "harm": None

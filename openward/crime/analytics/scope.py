@@ -1,7 +1,7 @@
 """The place a figure is about: a ward, borough, cluster, force or drawn polygon.
 
 Every read goes through a Scope, so the same aggregate queries serve every kind of area.
-Wards, boroughs, clusters and forces filter in SQL (and count from MonthlyCount); a
+Wards, boroughs, clusters and forces filter in SQL (and count from AreaCount); a
 polygon narrows by bounding box in SQL, groups by snap point, and keeps the points inside
 the polygon with shapely, so no query loops over individual crimes in Python.
 """
@@ -21,7 +21,7 @@ from openward.areas.geo import generation_for
 from openward.areas.models import Borough, Cluster, Force, Lsoa, Ward
 from openward.core import deadline, process_caches
 
-from ..models import Crime, MonthlyCount
+from ..models import AreaCount, Crime, Level
 
 # About 11 km north to south and 10 km east to west at London's latitude: a crime page's drawn area.
 MAX_POLYGON_SPAN_DEG = (0.1, 0.15)
@@ -75,13 +75,25 @@ class Scope:
             return Q(ward_id__in=self.ward_ids)
         if self.borough_code is not None:
             wards = Ward.objects.filter(borough__gss_code=self.borough_code).values_list("pk", flat=True)
-            return Q(ward_id__in=list(wards)) | Q(ward_id=None, borough_code=self.borough_code)
+            # borough_code > '' too, so that SQLite can read the unplaced rows by their partial index.
+            unplaced = Q(ward_id=None) & Q(borough_code=self.borough_code) & Q(borough_code__gt="")
+            return Q(ward_id__in=list(wards)) | unplaced
         if self.force_id is not None:
             return Q(force_id=self.force_id)
         return rows_near(self.polygon.bounds)
 
+    def rollup_q(self) -> Q | None:
+        """Filter for the counts rolled up to areas (AreaCount, OutcomeCount), or None for a drawn area."""
+        if self.polygon is not None:
+            return None
+        if self.ward_ids is not None:
+            return Q(level=Level.WARD, area__in=[str(w) for w in self.ward_ids])
+        if self.borough_code is not None:
+            return Q(level=Level.BOROUGH, area=self.borough_code)
+        return Q(level=Level.FORCE, area=str(self.force_id))
+
     def counts_q(self) -> Q | None:
-        """Filter for MonthlyCount rows, or None when the scope has to count from crimes (a polygon)."""
+        """Filter for PointCount rows, or None when the scope has to count from crimes (a polygon)."""
         if self.polygon is not None:
             return None
         if self.ward_ids is not None:
@@ -135,12 +147,12 @@ class Scope:
 
     def monthly_counts(self, first_month, last_month) -> Counter:
         """Crimes by (month, category_id, force_id) between two months, every force, before deduplication."""
-        q = self.counts_q()
+        q = self.rollup_q()
         if q is None:
             crimes = Crime.objects.filter(self.placed_q(), month__gte=first_month, month__lte=last_month)
             return self.grouped(crimes, "month", "category_id", "force_id")
         rows = (
-            MonthlyCount.objects.filter(q, month__gte=first_month, month__lte=last_month)
+            AreaCount.objects.filter(q, month__gte=first_month, month__lte=last_month)
             .values("month", "category_id", "force_id")
             .annotate(n=Sum("count"))
             .order_by()
@@ -207,7 +219,8 @@ def twin_rows() -> list[tuple]:
     rows = _twins.get(version)
     if rows is not None:
         return rows
-    by_force = Counter(dict(MonthlyCount.objects.values_list("force_id").annotate(n=Sum("count")).order_by()))
+    forces = AreaCount.objects.filter(level=Level.FORCE)
+    by_force = Counter(dict(forces.values_list("force_id").annotate(n=Sum("count")).order_by()))
     fields = (
         "pk",
         "persistent_id",

@@ -10,13 +10,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, Sum
+from django.db import connection
+from django.db.models import Q, Sum
 
 from openward.areas.models import Force
 from openward.core.models import ImportRun
 
 from .. import harm as harm_weights
-from .. import stats
+from .. import selectors, stats
 from ..models import Crime, CrimeCategory, DroppedDuplicate, OutcomeCount, PointCount, Stop
 from .coverage import Coverage, coverage
 from .scope import Scope
@@ -48,11 +49,11 @@ def period_label(first: dt.date, last: dt.date) -> str:
 
 
 def latest_crime_month() -> dt.date | None:
-    """The newest month with street-level crime loaded by any force (one index probe).
+    """The newest month with street-level crime loaded by any force (from the forces' precomputed counts).
 
     Area figures end where the area's own forces' data ends (`coverage`), not here.
     """
-    return Crime.objects.aggregate(m=Max("month"))["m"]
+    return selectors.latest_crime_month()
 
 
 def last_import() -> ImportRun | None:
@@ -258,6 +259,7 @@ class CrimeSummary:
     dropped_on_import: list[Dropped] = field(default_factory=list)
     outcomes: list[tuple[str, list[Breakdown]]] = field(default_factory=list)
     points: list[SnapPoint] = field(default_factory=list)
+    places: int = 0  # locations with crime; `points` may hold only the busiest of them
     concentration_top: int = 0
     concentration_share: float | None = None
     stops: StopSummary | None = None
@@ -300,7 +302,13 @@ def _is_demo(scope: Scope, model, latest: dt.date) -> bool:
     return model.objects.filter(scope.placed_q(), month=latest, is_demo=True).exists()
 
 
-def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: bool = True) -> CrimeSummary:
+# A page draws this many of an area's busiest places (a force has tens of thousands); downloads carry them all.
+PAGE_POINTS = 1_000
+
+
+def crime_summary(
+    scope: Scope, force_slug: str | None = None, *, with_detail: bool = True, points_limit: int | None = None
+) -> CrimeSummary:
     """Everything Open Ward publishes about crime in one area (all forces together, or one force).
 
     Figures end at the latest month loaded for every force with records in the area (see
@@ -310,7 +318,7 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
     cover = coverage(scope, Crime, force)
     summary = CrimeSummary(scope=scope, force=force, latest=cover.end, coverage_note=cover.note)
     if summary.latest is not None:
-        _add_crime_figures(summary, cover, with_detail)
+        _add_crime_figures(summary, cover, with_detail, points_limit)
     if with_detail or summary.latest is None:
         summary.stops = stop_summary(scope, force)
     run = last_import()
@@ -331,7 +339,7 @@ def crime_summary(scope: Scope, force_slug: str | None = None, *, with_detail: b
     return summary
 
 
-def _add_crime_figures(summary: CrimeSummary, cover: Coverage, with_detail: bool) -> None:
+def _add_crime_figures(summary: CrimeSummary, cover: Coverage, with_detail: bool, points_limit: int | None) -> None:
     scope, force, latest = summary.scope, summary.force, summary.latest
     first = add_months(latest, -35)
     summary.recent_first = add_months(latest, -11)
@@ -411,7 +419,7 @@ def _add_crime_figures(summary: CrimeSummary, cover: Coverage, with_detail: bool
     )
     summary.comparable_note = _comparability(scope, summary, cover)
     if with_detail:
-        _add_detail(summary, categories)
+        _add_detail(summary, categories, points_limit)
 
 
 def _comparability(scope: Scope, summary: CrimeSummary, cover: Coverage) -> str:
@@ -440,24 +448,38 @@ def _crimes_in_window(summary: CrimeSummary):
     return crimes
 
 
-def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory]) -> None:
+def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory], points_limit: int | None) -> None:
     """Outcomes per category and the busiest snap points in the recent 12 months: from the counts precomputed at
-    import (OutcomeCount, PointCount) for wards, boroughs, clusters and forces; from the crimes for a drawn area."""
+    import (OutcomeCount, PointCount) for wards, boroughs, clusters and forces; from the crimes for a drawn area.
+
+    With `points_limit`, only that many of the busiest points are kept (the database ranks them and works out
+    how concentrated crime is over all of them), so a force's page does not carry its every location.
+    """
     scope = summary.scope
     q = scope.counts_q()
-    if q is None:
+    if q is None or (rollup := scope.rollup_q()) is None:
         crimes = _crimes_in_window(summary).exclude(category__slug=ASB)
         outcomes = scope.grouped(crimes, "category_id", "outcome_category")
         points = scope.grouped(crimes.exclude(latitude=None), "latitude", "longitude", "street_name")
+        summary.points = sorted(
+            (SnapPoint(lat, lng, street, n) for (lat, lng, street), n in points.items()),
+            key=lambda p: (-p.count, p.street, p.latitude, p.longitude),
+        )
+        summary.places = len(summary.points)
+        summary.concentration_top, summary.concentration_share = stats.concentration_share(
+            [p.count for p in summary.points]
+        )
     else:
         window = {"month__gte": summary.recent_first, "month__lte": summary.latest}
         if summary.force is not None:
             window["force"] = summary.force
         asb_ids = [pk for pk, c in categories.items() if c.slug == ASB]
         outcomes = _summed(
-            OutcomeCount.objects.filter(q, **window).exclude(category_id__in=asb_ids), "category_id", "outcome_category"
+            OutcomeCount.objects.filter(rollup, **window).exclude(category_id__in=asb_ids),
+            "category_id",
+            "outcome_category",
         )
-        points = _summed(PointCount.objects.filter(q, **window), "latitude", "longitude", "street_name")
+        _busiest_points(summary, PointCount.objects.filter(q, **window), points_limit)
     per_category: dict[int, Counter] = defaultdict(Counter)
     for (category_id, outcome), n in outcomes.items():
         per_category[category_id][outcome or "No outcome recorded"] += n
@@ -466,12 +488,37 @@ def _add_detail(summary: CrimeSummary, categories: dict[int, CrimeCategory]) -> 
         total = sum(counter.values())
         name = categories[category_id].name if category_id in categories else str(category_id)
         summary.outcomes.append((name, [Breakdown(label, n, n / total) for label, n in counter.most_common()]))
-    summary.points = sorted(
-        (SnapPoint(lat, lng, street, n) for (lat, lng, street), n in points.items()),
-        key=lambda p: (-p.count, p.street, p.latitude, p.longitude),
+
+
+def _busiest_points(summary: CrimeSummary, counts, limit: int | None) -> None:
+    """The busiest snap points of `counts` (PointCount rows), how many places there are, and the share of
+    crime in the busiest 5% of them (as `stats.concentration_share`), worked out by the database."""
+    points = counts.values("latitude", "longitude", "street_name").annotate(n=Sum("count")).order_by()
+    sql, params = points.query.sql_with_params()
+    order = "n DESC, street_name, latitude, longitude"
+    # The busiest 5%: ceil(places / 20), in integer arithmetic both databases share.
+    ranked = (
+        f"SELECT latitude, longitude, street_name, n, places, total, running, rank FROM ("
+        f"SELECT *, COUNT(*) OVER () AS places, SUM(n) OVER () AS total, ROW_NUMBER() OVER (ORDER BY {order}) AS rank, "
+        f"SUM(n) OVER (ORDER BY {order} ROWS UNBOUNDED PRECEDING) AS running FROM ({sql}) AS points) AS ranked "
+        "WHERE rank <= %s OR rank = (places + 19) / 20 ORDER BY rank"
     )
-    summary.concentration_top, summary.concentration_share = stats.concentration_share(
-        [p.count for p in summary.points]
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, [*params, limit if limit is not None else 2**62])
+        rows = cursor.fetchall()
+    if not rows:
+        summary.points, summary.places, summary.concentration_top, summary.concentration_share = [], 0, 0, None
+        return
+    # PostgreSQL sums bigints as numeric: back to whole numbers.
+    places, total = int(rows[0][4]), int(rows[0][5])
+    top = max(1, -(-places // 20))
+    summary.places = places
+    summary.concentration_top = top
+    summary.concentration_share = int(next(r[6] for r in rows if r[7] == top)) / total if total else None
+    kept = [r for r in rows if limit is None or r[7] <= limit]
+    summary.points = sorted(
+        (SnapPoint(lat, lng, street, int(n)) for lat, lng, street, n, *_ in kept),
+        key=lambda p: (-p.count, p.street, p.latitude, p.longitude),
     )
 
 

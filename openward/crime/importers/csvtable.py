@@ -14,12 +14,16 @@ Decisions, for a person to act on:
 - A file cut short is refused whole, never imported in part: the last line must end with a
   line break, the last row must have every field, and a quoted field must close before the
   end (a short row elsewhere is a bad row, reported by line).
+
+`read_pieces` gives a large file's rows in pieces of about `PIECE_ROWS`, with the same checks
+and line numbers, so that the importer can store one piece while it reads and checks the next.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 import numpy as np
 import polars as pl
@@ -27,17 +31,20 @@ import polars as pl
 from openward.core.importers.base import unterminated_last_line
 
 BOM = b"\xef\xbb\xbf"
+# Rows per piece: large enough that each piece's fixed costs vanish, small enough that the database
+# is kept busy while the next is read.
+PIECE_ROWS = 125_000
 
 
 class FileProblem(Exception):
     """The file cannot be read at all; the message says why and what to do."""
 
 
-def _check_utf8(data: bytes) -> None:
+def _check_utf8(data: bytes, first_line: int = 1) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + first_line
         raise FileProblem(
             f"line {line} is not UTF-8 text (byte 0x{data[exc.start]:02x}); data.police.uk files are UTF-8. "
             "Download the file again, or save it as UTF-8 (CSV UTF-8 in a spreadsheet) and import it again."
@@ -75,19 +82,56 @@ def check_header(found: list[str], expected: tuple[str, ...], what: str) -> None
     )
 
 
-def _polars(data: bytes, names: tuple[str, ...], *, ragged: bool) -> pl.DataFrame:
+def _polars(data: bytes, names: tuple[str, ...], *, ragged: bool, first_line: int = 1) -> pl.DataFrame:
     try:
         return pl.read_csv(
             data, has_header=True, new_columns=list(names), infer_schema=False, truncate_ragged_lines=ragged
         )
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower():
-            _check_utf8(data)  # raises, naming the line
+            _check_utf8(data, first_line)  # raises, naming the line
         raise
 
 
 def read_table(data: bytes, expected: tuple[str, ...], names: tuple[str, ...], what: str) -> pl.DataFrame:
     """Rows as text columns `names` (missing values as ""), plus `line` and `field_problem`."""
+    return pl.concat(list(read_pieces(data, expected, names, what, rows_per_piece=None)))
+
+
+def read_pieces(
+    data: bytes, expected: tuple[str, ...], names: tuple[str, ...], what: str, rows_per_piece: int | None = PIECE_ROWS
+) -> Iterator[pl.DataFrame]:
+    """`read_table`'s rows in pieces of about `rows_per_piece` rows (None: one piece), in file order.
+
+    Everything that refuses the whole file (encoding of the header, header, NUL, cut short) is
+    checked before the first piece. A file with quotes is read whole: a quoted field may hold a
+    line break, so only the whole file says where its rows begin.
+    """
+    data = _checked_whole(data, expected, what)
+    if b'"' in data:
+        yield _read_line_by_line(data, names)
+        return
+    header_end = data.find(b"\n") + 1
+    body = data[header_end:]
+    # Cut the body at line breaks near equal shares; each piece is parsed on its own.
+    sample = body[: 1 << 16]
+    average_row = max(1, len(sample) // max(1, sample.count(b"\n")))
+    pieces = 1 if rows_per_piece is None else max(1, len(body) // (average_row * rows_per_piece))
+    start, first_line = 0, 2
+    if not body:
+        yield _read_piece(data[:header_end], body, 0, names, first_line, final=True)
+    for i in range(1, pieces + 1):
+        end = len(body) if i == pieces else body.find(b"\n", len(body) * i // pieces) + 1
+        if end <= start:
+            continue
+        lines = body.count(b"\n", start, end)
+        yield _read_piece(data[:header_end], body[start:end], lines, names, first_line, final=end == len(body))
+        first_line += lines
+        start = end
+
+
+def _checked_whole(data: bytes, expected: tuple[str, ...], what: str) -> bytes:
+    """The file without a byte-order mark, once the checks that refuse it whole have passed."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
     if not data.strip():
@@ -104,25 +148,38 @@ def read_table(data: bytes, expected: tuple[str, ...], names: tuple[str, ...], w
             f"line {last}, the last, does not end with a line break, so the file was probably cut short while "
             "downloading (data.police.uk ends every line with one). Download it again."
         )
-    width = len(names)
-    if b'"' not in data:
-        # The common case, checked with whole-file counts instead of line by line: polars refuses
-        # rows with too many fields, and if the commas then add up, no row has too few; if the
-        # newlines add up too, there is no blank line and row i is line i + 2.
-        try:
-            df = _polars(data, names, ragged=False)
-        except pl.exceptions.ComputeError:
-            df = None
-        if df is not None and data.count(b"\n") == df.height + 1 and data.count(b",") == (width - 1) * (df.height + 1):
-            return df.with_columns(pl.all().fill_null("")).with_columns(
-                line=pl.int_range(2, df.height + 2, dtype=pl.Int64), field_problem=pl.lit(None, pl.Utf8)
-            )
-    return _read_line_by_line(data, names)
+    return data
 
 
-def _read_line_by_line(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
-    """Find each row's line and field count, for files with quotes, blank lines or ragged rows."""
-    _check_utf8(data)
+def _read_piece(
+    header: bytes, piece: bytes, lines: int, names: tuple[str, ...], first_line: int, *, final: bool
+) -> pl.DataFrame:
+    """The rows of one piece of a file without quotes (`lines` lines, the first being line `first_line`)."""
+    # The common case, checked with counts instead of line by line: polars refuses rows with too
+    # many fields, and if the commas then add up, no row has too few; if the line breaks add up too,
+    # there is no blank line and row i is line first_line + i.
+    try:
+        df = pl.read_csv(
+            piece, has_header=False, new_columns=list(names), infer_schema=False, empty_string_is_null=False
+        )
+    except pl.exceptions.NoDataError:
+        df = pl.DataFrame(schema=dict.fromkeys(names, pl.Utf8))
+    except pl.exceptions.PolarsError:
+        df = None  # read line by line, which says which line is wrong
+    if df is not None and lines == df.height and piece.count(b",") == (len(names) - 1) * lines:
+        return df.with_columns(
+            line=pl.int_range(first_line, first_line + df.height, dtype=pl.Int64), field_problem=pl.lit(None, pl.Utf8)
+        )
+    return _read_line_by_line(header + piece, names, first_line - 2, final=final)
+
+
+def _read_line_by_line(data: bytes, names: tuple[str, ...], offset: int = 0, *, final: bool = True) -> pl.DataFrame:
+    """Find each row's line and field count, for files with quotes, blank lines or ragged rows.
+
+    `data` is a header line and rows; their line numbers are counted from it, plus `offset` (the
+    lines before it, when it is a piece of a file). Unless `final`, the last row may be short.
+    """
+    _check_utf8(data, offset + 1)
     arr = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 10)
     has_quotes = b'"' in data
@@ -130,23 +187,23 @@ def _read_line_by_line(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
         quotes = np.flatnonzero(arr == 34)
         per_line_quotes = np.diff(np.searchsorted(quotes, np.concatenate(([-1], newlines))))
         if (per_line_quotes % 2).any():
-            return _read_with_csv_module(data, names)
+            return _read_with_csv_module(data, names, offset, final=final)
     commas = np.flatnonzero(arr == 44)
     per_line_commas = np.diff(np.searchsorted(commas, np.concatenate(([-1], newlines))))[1:]
     seg = np.diff(newlines)
     blank = (seg == 1) | ((seg == 2) & (arr[newlines[1:] - 1] == 13))  # an empty line: "\n" or "\r\n"
-    df = _polars(data, names, ragged=True).with_columns(pl.all().fill_null(""))
-    lines = np.arange(2, len(newlines) + 1)[~blank]
+    df = _polars(data, names, ragged=True, first_line=offset + 1).with_columns(pl.all().fill_null(""))
+    lines = np.arange(2, len(newlines) + 1)[~blank] + offset
     fields = per_line_commas[~blank] + 1
     if len(lines) != df.height:
-        return _read_with_csv_module(data, names)
+        return _read_with_csv_module(data, names, offset, final=final)
     df = df.with_columns(line=pl.Series(lines, dtype=pl.Int64))
     if has_quotes:
         # Quoted fields may hold commas: recount the suspicious lines properly.
         text_lines = data.split(b"\n")
         for i in np.flatnonzero(fields != len(names)):
-            fields[i] = len(next(csv.reader([text_lines[lines[i] - 1].decode("utf-8").rstrip("\r")]), []))
-    if len(fields):
+            fields[i] = len(next(csv.reader([text_lines[lines[i] - offset - 1].decode("utf-8").rstrip("\r")]), []))
+    if len(fields) and final:
         _refuse_short_last_row(int(lines[-1]), int(fields[-1]), len(names))
     wrong = fields != len(names)
     return df.with_columns(
@@ -164,7 +221,7 @@ def _refuse_short_last_row(line: int, fields: int, width: int) -> None:
         )
 
 
-def _read_with_csv_module(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
+def _read_with_csv_module(data: bytes, names: tuple[str, ...], offset: int = 0, *, final: bool = True) -> pl.DataFrame:
     text = data.decode("utf-8")
     width = len(names)
     # Strict first, only to tell a quoted field that the end of the file cuts off from other bad quoting,
@@ -177,7 +234,7 @@ def _read_with_csv_module(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise FileProblem(
-                f"line {start}: a quoted field opens here and the file ends before it closes, so the file was "
+                f"line {start + offset}: a quoted field opens here and the file ends before it closes, so the file was "
                 "probably cut short while downloading. Download it again."
             ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -186,12 +243,12 @@ def _read_with_csv_module(data: bytes, names: tuple[str, ...]) -> pl.DataFrame:
     start = reader.line_num + 1
     for row in reader:
         if row:
-            lines.append(start)
+            lines.append(start + offset)
             problems.append(None if len(row) == width else f"the row has {len(row)} fields, not {width}")
             rows.append((row + [""] * width)[:width])
             last_fields = len(row)
         start = reader.line_num + 1
-    if rows:
+    if rows and final:
         _refuse_short_last_row(lines[-1], last_fields, width)
     df = (
         pl.DataFrame(rows, schema=list(names), orient="row")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -97,30 +97,36 @@ def street_id_expr(lat: pl.Expr, lng: pl.Expr) -> pl.Expr:
     )
 
 
-def _coordinates(df: pl.DataFrame) -> pl.DataFrame:
-    """Add `latitude`, `longitude` (floats or null) and `coord_problem`."""
+class Check(NamedTuple):
+    """A problem a row can have: whether it has it (worked out for every row) and what to say (only for the rows
+    that have a problem, so a clean million-row file builds no message at all)."""
+
+    applies: pl.Expr
+    message: pl.Expr
+
+
+def _coordinates(df: pl.DataFrame) -> tuple[pl.DataFrame, Check]:
+    """Add `latitude` and `longitude` (floats, or null for a row without a location), and their check."""
     lat_t, lng_t = pl.col("lat_text").str.strip_chars(), pl.col("lng_text").str.strip_chars()
     lat, lng = lat_t.cast(pl.Float64, strict=False), lng_t.cast(pl.Float64, strict=False)
     south, north, west, east = UK_BOX
     one_missing = (lat_t == "") != (lng_t == "")
     not_number = ((lat_t != "") & lat.is_null()) | ((lng_t != "") & lng.is_null())
     outside = ~(lat.is_between(south, north, closed="left") & lng.is_between(west, east, closed="left"))
-    problem = (
+    message = (
         pl.when(one_missing)
         .then(pl.format('Latitude "{}" and Longitude "{}": give both or neither', lat_t, lng_t))
         .when(not_number)
         .then(pl.format('Latitude "{}" / Longitude "{}" is not a number', lat_t, lng_t))
-        .when((lat_t != "") & outside)
-        .then(pl.format("Latitude {}, Longitude {} is not in the United Kingdom", lat_t, lng_t))
+        .otherwise(pl.format("Latitude {}, Longitude {} is not in the United Kingdom", lat_t, lng_t))
     )
-    return df.with_columns(coord_problem=problem).with_columns(
-        latitude=pl.when(pl.col("coord_problem").is_null() & (lat_t != "")).then(lat),
-        longitude=pl.when(pl.col("coord_problem").is_null() & (lng_t != "")).then(lng),
-    )
+    applies = one_missing | not_number | ((lat_t != "") & outside.fill_null(True))
+    located = df.with_columns(latitude=pl.when(lat_t != "").then(lat), longitude=pl.when(lng_t != "").then(lng))
+    return located, Check(applies, message)
 
 
-def _too_long(column: str, label: str, limit: int) -> pl.Expr:
-    return pl.when(pl.col(column).str.len_chars() > limit).then(pl.lit(f"{label} is longer than {limit} characters"))
+def _too_long(column: str, label: str, limit: int) -> Check:
+    return Check(pl.col(column).str.len_chars() > limit, pl.lit(f"{label} is longer than {limit} characters"))
 
 
 HAS_POINT = pl.col("latitude").is_not_null()
@@ -140,60 +146,80 @@ def placed_columns(force_id: int, month, is_demo: bool, *, street_name: pl.Expr,
     }
 
 
-def _month_check(month: Month) -> pl.Expr:
+def _month_check(month: Month) -> Check:
     text = pl.col("month_text").str.strip_chars()
-    return pl.when(text != str(month)).then(
-        pl.format('Month "{}" differs from the file name\'s month {}', text, pl.lit(str(month)))
-    )
+    message = pl.format('Month "{}" differs from the file name\'s month {}', text, pl.lit(str(month)))
+    return Check(text != str(month), message)
 
 
-def _lsoa_check(table: pl.DataFrame) -> pl.Expr:
+def _lsoa_check(table: pl.DataFrame) -> Check:
     codes = table["lsoa_code"].unique()
     bad = codes.filter((codes != "") & ~codes.str.contains(_LSOA_RE))
     code = pl.col("lsoa_code")
-    return pl.when(code.is_in(bad.implode())).then(pl.format('LSOA code "{}" is not an LSOA code (E01… or W01…)', code))
+    return Check(code.is_in(bad.implode()), pl.format('LSOA code "{}" is not an LSOA code (E01… or W01…)', code))
+
+
+FIELD_COUNT = Check(pl.col("field_problem").is_not_null(), pl.col("field_problem"))
 
 
 def _split(
-    df: pl.DataFrame, checks: list[pl.Expr], data_columns: tuple[str, ...]
+    df: pl.DataFrame, checks: list[Check], data_columns: tuple[str, ...]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Apply the checks; drop identical copies of rows with a Crime ID; return (kept, problems, copies dropped)."""
-    df = df.with_columns(
-        problem=pl.concat_str(
-            [pl.col("field_problem"), pl.col("coord_problem"), *checks], separator="; ", ignore_nulls=True
-        )
-    )
+    """Apply the checks; drop identical copies of rows with a Crime ID; return (kept, problems, copies dropped).
+
+    A row's problems are listed in the order of `checks`, after a wrong number of fields.
+    """
+    checks = [FIELD_COUNT, *checks]
+    df = df.with_columns(_bad=pl.any_horizontal([c.applies.fill_null(False) for c in checks]))
     copies = df.clear()
+    is_copy = pl.lit(False)
     if "crime_id" in df.columns:
         with_id = pl.col("crime_id") != ""
         if df.filter(with_id)["crime_id"].is_duplicated().any():
             first_line = pl.col("line").min().over(list(data_columns))
-            is_copy = with_id & (pl.col("problem") == "") & (pl.col("line") != first_line)
-            df = df.with_columns(
-                problem=pl.when(is_copy)
-                .then(pl.format("duplicate of line {}: an identical row with the same Crime ID, kept once", first_line))
-                .otherwise(pl.col("problem")),
-                copy=is_copy,
+            df = df.with_columns(_first_line=first_line).with_columns(
+                _copy=with_id & ~pl.col("_bad") & (pl.col("line") != pl.col("_first_line"))
             )
-            copies = df.filter(pl.col("copy")).drop("copy")
-            df = df.drop("copy")
-    bad = df.filter(pl.col("problem") != "").select("line", message=pl.col("problem"))
-    return df.filter(pl.col("problem") == ""), bad, copies
+            copies = df.filter(pl.col("_copy")).drop("_bad", "_copy", "_first_line")
+            is_copy = pl.col("_copy")
+    flagged = df.filter(pl.col("_bad") | is_copy)
+    messages = [pl.when(c.applies.fill_null(False)).then(c.message) for c in checks]
+    if copies.height:
+        copy_of = pl.format("duplicate of line {}: an identical row with the same Crime ID, kept once", "_first_line")
+        messages.append(pl.when(pl.col("_copy")).then(copy_of))
+    bad = flagged.select("line", message=pl.concat_str(messages, separator="; ", ignore_nulls=True))
+    kept = df.filter(~pl.col("_bad") & ~is_copy).drop("_bad", *(["_copy", "_first_line"] if copies.height else []))
+    return kept, bad, copies
 
 
 def street_frame(
-    table: pl.DataFrame, *, month: Month, force_id: int, is_btp: bool, category_ids: dict[str, int], is_demo: bool
+    table: pl.DataFrame,
+    *,
+    month: Month,
+    force_id: int,
+    is_btp: bool,
+    category_ids: dict[str, int],
+    is_demo: bool,
+    earlier: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Street-level crime CSV rows -> crime rows (unplaced), problems, and the identical copies left out."""
+    """Street-level crime CSV rows -> crime rows (unplaced), problems, and the identical copies left out.
+
+    `earlier` (a file read in pieces) holds rows of the file's earlier pieces that share a Crime ID
+    with this piece: a row identical to one of them is a copy, as it would be in the whole file;
+    they are not returned again.
+    """
+    with_earlier = earlier is not None and earlier.height > 0
+    if earlier is not None and with_earlier:
+        table = pl.concat([earlier, table])
     # A file holds a dozen distinct crime types: map those, not every row.
     slugs = {name: category_slug(name) for name in table["crime_type"].unique().to_list()}
-    df = _coordinates(table).with_columns(
-        slug=pl.col("crime_type").replace_strict(slugs, default=None, return_dtype=pl.Utf8)
-    )
+    df, coordinates = _coordinates(table)
+    df = df.with_columns(slug=pl.col("crime_type").replace_strict(slugs, default=None, return_dtype=pl.Utf8))
     checks = [
+        coordinates,
         _month_check(month),
-        pl.when(pl.col("slug").is_null()).then(
-            pl.format('Crime type "{}" is not a police.uk crime type', pl.col("crime_type"))
+        Check(
+            pl.col("slug").is_null(), pl.format('Crime type "{}" is not a police.uk crime type', pl.col("crime_type"))
         ),
         _lsoa_check(table),
         _too_long("crime_id", "Crime ID", 64),
@@ -226,6 +252,10 @@ def street_frame(
     }
     # A copy is identical to the row kept, so the same columns describe it; `line` says which copy.
     dropped = copies.select(**columns, line=pl.col("line"))
+    if with_earlier:
+        assert earlier is not None
+        this_piece = ~pl.col("line").is_in(earlier["line"].implode())
+        return kept.filter(this_piece).select(**columns), bad.filter(this_piece), dropped.filter(this_piece)
     return kept.select(**columns), bad, dropped
 
 
@@ -233,11 +263,12 @@ def outcomes_frame(
     table: pl.DataFrame, *, month: Month, force_id: int, is_demo: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Outcomes CSV rows -> outcome rows and problems."""
-    df = _coordinates(table)
+    df, coordinates = _coordinates(table)
     checks = [
+        coordinates,
         _month_check(month),
-        pl.when(pl.col("crime_id") == "").then(pl.lit("Crime ID is empty: an outcome must say which crime it is for")),
-        pl.when(pl.col("outcome_type").str.strip_chars() == "").then(pl.lit("Outcome type is empty")),
+        Check(pl.col("crime_id") == "", pl.lit("Crime ID is empty: an outcome must say which crime it is for")),
+        Check(pl.col("outcome_type").str.strip_chars() == "", pl.lit("Outcome type is empty")),
         _lsoa_check(table),
         _too_long("crime_id", "Crime ID", 64),
         _too_long("outcome_type", "Outcome type", 160),
@@ -260,12 +291,10 @@ def outcomes_frame(
     return rows, bad
 
 
-def _bool_column(source: str, label: str) -> tuple[pl.Expr, pl.Expr]:
+def _bool_column(source: str, label: str) -> tuple[pl.Expr, Check]:
     text = pl.col(source).str.strip_chars().str.to_lowercase()
     value = text.replace_strict(_BOOL, default=None, return_dtype=pl.Boolean)
-    problem = pl.when(~text.is_in(list(_BOOL))).then(
-        pl.format('{} "{}" is not True or False', pl.lit(label), pl.col(source))
-    )
+    problem = Check(~text.is_in(list(_BOOL)), pl.format('{} "{}" is not True or False', pl.lit(label), pl.col(source)))
     return value, problem
 
 
@@ -284,15 +313,19 @@ def stops_frame(
     operation, operation_problem = _bool_column("operation_text", "Part of a policing operation")
     linked, linked_problem = _bool_column("linked_text", "Outcome linked to object of search")
     removal, removal_problem = _bool_column("removal_text", "Removal of more than just outer clothing")
-    df = _coordinates(table).with_columns(when=when)
+    df, coordinates = _coordinates(table)
+    df = df.with_columns(when=when)
     checks = [
-        pl.when(~pl.col("type").is_in(list(STOP_TYPES))).then(
-            pl.format('Type "{}" is not one of {}', pl.col("type"), pl.lit(", ".join(STOP_TYPES)))
+        coordinates,
+        Check(
+            ~pl.col("type").is_in(list(STOP_TYPES)),
+            pl.format('Type "{}" is not one of {}', pl.col("type"), pl.lit(", ".join(STOP_TYPES))),
         ),
-        pl.when(pl.col("when").is_null()).then(pl.format('Date "{}" is not a date and time', pl.col("date"))),
-        pl.when(
-            ~pl.col("when").is_between(start - dt.timedelta(days=1), end + dt.timedelta(days=1), closed="left")
-        ).then(pl.format("Date {} is not in the file name's month {}", pl.col("date"), pl.lit(str(month)))),
+        Check(pl.col("when").is_null(), pl.format('Date "{}" is not a date and time', pl.col("date"))),
+        Check(
+            ~pl.col("when").is_between(start - dt.timedelta(days=1), end + dt.timedelta(days=1), closed="left"),
+            pl.format("Date {} is not in the file name's month {}", pl.col("date"), pl.lit(str(month))),
+        ),
         operation_problem,
         linked_problem,
         removal_problem,

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from itertools import groupby
 from typing import NamedTuple, TypedDict
 
+import numpy as np
 import polars as pl
-from django.db import connection
 
 from openward.areas.models import Force
 from openward.core.importers import BaseImporter
 from openward.core.importers.base import Problem
+from openward.core.threads import ahead
 from openward.core.values import Month
 
 from ..models import CrimeCategory, DroppedDuplicate
 from ..placement import Placer
-from . import frames, store
+from . import frames, months, store
 from .categories import CATEGORY_NAMES
-from .csvtable import FileProblem, read_table
+from .csvtable import PIECE_ROWS, FileProblem, read_pieces
 from .sources import API_STOPS, API_STREET, NAMING_HELP, OUTCOMES, STOPS, STREET, SourceFile, Unreadable, find_sources
 
 COLUMNS = {"crime": frames.CRIME_COLUMNS, "outcome": frames.OUTCOME_COLUMNS, "stop": frames.STOP_COLUMNS}
@@ -86,107 +89,198 @@ class PoliceUkImporter(BaseImporter):
         self.counts["files"] = len(sources)
         yield from sorted(sources, key=self._group_key)
 
-    # -- writing: one (table, force, month) at a time ------------------------------------
+    # -- writing: a month at a time -----------------------------------------------------------
     def write(self, sources: list[SourceFile]) -> None:
         with store.fast_writes():
             self._write(sources)
 
     def _write(self, sources: list[SourceFile]) -> None:
-        placer = Placer()
         category_ids = _category_ids()
-        written: set[tuple[str, int, Month]] = set()
-        self.month_counts: dict[tuple[int, Month], list[store.Counted]] = {}
+        self.month_counts: dict[tuple[int, dt.date], list[store.Counted]] = {}
         self.asb_id = category_ids.get(store.ASB)
-        late: dict[tuple[int, Month], list[Parsed]] = {}
         groups = [(key, list(files)) for key, files in groupby(sources, key=self._group_key)]
-        for (table, force_slug, month), files in self.bar(groups, total=len(groups), desc="force-months"):
-            force_id = self.forces[force_slug]
-            parts = [p for p in (self._parse(src, force_id, category_ids) for src in files) if p is not None]
-            if not parts:
-                continue
-            parsed = _joined(parts)
-            if table == "crime" and any(src.kind == API_STREET for src in files):
-                btp_id = self.forces.get(BTP)
-                if btp_id is not None and btp_id != force_id:
-                    late.setdefault((btp_id, month), []).append(parsed.only(pl.col("force_id") == btp_id))
-                    parsed = parsed.only(pl.col("force_id") != btp_id)
-            self._store(table, force_slug, frames.month_start(month), parsed, placer, replace=True)
-            written.add((table, force_id, month))
-        for (btp_id, month), parts in late.items():
-            # BTP records found inside another force's API dump: replace BTP's month unless
-            # this run already wrote it from BTP's own files, in which case add to them.
-            replace = ("crime", btp_id, month) not in written
-            self._store("crime", BTP, frames.month_start(month), _joined(parts), placer, replace=replace)
-            written.add(("crime", btp_id, month))
-        for (force_id, month), counted in sorted(self.month_counts.items(), key=str):
+        bar = iter(self.bar(groups, total=len(groups), desc="force-months"))
+        loads: list[months.MonthLoad] = []
+        placer = Placer(before_query=lambda: loads[-1].pause() if loads else None)
+        try:
+            for (table, month), month_groups in groupby(groups, key=lambda group: group[0][:2]):
+                in_month = list(month_groups)
+                if table == "crime":
+                    forces = {self.forces[slug] for (_, _, slug), _ in in_month}
+                    if BTP in self.forces and any(s.kind == API_STREET for _, files in in_month for s in files):
+                        forces.add(self.forces[BTP])  # BTP's records come inside other forces' API responses
+                    loads.append(
+                        months.MonthLoad(
+                            frames.month_start(month), forces, is_demo=self.is_demo, allow_shrink=self.allow_shrink
+                        )
+                    )
+                    self._store_crime_month(loads[-1], in_month, placer, category_ids, bar)
+                    continue
+                for (_, _, force_slug), files in in_month:
+                    next(bar, None)
+                    force_id = self.forces[force_slug]
+                    parts = [part for src in files for part in self._parts(src, force_id, category_ids)]
+                    if parts:
+                        self._store(table, force_slug, frames.month_start(month), _joined(parts), placer)
+        except BaseException:
+            for load in loads:
+                load.abort()
+            raise
+        # Last, so that the crime table's strongest lock (a month's old partition detached) is held only
+        # until the import commits, which it does next.
+        for load in loads:
+            load.swap_in()
+        recount = {(force_id, load.month) for load in loads for force_id in load.other_kind}
+        for (force_id, month_start), counted in sorted(self.month_counts.items(), key=str):
             self.counts["monthly_counts"] += store.replace_monthly_counts(
-                force_id, frames.month_start(month), counted, is_demo=self.is_demo
+                force_id, month_start, counted, recount=(force_id, month_start) in recount
             )
         store.update_category_months()
 
-    def _group_key(self, src: SourceFile) -> tuple[str, str, Month]:
-        return (src.table, src.force or self.force or "", src.month)
+    def _group_key(self, src: SourceFile) -> tuple[str, Month, str]:
+        return (src.table, src.month, src.force or self.force or "")
 
-    def _store(self, table: str, force_slug: str, month, parsed: Parsed, placer: Placer, *, replace: bool) -> None:
+    def _store_crime_month(self, load: months.MonthLoad, in_month, placer: Placer, category_ids, bar) -> None:
+        """Read, place and store one month of crimes, file by file and piece by piece, as the database takes
+        in the previous piece; then its counts and the copies left out."""
+        month = load.month
+        ends: dict[int, str] = {}
+        dropped: dict[int, list[pl.DataFrame]] = defaultdict(list)
+        for (_, _, force_slug), files in in_month:
+            next(bar, None)
+            for src in files:
+                for part in self._parts(src, self.forces[force_slug], category_ids):
+                    rows = placer.place(part.rows, month)
+                    load.add(rows)
+                    self.counts["crime_rows"] += rows.height
+                    self.counts["crime_rows_unplaced"] += rows["ward_id"].null_count()
+                    for (force_id,), of_force in rows.partition_by("force_id", as_dict=True).items():
+                        self.month_counts.setdefault((force_id, month), []).append(
+                            store.count_crimes(of_force, self.asb_id)
+                        )
+                        ends[force_id] = part.end
+                    if part.dropped.height:
+                        copies = placer.place(part.dropped, month)
+                        for (force_id,), of_force in copies.partition_by("force_id", as_dict=True).items():
+                            dropped[force_id].append(of_force)
+        try:
+            load.finish()
+        except store.MonthWouldShrink as exc:
+            assert exc.force_id is not None  # a month load names the force that would shrink
+            slug = next(slug for slug, pk in self.forces.items() if pk == exc.force_id)
+            self.fail(ends[exc.force_id], self._shrink_message("crime", slug, month, exc))
+        except store.ReferenceGone as exc:
+            self.fail(str(self.path), f"{exc}. Nothing was imported; import the files again.")
+        self.counts["crime_rows_replaced"] += load.replaced
+        for force_id in sorted(load.incoming):
+            copies = pl.concat(dropped[force_id], how="diagonal_relaxed") if dropped[force_id] else NO_COPIES
+            store.store_dropped_duplicates(force_id, month, copies, is_demo=self.is_demo, replace=True)
+
+    @staticmethod
+    def _shrink_message(table: str, force_slug: str, month, exc: store.MonthWouldShrink) -> str:
+        return (
+            f"the file ends here, with {exc.incoming:,} {NOUNS[table]} for {force_slug} {month:%Y-%m} where "
+            f"{exc.stored:,} are stored: importing it would remove {exc.stored - exc.incoming:,}. Fewer than "
+            "half a month's stored rows usually means a file cut short, so nothing was imported. Download it "
+            "again, or, if the smaller month is right, import it with --allow-shrink."
+        )
+
+    def _store(self, table: str, force_slug: str, month, parsed: Parsed, placer: Placer) -> None:
+        """Replace a force's month of outcomes or stops and searches."""
         force_id = self.forces[force_slug]
         rows = parsed.rows
         if table != "outcome":
             rows = placer.place(rows, month)
             self.counts[f"{table}_rows_unplaced"] += rows.filter(pl.col("ward_id").is_null()).height
-        if replace:
-            try:
-                self.counts[f"{table}_rows_replaced"] += store.replace_month(
-                    table, force_id, month, rows, COLUMNS[table], is_demo=self.is_demo, allow_shrink=self.allow_shrink
-                )
-            except store.MonthWouldShrink as exc:
-                self.fail(
-                    parsed.end,
-                    f"the file ends here, with {exc.incoming:,} {NOUNS[table]} for {force_slug} {month:%Y-%m} where "
-                    f"{exc.stored:,} are stored: importing it would remove {exc.stored - exc.incoming:,}. Fewer than "
-                    "half a month's stored rows usually means a file cut short, so nothing was imported. Download it "
-                    "again, or, if the smaller month is right, import it with --allow-shrink.",
-                )
-        elif rows.height:
-            with connection.cursor() as cursor:
-                store.insert(cursor, store.MODELS[table]._meta.db_table, rows.select(COLUMNS[table]))
+        try:
+            self.counts[f"{table}_rows_replaced"] += store.replace_month(
+                table, force_id, month, rows, COLUMNS[table], is_demo=self.is_demo, allow_shrink=self.allow_shrink
+            )
+        except store.MonthWouldShrink as exc:
+            self.fail(parsed.end, self._shrink_message(table, force_slug, month, exc))
         self.counts[f"{table}_rows"] += rows.height
-        if table == "crime":
-            self.month_counts.setdefault((force_id, month), []).append(store.count_crimes(rows, self.asb_id))
-            dropped = placer.place(parsed.dropped, month) if parsed.dropped.height else parsed.dropped
-            store.store_dropped_duplicates(force_id, month, dropped, is_demo=self.is_demo, replace=replace)
 
-    def _parse(self, src: SourceFile, force_id: int, category_ids: dict[str, int]) -> Parsed | None:
-        """The file's rows to store, or None for a file with no rows (its stored month is left as it is)."""
+    def _parts(self, src: SourceFile, force_id: int, category_ids: dict[str, int]) -> Iterator[Parsed]:
+        """The file's rows to store, in pieces for a large street CSV (nothing for a file with no rows, whose
+        stored month is left as it is). A file none of whose rows can be kept stops the import."""
         try:
             data = src.read()
             if src.kind in (API_STREET, API_STOPS):
-                return self._parse_api(src, data, force_id, category_ids)
-            spec = {
-                STREET: (frames.STREET_HEADER, frames.STREET_NAMES, "street-level crime"),
-                OUTCOMES: (frames.OUTCOMES_HEADER, frames.OUTCOMES_NAMES, "outcomes"),
-                STOPS: (frames.STOPS_HEADER, frames.STOPS_NAMES, "stop-and-search"),
-            }[src.kind]
-            table = read_table(data, *spec)
+                parsed = self._parse_api(src, data, force_id, category_ids)
+                if parsed is not None:
+                    yield parsed
+                return
+            read = kept = 0
+            first_problem: tuple[str, str] | None = None
+            # Each piece is read and checked in a thread of its own while this one places and stores the
+            # one before (polars works without holding Python's lock).
+            for height, last_line, rows, bad, dropped in ahead(self._checked_pieces(src, data, force_id, category_ids)):
+                read += height
+                self.counts[f"{src.kind}_rows_read"] += height
+                problems = [(f"{src.where}:{line}", message) for line, message in bad.iter_rows()]
+                for where, message in problems:
+                    self.problem(where, message)
+                first_problem = first_problem or (problems[0] if problems else None)
+                kept += rows.height
+                self.counts["duplicates_removed"] += dropped.height
+                if rows.height or dropped.height:
+                    yield Parsed(rows, dropped, f"{src.where}:{last_line}")
         except (Unreadable, FileProblem) as exc:
             self.fail(src.where, str(exc))
-        self.counts[f"{src.kind}_rows_read"] += table.height
+        self._check_kept(src, first_problem, read=read, kept=kept)
+
+    def _checked_pieces(self, src: SourceFile, data: bytes, force_id: int, category_ids) -> Iterator[tuple]:
+        """(rows read, last line, rows kept, problems, copies left out) of each piece of a CSV, touching nothing
+        but the file (it runs in a thread of its own)."""
+        spec = {
+            STREET: (frames.STREET_HEADER, frames.STREET_NAMES, "street-level crime"),
+            OUTCOMES: (frames.OUTCOMES_HEADER, frames.OUTCOMES_NAMES, "outcomes"),
+            STOPS: (frames.STOPS_HEADER, frames.STOPS_NAMES, "stop-and-search"),
+        }[src.kind]
+        earlier = _EarlierPieces()
+        for table in read_pieces(data, *spec, rows_per_piece=PIECE_ROWS if src.kind == STREET else None):
+            rows, bad, dropped = self._checked(src, table, force_id, category_ids, earlier)
+            yield table.height, table["line"][-1] if table.height else None, rows, bad, dropped
+
+    def _checked(self, src: SourceFile, table: pl.DataFrame, force_id: int, category_ids, earlier: _EarlierPieces):
+        """(rows kept, problems by line, copies left out) of one piece of a CSV."""
         common = Common(month=src.month, force_id=force_id, is_demo=self.is_demo)
-        dropped = NO_COPIES
         if src.kind == STREET:
-            rows, bad, copies = frames.street_frame(table, is_btp=src.force == BTP, category_ids=category_ids, **common)
+            rows, bad, copies = frames.street_frame(
+                table,
+                is_btp=src.force == BTP,
+                category_ids=category_ids,
+                earlier=earlier.sharing_ids(table),
+                **common,
+            )
             dropped = copies.with_columns(
                 reason=pl.lit(DroppedDuplicate.Reason.IDENTICAL_ROW.value),
                 source=pl.format("{}:{}", pl.lit(src.where), pl.col("line")).str.slice(0, SOURCE_LENGTH),
             )
-        elif src.kind == OUTCOMES:
+            return rows, bad, dropped
+        if src.kind == OUTCOMES:
             rows, bad = frames.outcomes_frame(table, **common)
         else:
             rows, bad = frames.stops_frame(table, **common)
-        problems = [(f"{src.where}:{line}", message) for line, message in bad.iter_rows()]
-        if not self._keep_problems(src, problems, read=table.height, kept=rows.height):
-            return None
-        self.counts["duplicates_removed"] += dropped.height
-        return Parsed(rows, dropped, f"{src.where}:{table['line'][-1]}" if table.height else src.where)
+        return rows, bad, NO_COPIES
+
+    def _check_kept(self, src: SourceFile, first_problem: tuple[str, str] | None, *, read: int, kept: int) -> None:
+        """Note a file with no rows; refuse one none of whose rows can be kept: importing it would empty its
+        stored month."""
+        if kept:
+            return
+        if not read:
+            self.counts["files_without_rows"] += 1
+            self.problems.append(Problem(src.where, "the file has no rows; its stored month was left as it is"))
+            return
+        assert first_problem is not None
+        where, message = first_problem
+        self.fail(
+            where,
+            f"none of the file's {read:,} rows could be kept (this is the first: {message}). Importing it would "
+            "empty its stored month, so nothing was imported. Check it is the file for the force and month its "
+            "name says.",
+        )
 
     def _parse_api(self, src: SourceFile, data: bytes, force_id: int, category_ids) -> Parsed | None:
         try:
@@ -207,29 +301,42 @@ class PoliceUkImporter(BaseImporter):
             )
         else:
             rows, problems = frames.api_stops_frame(records, **common)
-        if not self._keep_problems(src, problems, read=len(records), kept=rows.height):
+        for where, message in problems:
+            self.problem(where, message)
+        self._check_kept(src, problems[0] if problems else None, read=len(records), kept=rows.height)
+        if not rows.height:
             return None
         self.counts["duplicates_removed"] += dropped.height
         return Parsed(rows, dropped, records[-1][0])
 
-    def _keep_problems(self, src: SourceFile, problems: list[tuple[str, str]], *, read: int, kept: int) -> bool:
-        """Record the rows left out; False for a file with no rows. A file none of whose rows can be kept is
-        refused: importing it would empty its stored month."""
-        for where, message in problems:
-            self.problem(where, message)
-        if kept:
-            return True
-        if not read:
-            self.counts["files_without_rows"] += 1
-            self.problems.append(Problem(src.where, "the file has no rows; its stored month was left as it is"))
-            return False
-        where, message = problems[0]
-        self.fail(
-            where,
-            f"none of the file's {read:,} rows could be kept (this is the first: {message}). Importing it would "
-            "empty its stored month, so nothing was imported. Check it is the file for the force and month its "
-            "name says.",
-        )
+
+class _EarlierPieces:
+    """The pieces of a file read so far, to give a later piece the earlier rows that share its Crime IDs.
+
+    Crime IDs are compared by their 64-bit hashes first (kept sorted, so a piece is one binary search),
+    then, for the few that match, as text.
+    """
+
+    def __init__(self):
+        self.tables: list[pl.DataFrame] = []
+        self.hashes = np.empty(0, dtype=np.uint64)
+
+    def sharing_ids(self, table: pl.DataFrame) -> pl.DataFrame | None:
+        """Rows of earlier pieces whose Crime ID is also in `table` (None if none), and remember `table`."""
+        ids = table["crime_id"]
+        hashes = ids.hash().to_numpy()[ids.str.len_bytes().to_numpy() > 0]  # anti-social behaviour has no ID
+        hashes.sort()  # sorted keys make the binary searches walk forward
+        earlier = None
+        if len(self.hashes) and len(hashes):
+            at = np.searchsorted(self.hashes, hashes).clip(max=len(self.hashes) - 1)
+            repeated = hashes[self.hashes[at] == hashes]
+            if len(repeated):
+                maybe = ids.filter(ids.hash().is_in(pl.Series(repeated).implode()) & (ids != "")).unique()
+                earlier = pl.concat(self.tables).filter(pl.col("crime_id").is_in(maybe.implode()))
+        self.tables.append(table)
+        # Two sorted runs: a stable sort (timsort) merges them in linear time.
+        self.hashes = np.sort(np.concatenate([self.hashes, hashes]), kind="stable")
+        return earlier if earlier is not None and earlier.height else None
 
 
 class Common(TypedDict):
@@ -241,14 +348,11 @@ class Common(TypedDict):
 
 
 class Parsed(NamedTuple):
-    """One force-month's rows to store, the copies left out of them, and where its last file ends."""
+    """Rows to store (a file's, or a piece of one), the copies left out of them, and where they end."""
 
     rows: pl.DataFrame
     dropped: pl.DataFrame
     end: str
-
-    def only(self, condition: pl.Expr) -> Parsed:
-        return Parsed(self.rows.filter(condition), self.dropped.filter(condition), self.end)
 
 
 def _joined(parts: list[Parsed]) -> Parsed:

@@ -14,7 +14,20 @@ from typing import NamedTuple
 import polars as pl
 from django.db import connection
 
-from ..models import Crime, CrimeCategory, DroppedDuplicate, MonthlyCount, Outcome, OutcomeCount, PointCount, Stop
+from openward.areas.models import Force, Ward
+
+from ..models import (
+    AreaCount,
+    Crime,
+    CrimeCategory,
+    DroppedDuplicate,
+    Level,
+    MonthlyCount,
+    Outcome,
+    OutcomeCount,
+    PointCount,
+    Stop,
+)
 
 MODELS = {"crime": Crime, "outcome": Outcome, "stop": Stop}
 # Below this many rows, dropping and rebuilding indexes costs more than it saves.
@@ -46,10 +59,35 @@ def fast_writes():
 class MonthWouldShrink(Exception):
     """Replacing a stored month would leave fewer than half its rows; the caller's transaction must roll back."""
 
-    def __init__(self, stored: int, incoming: int):
+    def __init__(self, stored: int, incoming: int, *, force_id: int | None = None):
         self.stored = stored
         self.incoming = incoming
+        self.force_id = force_id
         super().__init__(f"{stored} stored rows would be replaced by {incoming}")
+
+
+class ReferenceGone(Exception):
+    """A ward, force or category the rows refer to was deleted while they were imported."""
+
+
+def hold_references(cursor, ward_ids: set[int], force_ids: set[int], category_ids: set[int]) -> None:
+    """Lock the ward, force and category rows the crime rows just written refer to until the import commits
+    (FOR KEY SHARE, as a foreign key's trigger would), raising ReferenceGone if one no longer exists.
+
+    The crime table has no foreign-key constraints (see `Crime`); this is what they would check. SQLite
+    lets one writer in at a time, so nothing can delete them meanwhile there.
+    """
+    if connection.vendor != "postgresql":
+        return
+    for model, ids in ((Ward, ward_ids), (Force, force_ids), (CrimeCategory, category_ids)):
+        if not ids:
+            continue
+        table = model._meta.db_table
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) AS held", [sorted(ids)]
+        )
+        if cursor.fetchone()[0] != len(ids):
+            raise ReferenceGone(f"a {model._meta.verbose_name} the rows refer to was deleted while they were imported")
 
 
 def replace_month(
@@ -101,12 +139,20 @@ def store_dropped_duplicates(force_id: int, month: dt.date, dropped: pl.DataFram
             insert(cursor, db_table, dropped.select(DROPPED_COLUMNS))
 
 
-def insert(cursor, db_table: str, rows: pl.DataFrame) -> None:
+def insert(cursor, db_table: str, rows: pl.DataFrame, *, rebuild_indexes: bool = True) -> None:
+    """Insert `rows` (columns named as the table's); unless told not to, a large first load rebuilds indexes after."""
+    if not rebuild_indexes:
+        _write(cursor, db_table, rows)
+        return
     with _indexes_rebuilt_after_if_larger(cursor, db_table, rows.height):
-        if connection.vendor == "postgresql":
-            _copy(cursor, db_table, rows)
-        else:
-            _executemany(cursor, db_table, rows)
+        _write(cursor, db_table, rows)
+
+
+def _write(cursor, db_table: str, rows: pl.DataFrame) -> None:
+    if connection.vendor == "postgresql":
+        _copy(cursor, db_table, rows)
+    else:
+        _executemany(cursor, db_table, rows)
 
 
 def _sql_literal(value) -> str:
@@ -136,16 +182,21 @@ def _executemany(cursor, db_table: str, rows: pl.DataFrame) -> None:
     cursor.executemany(sql, zip(*(rows[c].to_list() for c in varying), strict=True))
 
 
-def _copy(cursor, db_table: str, rows: pl.DataFrame) -> None:
+def csv_payload(rows: pl.DataFrame) -> bytes:
+    """`rows` as COPY … WITH (FORMAT csv, NULL '\\N') reads them."""
     rows = rows.with_columns(
         [pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S+00") for c, t in rows.schema.items() if isinstance(t, pl.Datetime)]
     )
     buffer = io.BytesIO()
     # With NULL '\N', an empty unquoted field is the empty string, as our NOT NULL text columns need.
     rows.write_csv(buffer, include_header=False, null_value="\\N")
+    return buffer.getvalue()
+
+
+def _copy(cursor, db_table: str, rows: pl.DataFrame) -> None:
     sql = f"COPY {db_table} ({', '.join(rows.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
     with cursor.cursor.copy(sql) as copy:
-        copy.write(buffer.getbuffer())
+        copy.write(csv_payload(rows))
 
 
 @contextmanager
@@ -204,14 +255,15 @@ def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
 
 
 COUNT_KEYS = ("ward_id", "lsoa_code", "category_id")
-OUTCOME_KEYS = ("ward_id", "category_id", "outcome_category")
+OUTCOME_KEYS = ("ward_id", "borough_code", "category_id", "outcome_category")
 POINT_KEYS = ("ward_id", "latitude", "longitude", "street_name")
 ASB = "anti-social-behaviour"
 
 
 class Counted(NamedTuple):
-    """A force-month's precomputed counts: per ward/LSOA/category (MonthlyCount), per ward/category/outcome
-    (OutcomeCount) and per ward/snap point, anti-social behaviour left out (PointCount)."""
+    """A force-month's precomputed counts: per ward/LSOA/category (MonthlyCount, and from it AreaCount), per
+    ward/borough/category/outcome (OutcomeCount) and per ward/snap point, anti-social behaviour left out
+    (PointCount)."""
 
     monthly: pl.DataFrame
     outcomes: pl.DataFrame
@@ -223,91 +275,122 @@ def _asb_id() -> int | None:
 
 
 def count_crimes(rows: pl.DataFrame, asb_id: int | None) -> Counted:
-    """What a cold crime page reads, counted from placed crime rows (to add up with `replace_monthly_counts`)."""
+    """What a cold crime page reads, counted from placed crime rows (to add up with `replace_monthly_counts`).
+
+    A row's borough follows from its ward, or without one from its LSOA, so each group has one.
+    """
     borough = pl.col("borough_code").max()
     located = rows.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
     if asb_id is not None:
         located = located.filter(pl.col("category_id") != asb_id)
     return Counted(
         rows.group_by(COUNT_KEYS).agg(borough, count=pl.len()),
-        rows.group_by(OUTCOME_KEYS).agg(borough, count=pl.len()),
+        rows.group_by(OUTCOME_KEYS).agg(count=pl.len()),
         located.group_by(POINT_KEYS).agg(borough, count=pl.len()),
     )
 
 
-COUNT_TABLES = (
-    (MonthlyCount, COUNT_KEYS, ("ward_id", "lsoa_code", "borough_code", "force_id", "category_id", "month", "count")),
-    (OutcomeCount, OUTCOME_KEYS, (
-        "ward_id", "borough_code", "force_id", "category_id", "month", "outcome_category", "count"
-    )),
-    (PointCount, POINT_KEYS, (
-        "ward_id", "borough_code", "force_id", "month", "latitude", "longitude", "street_name", "count"
-    )),
-)  # fmt: skip
+MONTHLY_COLUMNS = ("ward_id", "lsoa_code", "borough_code", "force_id", "category_id", "month", "count")
+POINT_COLUMNS = ("ward_id", "borough_code", "force_id", "month", "latitude", "longitude", "street_name", "count")
+ROLLUP_COLUMNS = ("level", "area", "force_id", "category_id", "month", "count")
 
 
-def replace_monthly_counts(force_id: int, month: dt.date, counted: list[Counted], *, is_demo: bool) -> int:
+def _rolled_up(counts: pl.DataFrame, force_id: int, keys: tuple[str, ...]) -> pl.DataFrame:
+    """`counts` (with ward_id and borough_code) summed per ward, per borough and for the force, by `keys`."""
+    total = pl.col("count").sum()
+    wards = counts.filter(pl.col("ward_id").is_not_null()).group_by("ward_id", *keys).agg(total)
+    boroughs = counts.filter(pl.col("borough_code") != "").group_by("borough_code", *keys).agg(total)
+    force = counts.group_by(*keys).agg(total)
+    return pl.concat(
+        [
+            wards.select(
+                pl.lit(Level.WARD.value).alias("level"), pl.col("ward_id").cast(pl.Utf8).alias("area"), *keys, "count"
+            ),
+            boroughs.select(
+                pl.lit(Level.BOROUGH.value).alias("level"), pl.col("borough_code").alias("area"), *keys, "count"
+            ),
+            force.select(pl.lit(Level.FORCE.value).alias("level"), pl.lit(str(force_id)).alias("area"), *keys, "count"),
+        ]
+    )
+
+
+def replace_monthly_counts(force_id: int, month: dt.date, counted: list[Counted], *, recount: bool) -> int:
     """Store one force's month of precomputed counts from the rows just imported; returns MonthlyCount rows written.
 
-    The rows just imported are the whole month unless rows of the other kind (demo or real)
-    share it; then the database recounts them all.
+    Each table's rows for the force and month are replaced: the counts of every ward, borough and the
+    force the import changes, and no other. The rows just imported are the whole month unless rows of
+    the other kind (demo or real) share it (`recount`); then the database recounts them all.
     """
-    crimes = Crime._meta.db_table
+    if recount:
+        return rebuild_monthly_counts(force_id, month)
+    total = pl.col("count").sum()
+    monthly = pl.concat([c.monthly for c in counted], how="vertical_relaxed")
+    monthly = monthly.group_by(COUNT_KEYS).agg(pl.col("borough_code").max(), total)
+    outcomes = pl.concat([c.outcomes for c in counted], how="vertical_relaxed").group_by(OUTCOME_KEYS).agg(total)
+    points = pl.concat([c.points for c in counted], how="vertical_relaxed")
+    points = points.group_by(POINT_KEYS).agg(pl.col("borough_code").max(), total)
+    this_month = {"force_id": pl.lit(force_id, pl.Int64), "month": pl.lit(month)}
+    tables = (
+        (MonthlyCount, monthly.with_columns(**this_month).select(MONTHLY_COLUMNS)),
+        (AreaCount, _rolled_up(monthly, force_id, ("category_id",)).with_columns(**this_month).select(ROLLUP_COLUMNS)),
+        (
+            OutcomeCount,
+            _rolled_up(outcomes, force_id, ("category_id", "outcome_category"))
+            .with_columns(**this_month)
+            .select(*ROLLUP_COLUMNS, "outcome_category"),
+        ),
+        (PointCount, points.with_columns(**this_month).select(POINT_COLUMNS)),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {crimes} WHERE force_id = %s AND month = %s AND is_demo = %s LIMIT 1",
-            [force_id, month, not is_demo],
-        )
-        if cursor.fetchone():
-            return rebuild_monthly_counts(force_id, month)
-        written = []
-        for index, (model, keys, columns) in enumerate(COUNT_TABLES):
+        for model, rows in tables:
             db_table = model._meta.db_table
             cursor.execute(f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s", [force_id, month])
-            parts = [c[index] for c in counted]
-            table = (
-                pl.concat(parts, how="vertical_relaxed")
-                .group_by(keys)
-                .agg(pl.col("borough_code").max(), pl.col("count").sum())
-            )
-            if table.height:
-                table = table.with_columns(force_id=pl.lit(force_id, pl.Int64), month=pl.lit(month))
-                insert(cursor, db_table, table.select(columns))
-            written.append(table.height)
-        return written[0]
+            if rows.height:
+                insert(cursor, db_table, rows)
+    return monthly.height
+
+
+_COUNT_TYPES = {
+    "ward_id": pl.Int64, "category_id": pl.Int64, "count": pl.Int64, "latitude": pl.Float64, "longitude": pl.Float64
+}  # fmt: skip
 
 
 def rebuild_monthly_counts(force_id: int, month: dt.date) -> int:
     """Recount one force's month of precomputed counts from the stored crimes; returns MonthlyCount rows written."""
     crimes = Crime._meta.db_table
     asb_id = _asb_id()
-    written = []
+    where = "WHERE force_id = %s AND month = %s"
     with connection.cursor() as cursor:
-        for model, keys, columns in COUNT_TABLES:
-            db_table = model._meta.db_table
-            cursor.execute(f"DELETE FROM {db_table} WHERE force_id = %s AND month = %s", [force_id, month])
-            where = "force_id = %s AND month = %s"
-            params: list = [force_id, month]
-            if model is PointCount:
-                where += " AND latitude IS NOT NULL AND longitude IS NOT NULL AND category_id <> %s"
-                params.append(asb_id if asb_id is not None else -1)
-            select = ", ".join({"borough_code": "MAX(borough_code)", "count": "COUNT(*)"}.get(c, c) for c in columns)
-            group = ", ".join((*keys, "force_id", "month"))
+
+        def frame(keys: tuple[str, ...], extra: str = "", params: tuple = (), borough: bool = False) -> pl.DataFrame:
+            columns = [*keys, *(["MAX(borough_code)"] if borough else []), "COUNT(*)"]
             cursor.execute(
-                f"INSERT INTO {db_table} ({', '.join(columns)}) SELECT {select} FROM {crimes} "
-                f"WHERE {where} GROUP BY {group}",
-                params,
+                f"SELECT {', '.join(columns)} FROM {crimes} {where}{extra} GROUP BY {', '.join(keys)}",
+                [force_id, month, *params],
             )
-            written.append(cursor.rowcount)
-    return written[0]
+            names = [*keys, *(["borough_code"] if borough else []), "count"]
+            schema = {n: _COUNT_TYPES.get(n, pl.Utf8) for n in names}
+            return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+
+        counted = Counted(
+            frame(COUNT_KEYS, borough=True),
+            frame(OUTCOME_KEYS),
+            frame(
+                POINT_KEYS,
+                " AND latitude IS NOT NULL AND longitude IS NOT NULL AND category_id <> %s",
+                (asb_id if asb_id is not None else -1,),
+                borough=True,
+            ),
+        )
+    return replace_monthly_counts(force_id, month, [counted], recount=False)
 
 
 def update_category_months() -> None:
-    """Each category's first and last month with crimes, from the monthly counts."""
-    categories, counts = CrimeCategory._meta.db_table, MonthlyCount._meta.db_table
+    """Each category's first and last month with crimes, from the forces' rolled-up counts."""
+    categories, counts = CrimeCategory._meta.db_table, AreaCount._meta.db_table
+    of_category = f"FROM {counts} WHERE level = '{Level.FORCE.value}' AND category_id = {categories}.id"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""UPDATE {categories} SET
-                first_month = (SELECT MIN(month) FROM {counts} WHERE category_id = {categories}.id),
-                last_month = (SELECT MAX(month) FROM {counts} WHERE category_id = {categories}.id)"""
+            f"UPDATE {categories} SET first_month = (SELECT MIN(month) {of_category}), "
+            f"last_month = (SELECT MAX(month) {of_category})"
         )

@@ -16,7 +16,7 @@ from openward.core.models import ImportRun
 
 from ..importers import store
 from ..importers.categories import CATEGORY_NAMES as ALL_CATEGORY_NAMES
-from ..models import Crime, CrimeCategory, MonthlyCount, Outcome, OutcomeCount, PointCount, Stop
+from ..models import AreaCount, Crime, CrimeCategory, MonthlyCount, Outcome, OutcomeCount, PointCount, Stop
 
 # The categories police.uk lists today (the pre-2013 `public-disorder-weapons` left out).
 CATEGORY_NAMES = {slug: name for slug, name in ALL_CATEGORY_NAMES.items() if slug != "public-disorder-weapons"}
@@ -155,8 +155,8 @@ class StopFactory(DjangoModelFactory):
 
 
 def rebuild_counts() -> None:
-    """Recount the precomputed counts (MonthlyCount, OutcomeCount, PointCount) from Crime, as importers do."""
-    for model in (MonthlyCount, OutcomeCount, PointCount):
+    """Recount the precomputed counts (MonthlyCount, AreaCount, OutcomeCount, PointCount) from Crime, as imports do."""
+    for model in (MonthlyCount, AreaCount, OutcomeCount, PointCount):
         model.objects.all().delete()
     for force_id, month in Crime.objects.values_list("force_id", "month").distinct().order_by():
         store.rebuild_monthly_counts(force_id, month)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.db.models import Max
 from django.http import HttpResponse
 from ninja import Router
 
@@ -26,6 +25,7 @@ from openward.crime.schemas import (
     Problem,
     StreetDate,
 )
+from openward.crime.selectors import categories_in, crime_months
 
 from .geometry import MAX_RESULTS, Area
 from .http import ERRORS, STREAM_CHUNK, ApiError, handles_errors, json_array_stream, json_response, param
@@ -62,7 +62,7 @@ def crime_categories(request, date: str | None = None):
     def compute():
         categories = CrimeCategory.objects.all()
         if month:
-            in_use = set(Crime.objects.filter(month=month).values_list("category_id", flat=True).distinct())
+            in_use = categories_in(month)
             categories = [
                 c
                 for c in categories
@@ -85,18 +85,6 @@ def crime_last_updated(request):
     return json_response({"date": month.isoformat() if month else None})
 
 
-def _months_newest_first(model) -> list[dt.date]:
-    """Distinct months, one index probe each (MAX below the last), instead of scanning every row."""
-    months, below = [], None
-    while True:
-        qs = model.objects.all() if below is None else model.objects.filter(month__lt=below)
-        m = qs.aggregate(m=Max("month"))["m"]
-        if m is None:
-            return months
-        months.append(m)
-        below = m
-
-
 @router.get("/crimes-street-dates", response=list[StreetDate], summary="Months with street-level crime")
 @access.public
 def crimes_street_dates(request):
@@ -104,7 +92,7 @@ def crimes_street_dates(request):
         forces: dict[dt.date, set[str]] = {}
         for month, slug in Stop.objects.values_list("month", "force__slug").distinct().order_by():
             forces.setdefault(month, set()).add(slug)
-        months = sorted(set(_months_newest_first(Crime)) | set(forces), reverse=True)
+        months = sorted(set(crime_months()) | set(forces), reverse=True)
         return [{"date": month_text(m), "stop-and-search": sorted(forces.get(m, ()))} for m in months]
 
     return json_response(cached("street-dates", compute))

@@ -13,6 +13,7 @@ from openward.areas.models import Force
 from openward.core import pagecache
 from openward.core.values import InvalidMonth, Month
 from openward.crime.models import Crime
+from openward.crime.selectors import latest_crime_month
 
 from .geometry import nearest_street, parse_lat_lng
 from .http import ApiError, param
@@ -21,10 +22,17 @@ UNSET_DATES = {"", "undefined", "null", "none"}
 
 
 def latest_month(model=Crime) -> dt.date | None:
-    """The newest month `model` holds: read once per data version (an import moves it), not on every request."""
-    return pagecache.kept(
-        f"latest-month:{model._meta.label_lower}", lambda: model.objects.aggregate(m=Max("month"))["m"]
-    )
+    """The newest month `model` holds: read once per data version (an import moves it), not on every request.
+
+    Crimes from the forces' precomputed counts: the crime table is never read whole.
+    """
+
+    def compute() -> dt.date | None:
+        if model is Crime:
+            return latest_crime_month()
+        return model.objects.aggregate(m=Max("month"))["m"]
+
+    return pagecache.kept(f"latest-month:{model._meta.label_lower}", compute)
 
 
 def parse_date(value, model=Crime) -> dt.date | None:

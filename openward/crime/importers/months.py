@@ -1,0 +1,309 @@
+"""Store a month of crimes for the forces an import brings: on PostgreSQL as a partition built aside and
+swapped in, elsewhere in place.
+
+A data.police.uk month arrives force by force. Importing replaces the (force, month) slices the
+import brings rows for, and keeps every other force's rows for the month, and rows of the other
+kind (generated demo rows and real rows never replace each other).
+
+PostgreSQL (`crime_crime` partitioned by month, migration 0004): the month is written as
+PostgreSQL advises for a bulk load, into a new table with no index (`COPY`, kept open while the
+importer reads the next piece of the file), and its indexes are built afterwards, each once, by
+sorting. The rows the import keeps are copied in by one INSERT … SELECT. At the end of the import
+the new table becomes the month's partition in place of the old one (`swap_in`): until the import
+commits, readers see the old month; if it fails, the new table goes with its transaction. When the
+month's partition holds far more rows than the import replaces (one small force re-imported into
+a national month), rebuilding it would copy much more than it writes, so the slices are replaced in
+place instead (delete, insert, the indexes updated row by row), as everywhere else.
+
+SQLite (or a crime table not partitioned): the slices are deleted and the month's rows inserted
+at once (`store.insert`, which rebuilds the indexes after a large first load).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any
+
+import polars as pl
+from django.db import connection
+from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
+
+from ..models import Crime
+from . import store
+from .frames import CRIME_COLUMNS
+
+TABLE = Crime._meta.db_table
+DEFAULT_PARTITION = f"{TABLE}_default"
+# Rebuild a month's partition, copying the rows it keeps, unless it keeps more than this many times
+# the rows the import replaces: copying costs about as much per row as loading.
+KEEP_IN_PLACE_RATIO = 4
+
+
+def partition_name(month: dt.date) -> str:
+    return f"{TABLE}_p{month:%Y%m}"
+
+
+def next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def is_partitioned() -> bool:
+    """Whether the crime table is partitioned by month (PostgreSQL, from migration 0004)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass(%s)", [TABLE])
+        return cursor.fetchone() is not None
+
+
+def month_partitions() -> list[str]:
+    """The crime table's month partitions, oldest first (empty where it is not partitioned)."""
+    if not is_partitioned():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = to_regclass(%s) AND c.relname <> %s ORDER BY c.relname",
+            [TABLE, DEFAULT_PARTITION],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class MonthLoad:
+    """One month of crimes for the forces an import brings (see the module docstring).
+
+    `add` rows as they are read (of any of the month's forces); `finish` checks that no force's
+    month shrinks (raising store.MonthWouldShrink) and builds the month; `swap_in`, once every
+    month of the import is finished, makes it the stored month. `pause` ends the open COPY so that
+    the importer can query the database; `abort` ends a load the import gave up.
+    """
+
+    def __init__(self, month: dt.date, forces: set[int], *, is_demo: bool, allow_shrink: bool):
+        self.month = month
+        self.expected_forces = forces
+        self.is_demo = is_demo
+        self.allow_shrink = allow_shrink
+        self.incoming: Counter[int] = Counter()
+        self.stored: dict[int, int] = {}  # rows of this import's kind stored before it, per force
+        self.other_kind: set[int] = set()  # forces that also have rows of the other kind this month
+        self.replaced = 0
+        self.ward_ids: set[int] = set()
+        self.category_ids: set[int] = set()
+        self.swap: bool | None = None  # decided when the first rows arrive
+        self._old_partition: str | None = None
+        self._buffered: list[pl.DataFrame] = []
+        self._stream: _CopyStream | None = None
+        self._staging = f"{partition_name(month)}_new"
+
+    # -- while reading -------------------------------------------------------------------------
+    def add(self, rows: pl.DataFrame) -> None:
+        """Store (or, in place, keep until `finish`) placed crime rows of this month."""
+        if not rows.height:
+            return
+        rows = rows.select(CRIME_COLUMNS)
+        if self.swap is None:
+            self._start()
+        for force_id, n in rows.group_by("force_id").len().iter_rows():
+            self.incoming[force_id] += n
+        self.ward_ids.update(rows["ward_id"].drop_nulls().unique().to_list())
+        self.category_ids.update(rows["category_id"].unique().to_list())
+        if self.swap:
+            assert self._stream is not None
+            self._stream.write(rows)
+        else:
+            self._buffered.append(rows)
+
+    def pause(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+    def abort(self) -> None:
+        if self._stream is not None:
+            self._stream.close(failed=True)
+
+    def _start(self) -> None:
+        if not is_partitioned():
+            self.swap = False
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT force_id, is_demo, COUNT(*) FROM {TABLE} WHERE month = %s GROUP BY force_id, is_demo",
+                [self.month],
+            )
+            stats = cursor.fetchall()
+            cursor.execute(
+                "SELECT 1 FROM pg_inherits WHERE inhparent = to_regclass(%s) AND inhrelid = to_regclass(%s)",
+                [TABLE, partition_name(self.month)],
+            )
+            self._old_partition = partition_name(self.month) if cursor.fetchone() else None
+        self.stored = {force_id: n for force_id, is_demo, n in stats if is_demo == self.is_demo}
+        self.other_kind = {force_id for force_id, is_demo, _ in stats if is_demo != self.is_demo}
+        replaced = sum(self.stored.get(f, 0) for f in self.expected_forces)
+        kept = sum(n for _, _, n in stats) - replaced
+        self.swap = self._old_partition is None or kept <= KEEP_IN_PLACE_RATIO * replaced
+        if not self.swap:
+            return
+        following = next_month(self.month)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE {self._staging} (LIKE {TABLE} INCLUDING DEFAULTS)")
+            # The partition's bounds as a constraint, so that attaching it need not read it to check them.
+            cursor.execute(
+                f"ALTER TABLE {self._staging} ADD CONSTRAINT {partition_name(self.month)}_month "
+                f"CHECK (month >= '{self.month}' AND month < '{following}')"
+            )
+        self._stream = _CopyStream(self._staging)
+
+    # -- at the end of the month ---------------------------------------------------------------
+    def finish(self) -> None:
+        """Check no force's month shrinks, then store the month (in place) or build its table (swap)."""
+        if self.swap is None:
+            return  # no rows: the stored month is left as it is
+        forces = sorted(self.incoming)
+        with connection.cursor() as cursor:
+            if self.swap:
+                assert self._stream is not None
+                self._stream.end()
+                self._check_shrink()
+                self.replaced = sum(self.stored.get(f, 0) for f in forces)
+                cursor.execute(
+                    f"INSERT INTO {self._staging} SELECT * FROM {TABLE} "
+                    "WHERE month = %s AND NOT (is_demo = %s AND force_id = ANY(%s))",
+                    [self.month, self.is_demo, forces],
+                )
+                self._build_indexes(cursor)
+            else:
+                other = Crime.objects.filter(month=self.month, is_demo=not self.is_demo, force_id__in=forces)
+                self.other_kind = set(other.values_list("force_id", flat=True).distinct().order_by())
+                for force_id in forces:
+                    cursor.execute(
+                        f"DELETE FROM {TABLE} WHERE force_id = %s AND month = %s AND is_demo = %s",
+                        [force_id, self.month, self.is_demo],
+                    )
+                    self.stored[force_id] = cursor.rowcount
+                self._check_shrink()
+                self.replaced = sum(self.stored.values())
+                rows = pl.concat(self._buffered, how="vertical_relaxed")
+                store.insert(cursor, TABLE, rows, rebuild_indexes=not is_partitioned())
+                self._buffered = []
+            store.hold_references(cursor, self.ward_ids, set(forces), self.category_ids)
+
+    def _check_shrink(self) -> None:
+        if self.allow_shrink:
+            return
+        for force_id in sorted(self.incoming):
+            stored, incoming = self.stored.get(force_id, 0), self.incoming[force_id]
+            if 2 * incoming < stored:
+                raise store.MonthWouldShrink(stored, incoming, force_id=force_id)
+
+    def _build_indexes(self, cursor) -> None:
+        """The parent table's primary key and indexes on the new table, so that attaching adopts them."""
+        suffix = f"p{self.month:%Y%m}_new"
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # sort each index in memory
+        cursor.execute(f"ALTER TABLE {self._staging} ADD CONSTRAINT {TABLE}_pkey_{suffix} PRIMARY KEY (id, month)")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s "
+            "AND indexname <> %s ORDER BY indexname",
+            [TABLE, f"{TABLE}_pkey"],
+        )
+        for name, definition in cursor.fetchall():
+            on_staging = f"CREATE INDEX {name}_{suffix} ON {self._staging} "
+            cursor.execute(re.sub(r"^CREATE INDEX \S+ ON (ONLY )?\S+ ", on_staging, definition))
+
+    def swap_in(self) -> None:
+        """Make the month built aside the stored one: drop the old partition (or the month's rows in the
+        default partition) and attach the new table. Takes the crime table's strongest lock only until the
+        import commits, which it does next."""
+        if not self.swap:
+            return
+        final = partition_name(self.month)
+        with connection.cursor() as cursor:
+            if self._old_partition:
+                cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {self._old_partition}")
+                cursor.execute(f"DROP TABLE {self._old_partition}")
+            else:
+                cursor.execute(f"DELETE FROM {DEFAULT_PARTITION} WHERE month = %s", [self.month])
+            cursor.execute(f"ALTER TABLE {self._staging} RENAME TO {final}")
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s", [final]
+            )
+            for (name,) in cursor.fetchall():
+                if name.endswith("_new"):
+                    cursor.execute(f"ALTER INDEX {name} RENAME TO {name.removesuffix('_new')}")
+            cursor.execute(
+                f"ALTER TABLE {TABLE} ATTACH PARTITION {final} FOR VALUES FROM (%s) TO (%s)",
+                [self.month, next_month(self.month)],
+            )
+
+
+class _CopyStream:
+    """A COPY into the new table kept open across writes, so that the database takes in one piece of rows
+    while the importer reads the next (psycopg's queued writer sends them from a thread of its own).
+
+    Columns that hold one value in every row written (the force, the month, the demo flag, columns a
+    source leaves empty) are not sent: the table fills them as their default. A piece that breaks one
+    of these ends the COPY, the defaults are adjusted and a new COPY begins.
+    """
+
+    def __init__(self, table: str):
+        self.table = table
+        self.defaults: dict[str, object] = {}
+        self._cursor: Any = None
+        self._manager: Any = None
+        self._copy: Any = None
+
+    def write(self, rows: pl.DataFrame) -> None:
+        constant = {c: rows[c][0] for c in rows.columns if _constant(rows[c])}
+        if len(constant) == len(rows.columns):
+            constant.pop(rows.columns[0])  # a COPY needs a column (a piece of one row is all constants)
+        if self._copy is not None and any(c not in constant or constant[c] != v for c, v in self.defaults.items()):
+            self.close()
+        if self._copy is None:
+            self._set_defaults(constant)
+            self._cursor = connection.cursor()
+            raw = self._cursor.cursor
+            columns = [c for c in rows.columns if c not in self.defaults]
+            sql = f"COPY {self.table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            self._manager = raw.copy(sql, writer=QueuedLibpqWriter(raw))
+            self._copy = self._manager.__enter__()
+        self._copy.write(store.csv_payload(rows.drop(list(self.defaults))))
+
+    def _set_defaults(self, defaults: dict[str, object]) -> None:
+        with connection.cursor() as cursor:
+            for column in self.defaults.keys() - defaults.keys():
+                cursor.execute(f"ALTER TABLE {self.table} ALTER COLUMN {column} DROP DEFAULT")
+            for column, value in defaults.items():
+                if column not in self.defaults or self.defaults[column] != value:
+                    literal = sql.Literal(value).as_string(cursor.cursor)
+                    cursor.execute(f"ALTER TABLE {self.table} ALTER COLUMN {column} SET DEFAULT {literal}")
+        self.defaults = defaults
+
+    def close(self, *, failed: bool = False) -> None:
+        """Wait for the database to take in everything written (or, `failed`, cancel the COPY)."""
+        if self._copy is None:
+            return
+        manager, cursor = self._manager, self._cursor
+        self._copy = self._manager = self._cursor = None
+        if failed:
+            stop = RuntimeError("the import stopped")
+            try:
+                manager.__exit__(RuntimeError, stop, None)
+            except Exception:  # noqa: BLE001 - the import's own error is the one to report
+                pass
+        else:
+            manager.__exit__(None, None, None)
+        cursor.close()
+
+    def end(self) -> None:
+        """Close the COPY and leave the table with no default of ours (it keeps its id's)."""
+        self.close()
+        self._set_defaults({})
+
+
+def _constant(column: pl.Series) -> bool:
+    first = column[0]
+    if first is None:
+        return column.null_count() == len(column)
+    return not column.null_count() and bool((column == first).all())

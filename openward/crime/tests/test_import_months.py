@@ -1,0 +1,204 @@
+"""A month of crimes is stored whole or not at all, piece by piece from a large file, and on PostgreSQL as a
+partition of its own: built aside, swapped in, the other forces' rows of the month kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from django.db import connection
+
+from openward.core.importers.base import ImportFailed
+from openward.crime.importers import PoliceUkImporter, csvtable, months
+from openward.crime.importers.frames import STREET_HEADER, STREET_NAMES
+from openward.crime.models import AreaCount, Crime, DroppedDuplicate
+from openward.crime.tests.fixtures import areas
+
+from .factories import CrimeFactory, category
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(STREET_HEADER)
+postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="months are partitions only on PostgreSQL (DATABASE_URL=postgres://…)"
+)
+
+
+def line(i: int, month: str = "2023-01", *, force="City of London Police", kind="Burglary", lat="51.5150") -> str:
+    crime_id = f"{month}-{i}".encode().hex().ljust(64, "0")
+    return f"{crime_id},{month},{force},{force},-0.0950,{lat},On or near Moor Lane,E01000001,City 001A,{kind},,"
+
+
+def month_file(folder, rows: list[str], month: str = "2023-01", force: str = "city-of-london"):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{month}-{force}-street.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    return path
+
+
+@pytest.fixture
+def city():
+    force = areas.force("city-of-london", "City of London Police")
+    g22 = areas.generation("2022", dt.date(2022, 5, 5), None)
+    areas.ward("E05009001", g22, (-0.10, 51.51, -0.085, 51.52))
+    return force
+
+
+# -- reading in pieces -------------------------------------------------------------------------------
+
+
+def lines_of(rows: list[bytes]) -> bytes:
+    return b"\n".join([HEADER.encode(), *rows]) + b"\n"
+
+
+def full(i: int, fields: int = 12) -> bytes:
+    return ",".join([f"id{i}", *["x"] * (fields - 1)]).encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        lines_of([full(i) for i in range(1000)]),
+        # a blank line and short and long rows in the middle, which make a piece be read line by line
+        lines_of(
+            [full(i) for i in range(300)]
+            + [b""]
+            + [full(i, 10) for i in range(5)]
+            + [full(i) for i in range(500)]
+            + [full(9, 14)]
+            + [full(i) for i in range(200)]
+        ),  # fmt: skip
+        b"\r\n".join([HEADER.encode(), *(full(i) for i in range(700))]) + b"\r\n",
+        lines_of([]),
+    ],
+    ids=["plain", "blank-short-long", "crlf", "header-only"],
+)
+@pytest.mark.parametrize("rows_per_piece", [1, 7, 50, 333])
+def test_a_file_read_in_pieces_gives_the_rows_and_lines_of_the_whole_file(data, rows_per_piece):
+    whole = csvtable.read_table(data, STREET_HEADER, STREET_NAMES, "street-level crime")
+    pieces = list(csvtable.read_pieces(data, STREET_HEADER, STREET_NAMES, "street-level crime", rows_per_piece))
+    assert pl.concat(pieces).equals(whole)
+    assert len(pieces) > 1 or whole.height <= rows_per_piece
+    problems = whole.filter(pl.col("field_problem").is_not_null()).select("line", "field_problem").rows()
+    if b"\n\n" in data:
+        # header 1, rows 2-301, the blank line 302, the short rows 303-307, the long row 808
+        assert problems == [(n, "the row has 10 fields, not 12") for n in range(303, 308)] + [
+            (808, "the row has 14 fields, not 12")
+        ]
+
+
+def test_a_copy_in_a_later_piece_is_left_out_as_in_the_whole_file(tmp_path, city, monkeypatch):
+    rows = [line(i) for i in range(20)]
+    rows[13] = rows[2]  # an identical row in a later piece
+    rows[17] = rows[4].replace("Burglary", "Robbery")  # same Crime ID, different row: both kept
+    path = month_file(tmp_path, rows)
+    monkeypatch.setattr("openward.crime.importers.policeuk.PIECE_ROWS", 3)
+    run = PoliceUkImporter(path, commit=True).run()
+    assert run.counts["crime_rows"] == 19 and run.counts["duplicates_removed"] == 1
+    assert [p["message"] for p in run.problems] == [
+        "duplicate of line 4: an identical row with the same Crime ID, kept once"
+    ]
+    assert [p["where"] for p in run.problems] == [f"{path}:15"]
+    assert DroppedDuplicate.objects.get().source == f"{path}:15"
+
+
+# -- a month at a time ---------------------------------------------------------------------------------
+
+
+def stored(force_slug: str) -> int:
+    return Crime.objects.filter(force__slug=force_slug).count()
+
+
+def test_a_force_s_month_replaces_its_own_rows_and_keeps_the_other_forces(tmp_path, city):
+    met = areas.force("metropolitan", "Metropolitan Police Service")
+    PoliceUkImporter(month_file(tmp_path / "a", [line(i) for i in range(6)]), commit=True).run()
+    met_rows = [line(100 + i, force="Metropolitan Police Service") for i in range(4)]
+    PoliceUkImporter(month_file(tmp_path / "b", met_rows, force="metropolitan"), commit=True).run()
+    PoliceUkImporter(month_file(tmp_path / "c", [line(i) for i in range(5)]), commit=True).run()
+    assert stored("city-of-london") == 5 and stored("metropolitan") == 4
+    forces = AreaCount.objects.filter(level="force", month=dt.date(2023, 1, 1))
+    assert dict(forces.values_list("force_id", "count")) == {city.pk: 5, met.pk: 4}
+    if connection.vendor == "postgresql":
+        assert months.month_partitions() == ["crime_crime_p202301"]
+
+
+def test_a_refused_month_leaves_the_stored_month_and_no_table_behind(tmp_path, city):
+    PoliceUkImporter(month_file(tmp_path / "a", [line(i) for i in range(10)]), commit=True).run()
+    before = sorted(Crime.objects.values_list("pk", flat=True))
+    with pytest.raises(ImportFailed, match="importing it would remove 7"):
+        PoliceUkImporter(month_file(tmp_path / "b", [line(i) for i in range(3)]), commit=True).run()
+    assert sorted(Crime.objects.values_list("pk", flat=True)) == before
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE 'crime_crime_p%%' AND relkind = 'r'")
+            assert [r[0] for r in cursor.fetchall()] == ["crime_crime_p202301"]
+
+
+@postgresql_only
+def test_a_month_is_built_aside_and_swapped_in(tmp_path, city):
+    PoliceUkImporter(month_file(tmp_path / "a", [line(i) for i in range(6)]), commit=True).run()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('crime_crime_p202301')::oid")
+        first = cursor.fetchone()[0]
+    PoliceUkImporter(month_file(tmp_path / "b", [line(i) for i in range(8)]), commit=True).run()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('crime_crime_p202301')::oid")
+        assert cursor.fetchone()[0] != first  # a new table, not the old one updated
+        cursor.execute("SELECT COUNT(*) FROM ONLY crime_crime_p202301")
+        assert cursor.fetchone()[0] == 8
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'crime_crime_p202301' ORDER BY indexname")
+        names = [r[0] for r in cursor.fetchall()]
+    # Every index of the crime table, attached as the new partition's own (none built again on attaching).
+    assert names == sorted(
+        [
+            "crime_crime_pkey_p202301",
+            "crime_demo_p202301",
+            "crime_force_month_p202301",
+            "crime_persistent_id_p202301",
+            "crime_point_p202301",
+            "crime_street_p202301",
+            "crime_unplaced_borough_month_p202301",
+            "crime_ward_month_category_p202301",
+        ]
+    )
+
+
+@postgresql_only
+def test_rows_written_outside_an_import_move_into_their_month(tmp_path, city):
+    burglary = category("burglary")
+    CrimeFactory(force=city, month=dt.date(2023, 1, 1), category=burglary, is_demo=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM crime_crime_default")
+        assert cursor.fetchone()[0] == 1
+    PoliceUkImporter(month_file(tmp_path, [line(i) for i in range(3)]), commit=True).run()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM crime_crime_default")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT is_demo, COUNT(*) FROM ONLY crime_crime_p202301 GROUP BY is_demo ORDER BY is_demo")
+        assert cursor.fetchall() == [(False, 3), (True, 1)]  # the demo row is not the import's kind: kept
+
+
+@postgresql_only
+def test_a_small_force_joins_a_large_month_in_place(tmp_path, city, monkeypatch):
+    areas.force("metropolitan", "Metropolitan Police Service")
+    met_rows = [line(100 + i, force="Metropolitan Police Service") for i in range(40)]
+    PoliceUkImporter(month_file(tmp_path / "a", met_rows, force="metropolitan"), commit=True).run()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('crime_crime_p202301')::oid")
+        first = cursor.fetchone()[0]
+    load = months.MonthLoad
+    decided = []
+
+    class Watched(load):
+        def _start(self):
+            super()._start()
+            decided.append(self.swap)
+
+    monkeypatch.setattr(months, "MonthLoad", Watched)
+    PoliceUkImporter(month_file(tmp_path / "b", [line(i) for i in range(3)]), commit=True).run()
+    assert decided == [False]  # 40 rows kept against 0 replaced: in place
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('crime_crime_p202301')::oid")
+        assert cursor.fetchone()[0] == first
+    assert stored("city-of-london") == 3 and stored("metropolitan") == 40
