@@ -1,6 +1,7 @@
 """The Django admin: staff only, behind two-factor, and showing as little personal data as it can."""
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
@@ -56,3 +57,8 @@ class AuthenticatorAdmin(AuditedAdmin):
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, AuthenticatorAdmin)
+
+# Django's permission groups are not how Open Ward grants anything (roles are, on the roles pages): the Group
+# pages would hand admin permissions to staff accounts outside the audited services, so they are not offered.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)

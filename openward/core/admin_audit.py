@@ -4,8 +4,10 @@ own pages record it (e.g. "roles.viewed")."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db import models
 
 from . import audit
 
@@ -15,6 +17,13 @@ class AuditedAdmin(admin.ModelAdmin):
     and record pages are audited when opened."""
 
     shows_personal_data = False
+    # One labelled date-and-time box instead of Django's split pair, whose date box has no label of its own.
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+    }
 
     def _label(self) -> str:
         return self.model._meta.label_lower

@@ -20,7 +20,6 @@ class ConcernAdmin(AuditedAdmin):
 class ConsultationAdmin(AuditedAdmin):
     shows_personal_data = True  # who created it
     list_display = ("title", "ward", "cluster", "opens_at", "closes_at", "min_level")
-    filter_horizontal = ("concerns",)
     readonly_fields = ("created_by", "created_at")
 
     def get_readonly_fields(self, request, obj=None):

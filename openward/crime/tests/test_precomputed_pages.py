@@ -17,6 +17,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from openward.crime.analytics import scope
 from openward.crime.importers import PoliceUkImporter
 from openward.crime.importers.frames import STREET_HEADER
 from openward.crime.tests.fixtures import areas
