@@ -20,9 +20,8 @@ from .factories import CrimeFactory, category
 pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(STREET_HEADER)
-postgresql_only = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="months are partitions only on PostgreSQL (DATABASE_URL=postgres://…)"
-)
+# Months are partitions only on PostgreSQL: on SQLite these tests are deselected (the root conftest).
+postgresql_only = pytest.mark.postgresql
 
 
 def line(i: int, month: str = "2023-01", *, force="City of London Police", kind="Burglary", lat="51.5150") -> str:
