@@ -38,17 +38,16 @@ def uses_database(request) -> bool:
 
 
 def restore_data_migration_rows() -> None:
-    """Put back the rows data migrations load (the standard minutes topics, the default concerns) when any
-    is missing: a transactional test empties every table when it ends, and a later test on the same
-    worker would find none. The loaders are the migrations' own; they run only when a row is missing."""
+    """Put back the rows data migrations load (the standard minutes topics, panels' and monitoring groups', and
+    the default concerns) when any is missing: a transactional test empties every table when it ends, and a
+    later test on the same worker would find none. The loaders are the migrations' own; they run only when a
+    row is missing."""
     from openward.engagement.models import Topic
-    from openward.engagement.vocabulary import STANDARD_TOPICS, ensure_standard_topics
+    from openward.engagement.vocabulary import ensure_standard_topics, standard_topics_missing
     from openward.priorities.models import Concern
     from openward.priorities.vocabulary import CONCERNS, load_concerns
 
-    if Topic.objects.filter(slug__in=[slug for slug, _ in STANDARD_TOPICS], is_standard=True).count() < len(
-        STANDARD_TOPICS
-    ):
+    if standard_topics_missing(Topic):
         ensure_standard_topics(Topic)
     if Concern.objects.filter(slug__in=[c[0] for c in CONCERNS]).count() < len(CONCERNS):
         load_concerns(Concern)

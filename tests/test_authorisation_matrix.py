@@ -2,10 +2,11 @@
 
 Each view carries the `access_rule` openward/core/access.py attaches. For a role rule, a person
 holding each role in the right place must get past the access check, and one holding it in
-another place (another borough) must get 403; anonymous people get a redirect (pages) or 401
-(API). A view or operation without a rule fails the project's own system check
-(`openward.E001`, access.check_every_view_has_a_rule), which the second test runs; two more
-show that check reporting a bare page and a bare API operation. At the end, staff without the
+another place (another borough) must get 403 (the URL reaches the place through the rule's area
+function: its sample in tests/access_samples.py, or the URL kwarg it reads a place code from);
+anonymous people get a redirect (pages) or 401 (API). A view or operation without a rule fails
+the project's own system check (`openward.E001`, access.check_every_view_has_a_rule), which the
+second test runs; two more show that check reporting a bare page and a bare API operation. At the end, staff without the
 second factor walk every page, API operation and export and must see no personal data.
 """
 
@@ -20,6 +21,7 @@ from django.urls import path
 
 from openward.accounts.models import Role, User
 from openward.core import access
+from tests.access_samples import SAMPLES, Sample
 from tests.personas import give_role, make_places, make_resident, make_staff, sign_in
 
 CONVERTER_SAMPLES = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "0" * 32}
@@ -72,12 +74,61 @@ def test_the_check_reports_an_api_operation_without_a_rule():
 
 
 def test_area_functions_without_a_sample_are_guessed(places):
-    from openward.areas.models import Ward
+    from openward.areas.models import Cluster, Ward
 
     def custom(request, code):
         return Ward.objects.get(gss_code=code)
 
+    def of_cluster(request, slug):
+        return Cluster.objects.get(slug=slug)
+
     assert guess_area(custom, "wards/<str:code>/edit/", places) == ("ward", "code")
+    assert guess_area(of_cluster, "clusters/<slug:slug>/", places) == ("cluster", "slug")
+    endpoint = Endpoint("page", "clusters/<slug:slug>/", "GET", None)
+    guessed = sample_of(access.Rule("role", (Role.OFFICER,), of_cluster), endpoint, places)
+    assert (guessed.kind, guessed.kwargs(places.cluster_b)) == ("cluster", {"slug": "cluster-b"})
+
+
+def test_an_area_function_with_no_sample_that_reads_no_place_code_fails_the_matrix(places):
+    from openward.engagement.models import Event
+
+    def of_meeting(request, pk):  # reaches its place through a row: the matrix cannot guess a pk
+        return Event.objects.get(pk=pk).area
+
+    endpoint = Endpoint("page", "meetings/<int:pk>/", "GET", None)
+    rule = access.Rule("role", (Role.OFFICER,), of_meeting)
+    with pytest.raises(pytest.fail.Exception, match="add a sample for it to tests/access_samples.py"):
+        place_kwargs(rule, places, right=True, endpoint=endpoint)
+
+
+ROLE_ENDPOINTS_WITH_AN_AREA = [
+    e
+    for e in ENDPOINTS
+    if getattr(e.view, "access_rule", None) is not None
+    and e.view.access_rule.kind == "role"
+    and e.view.access_rule.area is not None
+]
+
+
+def test_every_area_function_has_a_sample_or_reads_a_place_code(places):
+    """One list of what the matrix below would fail on, and no sample that no view uses any more."""
+    unreached = [
+        str(e)
+        for e in ROLE_ENDPOINTS_WITH_AN_AREA
+        if e.view.access_rule.area not in SAMPLES and guess_area(e.view.access_rule.area, e.route, places)[0] is None
+    ]
+    assert unreached == []
+    used = {e.view.access_rule.area for e in ROLE_ENDPOINTS_WITH_AN_AREA}
+    assert [f"{f.__module__}.{f.__name__}" for f in SAMPLES if f not in used] == []
+    assert len(ROLE_ENDPOINTS_WITH_AN_AREA) > 40  # the walk found the staff pages and operations
+
+
+@pytest.mark.parametrize("area", list(SAMPLES), ids=lambda f: f"{f.__module__}.{f.__name__}")
+def test_each_sample_reaches_a_thing_in_the_place_it_was_given(places, area):
+    sample = SAMPLES[area]
+    for side in ("a", "b"):
+        place = getattr(places, f"{sample.kind}_{side}")
+        assert area(RequestFactory().get("/"), **sample.kwargs(place)) == place
 
 
 PLACE_KWARGS = {"gss_code", "ward_code", "borough_code", "cluster_slug"}
@@ -104,10 +155,16 @@ def route_kwargs(route: str) -> list[str]:
 
 
 def guess_area(area, route: str, places):
-    """For an area function without `.sample`: try each route kwarg as a ward or borough code."""
+    """For an area function without a sample: try each route kwarg as a ward code, a borough code and a
+    cluster slug; (kind of place, kwarg) for the first the function answers with that place, else (None, None)."""
     request = RequestFactory().get("/")
+    tries = (
+        ("ward", places.ward_a.gss_code),
+        ("borough", places.borough_a.gss_code),
+        ("cluster", places.cluster_a.slug),
+    )
     for name in route_kwargs(route):
-        for kind, value in (("ward", places.ward_a.gss_code), ("borough", places.borough_a.gss_code)):
+        for kind, value in tries:
             try:
                 found = area(request, **{name: value})
             except Exception:  # noqa: BLE001 - any failure means "not this kwarg"
@@ -117,31 +174,37 @@ def guess_area(area, route: str, places):
     return None, None
 
 
-def area_kind(rule, endpoint, places) -> str:
-    if rule.area is None:
-        return "ward"
-    kind = getattr(rule.area, "area_kind", None) or guess_area(rule.area, endpoint.route, places)[0]
+def sample_of(rule, endpoint, places) -> Sample:
+    """How to point this endpoint's URL at a place: the area function's sample, or the place-code kwarg it
+    reads; the test fails when there is neither."""
+    if rule.area in SAMPLES:
+        return SAMPLES[rule.area]
+    kind, name = guess_area(rule.area, endpoint.route, places)
     if kind is None:
+        area = rule.area
         pytest.fail(
-            f"{endpoint}: cannot tell which place its area function {rule.area!r} reads; give it `.sample(place)` "
-            "(access.ward_from / borough_from / cluster_from do) so the matrix can try the right and wrong place"
+            f"{endpoint}: cannot tell which place its area function {area.__module__}.{area.__qualname__} reads "
+            "from the URL; add a sample for it to tests/access_samples.py so the matrix can try the right and "
+            "the wrong place"
         )
-    return kind
+    field = "slug" if kind == "cluster" else "gss_code"
+    return Sample(kind, lambda place: {name: getattr(place, field)})
+
+
+def area_kind(rule, endpoint, places) -> str:
+    return "ward" if rule.area is None else sample_of(rule, endpoint, places).kind
 
 
 def place_kwargs(rule, places, right: bool, endpoint=None) -> dict:
     if rule.area is None:
         return {}
-    kind = area_kind(rule, endpoint, places)
+    sample = sample_of(rule, endpoint, places)
     target = {
         "ward": places.ward_a if right else places.ward_b,
         "borough": places.borough_a if right else places.borough_b,
         "cluster": places.cluster_a if right else places.cluster_b,
-    }[kind]
-    if hasattr(rule.area, "sample"):
-        return rule.area.sample(target)
-    _, name = guess_area(rule.area, endpoint.route, places)
-    return {name: target.gss_code}
+    }[sample.kind]
+    return sample.kwargs(target)
 
 
 def fill_route(endpoint: Endpoint, kwargs: dict) -> str:

@@ -395,3 +395,85 @@ def test_notifications_modules_import_one_way():
             }
     assert not {"openward.notifications.tasks", "openward.notifications.services"} & imports["delivery"]
     assert "openward.notifications.tasks" not in imports["services"]
+
+
+# ---- Test code stays out of the production package ----
+
+
+def _production_files():
+    """Every module under openward/ except test packages (migrations, settings and the project modules too)."""
+    for path in sorted((ROOT / "openward").rglob("*.py")):
+        if "tests" not in path.relative_to(ROOT / "openward").parts:
+            yield path, ast.parse(path.read_text(), filename=str(path))
+
+
+def _targets(node) -> list:
+    if isinstance(node, ast.Assign):
+        found = list(node.targets)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        found = [node.target]
+    else:
+        return []
+    flat = []
+    while found:
+        target = found.pop()
+        if isinstance(target, ast.Tuple | ast.List):
+            found.extend(target.elts)
+        else:
+            flat.append(target)
+    return flat
+
+
+def test_helpers_in(tree, path) -> list[tuple[int, str]]:
+    """(line, what) for each `.sample` a module gives something (the authorisation matrix's samples live in
+    tests/access_samples.py) and each import of test code (tests/, an app's tests package, a conftest)."""
+    found = []
+    for node in ast.walk(tree):
+        for target in _targets(node):
+            if not (isinstance(target, ast.Attribute) and target.attr == "sample"):
+                continue
+            # An object's own `self.sample` (a monitoring review sample) is data, not a factory.
+            if not (isinstance(target.value, ast.Name) and target.value.id in ("self", "cls")):
+                found.append((node.lineno, f"sets {ast.unparse(target)}"))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == "sample"
+        ):
+            found.append((node.lineno, f"sets {ast.unparse(node)}"))
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for module, _ in _imported(node, path):
+                if {"tests", "conftest"} & set(module.split(".")):
+                    found.append((node.lineno, f"imports {module}"))
+    return found
+
+
+test_helpers_in.__test__ = False  # a helper, not a test
+
+
+def test_no_test_helpers_in_the_production_package():
+    files = list(_production_files())
+    assert len(files) > 100 and any(p.name == "access.py" for p, _ in files)  # the scan sees the tree
+    found = [f"{p.relative_to(ROOT)}:{line} {what}" for p, tree in files for line, what in test_helpers_in(tree, p)]
+    assert found == [], "test code in production modules; move it under tests/ (see tests/access_samples.py)"
+
+
+def test_the_test_helper_check_finds_samples_and_imports_of_test_code():
+    source = """
+from tests.personas import make_staff
+import tests.support
+from .tests import factories
+from openward.crime.tests.factories import StopFactory
+area.sample = lambda place: {}
+ward_area.area_kind, ward_area.sample = "ward", None
+setattr(area, "sample", None)
+from openward.crime import stats
+self.sample = sample
+"""
+    path = ROOT / "openward" / "engagement" / "places.py"
+    found = test_helpers_in(ast.parse(source), path)
+    assert sorted(line for line, _ in found) == [2, 3, 4, 5, 6, 7, 8]
+    assert (4, "imports openward.engagement.tests") in found

@@ -37,12 +37,20 @@ def test_missing_data_migration_rows_are_put_back_as_the_migrations_load_them():
     from openward.priorities.vocabulary import CONCERNS
     from tests.support import restore_data_migration_rows
 
-    assert standard_rows() == (len(STANDARD_TOPICS), len(CONCERNS))
-    Topic.objects.filter(slug="fraud").delete()
+    assert standard_rows() == (len(STANDARD_TOPICS), len(CONCERNS)) == (16, len(CONCERNS))  # 8 + 7 + "Other"
+    Topic.objects.filter(slug__in=["fraud", "use-of-force"]).delete()
     Concern.objects.all().delete()
     restore_data_migration_rows()
     assert standard_rows() == (len(STANDARD_TOPICS), len(CONCERNS))
     assert Topic.objects.get(slug="fraud").name == "Fraud"
+    assert Topic.objects.filter(slug="use-of-force").values_list("name", "meetings").get() == (
+        "Use of force",
+        "monitoring",
+    )
+    # A standard topic offered to the wrong meetings is put back too.
+    Topic.objects.filter(slug="other").update(meetings="panels")
+    restore_data_migration_rows()
+    assert Topic.objects.get(slug="other").meetings == "all"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,9 +20,10 @@ more to staff (registrants, draft minutes) shows a staff person without it only 
 `views_without_rule()` lists every page and API operation that declares no rule; the system
 check `openward.E001` reports them, so `manage.py check` (and the test suite) fails on one.
 
-Area functions made by `ward_from`, `borough_from` and `cluster_from` carry a `sample(area)`
-that builds URL kwargs pointing at an area; the authorisation matrix test uses it to try
-each role in the right place and in the wrong one. Give custom area functions one too.
+The authorisation matrix test (tests/test_authorisation_matrix.py) tries each role in the right
+place and in the wrong one. It works out which URL kwarg an area function made by `ward_from`,
+`borough_from` or `cluster_from` reads; for any other area function, give it a sample (URL
+kwargs reaching something in a place) in tests/access_samples.py, or the matrix fails.
 """
 
 from __future__ import annotations
@@ -139,8 +140,6 @@ def _area_from(model_path: str, kwarg: str, lookup: str):
             raise Http404(f"No {model._meta.verbose_name} with code {str(value)[:20]!r}.")
         return found
 
-    area.sample = lambda place: {kwarg: getattr(place, lookup)}
-    area.area_kind = model_path.split(".")[1].lower()
     return area
 
 

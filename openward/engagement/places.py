@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from openward.accounts.models import Role
 from openward.accounts.permissions import role_grants
 from openward.areas.models import Borough, Cluster, Ward
 from openward.areas.selectors import ward_or_404
 
-from .models import Action, Event, MeetingRecord, Reply, VolunteerTask, within_q
+from .models import Action, Bulletin, Event, MeetingRecord, Reply, VolunteerTask, within_q
 
 EVENT_ROLES = (Role.OFFICER, Role.PCSO, Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR, Role.BOROUGH_LEAD)
 RECORD_ROLES = (Role.PANEL_CHAIR, Role.PANEL_VICE_CHAIR, Role.OFFICER, Role.PCSO, Role.BOROUGH_LEAD)
@@ -39,100 +36,32 @@ def area_kwargs(area) -> dict:
     return {"kind": "borough", "key": area.slug}
 
 
-def _samples(factory):
-    """Give an area function `sample(place)`: URL kwargs for something in `place` (the authorisation
-    matrix test uses it to try each role in the right place and in the wrong one)."""
-
-    def attach(area):
-        area.sample = factory
-        area.area_kind = "ward"
-        return area
-
-    return attach
-
-
-def _place_fields(place) -> dict:
-    return {type(place).__name__.lower(): place}
-
-
-def _sample_event(place) -> Event:
-    return Event.objects.create(
-        title="Sample meeting",
-        kind=Event.Kind.WARD_PANEL,
-        address="Sample hall",
-        starts_at=timezone.now() - timedelta(days=1),
-        **_place_fields(place),
-    )
-
-
-def _sample_record(place) -> MeetingRecord:
-    return MeetingRecord.objects.create(event=_sample_event(place))
-
-
-@_samples(lambda place: {"kind": "ward", "key": place.gss_code})
 def from_kwargs(request, kind=None, key=None, **kwargs):
     return area_by(kind, key)
 
 
-@_samples(lambda place: {"pk": _sample_event(place).pk})
 def of_event(request, pk=None, **kwargs):
     return get_object_or_404(Event, pk=pk).area
 
 
-@_samples(lambda place: {"pk": _sample_record(place).pk})
 def of_record(request, pk=None, **kwargs):
     return get_object_or_404(MeetingRecord.objects.select_related("event"), pk=pk).event.area
 
 
-@_samples(
-    lambda place: {
-        "pk": Action.objects.create(record=_sample_record(place), what="x", owner="y", **_place_fields(place)).pk
-    }
-)
 def of_action(request, pk=None, **kwargs):
     return get_object_or_404(Action, pk=pk).area
 
 
-@_samples(
-    lambda place: {
-        "pk": Reply.objects.create(
-            event=_sample_event(place), sender_email="someone@example.org", body="x", **_place_fields(place)
-        ).pk
-    }
-)
 def of_reply(request, pk=None, **kwargs):
     return get_object_or_404(Reply, pk=pk).area
 
 
-@_samples(
-    lambda place: {
-        "pk": VolunteerTask.objects.create(
-            ward=place,
-            title="Sample",
-            kind=VolunteerTask.Kind.LEAFLETING,
-            place="x",
-            starts_at=timezone.now() - timedelta(days=1),
-            places=1,
-        ).pk
-    }
-)
 def of_volunteer_task(request, pk=None, **kwargs):
     return get_object_or_404(VolunteerTask, pk=pk).ward
 
 
-def _sample_bulletin(place):
-    from .models import Bulletin
-
-    bulletin = Bulletin.objects.create(title="Sample", body_html="<p>x</p>", status=Bulletin.Status.PUBLISHED)
-    getattr(bulletin, type(place).__name__.lower() + "s").set([place])
-    return bulletin
-
-
-@_samples(lambda place: {"pk": _sample_bulletin(place).pk})
 def of_bulletin(request, pk=None, **kwargs):
     """The first place a bulletin is for (a team role there may correct it)."""
-    from .models import Bulletin
-
     areas = get_object_or_404(Bulletin, pk=pk).areas()
     if not areas:
         raise Http404("This bulletin is for no place.")

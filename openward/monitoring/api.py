@@ -14,7 +14,10 @@ from openward.core import access, audit
 from openward.core.api_refusals import refusals_as_400
 from openward.core.bounds import one_of
 from openward.core.importers.base import ImportFailed
-from openward.engagement.models import Event
+from openward.engagement import exports as engagement_exports
+from openward.engagement import selectors as engagement_selectors
+from openward.engagement.models import Event, MeetingRecord
+from openward.engagement.services import records as engagement_records
 
 from . import grounds, meetings, members, roles, services
 from .models import MonitoringGroup, ReviewSample
@@ -59,6 +62,22 @@ class MeetingIn(Schema):
     end: dt.datetime | None = None
     capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
     agenda: list[str] = []
+
+
+class MeetingRecordIn(Schema):
+    summary: str = ""
+    minutes: dict[str, str] = Field(
+        {},
+        description="Topic slug -> what was said under it. The meeting's topics (the group's own): "
+        "/api/v1/engagement/events/{id}/topics.",
+    )
+    publish: bool = False
+
+
+class MeetingActionIn(Schema):
+    what: str = Field(..., min_length=1, max_length=500)
+    owner: str = Field(..., min_length=1, max_length=200)
+    due_date: dt.date | None = None
 
 
 class MeetingOut(Schema):
@@ -254,3 +273,54 @@ def schedule_meeting(request, borough_code: str, payload: MeetingIn):
         request.user, group, agenda=data.pop("agenda"), starts_at=data.pop("start"), ends_at=data.pop("end"), **data
     )
     return Status(201, _meeting_out(event))
+
+
+def _meeting(group: MonitoringGroup, pk: int) -> Event:
+    """One of the group's meetings; a 404 saying there is none otherwise."""
+    event = meetings.group_meetings(group).filter(pk=pk).first()
+    if event is None:
+        raise HttpError(404, f"The group has no meeting {pk}.")
+    return event
+
+
+@router.put(
+    "/monitoring/boroughs/{borough_code}/meetings/{pk}/record",
+    response={200: dict, 400: Problem, 404: Problem},
+    summary="Write or correct a meeting's record, minutes by the group's topics (its chair)",
+)
+@roles.CHAIR_RULE
+@refusals_as_400(ValidationError)
+def write_meeting_record(request, borough_code: str, pk: int, payload: MeetingRecordIn):
+    event = _meeting(_group(borough_code), pk)
+    topics = {t.slug: t for t in engagement_selectors.topics_for(event)}
+    unknown = sorted(set(payload.minutes) - set(topics))
+    if unknown:
+        raise HttpError(
+            400,
+            f"Not a topic of this meeting's record: {', '.join(u[:40] for u in unknown)}. "
+            f"Its topics: {', '.join(topics)}.",
+        )
+    record = engagement_records.write_meeting_record(
+        request.user,
+        event,
+        summary=payload.summary,
+        minutes={topics[slug]: text for slug, text in payload.minutes.items()},
+        publish=payload.publish,
+    )
+    return Status(200, engagement_exports.record_as_dict(record))
+
+
+@router.post(
+    "/monitoring/boroughs/{borough_code}/meetings/{pk}/actions",
+    response={201: dict, 400: Problem, 404: Problem},
+    summary="Add an action agreed at one of the group's meetings (its chair)",
+)
+@roles.CHAIR_RULE
+@refusals_as_400(ValidationError)
+def add_meeting_action(request, borough_code: str, pk: int, payload: MeetingActionIn):
+    event = _meeting(_group(borough_code), pk)
+    record = MeetingRecord.objects.filter(event=event).first()
+    if record is None:
+        raise HttpError(400, "Write the meeting's record first: actions are agreed at a meeting held.")
+    action = engagement_records.agree_action(request.user, record, **payload.dict())
+    return Status(201, engagement_exports.action_as_dict(action))

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 from openward.core.hooks import autodiscover
@@ -9,3 +11,4 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         autodiscover(self.name)
+        import_module(f"{self.name}.meetings")  # registers the chair's page for a meeting with engagement

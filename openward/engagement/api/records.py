@@ -41,7 +41,9 @@ def write_record(request, pk: int, payload: RecordIn):
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=payload.minutes)}
     unknown = set(payload.minutes) - set(topics)
     if unknown:
-        raise HttpError(400, f"Unknown topics: {', '.join(sorted(unknown))}. See /api/v1/engagement/topics.")
+        raise HttpError(
+            400, f"Unknown topics: {', '.join(sorted(unknown))}. See /api/v1/engagement/events/{pk}/topics."
+        )
     record = records_services.write_meeting_record(
         request.user,
         event,
@@ -57,12 +59,25 @@ class TopicOut(Schema):
     slug: str
     name: str
     is_standard: bool
+    meetings: str = Field(
+        ...,
+        description="For a standard topic, the meetings it is offered to: panels (ward and cluster panels and the "
+        "team's other meetings), monitoring (stop and search monitoring group meetings) or all.",
+    )
 
 
 @router.get("/engagement/topics", response=list[TopicOut], summary="Minutes topics")
 @access.public
 def list_topics(request):
     return list(Topic.objects.all())
+
+
+@router.get(
+    "/engagement/events/{pk}/topics", response=list[TopicOut], summary="The topics a meeting's record is written under"
+)
+@access.public
+def event_topics(request, pk: int):
+    return list(selectors.topics_for(get_object_or_404(Event, pk=pk)))
 
 
 class ActionIn(Schema):

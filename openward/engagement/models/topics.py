@@ -8,12 +8,19 @@ from openward.areas.models import Cluster, Ward
 
 
 class Topic(models.Model):
-    """A minutes heading and a topic of interest: the standard list plus topics a panel adds."""
+    """A minutes heading and a topic of interest: the standard lists plus topics a panel adds. A standard
+    topic is offered to the meetings `meetings` names (vocabulary.py); a panel's own, to that panel."""
+
+    class Meetings(models.TextChoices):
+        PANELS = "panels", "Ward and cluster panels and the team's other meetings"
+        MONITORING = "monitoring", "Stop and search monitoring group meetings"
+        ALL = "all", "Every meeting"
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)
     is_standard = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=100)
+    meetings = models.CharField(max_length=16, choices=Meetings.choices, default=Meetings.PANELS)
     added_for_ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     added_for_cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

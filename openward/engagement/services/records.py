@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from openward.core import audit
 
+from .. import selectors
 from ..models import Action, Attendance, Event, MeetingRecord, MinuteEntry, Topic
 from .common import ward_code
 
@@ -22,12 +23,21 @@ def add_topic(actor, name: str, *, ward=None, cluster=None) -> Topic:
     name = name.strip()
     if not name:
         raise ValidationError("Give the topic a name.")
-    existing = Topic.objects.filter(name__iexact=name).first()
+    # The same name already offered to this panel is that topic; a name only another panel or a monitoring
+    # group uses becomes this panel's own (else the panel would never see the topic it added).
+    offered = Q(is_standard=True, meetings__in=[Topic.Meetings.PANELS, Topic.Meetings.ALL])
+    if ward is not None:
+        offered |= Q(added_for_ward=ward)
+    if cluster is not None:
+        offered |= Q(added_for_cluster=cluster)
+    existing = Topic.objects.filter(offered, name__iexact=name).first()
     if existing:
         return existing
-    slug = slugify(name)[:70] or "topic"
-    if Topic.objects.filter(slug=slug).exists():
-        slug = f"{slug}-{Topic.objects.count() + 1}"
+    base = slug = slugify(name)[:70] or "topic"
+    n = Topic.objects.count()
+    while Topic.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
     topic = Topic.objects.create(name=name, slug=slug, added_for_ward=ward, added_for_cluster=cluster)
     audit.record(actor, "engagement.add_topic", topic, ward_code=ward.gss_code if ward else "")
     return topic
@@ -54,6 +64,14 @@ def write_meeting_record(
     if unknown:
         raise ValidationError(
             f"Unknown attendance role {', '.join(unknown)}. Use one of: {', '.join(Attendance.Role.values)}."
+        )
+    offered = list(selectors.topics_for(event))
+    not_offered = sorted(f"“{topic.name}”" for topic in minutes or {} if topic not in offered)
+    if not_offered:
+        raise ValidationError(
+            f"{', '.join(not_offered)} {'is not a topic' if len(not_offered) == 1 else 'are not topics'} of a "
+            f"{event.get_kind_display().lower()}'s record. Write under one of its topics: "
+            f"{', '.join(t.name for t in offered)}."
         )
     record, _ = MeetingRecord.objects.select_for_update().get_or_create(event=event)
     record.summary = summary

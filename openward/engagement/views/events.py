@@ -14,7 +14,7 @@ from openward.accounts.permissions import has_role
 from openward.areas.selectors import ward_or_404
 from openward.core import access
 
-from .. import forms, places
+from .. import forms, organisers, places
 from ..models import Event, Registration
 from ..services import events as events_services
 from ..services import registrations as registrations_services
@@ -42,6 +42,7 @@ def event_detail(request, pk):
         "registration": registration,
         "show_link": registration is not None and registration.status == Registration.Status.CONFIRMED,
         "can_manage": can_manage,
+        "organiser_page": organisers.page_for(request.user, event),
         "waiting": event.registrations.filter(status=Registration.Status.WAITING).count(),
         "places_left": event.places_left(),
         "register_form": forms.RegisterForm(),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from openward.accounts.permissions import has_role
 from openward.core import access
 
-from .. import exports, forms, places, selectors
+from .. import exports, forms, organisers, places, selectors
 from ..models import Action, Event, MeetingRecord
 from ..services import records as records_services
 from ..services import replies as replies_services
@@ -88,6 +88,7 @@ def record_detail(request, pk):
             "actions": actions,
             "priority_titles": selectors.priority_titles(actions),
             "can_edit": can_edit,
+            "organiser_page": organisers.page_for(request.user, record.event),
             "action_form": forms.ActionForm(priorities=selectors.priorities_for_actions(record.event)),
             "status_form": forms.ActionStatusForm(),
         },
