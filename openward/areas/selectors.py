@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.http import Http404
@@ -120,7 +120,8 @@ _NEIGHBOURHOOD_SQL = (
 
 
 def _fetch_one(sql: str, params: list) -> tuple | None:
-    with connection.cursor() as cursor:
+    # Raw SQL goes where the ORM would read places from (the read replica, when there is one).
+    with connections[router.db_for_read(Ward)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 

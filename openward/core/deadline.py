@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextvars
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
+
+from . import db_router
 
 # How many SQLite virtual-machine instructions run between two looks at the clock (about a millisecond).
 SQLITE_CHECK_EVERY = 20_000
@@ -67,6 +69,15 @@ def _is_timeout(exc: OperationalError) -> bool:
 
 @contextmanager
 def _database_limited(end: float):
+    """Limit the primary and, when there is one, the read replica (pages read crime from it)."""
+    with ExitStack() as stack:
+        for alias in (DEFAULT_DB_ALIAS, db_router.REPLICA) if db_router.in_use() else (DEFAULT_DB_ALIAS,):
+            stack.enter_context(_connection_limited(connections[alias], end))
+        yield
+
+
+@contextmanager
+def _connection_limited(connection, end: float):
     connection.ensure_connection()
     if connection.vendor == "sqlite":
         raw = connection.connection
@@ -96,7 +107,7 @@ def _database_limited(end: float):
         with connection.execute_wrapper(limited):
             # Inside a transaction (tests, ATOMIC_REQUESTS) a cancelled statement aborts it: a savepoint
             # keeps the rest of the transaction usable.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            with transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext():
                 yield
     finally:
         if state["set"] and connection.is_usable():

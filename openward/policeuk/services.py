@@ -30,7 +30,7 @@ from django.conf import settings
 from openward.areas.importers.forces import ForceImporter
 from openward.areas.importers.teams import NeighbourhoodTeamImporter
 from openward.areas.models import Force
-from openward.core import audit
+from openward.core import audit, db_router
 from openward.core.importers.base import ImportFailed
 from openward.core.models import ImportRun
 from openward.core.values import Month
@@ -78,6 +78,7 @@ class SyncedMonthImporter(PoliceUkImporter):
         audit.record(self.actor, "policeuk.month_synced", force, month=str(month), source=source[:500])
 
 
+@db_router.primary()
 def sync_policeuk(
     *,
     base_url: str | None = None,
@@ -89,7 +90,10 @@ def sync_policeuk(
     client: Client | None = None,
     say: Callable[[str], None] = lambda message: None,
 ) -> SyncReport:
-    """Bring forces, teams and recent months' crime and stop and search up to date from the source."""
+    """Bring forces, teams and recent months' crime and stop and search up to date from the source.
+
+    It reads from the primary database throughout (the months already synced, the forces it just stored),
+    never from a read replica that may not have replayed them yet."""
     client = client or Client(
         base_url or settings.POLICEUK_API_URL, bucket=TokenBucket(settings.POLICEUK_API_RATE, BURST)
     )

@@ -99,6 +99,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 30,
     }
 
+# A read replica of the primary (a PostgreSQL streaming replica, usually): pages read the data people only
+# read (places, crime, census, police.uk) from it through openward.core.db_router; everything else, every
+# write and every import stay on `default`. Unset: one database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    )
+    DATABASE_ROUTERS = ["openward.core.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -118,6 +129,50 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "openward" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+
+
+def uploads_storage(url: str) -> dict:
+    """STORAGES["default"] (uploaded files: commitment evidence, bulletin images) for OPENWARD_STORAGE_URL.
+
+    Empty: files under MEDIA_ROOT. `s3://BUCKET/PREFIX?endpoint_url=https://…&region=…&addressing_style=path`:
+    an S3-compatible bucket through django-storages, with credentials from AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY (or the machine's own role). Objects get no ACL of their own (the bucket's
+    rules apply: keep it private); files are served only by the views that check access, never by a
+    bucket address."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    names = {"endpoint_url": "endpoint_url", "region": "region_name", "addressing_style": "addressing_style"}
+    unknown = sorted(set(query) - set(names))
+    if parts.scheme != "s3" or not parts.netloc or unknown:
+        raise ImproperlyConfigured(
+            f"OPENWARD_STORAGE_URL {url!r} is not understood"
+            + (f" (unknown option {', '.join(unknown)})" if unknown else "")
+            + ": write s3://BUCKET?endpoint_url=https://HOST&region=REGION (both optional), or leave it empty."
+        )
+    options = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    options.update({names[k]: v for k, v in query.items()})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# Where uploaded files are kept: the file system (the default) or object storage (docs/deployment.md).
+OPENWARD_STORAGE_URL = os.environ.get("OPENWARD_STORAGE_URL", "")
+UPLOADS_STORAGE = uploads_storage(OPENWARD_STORAGE_URL)
+STORAGES = {
+    "default": UPLOADS_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

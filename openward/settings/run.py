@@ -9,7 +9,7 @@ actually served (HOST and PORT, or SITE_URL).
 import os
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, VAR_DIR
+from .base import REDIS_URL, UPLOADS_STORAGE, VAR_DIR
 
 DEBUG = False
 HOST = os.environ.get("HOST", "127.0.0.1")
@@ -34,6 +34,6 @@ CACHES = {
     )
 }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOADS_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -11,12 +11,26 @@ from .base import DATABASES, REDIS_URL
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 
+# The read replica is a test mirror of default (the same test database through a second connection), on
+# SQLite and PostgreSQL alike, whether or not DATABASE_REPLICA_URL is set. The router stays off: a test
+# inside a transaction would not see its own rows through the second connection. The router's tests
+# (openward/core/tests/test_db_router.py) switch it on, outside transactions.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS: list[str] = []
+
 # In-process tests assert on what a task did right after the write that queued it; the tests that
 # exercise the queue itself run real workers on the run's backend (notifications/tests/test_fanout.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
+
+# Uploads go to the file system (MEDIA_ROOT) whatever OPENWARD_STORAGE_URL says; the object storage tests
+# (openward/commitments/tests/test_object_storage.py) point them at a bucket on a loopback S3 server.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Serve app static files straight from the finders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True

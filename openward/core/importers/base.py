@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from ..db_router import primary
 from ..models import ImportRun
 
 MAX_REPORTED_PROBLEMS = 500
@@ -121,8 +122,12 @@ class BaseImporter:
         return iter(tqdm(iterable, total=total, desc=desc or self.name, disable=not self.progress, unit="row"))
 
     # -- the flow -------------------------------------------------------------------
+    @primary()
     def run(self) -> ImportRun:
-        """Import the source. Raises ImportFailed (after recording the run) if nothing could be imported."""
+        """Import the source. Raises ImportFailed (after recording the run) if nothing could be imported.
+
+        Every read goes to the primary database: what an import checks against (forces, wards, the month
+        already stored) must be what it writes next to, never a read replica that has not caught up."""
         started = timezone.now()
         failure: ImportFailed | None = None
         # The file's hash is worked out beside the import (hashlib lets other threads run meanwhile).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 
 from openward.core import deadline
 from openward.core.models import ImportRun
@@ -21,8 +21,10 @@ TIMEOUT = 24 * 3600
 
 
 def data_version() -> str:
+    """Read from the database the figures are computed from: with a read replica, a figure computed from
+    what it holds is cached under its version, never under the primary's newer one."""
     tables = [model._meta.db_table for model in (ImportRun, Crime, Stop)]
-    with deadline.probe(), connection.cursor() as cursor:
+    with deadline.probe(), connections[router.db_for_read(Crime)].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in tables))
         return ":".join(str(v) for v in cursor.fetchone())
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from openward.core import demo
+from openward.core import db_router, demo
 
 
 class Command(BaseCommand):
@@ -15,6 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--workdir", default=str(Path(settings.VAR_DIR) / "demo"), help="Where to write the files.")
         parser.add_argument("--only", nargs="*", help="Run only these steps.")
 
+    # The demo's people and meetings are placed in the wards its own import just stored: read the primary.
+    @db_router.primary()
     def handle(self, *args, workdir, only, **options):
         root = Path(workdir)
         root.mkdir(parents=True, exist_ok=True)
