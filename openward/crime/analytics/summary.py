@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Q, Sum
 
 from openward.areas.models import Force
@@ -503,7 +503,7 @@ def _busiest_points(summary: CrimeSummary, counts, limit: int | None) -> None:
         f"SUM(n) OVER (ORDER BY {order} ROWS UNBOUNDED PRECEDING) AS running FROM ({sql}) AS points) AS ranked "
         "WHERE rank <= %s OR rank = (places + 19) / 20 ORDER BY rank"
     )
-    with connection.cursor() as cursor:
+    with connections[counts.db].cursor() as cursor:  # the replica when pages read one
         cursor.execute(ranked, [*params, limit if limit is not None else 2**62])
         rows = cursor.fetchall()
     if not rows:
