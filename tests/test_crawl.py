@@ -265,11 +265,14 @@ def admin_visits(rows: Mapping[str, int]) -> dict[str, list[Visit]]:
         app, name = model._meta.app_label, model._meta.model_name
         if Visit(f"/admin/{app}/") not in found["admin:app_list"]:
             found["admin:app_list"].append(Visit(f"/admin/{app}/"))
-        found[f"admin:{app}_{name}_changelist"] = [Visit(f"/admin/{app}/{name}/")]
+        # Named as the URL resolves: an admin may route its list to a view of its own (django_rq's dashboard).
+        urls = [f"/admin/{app}/{name}/"]
         if model_admin.has_add_permission(superuser):
-            found[f"admin:{app}_{name}_add"] = [Visit(f"/admin/{app}/{name}/add/")]
+            urls.append(f"/admin/{app}/{name}/add/")
         if f"{app}_{name}" in rows:
-            found[f"admin:{app}_{name}_change"] = [Visit(f"/admin/{app}/{name}/{rows[f'{app}_{name}']}/change/")]
+            urls.append(f"/admin/{app}/{name}/{rows[f'{app}_{name}']}/change/")
+        for url in urls:
+            found.setdefault(resolve(url).view_name, []).append(Visit(url))
     return found
 
 
