@@ -5,6 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Each test starts Django in a process of its own with its own settings: the suite's database plays no part.
+pytestmark = pytest.mark.embedded
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_ENV = {
     "DJANGO_SETTINGS_MODULE": "openward.settings.production",

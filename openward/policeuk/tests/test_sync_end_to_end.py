@@ -248,6 +248,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
 @pytest.mark.django_db  # the blank database is a copy of the test database
 @pytest.mark.realdata
 @pytest.mark.slow
+@pytest.mark.embedded  # both servers run on SQLite files of their own, whatever the suite's database
 def test_a_synced_server_answers_every_policeuk_endpoint_as_its_source_does(databases, tmp_path):
     source_db = databases["source"]
     with loopback.Server(source_db, tmp_path / "source.log") as source:
