@@ -62,18 +62,9 @@ def start_new_version() -> None:
 
 
 def _bump() -> None:
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:
-        _restart_version()
-        version = cache.incr(VERSION_KEY)
-    _remember_version(version)
-
-
-def _restart_version() -> None:
-    """After the shared cache lost the version (flushed, evicted), start from a number no earlier life of
-    the cache used: counting from 0 again would bring back pages this process still keeps from before."""
-    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    # A version the shared cache lost (flushed, evicted) restarts from a number never used before, so pages this
+    # process still keeps from before are not served again (process_caches.shared_version).
+    _remember_version(process_caches.bump_shared_version(VERSION_KEY))
 
 
 def _remember_version(version: int) -> None:
@@ -86,10 +77,7 @@ def current_version() -> int:
     read_at, version = _version_memo
     if time.monotonic() - read_at < VERSION_SECONDS:
         return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        _restart_version()
-        version = cache.get(VERSION_KEY, 0)
+    version = process_caches.shared_version(VERSION_KEY)
     _remember_version(version)
     return version
 

@@ -41,11 +41,12 @@ def shared_version(key: str) -> int:
     return version
 
 
-def bump_shared_version(key: str) -> None:
-    """Tell every process that what it keeps under `key`'s version is out of date."""
+def bump_shared_version(key: str) -> int:
+    """Tell every process that what it keeps under `key`'s version is out of date; the new version."""
     from django.core.cache import cache
 
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:
         cache.add(key, time.time_ns(), timeout=None)
+        return cache.incr(key)
