@@ -28,13 +28,15 @@ throwaway = User.objects.create_user(email='fuzz-erase@example.org', email_confi
 print('caller', 'erase', create_api_token(throwaway, 'fuzz erase', second_factor=False))
 " | grep '^caller ' | cut -d' ' -f2-)
 ERASE_TOKEN=$(grep '^erase ' <<< "$CALLERS" | cut -d' ' -f2)
-$PY -m gunicorn openward.wsgi -b 127.0.0.1:$PORT -w 2 --log-level warning &
+$PY -m gunicorn openward.wsgi -b 127.0.0.1:$PORT -w 2 --preload --log-level warning &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$OPENWARD_VAR_DIR"' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.2; done
-# Each worker builds the OpenAPI schema on its first request, which can outlast schemathesis's
-# 10-second read timeout on a busy machine: build it in both workers first.
-for _ in 1 2 3 4; do curl -fs --max-time 120 "http://127.0.0.1:$PORT/api/openapi.json" >/dev/null; done
+# Up to five minutes for the master to load everything (a busy 2-core machine), then give up saying so.
+for _ in $(seq 1500); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null || { echo "the server did not answer within 5 minutes" >&2; exit 1; }
+# --preload: the master loads what the first requests would (scipy, every view, the API's schema:
+# openward.core.warmup) before it forks, so no worker's first answer outlasts schemathesis's 10-second read
+# timeout on a busy machine.
 SCHEMA="http://127.0.0.1:$PORT/api/openapi.json"
 # One schemathesis worker: with two, its threads compile generated code at once and CPython 3.11
 # can fail inside schemathesis ("AST constructor recursion depth mismatch"), which is not our 5xx.

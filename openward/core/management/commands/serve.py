@@ -57,6 +57,9 @@ class Command(BaseCommand):
                 f"--workers={workers}",
                 f"--threads={threads}",
                 "--worker-class=gthread",
+                # The master loads the application once (and with it what the first requests would load
+                # while a person waits: openward.core.warmup); workers are forked with it loaded.
+                "--preload",
                 # Every request is bounded in time: a worker stuck longer than this is restarted.
                 "--timeout=30",
                 f"--graceful-timeout={STOP_SECONDS // 2}",
