@@ -37,7 +37,7 @@ dev: install
 
 ## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: install browser
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## Headless Chromium for the browser tests (Debian's package; no test downloads a browser).
 browser:

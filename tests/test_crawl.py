@@ -428,12 +428,37 @@ def _check_page(page, who: str, url: str) -> list[str]:
     return problems
 
 
+# The crawl is the suite's longest test: it runs in two halves (the named patterns dealt alternately, in name
+# order), this file and tests/test_crawl_second_half.py, which the test runner's two workers take at once.
+CRAWL_PARTS = 2
+
+
+def crawl_part(part: int, parts: int = CRAWL_PARTS) -> list[str]:
+    """The named patterns that part `part` of `parts` crawls: between them, every crawled name once."""
+    names = sorted(visits(_Placeholders(borough="E09000901", cluster="abbey-cluster", force="metropolitan")))
+    return names[part::parts]
+
+
+def test_the_crawls_halves_hold_every_crawled_name_once():
+    halves = [crawl_part(part) for part in range(CRAWL_PARTS)]
+    every = visits(_Placeholders(borough="E09000901", cluster="abbey-cluster", force="metropolitan")).keys()
+    assert sorted(name for half in halves for name in half) == sorted(every)
+    assert all(len(half) >= len(every) // CRAWL_PARTS for half in halves)
+
+
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_as_every_persona(browser, live_server, world):
+    crawl_pages(browser, live_server, world, crawl_part(0))
+
+
+def crawl_pages(browser, live_server, world, names: list[str]):
+    """Open every URL of the named patterns `names` as every persona who may, and check each page."""
     from tests.personas import sign_in
 
-    crawl = [(name, visit) for name, listed in visits(world.values).items() for visit in listed]
+    crawl = [(name, visit) for name, listed in visits(world.values).items() if name in names for visit in listed]
+    assert crawl, "nothing to crawl"
     problems: list[str] = []
     opened: set[str] = set()
     checked: set[bytes] = set()

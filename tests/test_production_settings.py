@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 # Each test starts Django in a process of its own with its own settings: the suite's database plays no part.
-pytestmark = pytest.mark.embedded
+pytestmark = [pytest.mark.embedded, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_ENV = {

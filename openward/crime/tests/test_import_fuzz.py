@@ -28,7 +28,7 @@ from openward.crime.importers.frames import STOPS_HEADER, STREET_HEADER
 from .monthfiles import MONTH, STOPS_NAME, STREET_NAME, stop_rows, stops_file, street_file, street_rows
 from .plain import csv_bytes, csv_records, ids, manage, monthly_total, values
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # No deadline: a test's duration is never a pass condition here. The function-scoped fixtures
 # (the stored month, tmp_path) are shared by the examples on purpose: each example rolls back.

@@ -32,6 +32,7 @@ def no_sideways_scroll(page):
     assert serious_axe_violations(page) == [], page.url
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
