@@ -26,6 +26,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from openward.core.bulk import update_rows
 from openward.core.importers.base import BaseImporter
 
 from ..geo import boundaries_changed
@@ -376,7 +377,7 @@ class WardBoundaryImporter(BoundaryImporter):
             ward.borough = boroughs[feature.parent_code]
             set_bounds(ward, feature.geometry)
         Ward.objects.bulk_create(new, batch_size=200)
-        Ward.objects.bulk_update(changed, ["name", "slug", "borough", *BOUNDED_FIELDS], batch_size=200)
+        update_rows(changed, ["name", "slug", "borough", *BOUNDED_FIELDS])
         self.counts["wards_created"] += len(new)
         self.counts["wards_updated"] += len(changed)
         self.counts["wards"] += len(records)
@@ -493,7 +494,7 @@ class LsoaBoundaryImporter(BoundaryImporter):
             "centre_lat",
             "centre_lng",
         ]
-        Lsoa.objects.bulk_update(to_update, fields, batch_size=500)
+        update_rows(to_update, fields)
         self.counts["lsoas_created"] += len(to_create)
         self.counts["lsoas_updated"] += len(to_update)
 

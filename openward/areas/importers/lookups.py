@@ -138,8 +138,11 @@ class LsoaWardLookupImporter(BaseImporter):
         self.counts["lsoas_created"] += len(new)
         lsoas = {lsoa.gss_code: lsoa for lsoa in Lsoa.objects.filter(census_year=census_year)}
         # Re-importing a lookup replaces the links of its LSOAs within this generation, so runs repeat cleanly.
-        touched = [lsoas[r["lsoa"]].pk for r in kept]
-        removed, _ = LsoaWard.objects.filter(lsoa_id__in=touched, ward__generation=gen).delete()
+        touched = {lsoas[r["lsoa"]].pk for r in kept}
+        # The generation's links picked here, not by "lsoa_id IN (…) AND ward's generation" in SQL: SQLite
+        # answers that by trying every touched LSOA against every ward of the generation (3 s for London).
+        stale = LsoaWard.objects.filter(ward__generation=gen).values_list("pk", "lsoa_id")
+        LsoaWard.objects.filter(pk__in=[pk for pk, lsoa_id in stale if lsoa_id in touched]).delete()
         LsoaWard.objects.bulk_create(
             [
                 LsoaWard(lsoa=lsoas[r["lsoa"]], ward=wards[r["ward"]], source=self.path.name, share=r["share"])

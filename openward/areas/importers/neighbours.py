@@ -8,6 +8,8 @@ import numpy as np
 import shapely
 from django.db.models import Q
 
+from openward.core.bulk import update_rows
+
 from .. import geo
 from ..models import Force, Neighbourhood, Ward, WardGeneration
 from . import places
@@ -84,7 +86,7 @@ def open_neighbourhoods(gen: WardGeneration, *, demo: bool = False) -> int:
         nbhd.valid_to = None if nbhd.valid_to is None or ward.valid_to is None else max(nbhd.valid_to, ward.valid_to)
         changed.append(nbhd)
     Neighbourhood.objects.bulk_create(new, batch_size=500)
-    Neighbourhood.objects.bulk_update(changed, ["ward", "name", "valid_from", "valid_to"], batch_size=500)
+    update_rows(changed, ["ward", "name", "valid_from", "valid_to"])
     geo.neighbourhood_boundaries_changed()
     return len(new) + len(changed)
 

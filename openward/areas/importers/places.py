@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from openward.core.bulk import update_rows
+
 from ..models import Borough, Force, Ward, WardGeneration
 
 FORCES_FILE = Path(__file__).with_name("data") / "forces.json"
@@ -190,7 +192,7 @@ def upsert_wards(
         if (ward.name, ward.borough_id) != before:
             changed.append(ward)
     Ward.objects.bulk_create(new, batch_size=500)
-    Ward.objects.bulk_update(changed, ["name", "slug", "borough"], batch_size=500)
+    update_rows(changed, ["name", "slug", "borough"])
     if counts is not None:
         counts["wards_created"] += len(new)
         counts["wards_updated"] += len(changed)

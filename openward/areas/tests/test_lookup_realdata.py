@@ -16,9 +16,21 @@ from .factories import BoroughFactory, ForceFactory, NeighbourhoodFactory, WardF
 CITY = "E09000001"
 
 
-@pytest.fixture
-def city_of_london(shared_data, db):
+@pytest.fixture(scope="module")
+def city_sources(shared_data):
+    """The 2025 ward boundaries, and the City's Code-Point rows with their WGS84 points, read once for the module
+    (the tests only read them)."""
     features = json.loads((shared_data / "boundaries/wards/london_wards_2025_WD25_drkane.geojson").read_text())
+    to_wgs84 = pyproj.Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    with gzip.open(shared_data / "lookups/postcodes/codepoint-open-2025.4_london-E09.csv.gz", "rt") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["Admin_district_code"] == CITY and int(r["Eastings"])]
+    points = [to_wgs84.transform(int(r["Eastings"]), int(r["Northings"])) for r in rows]
+    return features, rows, points
+
+
+@pytest.fixture
+def city_of_london(city_sources, db):
+    features, rows, points = city_sources
     force = ForceFactory(slug="city-of-london", name="City of London Police")
     borough = BoroughFactory(gss_code=CITY, name="City of London", slug="city-of-london", force=force)
     for f in features["features"]:
@@ -30,10 +42,6 @@ def city_of_london(shared_data, db):
                 geometry=f["geometry"],
             )
             NeighbourhoodFactory(ward=ward, force=force)
-    to_wgs84 = pyproj.Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-    with gzip.open(shared_data / "lookups/postcodes/codepoint-open-2025.4_london-E09.csv.gz", "rt") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["Admin_district_code"] == CITY and int(r["Eastings"])]
-    points = [to_wgs84.transform(int(r["Eastings"]), int(r["Northings"])) for r in rows]
     Postcode.objects.bulk_create(
         Postcode(
             compact=r["Postcode"].replace(" ", ""),
@@ -65,10 +73,12 @@ def test_postcode_points_locate_the_same_neighbourhood(city_of_london):
         for f in features["features"]
         if f["properties"]["LAD25CD"] == CITY
     }
+    # Only points clearly inside one ward (10 m from its edge): Code-Point puts some on the boundary line.
+    circles = shapely.buffer(shapely.points(points), 0.00015)
+    holds = {code: shapely.contains(shape, circles) for code, shape in city.items()}
     agree = checked = 0
-    for lng, lat in points:
-        # Only points clearly inside one ward (10 m from its edge): Code-Point puts some on the boundary line.
-        inside = [code for code, shape in city.items() if shape.contains(shapely.Point(lng, lat).buffer(0.00015))]
+    for i, (lng, lat) in enumerate(points):
+        inside = [code for code, held in holds.items() if held[i]]
         if len(inside) != 1:
             continue
         checked += 1
