@@ -1,19 +1,13 @@
 """Project-wide test fixtures: the clock, per-process caches, the data migrations' rows, shared data, SMTP and
 the browser. People and places come from tests/personas.py, the one persona set; tests/support.py has the rest."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test.signals import setting_changed
 
-from tests.support import forget_process_caches, free_port, restore_data_migration_rows, uses_database
-
-# Every test starts on this day and time (a Wednesday, GMT), with the clock running from there: an
-# outcome that depends on today's date would pass on some days only. Tests that need another moment
-# move there with the `time_machine` fixture.
-PINNED_NOW = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
+from tests.support import PINNED_NOW, forget_process_caches, free_port, restore_data_migration_rows, uses_database
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,16 @@ The root conftest uses these around every test; people and places are in tests/p
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# Every test starts on this day and time (a Wednesday, GMT), with the clock running from there: an
+# outcome that depends on today's date would pass on some days only. Tests that need another moment
+# move there with the `time_machine` fixture (the root conftest's pinned_clock moves each test here).
+PINNED_NOW = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
 
 # Fixtures that give a test the database (directly or through pytest-django's marker, checked apart).
 DATABASE_FIXTURES = frozenset(
@@ -51,3 +61,32 @@ def restore_data_migration_rows() -> None:
         ensure_standard_topics(Topic)
     if Concern.objects.filter(slug__in=[c[0] for c in CONCERNS]).count() < len(CONCERNS):
         load_concerns(Concern)
+
+
+def built_once_per_module(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Rows a module's tests only read, built once (at the pinned clock) and rolled back after its last test.
+
+    For a module-scoped fixture: `yield from built_once_per_module(django_db_blocker, make_rows)`. The rows
+    are written in a transaction left open while the module's tests run; each test's own transaction is a
+    savepoint inside it, rolled back when the test ends, so what one test writes the next never sees, while
+    the module's rows stay. Only for modules without transactional tests (their flush would empty the tables
+    under the open transaction). `make test` runs a module on one worker (`--dist loadfile`): built once."""
+    import time_machine
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with time_machine.travel(PINNED_NOW, tick=True):
+                built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

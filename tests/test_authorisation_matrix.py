@@ -23,6 +23,7 @@ from openward.accounts.models import Role, User
 from openward.core import access
 from tests.access_samples import SAMPLES, Sample
 from tests.personas import give_role, make_places, make_resident, make_staff, sign_in
+from tests.support import built_once_per_module
 
 CONVERTER_SAMPLES = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "0" * 32}
 
@@ -261,8 +262,14 @@ def outcome_page(client, endpoint, kwargs) -> str:
     return "refused" if is_refused_page(response) else "allowed"
 
 
-@pytest.fixture
-def places(db):
+SIDES = ("a", "b")  # the right place (grant_place: ward_a, borough_a, cluster_a) and another (wrong_place)
+
+
+def make_matrix_places():
+    """The places, a resident of ward A, and for every role, kind of place and side, a person holding the role
+    there (two-factor device included), each signed in once: the session each sign-in left is kept."""
+    from django.test import Client
+
     from openward.areas.models import Cluster
 
     found = make_places()
@@ -270,15 +277,54 @@ def places(db):
     found.cluster_a.wards.add(found.ward_a)
     found.cluster_b = Cluster.objects.create(slug="cluster-b", name="Cluster B", borough=found.borough_b)
     found.cluster_b.wards.add(found.ward_b)
+    found.resident = make_resident("resident@example.org", found.ward_a)
+    found.staff = {
+        (role, kind, side): make_staff(
+            role, getattr(found, f"{kind}_{side}"), email=f"{role}-{kind}-{side}@example.org"
+        )
+        for role in Role
+        for kind in ("ward", "borough", "cluster")
+        for side in SIDES
+    }
+    found.sessions = {}
+    for person in [found.resident, *found.staff.values()]:
+        client = Client()
+        sign_in(client, person)
+        found.sessions[person.pk] = dict(client.session.items())
     return found
 
 
-def outcome(client, endpoint, user, kwargs):
+@pytest.fixture(scope="module")
+def matrix_places(django_db_setup, django_db_blocker):
+    """Built once for the module (every test here only reads them; what a test writes is rolled back)."""
+    yield from built_once_per_module(django_db_blocker, make_matrix_places)
+
+
+@pytest.fixture
+def places(db, matrix_places):
+    return matrix_places
+
+
+def sign_in_again(client, places, user) -> None:
+    """What `client.logout(); sign_in(client, user)` leaves: no cookies but a new session holding what `user`'s
+    sign-in put in theirs (kept by make_matrix_places), so no request sees another's session."""
+    from http.cookies import SimpleCookie
+    from importlib import import_module
+
+    from django.conf import settings
+
+    client.cookies = SimpleCookie()
+    if user.is_authenticated:
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session.update(places.sessions[user.pk])
+        session.create()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+
+def outcome(client, endpoint, user, kwargs, places):
     if endpoint.kind == "api":
         return outcome_api(endpoint, user, kwargs)
-    client.logout()
-    if user.is_authenticated:
-        sign_in(client, user)
+    sign_in_again(client, places, user)
     return outcome_page(client, endpoint, kwargs)
 
 
@@ -288,29 +334,32 @@ def test_matrix(client, places, endpoint):
 
     rule = endpoint.view.access_rule
     right = place_kwargs(rule, places, right=True, endpoint=endpoint)
-    anonymous = outcome(client, endpoint, AnonymousUser(), right)
+    anonymous = outcome(client, endpoint, AnonymousUser(), right, places)
     if rule.kind == "public":
         assert anonymous == "allowed", f"{endpoint} is public but refused anonymous people"
         return
     assert anonymous == "anonymous", f"{endpoint} let an anonymous person through ({anonymous})"
-    resident = make_resident("resident@example.org", places.ward_a)
+    resident = places.resident  # a resident of ward A, as every person below, made by make_matrix_places
     if rule.kind == "signed_in":
-        assert outcome(client, endpoint, resident, right) == "allowed"
+        assert outcome(client, endpoint, resident, right, places) == "allowed"
         return
     wrong = place_kwargs(rule, places, right=False, endpoint=endpoint)
+    kind = area_kind(rule, endpoint, places)
+    assert grant_place(rule, places, endpoint) == getattr(places, f"{kind}_a")
+    assert wrong_place(rule, places, endpoint) == getattr(places, f"{kind}_b")
     for role in Role:
-        holder = make_staff(role, grant_place(rule, places, endpoint), email=f"{role}-right@example.org")
+        holder = places.staff[role, kind, "a"]  # holds `role` in grant_place(...)
         allowed = role in rule.roles or role == Role.SITE_ADMIN
-        got = outcome(client, endpoint, holder, right)
+        got = outcome(client, endpoint, holder, right, places)
         assert got == ("allowed" if allowed else "refused"), f"{endpoint}: {role} in the right place got {got}"
         if rule.area is not None and role != Role.SITE_ADMIN:
-            elsewhere = make_staff(role, wrong_place(rule, places, endpoint), email=f"{role}-wrong@example.org")
-            got = outcome(client, endpoint, elsewhere, right)
+            elsewhere = places.staff[role, kind, "b"]  # holds `role` in wrong_place(...)
+            got = outcome(client, endpoint, elsewhere, right, places)
             assert got == "refused", f"{endpoint}: {role} holding the role in another place got {got}"
             # ...while in their own place they pass.
-            assert outcome(client, endpoint, elsewhere, wrong) == ("allowed" if allowed else "refused")
+            assert outcome(client, endpoint, elsewhere, wrong, places) == ("allowed" if allowed else "refused")
     if Role.RESIDENT not in rule.roles:
-        assert outcome(client, endpoint, resident, right) == "refused"
+        assert outcome(client, endpoint, resident, right, places) == "refused"
 
 
 PROTECTED_API_GETS = [

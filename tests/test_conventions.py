@@ -2,6 +2,7 @@
 import each other only one way, at module level, and only public names."""
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -187,11 +188,19 @@ def test_every_model_holding_personal_data_registers_an_eraser_and_an_exporter()
 APPS = sorted(p.parent.name for p in (ROOT / "openward").glob("*/apps.py"))
 
 
+@functools.cache
+def _parsed(path: Path) -> tuple[ast.Module, tuple[ast.AST, ...]]:
+    """A module's tree and every node in it, in ast.walk's order: parsed and walked once for all the checks
+    below (the trees are only read)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return tree, tuple(ast.walk(tree))
+
+
 def _production_modules():
     for path in sorted((ROOT / "openward").rglob("*.py")):
         parts = path.relative_to(ROOT / "openward").parts
         if parts[0] in APPS and "tests" not in parts and "migrations" not in parts:
-            yield parts[0], path, ast.parse(path.read_text(), filename=str(path))
+            yield parts[0], path, _parsed(path)[0]
 
 
 def _from_module(node: ast.ImportFrom, path) -> str:
@@ -217,20 +226,36 @@ def _app_of(module: str) -> str | None:
     return parts[1] if len(parts) > 1 and parts[0] == "openward" and parts[1] in APPS else None
 
 
-def _cross_app_imports():
+def _in_functions(tree) -> set[int]:
+    """The ids of the nodes inside a function or lambda (the function's own node not included)."""
+    inside: set[int] = set()
+
+    def visit(node, within: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if within:
+                inside.add(id(child))
+            visit(child, within or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda))
+
+    visit(tree, False)
+    return inside
+
+
+@functools.cache
+def _cross_app_imports() -> tuple:
     """Every import of another app: (importing app, file, line, module, names, inside a function?)."""
+    found = []
     for app, path, tree in _production_modules():
-        in_function = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-                in_function |= {id(inner) for inner in ast.walk(node) if inner is not node}
-        for node in ast.walk(tree):
+        in_function = _in_functions(tree)
+        for node in _parsed(path)[1]:
             if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
             for module, names in _imported(node, path):
                 other = _app_of(module)
                 if other and other != app:
-                    yield app, path.relative_to(ROOT), node.lineno, module, names, id(node) in in_function, tree
+                    found.append(
+                        (app, path.relative_to(ROOT), node.lineno, module, names, id(node) in in_function, tree)
+                    )
+    return tuple(found)
 
 
 def test_the_convention_checks_see_the_apps_and_their_imports():
@@ -259,10 +284,10 @@ def _is_private(part: str) -> bool:
     return part.startswith("_") and not part.startswith("__") and part not in DJANGO_PUBLIC
 
 
-def _bindings(tree, path) -> dict[str, str]:
+def _bindings(nodes, path) -> dict[str, str]:
     """Each name an import binds in the module, and the dotted name it stands for (aliases followed)."""
     bound = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 # `import a.b.c as y` binds y to a.b.c; `import a.b.c` binds a (used as a.b.c.x).
@@ -286,19 +311,20 @@ def _dotted(node) -> list[str] | None:
     return [node.id, *reversed(parts)] if isinstance(node, ast.Name) else None
 
 
-def private_names_of_other_apps(app: str, tree, path) -> list[tuple[int, str]]:
+def private_names_of_other_apps(app: str, tree, path, nodes=None) -> list[tuple[int, str]]:
     """(line, dotted name) for every private name of another app this module imports or reaches through an
-    imported module, whatever it was imported as."""
+    imported module, whatever it was imported as. `nodes`: the tree's, walked already."""
+    nodes = tuple(ast.walk(tree)) if nodes is None else nodes
     found = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import | ast.ImportFrom):
             for module, names in _imported(node, path):
                 other = _app_of(module)
                 if other and other != app:
                     found += [(node.lineno, module) for part in module.split(".")[2:] if _is_private(part)]
                     found += [(node.lineno, f"{module}.{n}") for n in names if _is_private(n)]
-    bound = _bindings(tree, path)
-    for node in ast.walk(tree):
+    bound = _bindings(nodes, path)
+    for node in nodes:
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and (parts := _dotted(node)):
             if parts[0] not in bound:
                 continue
@@ -314,7 +340,7 @@ def test_no_app_imports_another_apps_private_names():
     private = [
         f"{path.relative_to(ROOT)}:{line} uses {name}"
         for app, path, tree in _production_modules()
-        for line, name in private_names_of_other_apps(app, tree, path)
+        for line, name in private_names_of_other_apps(app, tree, path, _parsed(path)[1])
     ]
     assert not private, f"another app's private names (make them public, or ask that app for them): {private}"
 
@@ -385,11 +411,11 @@ def test_apps_import_each_other_one_way_only():
 def test_notifications_modules_import_one_way():
     """delivery ← services ← tasks: delivery imports neither, services does not import tasks."""
     imports = {}
-    for app, path, tree in _production_modules():
+    for app, path, _tree in _production_modules():
         if app == "notifications" and path.parent.name == "notifications":
             imports[path.stem] = {
                 m
-                for node in ast.walk(tree)
+                for node in _parsed(path)[1]
                 if isinstance(node, ast.Import | ast.ImportFrom)
                 for m, _ in _imported(node, path)
             }
@@ -404,7 +430,7 @@ def _production_files():
     """Every module under openward/ except test packages (migrations, settings and the project modules too)."""
     for path in sorted((ROOT / "openward").rglob("*.py")):
         if "tests" not in path.relative_to(ROOT / "openward").parts:
-            yield path, ast.parse(path.read_text(), filename=str(path))
+            yield path, _parsed(path)[0]
 
 
 def _targets(node) -> list:
@@ -424,11 +450,12 @@ def _targets(node) -> list:
     return flat
 
 
-def test_helpers_in(tree, path) -> list[tuple[int, str]]:
+def test_helpers_in(tree, path, nodes=None) -> list[tuple[int, str]]:
     """(line, what) for each `.sample` a module gives something (the authorisation matrix's samples live in
     tests/access_samples.py) and each import of test code (tests/, an app's tests package, a conftest)."""
     found = []
-    for node in ast.walk(tree):
+    nodes = ast.walk(tree) if nodes is None else nodes  # `nodes`: the tree's, walked already
+    for node in nodes:
         for target in _targets(node):
             if not (isinstance(target, ast.Attribute) and target.attr == "sample"):
                 continue
@@ -457,7 +484,11 @@ test_helpers_in.__test__ = False  # a helper, not a test
 def test_no_test_helpers_in_the_production_package():
     files = list(_production_files())
     assert len(files) > 100 and any(p.name == "access.py" for p, _ in files)  # the scan sees the tree
-    found = [f"{p.relative_to(ROOT)}:{line} {what}" for p, tree in files for line, what in test_helpers_in(tree, p)]
+    found = [
+        f"{p.relative_to(ROOT)}:{line} {what}"
+        for p, tree in files
+        for line, what in test_helpers_in(tree, p, _parsed(p)[1])
+    ]
     assert found == [], "test code in production modules; move it under tests/ (see tests/access_samples.py)"
 
 

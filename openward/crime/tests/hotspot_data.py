@@ -37,8 +37,11 @@ def grid_ward(code: str = "E05000123", name: str = "Gridley", **extra):
     )
 
 
-def plant(ward, month: dt.date, points: list[tuple[float, float, int]], slug: str = "burglary") -> None:
-    """`n` crimes at each (lat, lng) in `month`, placed in `ward`; MonthlyCount is rebuilt."""
+def plant(
+    ward, month: dt.date, points: list[tuple[float, float, int]], slug: str = "burglary", *, rebuild: bool = True
+) -> None:
+    """`n` crimes at each (lat, lng) in `month`, placed in `ward`; MonthlyCount is rebuilt (every month's: a
+    caller planting many times says `rebuild=False` and calls rebuild_counts() once at the end)."""
     force = ForceFactory(slug="metropolitan")
     cat = category(slug)
     rows = [
@@ -56,7 +59,8 @@ def plant(ward, month: dt.date, points: list[tuple[float, float, int]], slug: st
         for _ in range(n)
     ]
     Crime.objects.bulk_create(rows)
-    rebuild_counts()
+    if rebuild:
+        rebuild_counts()
 
 
 def background(ward, month: dt.date, seed: int = 1, per_point: int = 1) -> list[tuple[float, float, int]]:

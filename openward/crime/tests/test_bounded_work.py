@@ -25,6 +25,7 @@ from openward.crime.analytics.scope import (
     parse_poly,
     polygon_scope,
 )
+from tests.support import built_once_per_module
 
 from .polygons import (
     ENDPOINTS,
@@ -40,9 +41,10 @@ from .polygons import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def busy_area():
-    return make_busy_area()
+@pytest.fixture(scope="module")
+def busy_area(django_db_setup, django_db_blocker):
+    """Two years of crimes, stops and outcomes, which every test here only reads: built once for the module."""
+    yield from built_once_per_module(django_db_blocker, make_busy_area)
 
 
 UNCOUNTED_POLYGON = shapely.Polygon  # for the test's own checks, outside the work it counts
