@@ -3,7 +3,7 @@ and audited."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
@@ -28,10 +28,11 @@ class BulletinFields:
     summary: str = ""
     body_markdown: str = ""
     body_html: str = ""
-    wards: Sequence = ()
-    clusters: Sequence = ()
-    boroughs: Sequence = ()
-    topics: Sequence = ()
+    # Lists or querysets, as the form and the API give them.
+    wards: Iterable = ()
+    clusters: Iterable = ()
+    boroughs: Iterable = ()
+    topics: Iterable = ()
 
     @classmethod
     def of(cls, values: Mapping) -> BulletinFields:
