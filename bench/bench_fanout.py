@@ -121,9 +121,9 @@ def main() -> None:
     # The messages both senders deliver: built by the same composer, for the same people.
     bulletin = bulletins.publish_bulletin(
         officer,
-        title="Weapons sweep: volunteers wanted",
-        body_html="<p>Join us on Saturday.</p>",
-        wards=[ward],
+        bulletins.BulletinFields(
+            title="Weapons sweep: volunteers wanted", body_html="<p>Join us on Saturday.</p>", wards=[ward]
+        ),
         notify=False,
     )
     sample_notice = Notice(kind=Notice.Kind.BULLETIN, object_id=bulletin.pk, key="bench-sample", subject=bulletin.title)

@@ -257,12 +257,14 @@ def build() -> World:
     # A bulletin with an image, and a resident's reply to it waiting in the team's inbox.
     bulletin = bulletins.publish_bulletin(
         officer,
-        title="Bikes stolen near the station",
-        body_markdown="Three bikes were taken from the racks by the station last week.\n\n"
-        "Use a D-lock through the frame. Report online at https://www.met.police.uk/ro/report/.",
-        kind=Bulletin.Kind.APPEAL,
-        summary="Three bikes taken from the station racks: how to lock yours.",
-        wards=[ward],
+        bulletins.BulletinFields(
+            title="Bikes stolen near the station",
+            body_markdown="Three bikes were taken from the racks by the station last week.\n\n"
+            "Use a D-lock through the frame. Report online at https://www.met.police.uk/ro/report/.",
+            kind=Bulletin.Kind.APPEAL,
+            summary="Three bikes taken from the station racks: how to lock yours.",
+            wards=[ward],
+        ),
         images=[(SimpleUploadedFile("racks.png", _png(), content_type="image/png"), "The bike racks by the station")],
         notify=False,
     )

@@ -159,7 +159,10 @@ class World:
         )
         CalendarFeed.objects.create(user=ada)
         self.bulletin = bulletins.publish_bulletin(
-            self.officer, title="Lights out in Abbey", body_html="<p>Report broken lamps.</p>", wards=[ward]
+            self.officer,
+            bulletins.BulletinFields(
+                title="Lights out in Abbey", body_html="<p>Report broken lamps.</p>", wards=[ward]
+            ),
         )
         reply = engagement_replies.receive_reply(self.bulletin, sender_email=EMAIL, body=REPLY, user=ada)
         engagement_replies.answer_reply(self.officer, reply, f"Thank you, {NAME}: reported to the council.")
@@ -365,7 +368,10 @@ def test_an_erased_person_gets_no_more_email(world, django_capture_on_commit_cal
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         bulletins.publish_bulletin(
-            world.officer, title="Second bulletin", body_html="<p>More news.</p>", wards=[world.places.ward_a]
+            world.officer,
+            bulletins.BulletinFields(
+                title="Second bulletin", body_html="<p>More news.</p>", wards=[world.places.ward_a]
+            ),
         )
     # The neighbour, subscribed to the same ward, is the positive control: fan-out did run.
     recipients = [address for message in mail.outbox for address in message.to]

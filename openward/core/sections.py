@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 AREA_KINDS = ("ward", "borough", "cluster", "priority")
 
@@ -101,11 +103,22 @@ def register_listed_elsewhere(kind: str, topic: str, *, describe: Callable[[Any]
 
 
 def listed_elsewhere(kind: str, topic: str, area) -> list[str]:
-    """The sentences other apps give for `topic` on this area's page; asked once per area object (a page asks
-    from its gaps and its sections: one query each, not one per asking)."""
-    asked = area.__dict__.setdefault("_listed_elsewhere", {})
-    if (kind, topic) not in asked:
-        asked[(kind, topic)] = [
-            text for e in _elsewhere if e.kind == kind and e.topic == topic and (text := e.describe(area))
-        ]
-    return asked[(kind, topic)]
+    """The sentences other apps give for `topic` on this area's page (asked once per page build)."""
+    return page_value(
+        area,
+        ("listed-elsewhere", kind, topic),
+        lambda: [text for e in _elsewhere if e.kind == kind and e.topic == topic and (text := e.describe(area))],
+    )
+
+
+def page_value(area, key: Any, read: Callable[[], T]) -> T:
+    """A value several sections or gaps of one area page need (e.g. crime's data version), read once for the
+    page build and handed to each of them.
+
+    It is kept on the area object the page's view loaded for this build, so it lives exactly as long as the
+    build: the next page, or the same page requested again, loads its area afresh and reads it again.
+    """
+    values = area.__dict__.setdefault("_page_values", {})
+    if key not in values:
+        values[key] = read()
+    return values[key]

@@ -36,15 +36,20 @@ def ward_has_any_data(ward, version: str) -> bool:
     )
 
 
+def page_data_version(area) -> str:
+    """The data version, read once for every crime section and gap of one area page."""
+    return sections.page_value(area, "crime-data-version", data_version)
+
+
 def _context(kind, make_scope, url_name, key):
     def context(area, request):
-        version = data_version()
+        version = page_data_version(area)
         if not has_crime_data(version) or kind == "ward" and not ward_has_any_data(area, version):
             return None
         try:
             summary = cached(
                 f"section|{kind}|{area.pk}",
-                lambda: crime_summary(make_scope(area), with_detail=False),
+                lambda: crime_summary(make_scope(area), with_detail=False, version=version),
                 version=version,
             )
         except ScopeError:
@@ -73,7 +78,7 @@ sections.register(
     context=_context("cluster", lambda c: cluster_scope(c.slug), "crime:cluster", "slug"),
 )
 sections.register_gap(
-    "ward", order=20, explain=lambda ward: None if ward_has_crime_data(ward, data_version()) else CRIME_GAP
+    "ward", order=20, explain=lambda ward: None if ward_has_crime_data(ward, page_data_version(ward)) else CRIME_GAP
 )
 
 
@@ -83,11 +88,11 @@ def _stop_search_context(kind, make_scope, url_name, key):
     def context(area, request):
         from .stopsearch_views import cached_disproportionality
 
-        version = data_version()
+        version = page_data_version(area)
         if not has_crime_data(version) or kind == "ward" and not ward_has_any_data(area, version):
             return None
         try:
-            result = cached_disproportionality(f"{kind}|{getattr(area, key)}", lambda: make_scope(area))
+            result = cached_disproportionality(f"{kind}|{getattr(area, key)}", lambda: make_scope(area), version)
         except ScopeError:
             return None
         if not result.has_data:

@@ -12,7 +12,7 @@ from openward.census.models import EthnicPopulation
 from openward.core import access, deadline
 from openward.core.pagecache import public_page
 
-from .analytics.cache import cached
+from .analytics.cache import cached, data_version
 from .analytics.disproportionality import disproportionality
 from .analytics.disproportionality_export import as_csv
 from .analytics.scope import ScopeError, borough_scope, force_scope, ward_scope
@@ -26,8 +26,15 @@ def census_version() -> str:
     return f"{agg['n']}:{agg['m']}"
 
 
-def cached_disproportionality(key: str, make_scope):
-    return cached(f"disproportionality|{key}|{census_version()}", lambda: disproportionality(make_scope()))
+def cached_disproportionality(key: str, make_scope, version: str | None = None):
+    """`disproportionality` for the scope `make_scope` builds, cached per census and data version (`version`
+    as the page read it, else read here)."""
+    version = version or data_version()
+    return cached(
+        f"disproportionality|{key}|{census_version()}",
+        lambda: disproportionality(make_scope(), version=version),
+        version=version,
+    )
 
 
 def _page(request, key: str, make_scope):

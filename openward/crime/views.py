@@ -38,28 +38,29 @@ def _problem(request, message: str, status: int):
     return render(request, "crime/problem.html", {"message": message}, status=status)
 
 
-def _area_page(request, key: str, make_scope, not_found_status: int = 404):
-    """Render an area's crime page or download; the body is cached per data version, so a repeat visit
-    costs one query."""
+def _area_page(request, key: str, make_scope, not_found_status: int = 404, version: str | None = None):
+    """Render an area's crime page or download; the body is cached per data version (`version` if the view
+    has read it already), so a repeat visit costs one query."""
     force_slug = request.GET.get("force") or None
     fmt = request.GET.get("format")
     if fmt and fmt not in FORMATS:
         return _problem(request, "Downloads come as format=csv or format=geojson.", 400)
     query = request.GET.copy()
     query.pop("format", None)
+    version = version or data_version()
 
     def compute():
         scope = make_scope()
         check_force(force_slug)
         return {
-            "body": _render(scope, force_slug, fmt, query.urlencode()),
+            "body": _render(scope, force_slug, fmt, query.urlencode(), version),
             "name": scope.name,
             "filename": slugify(f"crime-{scope.kind}-{scope.name}")[:80] or "crime",
         }
 
     try:
         with deadline.limit():
-            page = cached(f"page|{key}|{force_slug}|{fmt}|{query.urlencode()}", compute)
+            page = cached(f"page|{key}|{force_slug}|{fmt}|{query.urlencode()}", compute, version=version)
     except deadline.DeadlineExceeded as exc:
         return _problem(request, str(exc), 503)
     except UnknownForce as exc:
@@ -88,9 +89,9 @@ def _kept_fields(scope, query: str) -> list[tuple[str, str]]:
     return around or ([("poly", scope.code)] if scope.kind == "polygon" else [])
 
 
-def _render(scope, force_slug, fmt, query) -> str:
+def _render(scope, force_slug, fmt, query, version: str) -> str:
     """The page body (or download) for one area."""
-    summary = crime_summary(scope, force_slug, points_limit=None if fmt else PAGE_POINTS)
+    summary = crime_summary(scope, force_slug, points_limit=None if fmt else PAGE_POINTS, version=version)
     if fmt == "csv":
         return export.summary_csv(summary)
     if fmt == "geojson":
@@ -117,10 +118,11 @@ def _render(scope, force_slug, fmt, query) -> str:
 def ward_crime(request, code: str):
     generation = request.GET.get("generation") or None
     ward = ward_by_code(code, generation)
-    if ward is not None and not request.GET.get("format") and not ward_has_any_data(ward, data_version()):
+    version = data_version()
+    if ward is not None and not request.GET.get("format") and not ward_has_any_data(ward, version):
         # A ward whose force's data is not loaded: "fewer than 10 crimes" would be false, so say so.
         return render(request, "crime/not_loaded.html", {"ward": ward, "gap": CRIME_GAP})
-    return _area_page(request, f"ward|{code}|{generation}", lambda: ward_scope(code, generation))
+    return _area_page(request, f"ward|{code}|{generation}", lambda: ward_scope(code, generation), version=version)
 
 
 @access.public

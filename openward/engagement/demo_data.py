@@ -200,7 +200,10 @@ def load(spec_file: Path, stdout) -> int:
             subscribers.append(subscriber)
         bulletins = [
             bulletins_services.publish_bulletin(
-                None, title=title, kind=kind, body_html=body, wards=[ward], is_demo=True, notify=False
+                None,
+                bulletins_services.BulletinFields(title=title, kind=kind, body_html=body, wards=[ward]),
+                is_demo=True,
+                notify=False,
             )
             for kind, title, body in BULLETINS
         ]

@@ -3,6 +3,7 @@ from django import forms
 from openward.areas.models import Borough, Cluster, Ward
 
 from .models import Action, Attendance, Bulletin, Event, Topic, VolunteerTask
+from .services.bulletins import BulletinFields
 from .services.events import check_future
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"}, format="%Y-%m-%dT%H:%M")
@@ -260,6 +261,10 @@ class BulletinForm(forms.Form):
         if data.get("image") and not data.get("image_alt"):
             self.add_error("image_alt", "Describe the image for people who cannot see it.")
         return data
+
+    def bulletin_fields(self) -> BulletinFields:
+        """What the author wrote, as the bulletin services take it (after `is_valid()`)."""
+        return BulletinFields.of(self.cleaned_data)
 
 
 class BulletinRevisionForm(BulletinForm):

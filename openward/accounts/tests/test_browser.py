@@ -36,9 +36,14 @@ def test_sign_up_with_notices_then_the_next_bulletin_for_the_ward_arrives(browse
 
     officer = make_staff("officer", places.ward_a)
     bulletins.publish_bulletin(
-        officer, title="Bike marking on Saturday", body_html="<p>Bring your bike.</p>", wards=[places.ward_a]
+        officer,
+        bulletins.BulletinFields(
+            title="Bike marking on Saturday", body_html="<p>Bring your bike.</p>", wards=[places.ward_a]
+        ),
     )
-    bulletins.publish_bulletin(officer, title="Only for Common", body_html="<p>Elsewhere.</p>", wards=[places.ward_b])
+    bulletins.publish_bulletin(
+        officer, bulletins.BulletinFields(title="Only for Common", body_html="<p>Elsewhere.</p>", wards=[places.ward_b])
+    )
     messages = smtp_server.wait_for(2)
     assert [(m["to"], m["message"]["Subject"]) for m in messages[1:]] == [
         (["ada@example.org"], "Bike marking on Saturday")

@@ -22,11 +22,12 @@ from .cache import cached
 from .scope import Scope, wards_near
 
 
-def loaded_months(model) -> dict[int, frozenset[dt.date]]:
+def loaded_months(model, version: str | None = None) -> dict[int, frozenset[dt.date]]:
     """Months with at least one record of `model` (Crime or Stop), per force id.
 
     Crimes from the forces' precomputed counts; stops as index probes on (force, month): MAX(month)
-    below the last month found, force by force, so no request scans the table; cached per data version.
+    below the last month found, force by force, so no request scans the table; cached per data version
+    (`version` as the page read it, else read here).
     """
 
     def compute():
@@ -48,7 +49,7 @@ def loaded_months(model) -> dict[int, frozenset[dt.date]]:
                 out[force_id] = frozenset(months)
         return out
 
-    return cached(f"loaded-months|{model._meta.label}", compute)
+    return cached(f"loaded-months|{model._meta.label}", compute, version=version)
 
 
 def forces_with_records(scope: Scope, model, since: dt.date) -> set[int]:
@@ -84,9 +85,10 @@ class Coverage:
         return not any(month in months for months in self.loaded.values())
 
 
-def coverage(scope: Scope, model, force: Force | None = None) -> Coverage:
-    """Where an area's figures of `model` end: the latest month loaded for every force with records there."""
-    loaded = loaded_months(model)
+def coverage(scope: Scope, model, force: Force | None = None, version: str | None = None) -> Coverage:
+    """Where an area's figures of `model` end: the latest month loaded for every force with records there
+    (`version`: the data version the page read)."""
+    loaded = loaded_months(model, version)
     one_force = force.pk if force is not None else scope.force_id
     if one_force is not None:
         months = loaded.get(one_force)

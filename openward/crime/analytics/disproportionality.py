@@ -333,9 +333,10 @@ def counts(scope: Scope, first: dt.date, last: dt.date) -> Counter:
     return scope.grouped(stops, *DIMENSIONS)
 
 
-def disproportionality(scope: Scope, months: int = 12) -> Disproportionality:
-    """Disproportionality and outcome parity over the `months` to the latest month loaded for the area."""
-    cover = coverage(scope, Stop, None)
+def disproportionality(scope: Scope, months: int = 12, version: str | None = None) -> Disproportionality:
+    """Disproportionality and outcome parity over the `months` to the latest month loaded for the area
+    (`version`: the data version the page read)."""
+    cover = coverage(scope, Stop, None, version)
     denominator, why = denominator_for(scope)
     if cover.end is None:
         return Disproportionality(scope, None, None, denominator, why)

@@ -22,6 +22,7 @@ from openward.areas.models import Borough, Cluster, Force, Lsoa, Ward
 from openward.core import deadline, process_caches
 
 from ..models import AreaCount, Crime, Level
+from .cache import data_version
 
 # About 11 km north to south and 10 km east to west at London's latitude: a crime page's drawn area.
 MAX_POLYGON_SPAN_DEG = (0.1, 0.15)
@@ -159,13 +160,14 @@ class Scope:
         )
         return Counter({(r["month"], r["category_id"], r["force_id"]): r["n"] for r in rows})
 
-    def duplicate_counts(self, first_month, last_month, counts: Counter) -> Counter:
+    def duplicate_counts(self, first_month, last_month, counts: Counter, version: str | None = None) -> Counter:
         """Records that repeat a crime another force already reported here, by (month, category_id, force_id).
 
         The same crime can be published by two forces (the Met and British Transport Police,
         or the City of London Police). Among the copies of one persistent_id inside this
         scope, the one from the force with most records here is kept (else the earliest row);
-        the others are duplicates. Copies are found once per data version (see `twin_rows`).
+        the others are duplicates. Copies are found once per data version (see `twin_rows`;
+        `version` as the page read it).
         """
         by_force = Counter()
         for (_, _, force_id), n in counts.items():
@@ -173,7 +175,7 @@ class Scope:
         if len(by_force) < 2:
             return Counter()
         main_force = by_force.most_common(1)[0][0]
-        rows = twin_rows()
+        rows = twin_rows(version)
         if not rows:
             return Counter()
         if self.polygon is not None:
@@ -206,16 +208,15 @@ _twins: dict[str, list[tuple]] = {}
 process_caches.register(_twins.clear)
 
 
-def twin_rows() -> list[tuple]:
+def twin_rows(version: str | None = None) -> list[tuple]:
     """Every row whose persistent_id another force also published, with its copies:
     (pk, persistent_id, force_id, ward_id, borough_code, latitude, longitude, month, category_id).
 
-    Built once per data version and process: the smaller forces' rows are read through the
-    (force, month) index and matched on persistent_id, so no request scans the whole table.
+    Built once per data version (`version` as the caller read it, else read here) and process: the smaller
+    forces' rows are read through the (force, month) index and matched on persistent_id, so no request
+    scans the whole table.
     """
-    from .cache import data_version
-
-    version = data_version()
+    version = version or data_version()
     rows = _twins.get(version)
     if rows is not None:
         return rows

@@ -19,6 +19,7 @@ from openward.core.models import ImportRun
 from .. import harm as harm_weights
 from .. import selectors, stats
 from ..models import Crime, CrimeCategory, DroppedDuplicate, OutcomeCount, PointCount, Stop
+from .cache import data_version
 from .coverage import Coverage, coverage
 from .scope import Scope
 
@@ -307,20 +308,27 @@ PAGE_POINTS = 1_000
 
 
 def crime_summary(
-    scope: Scope, force_slug: str | None = None, *, with_detail: bool = True, points_limit: int | None = None
+    scope: Scope,
+    force_slug: str | None = None,
+    *,
+    with_detail: bool = True,
+    points_limit: int | None = None,
+    version: str | None = None,
 ) -> CrimeSummary:
     """Everything Open Ward publishes about crime in one area (all forces together, or one force).
 
     Figures end at the latest month loaded for every force with records in the area (see
-    `coverage`). With no street-level crime loaded, stop and search is still summarised.
+    `coverage`). With no street-level crime loaded, stop and search is still summarised. `version` is
+    the data version the page read once for all it shows (read here when not given).
     """
+    version = version or data_version()
     force = Force.objects.filter(slug=force_slug).first() if force_slug else None
-    cover = coverage(scope, Crime, force)
+    cover = coverage(scope, Crime, force, version)
     summary = CrimeSummary(scope=scope, force=force, latest=cover.end, coverage_note=cover.note)
     if summary.latest is not None:
-        _add_crime_figures(summary, cover, with_detail, points_limit)
+        _add_crime_figures(summary, cover, with_detail, points_limit, version)
     if with_detail or summary.latest is None:
-        summary.stops = stop_summary(scope, force)
+        summary.stops = stop_summary(scope, force, version)
     run = last_import()
     if summary.latest is not None:
         # The period is the months actually loaded (up to three years), not a fixed window.
@@ -339,14 +347,16 @@ def crime_summary(
     return summary
 
 
-def _add_crime_figures(summary: CrimeSummary, cover: Coverage, with_detail: bool, points_limit: int | None) -> None:
+def _add_crime_figures(
+    summary: CrimeSummary, cover: Coverage, with_detail: bool, points_limit: int | None, version: str
+) -> None:
     scope, force, latest = summary.scope, summary.force, summary.latest
     first = add_months(latest, -35)
     summary.recent_first = add_months(latest, -11)
     summary.earlier_first, summary.earlier_last = add_months(latest, -23), add_months(latest, -12)
 
     counts = scope.monthly_counts(first, latest)
-    duplicates = scope.duplicate_counts(summary.earlier_first, latest, counts)
+    duplicates = scope.duplicate_counts(summary.earlier_first, latest, counts, version)
     categories = _categories()
     asb_ids = {pk for pk, c in categories.items() if c.slug == ASB}
 
@@ -538,10 +548,10 @@ STOP_DIMENSIONS = (
 )
 
 
-def stop_summary(scope: Scope, force: Force | None = None) -> StopSummary | None:
+def stop_summary(scope: Scope, force: Force | None = None, version: str | None = None) -> StopSummary | None:
     """Stop and search in the 12 months to the latest month loaded for the area's forces: breakdowns,
     arrest and find rates."""
-    cover = coverage(scope, Stop, force)
+    cover = coverage(scope, Stop, force, version)
     last = cover.end
     if last is None:
         return None

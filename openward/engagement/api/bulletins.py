@@ -57,7 +57,7 @@ def list_bulletins(request, ward: str | None = None):
 class BulletinIn(Schema):
     title: str = Field(..., max_length=200)
     kind: one_of(Bulletin.Kind) = Bulletin.Kind.NEWS.value
-    summary: str = ""
+    summary: str = Field("", max_length=300)
     body_markdown: str = Field("", description="The text in Markdown (web addresses become links); or body_html.")
     body_html: str = ""
     wards: list[str] = Field([], description="Ward codes; none of wards, clusters or boroughs: all your places.")
@@ -66,37 +66,13 @@ class BulletinIn(Schema):
     topics: list[str] = []
 
 
-def _checked_areas(request, payload) -> dict:
-    """The places named by code, each checked: the caller holds a team role there (else 403)."""
-    areas = {
-        "wards": [places.area_by("ward", c) for c in payload.wards],
-        "clusters": [places.area_by("cluster", c) for c in payload.clusters],
-        "boroughs": [places.area_by("borough", c) for c in payload.boroughs],
-    }
-    for area in [a for group in areas.values() for a in group]:
-        if not has_role(request.user, places.TEAM_ROLES, area):
-            raise HttpError(403, f"You do not have a team role for {area.name}.")
-    return areas
-
-
 @router.post(
     "/engagement/bulletins", response={201: BulletinOut}, summary="Publish a bulletin (emailed to subscribers)"
 )
 @access.role(*places.TEAM_ROLES)
 @refusals_as_400(ValidationError)
 def create_bulletin(request, payload: BulletinIn):
-    areas = _checked_areas(request, payload)
-    topics = list(Topic.objects.filter(slug__in=payload.topics))
-    bulletin = bulletins_services.publish_bulletin(
-        request.user,
-        title=payload.title,
-        kind=payload.kind,
-        summary=payload.summary,
-        body_html=payload.body_html,
-        body_markdown=payload.body_markdown,
-        topics=topics,
-        **areas,
-    )
+    bulletin = bulletins_services.publish_bulletin(request.user, _bulletin_fields(request, payload))
     return Status(201, _bulletin(bulletin))
 
 
@@ -111,19 +87,24 @@ class BulletinRevisionIn(Schema):
     topics: list[str] = []
 
 
+def _bulletin_fields(request, payload: BulletinIn | BulletinRevisionIn) -> bulletins_services.BulletinFields:
+    """The payload as the bulletin services take it: places named by code, each checked (the caller holds a
+    team role there, else 403), and topics by slug."""
+    areas = {
+        "wards": [places.area_by("ward", c) for c in payload.wards],
+        "clusters": [places.area_by("cluster", c) for c in payload.clusters],
+        "boroughs": [places.area_by("borough", c) for c in payload.boroughs],
+    }
+    for area in [a for group in areas.values() for a in group]:
+        if not has_role(request.user, places.TEAM_ROLES, area):
+            raise HttpError(403, f"You do not have a team role for {area.name}.")
+    topics = list(Topic.objects.filter(slug__in=payload.topics))
+    return bulletins_services.BulletinFields.of({**payload.dict(), **areas, "topics": topics})
+
+
 @router.put("/engagement/bulletins/{pk}", response=BulletinOut, summary="Correct a published bulletin (no new email)")
 @access.role(*places.TEAM_ROLES, area=places.of_bulletin)
 @refusals_as_400(ValidationError)
 def revise_bulletin(request, pk: int, payload: BulletinRevisionIn):
-    areas = _checked_areas(request, payload)
-    bulletin = bulletins_services.revise_bulletin(
-        request.user,
-        get_object_or_404(Bulletin, pk=pk),
-        title=payload.title,
-        kind=payload.kind,
-        summary=payload.summary,
-        body_markdown=payload.body_markdown,
-        topics=list(Topic.objects.filter(slug__in=payload.topics)),
-        **areas,
-    )
-    return _bulletin(bulletin)
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    return _bulletin(bulletins_services.revise_bulletin(request.user, bulletin, _bulletin_fields(request, payload)))

@@ -3,7 +3,8 @@ and audited."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,43 +18,80 @@ from .. import html, places
 from ..models import Bulletin, BulletinImage
 
 
+@dataclass(frozen=True)
+class BulletinFields:
+    """What an author writes in a bulletin, whether through the editor or the API: the words, the kind, and
+    the places and topics it is for (no places chosen: every place the author works in)."""
+
+    title: str
+    kind: str = Bulletin.Kind.NEWS
+    summary: str = ""
+    body_markdown: str = ""
+    body_html: str = ""
+    # Lists or querysets, as the form and the API give them.
+    wards: Iterable = ()
+    clusters: Iterable = ()
+    boroughs: Iterable = ()
+    topics: Iterable = ()
+
+    @classmethod
+    def of(cls, values: Mapping) -> BulletinFields:
+        """From a form's cleaned data or an API payload: the values named as these fields, the rest left out."""
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def bulletin_fields(bulletin: Bulletin) -> BulletinFields:
+    """A bulletin's fields as its author corrects them; text written before the editor comes back as
+    paragraphs."""
+    return BulletinFields(
+        title=bulletin.title,
+        kind=bulletin.kind,
+        summary=bulletin.summary,
+        body_markdown=bulletin.body_markdown or html.as_plain_paragraphs(bulletin.body_html),
+        wards=bulletin.wards.all(),
+        clusters=bulletin.clusters.all(),
+        boroughs=bulletin.boroughs.all(),
+        topics=bulletin.topics.all(),
+    )
+
+
+def _written(bulletin: Bulletin, actor, written: BulletinFields) -> tuple[list, list, list]:
+    """Set the words on `bulletin` and check them as its model does; returns the places it is for."""
+    if not written.title.strip():
+        raise ValidationError("Give the bulletin a title.")
+    bulletin.body_html = _bulletin_body(written.body_html, written.body_markdown)
+    bulletin.title, bulletin.kind, bulletin.summary = written.title.strip(), written.kind, written.summary.strip()
+    bulletin.body_markdown = written.body_markdown
+    bulletin.full_clean(exclude=["author"])
+    return _bulletin_places(actor, written.wards, written.clusters, written.boroughs)
+
+
+def _set_places(bulletin: Bulletin, wards, clusters, boroughs, topics) -> None:
+    bulletin.wards.set(wards)
+    bulletin.clusters.set(clusters)
+    bulletin.boroughs.set(boroughs)
+    bulletin.topics.set(topics)
+
+
 @transaction.atomic
 def publish_bulletin(
     actor,
+    written: BulletinFields,
     *,
-    title: str,
-    body_html: str = "",
-    body_markdown: str = "",
-    kind: str = Bulletin.Kind.NEWS,
-    summary: str = "",
-    wards=(),
-    clusters=(),
-    boroughs=(),
-    topics=(),
     images: Sequence[tuple] = (),
     is_demo: bool = False,
     notify: bool = True,
 ) -> Bulletin:
     """Publish a bulletin to the places it is aimed at (none chosen: all the author's places); subscribers
     are emailed after commit. The text is Markdown from the editor, or HTML (checked, then cleaned)."""
-    body_html = _bulletin_body(body_html, body_markdown)
-    wards, clusters, boroughs = _bulletin_places(actor, wards, clusters, boroughs)
+    bulletin = Bulletin(author=actor, status=Bulletin.Status.PUBLISHED, published_at=timezone.now(), is_demo=is_demo)
+    wards, clusters, boroughs = _written(bulletin, actor, written)
     checked_images = [(html.checked_image(upload), alt) for upload, alt in images]
-    bulletin = Bulletin.objects.create(
-        title=title.strip(),
-        kind=kind,
-        summary=summary.strip(),
-        body_markdown=body_markdown,
-        body_html=body_html,
-        author=actor,
-        status=Bulletin.Status.PUBLISHED,
-        published_at=timezone.now(),
-        is_demo=is_demo,
-    )
-    bulletin.wards.set(wards)
-    bulletin.clusters.set(clusters)
-    bulletin.boroughs.set(boroughs)
-    bulletin.topics.set(topics)
+    bulletin.save()
+    _set_places(bulletin, wards, clusters, boroughs, written.topics)
     for (upload, content_type), alt in checked_images:
         BulletinImage.objects.create(bulletin=bulletin, image=upload, content_type=content_type, alt_text=alt)
     audit.record(actor, "engagement.publish_bulletin", bulletin, title=bulletin.title)
@@ -88,37 +126,16 @@ def _bulletin_places(actor, wards, clusters, boroughs) -> tuple[list, list, list
 
 
 @transaction.atomic
-def revise_bulletin(
-    actor,
-    bulletin: Bulletin,
-    *,
-    title: str,
-    body_markdown: str,
-    kind: str,
-    summary: str = "",
-    wards=(),
-    clusters=(),
-    boroughs=(),
-    topics=(),
-) -> Bulletin:
+def revise_bulletin(actor, bulletin: Bulletin, written: BulletinFields) -> Bulletin:
     """Correct a published bulletin: the page shows the new text and says when it was updated; nobody is
     emailed again."""
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.status == Bulletin.Status.WITHDRAWN:
         raise ValidationError("This bulletin has been withdrawn, so it cannot be changed.")
-    if not title.strip():
-        raise ValidationError("Give the bulletin a title.")
-    bulletin.body_html = _bulletin_body("", body_markdown)
-    wards, clusters, boroughs = _bulletin_places(actor, wards, clusters, boroughs)
-    bulletin.title, bulletin.kind, bulletin.summary = title.strip(), kind, summary.strip()
-    bulletin.body_markdown = body_markdown
+    wards, clusters, boroughs = _written(bulletin, actor, written)
     bulletin.revised_at = timezone.now()
-    bulletin.full_clean()
     bulletin.save()
-    bulletin.wards.set(wards)
-    bulletin.clusters.set(clusters)
-    bulletin.boroughs.set(boroughs)
-    bulletin.topics.set(topics)
+    _set_places(bulletin, wards, clusters, boroughs, written.topics)
     audit.record(actor, "engagement.revise_bulletin", bulletin, title=bulletin.title)
     return bulletin
 

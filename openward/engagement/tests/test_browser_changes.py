@@ -113,7 +113,9 @@ def test_resident_replying_to_a_bulletin_is_told_where_crimes_are_reported_and_t
     from openward.engagement.services import bulletins as bulletins_services
 
     bulletins_services.publish_bulletin(
-        officer, title="Bike marking", body_markdown="On Saturday.", wards=[ward], notify=False
+        officer,
+        bulletins_services.BulletinFields(title="Bike marking", body_markdown="On Saturday.", wards=[ward]),
+        notify=False,
     )
     rp = browser_page_for(browser, live_server, resident, viewport=viewport)
     rp.goto("/engagement/bulletins/")

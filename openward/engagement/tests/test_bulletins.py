@@ -42,7 +42,9 @@ def test_unsafe_html_is_refused_and_nothing_is_sent(
     notifications.subscribe(resident, ward)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ValidationError) as excinfo:
-            bulletins_services.publish_bulletin(officer, title="Appeal", body_html=body, wards=[ward])
+            bulletins_services.publish_bulletin(
+                officer, bulletins_services.BulletinFields(title="Appeal", body_html=body, wards=[ward])
+            )
     assert problem in excinfo.value.messages[0] and "Remove them" in excinfo.value.messages[0]
     assert not Bulletin.objects.exists() and not Notice.objects.exists() and not mail.outbox
 
@@ -121,7 +123,9 @@ def test_an_image_that_is_not_an_image_is_refused(ward, officer):
     fake = SimpleUploadedFile("evil.png", b"<svg onload=alert(1)>", content_type="image/png")
     with pytest.raises(ValidationError, match="not an image we can read"):
         bulletins_services.publish_bulletin(
-            officer, title="x", body_html="<p>x</p>", wards=[ward], images=[(fake, "x")]
+            officer,
+            bulletins_services.BulletinFields(title="x", body_html="<p>x</p>", wards=[ward]),
+            images=[(fake, "x")],
         )
     assert not Bulletin.objects.exists()
 
@@ -136,10 +140,12 @@ def test_bulletin_targets_topics_and_cluster(
     with django_capture_on_commit_callbacks(execute=True):
         bulletins_services.publish_bulletin(
             officer,
-            title="Courier fraud warning",
-            body_html="<p>Beware</p>",
-            clusters=[cluster],
-            topics=[Topic.objects.get(slug="fraud")],
+            bulletins_services.BulletinFields(
+                title="Courier fraud warning",
+                body_html="<p>Beware</p>",
+                clusters=[cluster],
+                topics=[Topic.objects.get(slug="fraud")],
+            ),
         )
     assert sorted(m.to[0] for m in mail.outbox) == sorted([a.email, b.email])
     assert Delivery.objects.filter(status="sent").count() == 2
@@ -180,3 +186,48 @@ def test_api_publishes_and_refuses_unsafe_html(ward, other_ward, borough, office
     )
     assert ok.status_code == 201 and ok.json()["places"] == ["Aldersgate"]
     assert [b["title"] for b in client.get(f"/api/v1/engagement/bulletins?ward={ward.gss_code}").json()] == ["Appeal"]
+
+
+def test_publishing_and_correcting_check_the_same_fields_through_the_service_the_form_and_the_api(
+    ward, officer, client, db_snapshot
+):
+    """A bulletin is written through the editor, the API or the service, and published or corrected: each way
+    checks the same fields, so none stores what another refuses (a blank title, a summary over 300
+    characters, which PostgreSQL would refuse with a server error)."""
+    sign_in(client, officer)
+    long_summary = "x" * 301
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as blank:
+        bulletins_services.publish_bulletin(
+            officer, bulletins_services.BulletinFields(title="   ", body_markdown="x", wards=[ward])
+        )
+    assert blank.value.messages == ["Give the bulletin a title."]
+    with pytest.raises(ValidationError) as too_long:
+        bulletins_services.publish_bulletin(
+            officer, bulletins_services.BulletinFields(title="Appeal", summary=long_summary, body_markdown="x")
+        )
+    assert too_long.value.messages == ["Ensure this value has at most 300 characters (it has 301)."]
+    api = client.post(
+        "/api/v1/engagement/bulletins",
+        {"title": "Appeal", "summary": long_summary, "body_markdown": "x", "wards": [ward.gss_code]},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"] == ["body", "payload", "summary"]
+    page = client.post(
+        reverse("engagement:bulletin-new"),
+        {"title": "Appeal", "kind": "news", "summary": long_summary, "body_markdown": "x", "wards": [ward.pk]},
+    )
+    assert page.status_code == 200 and "Ensure this value has at most 300 characters" in page.content.decode()
+    assert db_snapshot() == before
+
+    bulletin = bulletins_services.publish_bulletin(
+        officer, bulletins_services.BulletinFields(title="Appeal", body_markdown="x", wards=[ward]), notify=False
+    )
+    with pytest.raises(ValidationError) as blank:
+        bulletins_services.revise_bulletin(
+            officer, bulletin, bulletins_services.BulletinFields(title="", body_markdown="y", wards=[ward])
+        )
+    assert blank.value.messages == ["Give the bulletin a title."]
+    kept = bulletins_services.bulletin_fields(Bulletin.objects.get())
+    assert (kept.title, kept.body_markdown, list(kept.wards)) == ("Appeal", "x", [ward])

@@ -142,7 +142,7 @@ def test_a_published_bulletin_is_corrected_on_the_page_and_through_the_api_witho
     notifications.subscribe(resident, ward)
     with django_capture_on_commit_callbacks(execute=True):
         bulletin = bulletins_services.publish_bulletin(
-            officer, title="Bike marking", body_markdown="On Saturday.", wards=[ward]
+            officer, bulletins_services.BulletinFields(title="Bike marking", body_markdown="On Saturday.", wards=[ward])
         )
     assert len(mail.outbox) == 1
     sign_in(client, officer)
@@ -165,7 +165,9 @@ def test_a_published_bulletin_is_corrected_on_the_page_and_through_the_api_witho
 
 
 def test_only_the_team_of_a_bulletins_place_may_correct_it(ward, other_ward, officer, panel_chair, client):
-    bulletin = bulletins_services.publish_bulletin(officer, title="x", body_markdown="x", wards=[ward], notify=False)
+    bulletin = bulletins_services.publish_bulletin(
+        officer, bulletins_services.BulletinFields(title="x", body_markdown="x", wards=[ward]), notify=False
+    )
     elsewhere = make_staff(Role.OFFICER, other_ward, email="pc.aldgate@met.example")
     for person in (panel_chair, elsewhere):
         sign_in(client, person)

@@ -54,7 +54,9 @@ def test_every_hint_on_the_forms_of_engagement_notifications_and_accounts_points
     future = make_event()
     past = make_event(starts_at=timezone.now() - timedelta(days=1))
     record = records.write_meeting_record(officer, past)
-    bulletin = bulletins.publish_bulletin(officer, title="x", body_markdown="x", wards=[ward], notify=False)
+    bulletin = bulletins.publish_bulletin(
+        officer, bulletins.BulletinFields(title="x", body_markdown="x", wards=[ward]), notify=False
+    )
     notifications.subscribe(officer, ward)
     sign_in(client, officer)
     pages = [

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bulletin(ward, officer):
-    return bulletins.publish_bulletin(officer, title="Burglary appeal", body_html="<p>Did you see?</p>", wards=[ward])
+    return bulletins.publish_bulletin(
+        officer, bulletins.BulletinFields(title="Burglary appeal", body_html="<p>Did you see?</p>", wards=[ward])
+    )
 
 
 def test_reply_by_email_link_reaches_inbox_and_answer_is_emailed(

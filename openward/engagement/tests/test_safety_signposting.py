@@ -32,7 +32,7 @@ def test_every_public_free_text_form_signposts_999_101_crimestoppers_and_police_
 ):
     event = make_event()
     bulletin = bulletins_services.publish_bulletin(
-        officer, title="Appeal", body_markdown="x", wards=[ward], notify=False
+        officer, bulletins_services.BulletinFields(title="Appeal", body_markdown="x", wards=[ward]), notify=False
     )
     subscriber = notifications.subscribe(resident, ward)
     consultation = Consultation.objects.create(

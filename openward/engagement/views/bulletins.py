@@ -77,18 +77,7 @@ def bulletin_new(request):
         data = form.cleaned_data
         images = [(data["image"], data["image_alt"])] if data.get("image") else []
         try:
-            bulletin = bulletins_services.publish_bulletin(
-                request.user,
-                title=data["title"],
-                kind=data["kind"],
-                summary=data["summary"],
-                body_markdown=data["body_markdown"],
-                wards=data["wards"],
-                clusters=data["clusters"],
-                boroughs=data["boroughs"],
-                topics=data["topics"],
-                images=images,
-            )
+            bulletin = bulletins_services.publish_bulletin(request.user, form.bulletin_fields(), images=images)
         except ValidationError as exc:
             form.add_error(None, errors_text(exc))
         else:
@@ -100,34 +89,12 @@ def bulletin_new(request):
 @access.role(*places.TEAM_ROLES, area=places.of_bulletin)
 def bulletin_edit(request, pk):
     bulletin = get_object_or_404(Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED), pk=pk)
-    initial = {
-        "title": bulletin.title,
-        "kind": bulletin.kind,
-        "summary": bulletin.summary,
-        # Bulletins written before the editor keep their words, in paragraphs.
-        "body_markdown": bulletin.body_markdown or html.as_plain_paragraphs(bulletin.body_html),
-        "wards": bulletin.wards.all(),
-        "clusters": bulletin.clusters.all(),
-        "boroughs": bulletin.boroughs.all(),
-        "topics": bulletin.topics.all(),
-    }
+    initial = bulletins_services.bulletin_fields(bulletin).as_dict()
     form = forms.BulletinRevisionForm(request.POST or None, initial=initial, **_bulletin_form_kwargs(request.user))
     preview = _preview(request, form)
     if request.method == "POST" and preview is None and form.is_valid():
-        data = form.cleaned_data
         try:
-            bulletins_services.revise_bulletin(
-                request.user,
-                bulletin,
-                title=data["title"],
-                kind=data["kind"],
-                summary=data["summary"],
-                body_markdown=data["body_markdown"],
-                wards=data["wards"],
-                clusters=data["clusters"],
-                boroughs=data["boroughs"],
-                topics=data["topics"],
-            )
+            bulletins_services.revise_bulletin(request.user, bulletin, form.bulletin_fields())
         except ValidationError as exc:
             form.add_error(None, errors_text(exc))
         else:

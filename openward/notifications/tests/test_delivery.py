@@ -70,7 +70,9 @@ def scripted_smtp(settings):
 def bulletin_notice(ward, officer, django_capture_on_commit_callbacks):
     """A published bulletin's notice; nobody subscribes yet, so the fan-out wrote no rows."""
     with django_capture_on_commit_callbacks(execute=True):
-        bulletin = bulletins.publish_bulletin(officer, title="Appeal", body_html="<p>Help</p>", wards=[ward])
+        bulletin = bulletins.publish_bulletin(
+            officer, bulletins.BulletinFields(title="Appeal", body_html="<p>Help</p>", wards=[ward])
+        )
     notice = Notice.objects.get(key=f"bulletin:{bulletin.pk}")
     assert not notice.deliveries.exists()
     return notice

@@ -96,7 +96,7 @@ def test_fan_out_to_10000_subscribers_each_gets_exactly_one(
     subscribers = add_subscribers(ward, N)
     with django_capture_on_commit_callbacks(execute=True):
         bulletin = bulletins.publish_bulletin(
-            officer, title="Knife crime appeal", body_html="<p>Call 101</p>", wards=[ward]
+            officer, bulletins.BulletinFields(title="Knife crime appeal", body_html="<p>Call 101</p>", wards=[ward])
         )
     counts = Counter(counting_smtp.received)
     assert sum(counts.values()) == N
@@ -293,7 +293,10 @@ from openward.accounts.models import User
 from openward.areas.models import Ward
 from openward.engagement.services import bulletins as bulletins_services
 bulletins_services.publish_bulletin(
-    User.objects.get(), title="Weapons sweep volunteers", body_html="<p>Join us</p>", wards=[Ward.objects.get()]
+    User.objects.get(),
+    bulletins_services.BulletinFields(
+        title="Weapons sweep volunteers", body_html="<p>Join us</p>", wards=[Ward.objects.get()]
+    ),
 )
 """
         subprocess.run([*manage, "shell", "-c", publish], env=env, check=True, cwd=ROOT)

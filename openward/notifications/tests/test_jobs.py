@@ -22,7 +22,9 @@ def test_weekly_subscribers_get_a_digest_not_each_bulletin(
     services.subscribe(weekly, ward, frequency="weekly")
     services.subscribe(immediate, ward)
     with django_capture_on_commit_callbacks(execute=True):
-        bulletins.publish_bulletin(officer, title="Bike theft advice", body_html="<p>Lock it</p>", wards=[ward])
+        bulletins.publish_bulletin(
+            officer, bulletins.BulletinFields(title="Bike theft advice", body_html="<p>Lock it</p>", wards=[ward])
+        )
     assert [m.to for m in mail.outbox] == [[immediate.email]]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_notification_jobs", "--weekly-digest")
@@ -79,7 +81,9 @@ def test_smtp_down_means_retry_later_and_nothing_lost(
     # The server is unreachable (nothing listens on this port); the worker test stops a real one.
     settings.EMAIL_PORT = dead_port
     with django_capture_on_commit_callbacks(execute=True):
-        bulletin = bulletins.publish_bulletin(officer, title="Appeal", body_html="<p>x</p>", wards=[ward])
+        bulletin = bulletins.publish_bulletin(
+            officer, bulletins.BulletinFields(title="Appeal", body_html="<p>x</p>", wards=[ward])
+        )
     rows = Delivery.objects.filter(notice__key=f"bulletin:{bulletin.pk}")
     assert rows.count() == 30 and set(rows.values_list("status", flat=True)) == {"retry"}
     assert all("SMTP unavailable" in e for e in rows.values_list("last_error", flat=True))

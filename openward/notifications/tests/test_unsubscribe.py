@@ -19,7 +19,9 @@ def emailed(ward, officer, resident, settings, django_capture_on_commit_callback
     settings.SITE_URL = "https://openward.example"
     services.subscribe(resident, ward)
     with django_capture_on_commit_callbacks(execute=True):
-        bulletins.publish_bulletin(officer, title="Appeal", body_html="<p>Help</p>", wards=[ward])
+        bulletins.publish_bulletin(
+            officer, bulletins.BulletinFields(title="Appeal", body_html="<p>Help</p>", wards=[ward])
+        )
     assert len(mail.outbox) == 1
     return mail.outbox[0]
 
@@ -56,7 +58,9 @@ def test_unsubscribed_get_nothing_more(emailed, ward, officer, resident, residen
     services.subscribe(neighbour, ward)
     services.unsubscribe(Subscriber.objects.get(email=resident.email))
     with django_capture_on_commit_callbacks(execute=True):
-        bulletins.publish_bulletin(officer, title="Second", body_html="<p>x</p>", wards=[ward])
+        bulletins.publish_bulletin(
+            officer, bulletins.BulletinFields(title="Second", body_html="<p>x</p>", wards=[ward])
+        )
     assert [(m.to, m.subject) for m in mail.outbox[1:]] == [([neighbour.email], "Second")]
 
 
