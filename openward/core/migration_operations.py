@@ -36,8 +36,10 @@ class CreateModels(Operation):
         return (self.__class__.__name__, [self.operations], {})
 
     def state_forwards(self, app_label, state):
-        # With no rendered apps in the state, each operation only records its model state; the models
-        # are then rendered once, together (state.reload_models does nothing when nothing was rendered).
+        # With no rendered apps in the state, each operation only records its model state; the new models
+        # are then rendered once, together, with the models they point to and those pointing at these
+        # (`delay`, as Django renders for AlterField: the state is marked delayed, so a RunPython after
+        # this renders every model afresh). state.reload_models does nothing when nothing was rendered.
         rendered = state.__dict__.pop("apps", None)
         try:
             for operation in self.operations:
@@ -45,7 +47,7 @@ class CreateModels(Operation):
         finally:
             if rendered is not None:
                 state.__dict__["apps"] = rendered
-        state.reload_models([(app_label, op.name_lower) for op in self._creates()], delay=False)
+        state.reload_models([(app_label, op.name_lower) for op in self._creates()], delay=True)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         for operation in self._creates():
