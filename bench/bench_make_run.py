@@ -113,6 +113,7 @@ def main() -> None:
             time.sleep(0.2)
         first_answer = time.monotonic() - started
         print(f"make run on a fresh machine: first answer after {first_answer:.1f} s")
+        print(f"  {'start-up':<17} {marks[STEPS[0]]:6.1f} s (make, Python and Django starting, the system checks)")
         ends = [marks.get(s) for s in STEPS[1:]] + [first_answer]
         for step, begin, end in zip(STEPS, [marks.get(s) for s in STEPS], ends, strict=True):
             if begin is not None and end is not None:
