@@ -19,19 +19,15 @@ $(STAMP): requirements/dev.lock
 install: $(STAMP)
 
 ## Serve real London and the demo area at http://127.0.0.1:8000 as production does (gunicorn, DEBUG off, task worker, scheduler).
+# set_up: migrate, load_places_pack --commit --unless-loaded, load_demo and collectstatic, in one process.
 run: install
-	$(RUN) $(PY) manage.py migrate --noinput
-	$(RUN) $(PY) manage.py load_places_pack --commit --unless-loaded
-	$(RUN) $(PY) manage.py load_demo
-	$(RUN) $(PY) manage.py collectstatic --noinput -v 0
+	$(RUN) $(PY) manage.py set_up --static
 	@echo "Emails are written to var/mail/."
 	@$(RUN) HOST=$(HOST) PORT=$(PORT) exec $(PY) manage.py serve
 
 ## For people changing the code: Django's development server (DEBUG on, reloads on save), the task worker and the scheduler.
 dev: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_places_pack --commit --unless-loaded
-	$(PY) manage.py load_demo
+	$(PY) manage.py set_up
 	@echo "Emails are written to var/mail/."
 	@HOST=$(HOST) PORT=$(PORT) exec $(PY) manage.py serve --dev
 

@@ -4,9 +4,10 @@ A page is served from the cache only to a request with no session and no flash m
 nobody is signed in and nothing about them can be on it), and stored only when the response set
 no cookie and used no CSRF token. Every model write outside the bookkeeping apps, and every
 import run (importers write in bulk, then record their run), moves the site's data version, so
-the next request renders afresh; pages that show the time of day ("coming up", "open until")
-are kept PAGE_SECONDS at most. The version lives in the shared cache, so a write in one process
-(a worker, an import on the command line) reaches every web process within VERSION_SECONDS.
+the next request renders afresh (a bulk load inside `one_change()` moves it once, as it ends);
+pages that show the time of day ("coming up", "open until") are kept PAGE_SECONDS at most. The
+version lives in the shared cache, so a write in one process (a worker, an import on the command
+line) reaches every web process within VERSION_SECONDS.
 `kept` holds single figures every request needs (the newest month of crime) under the same version.
 """
 
@@ -16,7 +17,8 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -47,13 +49,33 @@ VERSION_SECONDS = 1.0
 _version_memo: tuple[float, int] = (float("-inf"), 0)
 _local: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
 _local_lock = threading.Lock()
+_batch = threading.local()
 
 
 def data_changed(**_) -> None:
     """Move the data version now and again once the transaction commits: a page another process
     renders in between (still seeing the old data) is not kept under the new version."""
+    if getattr(_batch, "depth", 0):
+        _batch.changed = True
+        return
     _bump()
     transaction.on_commit(_bump)
+
+
+@contextmanager
+def one_change() -> Iterator[None]:
+    """The writes this thread makes inside the block move the data version once, as it ends, instead of
+    once per row: for bulk loads (each step of the demo saves a few hundred rows one by one). A page
+    cached while the block runs is kept under an older version, so none outlives it."""
+    depth = getattr(_batch, "depth", 0)
+    _batch.depth = depth + 1
+    try:
+        yield
+    finally:
+        _batch.depth = depth
+        if depth == 0 and getattr(_batch, "changed", False):
+            _batch.changed = False
+            data_changed()
 
 
 def start_new_version() -> None:

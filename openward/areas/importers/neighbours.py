@@ -58,7 +58,7 @@ def open_neighbourhoods(gen: WardGeneration, *, demo: bool = False) -> int:
     existing = {
         (n.force_id, n.code): n for n in Neighbourhood.objects.select_related("ward__generation").order_by("pk")
     }
-    new, changed = [], []
+    new, kept, changed = [], [], []
     for ward in Ward.objects.filter(generation=gen).select_related("borough__force"):
         slug = neighbourhood_force_slug(ward)
         if slug is None:
@@ -78,17 +78,26 @@ def open_neighbourhoods(gen: WardGeneration, *, demo: bool = False) -> int:
                 )
             )
             continue
+        before = _stored(nbhd)
         current = nbhd.ward.generation if nbhd.ward is not None else None
         if current is None or current.pk == gen.pk or _starts(gen) >= _starts(current):
             nbhd.ward, nbhd.name = ward, ward.name
         starts = [d for d in (nbhd.valid_from, ward.valid_from) if d]
         nbhd.valid_from = min(starts) if len(starts) == 2 else None
         nbhd.valid_to = None if nbhd.valid_to is None or ward.valid_to is None else max(nbhd.valid_to, ward.valid_to)
-        changed.append(nbhd)
+        kept.append(nbhd)
+        if _stored(nbhd) != before:
+            changed.append(nbhd)
     Neighbourhood.objects.bulk_create(new, batch_size=500)
+    # Only the rows that change are written: a second import of the same wards (or the demo's wards joining
+    # London's generation) leaves hundreds of neighbourhoods as they were.
     update_rows(changed, ["ward", "name", "valid_from", "valid_to"])
     geo.neighbourhood_boundaries_changed()
-    return len(new) + len(changed)
+    return len(new) + len(kept)
+
+
+def _stored(nbhd: Neighbourhood) -> tuple:
+    return nbhd.ward_id, nbhd.name, nbhd.valid_from, nbhd.valid_to
 
 
 def _starts(gen: WardGeneration) -> date:

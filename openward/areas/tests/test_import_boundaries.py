@@ -7,6 +7,8 @@ import pytest
 import shapefile
 import shapely
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pyproj import CRS, Transformer
 from shapely.geometry import box, mapping
 
@@ -112,6 +114,24 @@ def test_a_ward_code_kept_across_generations_is_one_neighbourhood(tmp_path):
     nbhd = Neighbourhood.objects.get(code="E05000129")
     assert (nbhd.ward.generation.slug, nbhd.name) == ("2022", "Camden Town")
     assert (nbhd.valid_from, nbhd.valid_to) == (date(2014, 5, 22), None)
+
+
+def test_importing_the_same_wards_again_rewrites_no_neighbourhood_but_counts_them(tmp_path):
+    a, b = squares(0)
+    source = write_geojson(
+        tmp_path / "w.geojson", [feature(ward_props("E05000001", "A"), a), feature(ward_props("E05000002", "B"), b)]
+    )
+    first = OnsWards(source, commit=True).run()
+    with CaptureQueriesContext(connection) as captured:
+        again = OnsWards(source, commit=True).run()
+    assert first.counts["neighbourhoods"] == again.counts["neighbourhoods"] == 2
+    assert not [q["sql"] for q in captured if q["sql"].startswith('UPDATE "areas_neighbourhood"')]
+    renamed = write_geojson(
+        tmp_path / "w2.geojson",
+        [feature(ward_props("E05000001", "A renamed"), a), feature(ward_props("E05000002", "B"), b)],
+    )
+    OnsWards(renamed, commit=True).run()
+    assert sorted(Neighbourhood.objects.values_list("code", "name")) == [("E05000001", "A renamed"), ("E05000002", "B")]
 
 
 def write_shapefile(path, records, geometries, *, crs="EPSG:27700", encoding="utf-8", prj=True):

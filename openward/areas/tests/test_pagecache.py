@@ -88,3 +88,21 @@ def test_a_write_in_another_process_shows_within_a_second(client, place):
     assert queries(Client(), WARD)[0] == 0, "within VERSION_SECONDS this process keeps serving its copy"
     pagecache._version_memo = (read_at - pagecache.VERSION_SECONDS, version)
     assert queries(Client(), WARD)[0] > 0
+
+
+def test_writes_inside_one_change_move_the_version_once_as_it_ends(client, place):
+    """A bulk load (each step of the demo) moves the data version once, not once per row it saves."""
+    client.get(WARD)
+    before = cache.get(pagecache.VERSION_KEY)
+    with pagecache.one_change():
+        TeamMemberFactory(neighbourhood=place.neighbourhood, name="Grace Hopper", rank="PCSO")
+        with pagecache.one_change():
+            TeamMemberFactory(neighbourhood=place.neighbourhood, name="Alan Turing", rank="PC")
+        assert cache.get(pagecache.VERSION_KEY) == before
+        assert "Grace Hopper" not in client.get(WARD).content.decode(), "the page kept from before the block"
+    # Once now (the test's transaction never commits, so the bump on commit does not come).
+    assert cache.get(pagecache.VERSION_KEY) == before + 1
+    html = client.get(WARD).content.decode()
+    assert "Grace Hopper" in html and "Alan Turing" in html
+    TeamMemberFactory(neighbourhood=place.neighbourhood, name="Mary Somerville", rank="PCSO")
+    assert cache.get(pagecache.VERSION_KEY) == before + 2, "outside the block each write moves it again"

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from openward.core.migration_operations import CreateModels
+
 
 class Migration(migrations.Migration):
 
@@ -15,82 +17,86 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # One step, so the models are rendered once (openward.core.migration_operations); the same tables as the
+    # CreateModel and AddConstraint operations applied one by one.
     operations = [
-        migrations.CreateModel(
-            name='PatrolPlan',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('minutes_min', models.PositiveSmallIntegerField(default=10)),
-                ('minutes_max', models.PositiveSmallIntegerField(default=15)),
-                ('visits_per_week', models.PositiveSmallIntegerField(default=3, help_text='Per place.')),
-                ('hours_note', models.TextField(blank=True, help_text='When to visit, from what the team knows: police.uk has no times of day.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('is_demo', models.BooleanField(default=False)),
-                ('cluster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='patrol_plans', to='areas.cluster')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('priorities', models.ManyToManyField(blank=True, help_text='Ward priorities citing this plan.', related_name='patrol_plans', to='priorities.priority')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='patrol_plans', to='areas.ward')),
-            ],
-            options={
-                'ordering': ['-starts_on', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PlanPlace',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cell_key', models.CharField(max_length=24)),
-                ('latitude', models.FloatField()),
-                ('longitude', models.FloatField()),
-                ('label', models.CharField(blank=True, help_text='e.g. the busiest street in the cell.', max_length=200)),
-                ('reason', models.CharField(max_length=300)),
-                ('crimes_before', models.PositiveIntegerField(default=0, help_text='Crimes in the 12 months before the plan.')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='places', to='patrols.patrolplan')),
-            ],
-            options={
-                'ordering': ['plan', 'position'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Visit',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('minutes', models.PositiveSmallIntegerField()),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('is_demo', models.BooleanField(default=False)),
-                ('officer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='patrols.planplace')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='patrols.patrolplan')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-started_at', '-id'],
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='patrolplan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ward__isnull', False), ('cluster__isnull', True)), models.Q(('ward__isnull', True), ('cluster__isnull', False)), _connector='OR'), name='patrol_plan_for_one_ward_or_cluster'),
-        ),
-        migrations.AddConstraint(
-            model_name='patrolplan',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='patrol_plan_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='patrolplan',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes_min__gte', 1), ('minutes_max__gte', models.F('minutes_min'))), name='patrol_plan_dosage_in_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='planplace',
-            constraint=models.UniqueConstraint(fields=('plan', 'cell_key'), name='plan_place_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__gte', 1)), name='visit_lasts_a_minute_or_more'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='PatrolPlan',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('title', models.CharField(max_length=200)),
+                    ('starts_on', models.DateField()),
+                    ('ends_on', models.DateField()),
+                    ('minutes_min', models.PositiveSmallIntegerField(default=10)),
+                    ('minutes_max', models.PositiveSmallIntegerField(default=15)),
+                    ('visits_per_week', models.PositiveSmallIntegerField(default=3, help_text='Per place.')),
+                    ('hours_note', models.TextField(blank=True, help_text='When to visit, from what the team knows: police.uk has no times of day.')),
+                    ('created_at', models.DateTimeField(auto_now_add=True)),
+                    ('is_demo', models.BooleanField(default=False)),
+                    ('cluster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='patrol_plans', to='areas.cluster')),
+                    ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                    ('priorities', models.ManyToManyField(blank=True, help_text='Ward priorities citing this plan.', related_name='patrol_plans', to='priorities.priority')),
+                    ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='patrol_plans', to='areas.ward')),
+                ],
+                options={
+                    'ordering': ['-starts_on', '-id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='PlanPlace',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('cell_key', models.CharField(max_length=24)),
+                    ('latitude', models.FloatField()),
+                    ('longitude', models.FloatField()),
+                    ('label', models.CharField(blank=True, help_text='e.g. the busiest street in the cell.', max_length=200)),
+                    ('reason', models.CharField(max_length=300)),
+                    ('crimes_before', models.PositiveIntegerField(default=0, help_text='Crimes in the 12 months before the plan.')),
+                    ('position', models.PositiveSmallIntegerField(default=0)),
+                    ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='places', to='patrols.patrolplan')),
+                ],
+                options={
+                    'ordering': ['plan', 'position'],
+                },
+            ),
+            migrations.CreateModel(
+                name='Visit',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('started_at', models.DateTimeField()),
+                    ('minutes', models.PositiveSmallIntegerField()),
+                    ('note', models.CharField(blank=True, max_length=500)),
+                    ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                    ('is_demo', models.BooleanField(default=False)),
+                    ('officer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                    ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='patrols.planplace')),
+                    ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='patrols.patrolplan')),
+                    ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ],
+                options={
+                    'ordering': ['-started_at', '-id'],
+                },
+            ),
+            migrations.AddConstraint(
+                model_name='patrolplan',
+                constraint=models.CheckConstraint(condition=models.Q(models.Q(('ward__isnull', False), ('cluster__isnull', True)), models.Q(('ward__isnull', True), ('cluster__isnull', False)), _connector='OR'), name='patrol_plan_for_one_ward_or_cluster'),
+            ),
+            migrations.AddConstraint(
+                model_name='patrolplan',
+                constraint=models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='patrol_plan_ends_after_start'),
+            ),
+            migrations.AddConstraint(
+                model_name='patrolplan',
+                constraint=models.CheckConstraint(condition=models.Q(('minutes_min__gte', 1), ('minutes_max__gte', models.F('minutes_min'))), name='patrol_plan_dosage_in_order'),
+            ),
+            migrations.AddConstraint(
+                model_name='planplace',
+                constraint=models.UniqueConstraint(fields=('plan', 'cell_key'), name='plan_place_once'),
+            ),
+            migrations.AddConstraint(
+                model_name='visit',
+                constraint=models.CheckConstraint(condition=models.Q(('minutes__gte', 1)), name='visit_lasts_a_minute_or_more'),
+            ),
+        ]),
     ]

@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from openward.core.migration_operations import CreateModels
+
 
 class Migration(migrations.Migration):
 
@@ -15,95 +17,99 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # One step, so the models are rendered once (openward.core.migration_operations); the same tables as the
+    # CreateModel and AddConstraint operations applied one by one.
     operations = [
-        migrations.CreateModel(
-            name='LetterBatch',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('letter_count', models.PositiveIntegerField(default=0)),
-                ('sent_by', models.CharField(default='print', help_text='"print" or "notify".', max_length=20)),
-                ('borough', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.borough')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Membership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(choices=[('lives', 'I live here'), ('works', 'I work here'), ('business', 'I run a business here'), ('studies', 'I study here')], default='lives', max_length=16)),
-                ('is_home', models.BooleanField(default=False)),
-                ('postcode', models.CharField(blank=True, max_length=7)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('needs_review', models.BooleanField(default=False)),
-                ('review_reason', models.CharField(blank=True, max_length=300)),
-                ('remapped_from', models.CharField(blank=True, help_text='GSS code of the ward before a re-map.', max_length=9)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='areas.ward')),
-            ],
-            options={
-                'ordering': ['-is_home', 'created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='InPersonReference',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='in_person_references', to='verification.membership')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='AddressLetter',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(blank=True, max_length=100)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=7)),
-                ('address_key', models.CharField(blank=True, max_length=64)),
-                ('code_hash', models.CharField(blank=True, max_length=64)),
-                ('code', models.CharField(blank=True, max_length=8)),
-                ('possible_duplicate', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('locked_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='letters', to='verification.letterbatch')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letters', to='verification.membership')),
-            ],
-            options={
-                'ordering': ['-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='VerificationGrant',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Not confirmed'), (1, 'Email confirmed, postcode in the ward'), (2, 'Address verified')])),
-                ('method', models.CharField(choices=[('email_postcode', 'Email confirmed with a postcode in the ward'), ('letter', 'Code on a letter posted to the address'), ('officer', 'In person, by a neighbourhood officer'), ('panel_chair', 'In person, by a ward panel chair'), ('front_counter', 'In person, at a police front counter')], max_length=20)),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('evidence', models.CharField(blank=True, help_text='What was seen, never copies of it.', max_length=200)),
-                ('address_key', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('possible_duplicate', models.BooleanField(default=False)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='verification.membership')),
-            ],
-            options={
-                'ordering': ['-granted_at'],
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'ward'), name='one_membership_per_ward'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='LetterBatch',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True)),
+                    ('letter_count', models.PositiveIntegerField(default=0)),
+                    ('sent_by', models.CharField(default='print', help_text='"print" or "notify".', max_length=20)),
+                    ('borough', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.borough')),
+                    ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ],
+                options={
+                    'ordering': ['-created_at'],
+                },
+            ),
+            migrations.CreateModel(
+                name='Membership',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('relationship', models.CharField(choices=[('lives', 'I live here'), ('works', 'I work here'), ('business', 'I run a business here'), ('studies', 'I study here')], default='lives', max_length=16)),
+                    ('is_home', models.BooleanField(default=False)),
+                    ('postcode', models.CharField(blank=True, max_length=7)),
+                    ('created_at', models.DateTimeField(auto_now_add=True)),
+                    ('needs_review', models.BooleanField(default=False)),
+                    ('review_reason', models.CharField(blank=True, max_length=300)),
+                    ('remapped_from', models.CharField(blank=True, help_text='GSS code of the ward before a re-map.', max_length=9)),
+                    ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                    ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='areas.ward')),
+                ],
+                options={
+                    'ordering': ['-is_home', 'created_at'],
+                },
+            ),
+            migrations.CreateModel(
+                name='InPersonReference',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('reference_hash', models.CharField(max_length=64, unique=True)),
+                    ('created_at', models.DateTimeField(auto_now_add=True)),
+                    ('expires_at', models.DateTimeField()),
+                    ('used_at', models.DateTimeField(blank=True, null=True)),
+                    ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='in_person_references', to='verification.membership')),
+                ],
+            ),
+            migrations.CreateModel(
+                name='AddressLetter',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('recipient', models.CharField(blank=True, max_length=100)),
+                    ('address', models.TextField(blank=True)),
+                    ('postcode', models.CharField(blank=True, max_length=7)),
+                    ('address_key', models.CharField(blank=True, max_length=64)),
+                    ('code_hash', models.CharField(blank=True, max_length=64)),
+                    ('code', models.CharField(blank=True, max_length=8)),
+                    ('possible_duplicate', models.BooleanField(default=False)),
+                    ('created_at', models.DateTimeField(auto_now_add=True)),
+                    ('expires_at', models.DateTimeField()),
+                    ('attempts', models.PositiveSmallIntegerField(default=0)),
+                    ('locked_at', models.DateTimeField(blank=True, null=True)),
+                    ('confirmed_at', models.DateTimeField(blank=True, null=True)),
+                    ('erased_at', models.DateTimeField(blank=True, null=True)),
+                    ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='letters', to='verification.letterbatch')),
+                    ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letters', to='verification.membership')),
+                ],
+                options={
+                    'ordering': ['-created_at'],
+                },
+            ),
+            migrations.CreateModel(
+                name='VerificationGrant',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('level', models.PositiveSmallIntegerField(choices=[(0, 'Not confirmed'), (1, 'Email confirmed, postcode in the ward'), (2, 'Address verified')])),
+                    ('method', models.CharField(choices=[('email_postcode', 'Email confirmed with a postcode in the ward'), ('letter', 'Code on a letter posted to the address'), ('officer', 'In person, by a neighbourhood officer'), ('panel_chair', 'In person, by a ward panel chair'), ('front_counter', 'In person, at a police front counter')], max_length=20)),
+                    ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
+                    ('expires_at', models.DateTimeField(blank=True, null=True)),
+                    ('evidence', models.CharField(blank=True, help_text='What was seen, never copies of it.', max_length=200)),
+                    ('address_key', models.CharField(blank=True, db_index=True, max_length=64)),
+                    ('possible_duplicate', models.BooleanField(default=False)),
+                    ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                    ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                    ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='verification.membership')),
+                ],
+                options={
+                    'ordering': ['-granted_at'],
+                },
+            ),
+            migrations.AddConstraint(
+                model_name='membership',
+                constraint=models.UniqueConstraint(fields=('user', 'ward'), name='one_membership_per_ward'),
+            ),
+        ]),
     ]
