@@ -223,3 +223,13 @@ def test_stopping_it_stops_every_process(served):
     wait_for(all_gone, "every process of make run stopping", 60, served["log"])
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{served['base']}/api/v1/health", timeout=5)
+
+
+@pytest.mark.slow
+def test_the_set_up_ran_every_step_once_in_one_process(served):
+    """`make run` sets the machine up with one "set_up" command (Makefile), which reports each step as it ends."""
+    log = served["log"].read_text()
+    assert "manage.py set_up --static" in log, "make run did not set up through set_up"
+    for step in ("migrate", "load_places_pack", "load_demo", "collectstatic"):
+        assert len(re.findall(rf"^Set up: {step} in [\d.]+ s$", log, re.M)) == 1, step
+    assert re.search(r"^Set up in [\d.]+ s\.$", log, re.M)
