@@ -22,7 +22,8 @@ def warm() -> None:
 
     for name in SLOW_IMPORTS:
         importlib.import_module(name)
-    # Every view module is imported when the URLconf is; the API's schema is built on its first request.
+    # Every view module is imported when the URLconf is. django-ninja builds the API's schema afresh on each
+    # request for it, but the first build (its pydantic models' schemas) is the slow one: done here.
     get_resolver().url_patterns  # noqa: B018
     from openward.api import api
 
