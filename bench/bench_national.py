@@ -196,7 +196,7 @@ def explain_indexes(ward_code: str, borough_code: str) -> list[str]:
     from openward.areas.models import Borough, Force, Ward
     from openward.crime.analytics import cache, scope
     from openward.crime.models import Crime
-    from openward.crime.selectors import latest_crime_month
+    from openward.crime.selectors import at_street, latest_crime_month
 
     month = latest_crime_month()
     ward = Ward.objects.get(gss_code=ward_code)
@@ -217,7 +217,9 @@ def explain_indexes(ward_code: str, borough_code: str) -> list[str]:
         .values_list("street_id", "latitude", "longitude")
         .distinct()
         .query,
-        "crime_street (crimes-at-location by street id)": in_month.filter(street_id=sample["street_id"])
+        "crime_point (crimes-at-location by a street id derived from a snap point)": at_street(
+            in_month, sample["street_id"]
+        )
         .values_list("pk")
         .query,
         "crime_persistent_id (outcomes-for-crime)": Crime.objects.filter(persistent_id=sample["persistent_id"])

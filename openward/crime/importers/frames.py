@@ -37,6 +37,7 @@ import polars as pl
 
 from openward.core.values import Month
 
+from ..models import DERIVED_STREET_IDS
 from .categories import CATEGORY_NAMES, STOP_OUTCOME_CODES, STOP_TYPES, category_slug, outcome_code
 
 STREET_HEADER = (
@@ -91,10 +92,18 @@ _BOOL = {"true": True, "false": False, "yes": True, "no": False, "": None}
 def street_id_expr(lat: pl.Expr, lng: pl.Expr) -> pl.Expr:
     """The derived street id of a snap point (see the module docstring)."""
     return (
-        pl.lit(2**50, pl.Int64)
+        pl.lit(DERIVED_STREET_IDS, pl.Int64)
         + ((lat - UK_BOX[0]) * 1e6).round().cast(pl.Int64) * (2**24)
         + ((lng - UK_BOX[2]) * 1e6).round().cast(pl.Int64)
     )
+
+
+def snap_point(street_id: int) -> tuple[float, float] | None:
+    """The (latitude, longitude) a derived street id was made from, to the micro-degree; None for police.uk's ids."""
+    if street_id < DERIVED_STREET_IDS:
+        return None
+    offset = street_id - DERIVED_STREET_IDS
+    return UK_BOX[0] + (offset >> 24) / 1e6, UK_BOX[2] + (offset & (2**24 - 1)) / 1e6
 
 
 class Check(NamedTuple):

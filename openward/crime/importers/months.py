@@ -15,8 +15,13 @@ month's partition holds far more rows than the import replaces (one small force 
 a national month), rebuilding it would copy much more than it writes, so the slices are replaced in
 place instead (delete, insert, the indexes updated row by row), as everywhere else.
 
-SQLite (or a crime table not partitioned): the slices are deleted and the month's rows inserted
-at once (`store.insert`, which rebuilds the indexes after a large first load).
+SQLite (or a crime table not partitioned), and a month replaced in place: each force's slice is
+deleted when its first rows arrive and the rows are inserted piece by piece as they come, so the
+database writes one piece while the importer reads and checks the next. A load that at least
+doubles the table (a first load) drops its indexes before its first piece and builds them after
+the last, each once, by sorting; until the pieces add up to the table's size the importer holds
+them back, as that decision must come before the first insert. A month that would shrink is found
+at the end, and the import's transaction takes its deletes back.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ DEFAULT_PARTITION = f"{TABLE}_default"
 # Rebuild a month's partition, copying the rows it keeps, unless it keeps more than this many times
 # the rows the import replaces: copying costs about as much per row as loading.
 KEEP_IN_PLACE_RATIO = 4
+# Rows of the table counted (at most) to decide whether a load in place at least doubles it.
+COUNTED_UP_TO = 4_000_000
 
 
 def partition_name(month: dt.date) -> str:
@@ -94,8 +101,13 @@ class MonthLoad:
         self.category_ids: set[int] = set()
         self.swap: bool | None = None  # decided when the first rows arrive
         self._old_partition: str | None = None
-        self._buffered: list[pl.DataFrame] = []
         self._stream: _CopyStream | None = None
+        # In place: the forces whose slice is deleted; the table's rows before (None: never a bulk load);
+        # the pieces held back until the bulk decision; the indexes dropped for a bulk load.
+        self._cleared: set[int] = set()
+        self._table_rows: int | None = None
+        self._held: list[pl.DataFrame] = []
+        self._dropped: store.DroppedIndexes | None = None
         self._staging = f"{partition_name(month)}_new"
 
     # -- while reading -------------------------------------------------------------------------
@@ -114,7 +126,31 @@ class MonthLoad:
             assert self._stream is not None
             self._stream.write(rows)
         else:
-            self._buffered.append(rows)
+            self._add_in_place(rows)
+
+    def _add_in_place(self, rows: pl.DataFrame) -> None:
+        with connection.cursor() as cursor:
+            for force_id in sorted(set(rows["force_id"].unique().to_list()) - self._cleared):
+                cursor.execute(
+                    f"DELETE FROM {TABLE} WHERE force_id = %s AND month = %s AND is_demo = %s",
+                    [force_id, self.month, self.is_demo],
+                )
+                self.stored[force_id] = cursor.rowcount
+                self._cleared.add(force_id)
+            if self._table_rows is None or self._dropped is not None:
+                store.insert(cursor, TABLE, rows, rebuild_indexes=False)
+                return
+            self._held.append(rows)
+            held = sum(piece.height for piece in self._held)
+            remaining = self._table_rows - sum(self.stored[f] for f in self._cleared)
+            if held >= store.BULK_LOAD_ROWS and held >= remaining:
+                self._dropped = store.drop_indexes(cursor, TABLE)
+                self._write_held(cursor)
+
+    def _write_held(self, cursor) -> None:
+        if self._held:
+            store.insert(cursor, TABLE, pl.concat(self._held, how="vertical_relaxed"), rebuild_indexes=False)
+            self._held = []
 
     def pause(self) -> None:
         if self._stream is not None:
@@ -127,6 +163,8 @@ class MonthLoad:
     def _start(self) -> None:
         if not is_partitioned():
             self.swap = False
+            with connection.cursor() as cursor:
+                self._table_rows = store.table_rows_up_to(cursor, TABLE, COUNTED_UP_TO)
             return
         with connection.cursor() as cursor:
             cursor.execute(
@@ -175,19 +213,13 @@ class MonthLoad:
                 )
                 self._build_indexes(cursor)
             else:
+                self._check_shrink()
+                self._write_held(cursor)
+                if self._dropped is not None:
+                    self._dropped.rebuild(cursor)
+                self.replaced = sum(self.stored[f] for f in self._cleared)
                 other = Crime.objects.filter(month=self.month, is_demo=not self.is_demo, force_id__in=forces)
                 self.other_kind = set(other.values_list("force_id", flat=True).distinct().order_by())
-                for force_id in forces:
-                    cursor.execute(
-                        f"DELETE FROM {TABLE} WHERE force_id = %s AND month = %s AND is_demo = %s",
-                        [force_id, self.month, self.is_demo],
-                    )
-                    self.stored[force_id] = cursor.rowcount
-                self._check_shrink()
-                self.replaced = sum(self.stored.values())
-                rows = pl.concat(self._buffered, how="vertical_relaxed")
-                store.insert(cursor, TABLE, rows, rebuild_indexes=not is_partitioned())
-                self._buffered = []
             store.hold_references(cursor, self.ward_ids, set(forces), self.category_ids)
 
     def _check_shrink(self) -> None:

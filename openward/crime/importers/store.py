@@ -199,10 +199,31 @@ def _copy(cursor, db_table: str, rows: pl.DataFrame) -> None:
         copy.write(csv_payload(rows))
 
 
-@contextmanager
-def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
-    """A load that at least doubles a table drops the table's plain indexes (and, on PostgreSQL, its
-    foreign keys) and builds them again after.
+def table_rows_up_to(cursor, db_table: str, limit: int) -> int:
+    """The table's rows, counted up to `limit` (a large table is not read to the end)."""
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {db_table} LIMIT %s) AS existing", [limit])
+    return cursor.fetchone()[0]
+
+
+class DroppedIndexes(NamedTuple):
+    """A table's plain indexes and (PostgreSQL) foreign keys, dropped for a bulk load: `rebuild` puts them back."""
+
+    db_table: str
+    indexes: list[tuple[str, str]]
+    foreign_keys: list[tuple[str, str]]
+
+    def rebuild(self, cursor) -> None:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # sort each index in memory
+        for _, definition in self.indexes:
+            cursor.execute(definition)
+        for name, definition in self.foreign_keys:
+            cursor.execute(f'ALTER TABLE {self.db_table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def drop_indexes(cursor, db_table: str) -> DroppedIndexes:
+    """Drop the table's plain indexes (and, on PostgreSQL, its foreign keys) before a load that at least
+    doubles it; `DroppedIndexes.rebuild` builds them again after.
 
     Building an index once, by sorting, is several times faster than updating it row by row
     once it outgrows memory, and one foreign-key check of the whole table is faster than a
@@ -211,10 +232,6 @@ def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
     large loads, when no page can be reading that data yet; on SQLite, readers keep seeing the
     previous snapshot meanwhile.
     """
-    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {db_table} LIMIT %s) AS existing", [incoming + 1])
-    if incoming < BULK_LOAD_ROWS or cursor.fetchone()[0] > incoming:
-        yield
-        return
     foreign_keys = []
     if connection.vendor == "postgresql":
         cursor.execute(
@@ -245,13 +262,18 @@ def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
         indexes = cursor.fetchall()
     for name, _ in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
+    return DroppedIndexes(db_table, indexes, foreign_keys)
+
+
+@contextmanager
+def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
+    """A load of `incoming` rows that at least doubles the table drops its indexes and builds them after."""
+    if incoming < BULK_LOAD_ROWS or table_rows_up_to(cursor, db_table, incoming + 1) > incoming:
+        yield
+        return
+    dropped = drop_indexes(cursor, db_table)
     yield
-    if connection.vendor == "postgresql":
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # sort each index in memory
-    for _, definition in indexes:
-        cursor.execute(definition)
-    for name, definition in foreign_keys:
-        cursor.execute(f'ALTER TABLE {db_table} ADD CONSTRAINT "{name}" {definition}')
+    dropped.rebuild(cursor)
 
 
 COUNT_KEYS = ("ward_id", "lsoa_code", "category_id")

@@ -25,7 +25,7 @@ from openward.crime.schemas import (
     Problem,
     StreetDate,
 )
-from openward.crime.selectors import categories_in, crime_months
+from openward.crime.selectors import at_street, categories_in, crime_months
 
 from .geometry import MAX_RESULTS, Area
 from .http import ERRORS, STREAM_CHUNK, ApiError, handles_errors, json_array_stream, json_response, param
@@ -141,7 +141,7 @@ def crimes_street(
 
 def street_crimes(crimes, street: int) -> list[int]:
     """Primary keys of the crimes at one street; 503 (as police.uk) over the 10,000 one request may return."""
-    pks = list(crimes.filter(street_id=street).values_list("pk", flat=True)[: MAX_RESULTS + 1])
+    pks = list(at_street(crimes, street).values_list("pk", flat=True)[: MAX_RESULTS + 1])
     if len(pks) > MAX_RESULTS:
         raise ApiError(503, f"More than {MAX_RESULTS:,} crimes at this location.")
     return pks
@@ -218,7 +218,7 @@ def outcomes_at_location(
     outcomes = Outcome.objects.filter(month=month)
     if param(request, "location_id", location_id) not in (None, ""):
         street = location_id_or_nearest(request, location_id, None, None, Crime.objects.none())
-        pids = Crime.objects.filter(street_id=street).exclude(persistent_id="").values("persistent_id")
+        pids = at_street(Crime.objects.all(), street).exclude(persistent_id="").values("persistent_id")
         pks = list(outcomes.filter(persistent_id__in=pids).values_list("pk", flat=True)[: MAX_RESULTS + 1])
         if len(pks) > MAX_RESULTS:
             raise ApiError(503, f"More than {MAX_RESULTS:,} outcomes at this location.")
