@@ -20,6 +20,7 @@ loopback, DEBUG off) and measures:
 - warm throughput and p50/p95 with wrk (C, 2 threads, 16 connections), each as a ratio to
   /api/v1/health measured the same way in the same run: the ward page, the ward's crime page,
   the borough and force crime pages, crimes-street.
+Every request says "Accept-Encoding: gzip, deflate", as browsers and HTTP libraries do.
 Goals (issue 14): cold ward p95 <= 300 ms; warm ward, crime and crimes-street >= 0.5x health.
 """
 
@@ -263,7 +264,7 @@ def http_get(port: int, path: str) -> tuple[int, float]:
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     t = time.perf_counter()
-    conn.request("GET", path)
+    conn.request("GET", path, headers=CLIENT_HEADERS)
     response = conn.getresponse()
     response.read()
     elapsed = time.perf_counter() - t
@@ -283,9 +284,13 @@ def cold(port: int, paths: list[str]) -> dict:
     return {"p50": p50, "p95": p95, "n": len(paths), "statuses": sorted({s for s, _ in results})}
 
 
+# What browsers and HTTP libraries (requests, httpx, curl --compressed) send: a body the server keeps
+# compressed (crimes-street's) is sent compressed, as it would be to them.
+CLIENT_HEADERS = {"Accept-Encoding": "gzip, deflate"}
 WRK_SCRIPT = """
 local paths = {%s}
 local i = 0
+wrk.headers["Accept-Encoding"] = "gzip, deflate"
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i %% #paths) + 1])
@@ -465,7 +470,7 @@ def main() -> None:
     for name, c in r["cold"].items():
         print(f"  {name:38s} p50 {c['p50']:8.1f} ms   p95 {c['p95']:8.1f} ms   n={c['n']} status {c['statuses']}")
     health = r["warm"]["health"]["rps"]
-    print(f"\nwarm (wrk -t2 -c16, {args.seconds} s each; ratio to /api/v1/health in this run):")
+    print(f"\nwarm (wrk -t2 -c16, {args.seconds} s each, accepting gzip; ratio to /api/v1/health in this run):")
     for name, w in r["warm"].items():
         print(
             f"  {name:38s} {w['rps']:8.1f} req/s  ratio {w['rps'] / health:5.2f}   "

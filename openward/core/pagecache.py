@@ -14,6 +14,7 @@ line) reaches every web process within VERSION_SECONDS.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -40,7 +41,9 @@ BOOKKEEPING_APPS = {"sessions", "admin", "contenttypes", "django_tasks_database"
 BOOKKEEPING_MODELS = {"core.auditevent", "accounts.emaillink", "accounts.apitoken"}
 DELETES_HEARD_IN = {"areas", "engagement", "priorities", "verification"}
 BULK_DELETED = {"areas.postcode", "areas.lsoa", "areas.lsoaward"}
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+# As Django's GZipMiddleware reads Accept-Encoding.
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Content-Encoding", "Vary")
 # Each process also keeps the pages it served most recently, and reads the version from the shared
 # cache at most once a VERSION_SECONDS: a hit then costs no I/O, and a write made in another
 # process shows here within that time (this process's own writes show at once).
@@ -195,12 +198,19 @@ def public_page(view):
     return wrapper
 
 
+def accepts_gzip(request) -> bool:
+    """Whether the client takes a gzip-compressed body (read as Django's GZipMiddleware reads it)."""
+    return _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
+
+
 def page_key(request) -> str:
     """What the page depends on besides the data: its full path, the scheme and host it is served under
     (a site answering at two addresses links to each in its own pages) and the language it is rendered in
     (what LocaleMiddleware would choose from Accept-Language; always LANGUAGE_CODE while that is off, so the
-    header alone does not split the cache)."""
-    varies = [request.scheme, request.get_host(), translation.get_language() or "", request.get_full_path()]
+    header alone does not split the cache), and whether the client takes a gzip-compressed body (an API
+    answer kept compressed is sent so to those that do)."""
+    gzip = "gzip" if accepts_gzip(request) else ""
+    varies = [request.scheme, request.get_host(), translation.get_language() or "", request.get_full_path(), gzip]
     return hashlib.sha1("\n".join(varies).encode()).hexdigest()
 
 

@@ -89,6 +89,19 @@ def test_crimes_street_within_one_mile_with_police_uk_shape(client, crimes, shar
     assert body[1]["persistent_id"] == "" and body[1]["category"] == "anti-social-behaviour"
 
 
+def test_crimes_street_is_sent_gzipped_to_a_client_that_accepts_it_and_plain_to_one_that_does_not(client, crimes):
+    params = {"lat": CENTRE[0], "lng": CENTRE[1], "date": "2024-12"}
+    plain = client.get("/api/crimes-street/all-crime", params)
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    for accepts in ("gzip", "gzip, deflate, br", "deflate, gzip;q=0.8"):
+        packed = client.get("/api/crimes-street/all-crime", params, headers={"Accept-Encoding": accepts})
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+        assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    assert plain.json(), "the mile holds crimes, so the comparison compares something"
+    not_gzip = client.get("/api/crimes-street/all-crime", params, headers={"Accept-Encoding": "br, deflate"})
+    assert "Content-Encoding" not in not_gzip and not_gzip.content == plain.content
+
+
 def test_crimes_street_by_category_and_latest_month_when_date_is_undefined(client, crimes):
     response = client.get("/api/crimes-street/burglary", {"lat": CENTRE[0], "lng": CENTRE[1], "date": "undefined"})
     assert [c["id"] for c in response.json()] == [crimes[0].api_id]

@@ -7,9 +7,7 @@ does (`serialisers`); `http` holds the error handling and JSON writing they shar
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from django.http import HttpResponse
 from ninja import Router
 
 from openward.core import access, deadline
@@ -28,7 +26,17 @@ from openward.crime.schemas import (
 from openward.crime.selectors import at_street, categories_in, crime_months
 
 from .geometry import MAX_RESULTS, Area
-from .http import ERRORS, STREAM_CHUNK, ApiError, handles_errors, json_array_stream, json_response, param
+from .http import (
+    ERRORS,
+    STREAM_CHUNK,
+    ApiError,
+    gzipped_json,
+    gzipped_json_response,
+    handles_errors,
+    json_array_stream,
+    json_response,
+    param,
+)
 from .params import force_or_404, latest_month, location_id_or_nearest, parse_date, parse_location_id
 from .serialisers import CRIME_FIELDS, OUTCOME_FIELDS, crime_json, month_text, outcome_json
 
@@ -134,9 +142,8 @@ def crimes_street(
     area = Area(request, lat, lng, poly)
     month = parse_date(param(request, "date", date))
     crimes = category_filter(Crime.objects.filter(month=month), category)
-    key = f"crimes-street|{category}|{month}|{area.key}"
-    body = cached(key, lambda: json.dumps(crimes_by_pk(area.select(crimes)), separators=(",", ":")))
-    return HttpResponse(body, content_type="application/json")
+    key = f"crimes-street-gzip|{category}|{month}|{area.key}"
+    return gzipped_json_response(request, cached(key, lambda: gzipped_json(crimes_by_pk(area.select(crimes)))))
 
 
 def street_crimes(crimes, street: int) -> list[int]:
