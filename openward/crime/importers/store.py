@@ -221,9 +221,9 @@ class DroppedIndexes(NamedTuple):
             cursor.execute(f'ALTER TABLE {self.db_table} ADD CONSTRAINT "{name}" {definition}')
 
 
-def drop_indexes(cursor, db_table: str) -> DroppedIndexes:
-    """Drop the table's plain indexes (and, on PostgreSQL, its foreign keys) before a load that at least
-    doubles it; `DroppedIndexes.rebuild` builds them again after.
+def drop_indexes(cursor, db_table: str, *, keep: tuple[str, ...] = ()) -> DroppedIndexes:
+    """Drop the table's plain indexes but those named in `keep` (and, on PostgreSQL, its foreign keys) before a
+    load that at least doubles it; `DroppedIndexes.rebuild` builds them again after.
 
     Building an index once, by sorting, is several times faster than updating it row by row
     once it outgrows memory, and one foreign-key check of the whole table is faster than a
@@ -260,6 +260,7 @@ def drop_indexes(cursor, db_table: str) -> DroppedIndexes:
             [db_table],
         )
         indexes = cursor.fetchall()
+    indexes = [(name, definition) for name, definition in indexes if name not in keep]
     for name, _ in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
     return DroppedIndexes(db_table, indexes, foreign_keys)

@@ -201,3 +201,9 @@ def test_a_small_force_joins_a_large_month_in_place(tmp_path, city, monkeypatch)
         cursor.execute("SELECT to_regclass('crime_crime_p202301')::oid")
         assert cursor.fetchone()[0] == first
     assert stored("city-of-london") == 3 and stored("metropolitan") == 40
+
+
+def test_the_indexes_made_before_a_months_rows_are_partial_ones_a_csv_row_never_enters():
+    by_name = {index.name: index for index in Crime._meta.indexes}
+    for name in months.KEPT_WHILE_LOADING:
+        assert by_name[name].condition is not None, f"{name} is not partial: every row would be written into it"
