@@ -7,6 +7,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openward.crime.importers import PoliceUkImporter
 from openward.crime.models import Crime, Stop
@@ -148,7 +150,14 @@ def test_more_than_ten_thousand_crimes_is_503(client):
     response = client.post("/api/crimes-street/all-crime", {"poly": poly})
     assert response.status_code == 503
     assert "10,001" in response.json()["detail"]
+    # Asked again of the same data, the refusal is read from the cache: no crime row is read.
+    with CaptureQueriesContext(connection) as queries:
+        again = client.post("/api/crimes-street/all-crime", {"poly": poly})
+    assert again.status_code == 503 and again.json() == response.json()
+    assert not [q["sql"] for q in queries if "latitude" in q["sql"]]
     Crime.objects.filter(pk=Crime.objects.order_by("pk").first().pk).delete()
+    rebuild_counts()
+    import_run()  # as an import records its run last: the data version moves, and the question is asked anew
     assert len(client.post("/api/crimes-street/all-crime", {"poly": poly}).json()) == 10_000
 
 

@@ -142,8 +142,19 @@ def crimes_street(
     area = Area(request, lat, lng, poly)
     month = parse_date(param(request, "date", date))
     crimes = category_filter(Crime.objects.filter(month=month), category)
-    key = f"crimes-street-gzip|{category}|{month}|{area.key}"
-    return gzipped_json_response(request, cached(key, lambda: gzipped_json(crimes_by_pk(area.select(crimes)))))
+
+    def compute() -> bytes | tuple[int, str]:
+        try:
+            return gzipped_json(crimes_by_pk(area.select(crimes)))
+        except ApiError as refusal:
+            # Too many crimes in the area is as true of the same data the next time: kept like an answer,
+            # so that asking again costs a cache read, not the count of more than 10,000 rows.
+            return refusal.status, refusal.detail
+
+    answer = cached(f"crimes-street-gzip|{category}|{month}|{area.key}", compute)
+    if isinstance(answer, tuple):
+        raise ApiError(*answer)
+    return gzipped_json_response(request, answer)
 
 
 def street_crimes(crimes, street: int) -> list[int]:
