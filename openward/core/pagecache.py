@@ -44,10 +44,13 @@ BULK_DELETED = {"areas.postcode", "areas.lsoa", "areas.lsoaward"}
 # As Django's GZipMiddleware reads Accept-Encoding.
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Content-Encoding", "Vary")
-# Each process also keeps the pages it served most recently, and reads the version from the shared
-# cache at most once a VERSION_SECONDS: a hit then costs no I/O, and a write made in another
-# process shows here within that time (this process's own writes show at once).
+# Each process also keeps the pages it served most recently (PageCacheMiddleware), and reads the version
+# from the shared cache at most once a VERSION_SECONDS: a hit then costs no I/O, and a write made in
+# another process shows here within that time (this process's own writes show at once).
 LOCAL_PAGES = 256
+LOCAL_BYTES = 64 * 1024 * 1024
+LOCAL_PAGE_BYTES = 4 * 1024 * 1024
+_local_bytes = 0
 VERSION_SECONDS = 1.0
 _version_memo: tuple[float, int] = (float("-inf"), 0)
 _local: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
@@ -168,7 +171,11 @@ def _storable(request, response) -> bool:
 
 
 def public_page(view):
-    """Serve the view's page from the cache to anonymous visitors while the site's data is unchanged."""
+    """Serve the view's page from the cache to anonymous visitors while the site's data is unchanged.
+
+    The page the view returns is kept in the shared cache (every process serves it); the page as it leaves the
+    middleware (with the headers they add) is then kept by `PageCacheMiddleware` in this process's memory, which
+    answers the next anonymous visit before any other middleware or URL resolution runs."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -176,10 +183,9 @@ def public_page(view):
             return view(request, *args, **kwargs)
         version = current_version()
         key = f"pagecache:{view.__module__}.{view.__qualname__}:{version}:{page_key(request)}"
-        hit = _local_get(key)
-        if hit is None and (hit := cache.get(key)) is not None:
-            _local_put(key, hit)
+        hit = cache.get(key)
         if hit is not None:
+            request._public_page = True
             status, headers, content = hit
             response = HttpResponse(content, status=status)
             for name, value in headers:
@@ -190,12 +196,46 @@ def public_page(view):
             response = response.render()
         if _storable(request, response):
             headers = [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)]
-            page = (response.status_code, headers, response.content)
-            cache.set(key, page, PAGE_SECONDS)
-            _local_put(key, page)
+            cache.set(key, (response.status_code, headers, response.content), PAGE_SECONDS)
+            request._public_page = True
         return response
 
     return wrapper
+
+
+class PageCacheMiddleware:
+    """The first middleware: answers an anonymous GET for a public page from this process's memory, as the
+    page left the middleware last time (security and CSP headers included), while the data version is
+    unchanged; on the way out keeps each page `public_page` served that carries no cookie.
+
+    Keyed by the data version and `page_key` (the path decides the view, and only GET is answered, so no view
+    name is needed). A page is kept PAGE_SECONDS at most, and the process keeps LOCAL_PAGES pages and
+    LOCAL_BYTES bytes at most (a page larger than LOCAL_PAGE_BYTES is left to the shared cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "GET" or not _anonymous(request) or request.path.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        key = f"{current_version()}:{page_key(request)}"
+        hit = _local_get(key)
+        if hit is not None:
+            status, headers, content = hit
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(request, "_public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and len(response.content) <= LOCAL_PAGE_BYTES
+        ):
+            _local_put(key, (response.status_code, list(response.items()), response.content))
+        return response
 
 
 def accepts_gzip(request) -> bool:
@@ -215,6 +255,7 @@ def page_key(request) -> str:
 
 
 def _local_get(key: str) -> tuple | None:
+    global _local_bytes
     with _local_lock:
         found = _local.get(key)
         if found is None:
@@ -222,23 +263,31 @@ def _local_get(key: str) -> tuple | None:
         expires, page = found
         if expires < time.monotonic():
             del _local[key]
+            _local_bytes -= len(page[2])
             return None
         _local.move_to_end(key)
         return page
 
 
 def _local_put(key: str, page: tuple) -> None:
+    global _local_bytes
     with _local_lock:
+        old = _local.pop(key, None)
+        if old is not None:
+            _local_bytes -= len(old[1][2])
         _local[key] = (time.monotonic() + PAGE_SECONDS, page)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_PAGES:
-            _local.popitem(last=False)
+        _local_bytes += len(page[2])
+        while len(_local) > LOCAL_PAGES or _local_bytes > LOCAL_BYTES:
+            _, (_, dropped) = _local.popitem(last=False)
+            _local_bytes -= len(dropped[2])
 
 
 def clear_local() -> None:
     """Forget this process's copies and re-read the version (tests start each test with empty caches)."""
+    global _local_bytes
     with _local_lock:
         _local.clear()
+        _local_bytes = 0
     _remember_version(cache.get(VERSION_KEY, 0))
 
 

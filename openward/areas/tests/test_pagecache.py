@@ -106,3 +106,61 @@ def test_writes_inside_one_change_move_the_version_once_as_it_ends(client, place
     assert "Grace Hopper" in html and "Alan Turing" in html
     TeamMemberFactory(neighbourhood=place.neighbourhood, name="Mary Somerville", rank="PCSO")
     assert cache.get(pagecache.VERSION_KEY) == before + 2, "outside the block each write moves it again"
+
+
+def test_a_repeat_visit_is_answered_by_the_first_middleware_with_every_header_the_page_had(client, place):
+    """PageCacheMiddleware answers from this process's memory before URL resolution and the other middleware:
+    the page must leave as it did the first time, security and content-security headers included."""
+    from django.urls import resolvers
+
+    first = Client().get(WARD)
+    assert first.status_code == 200 and first.has_header("Content-Security-Policy")
+    resolved = []
+    real_resolve = resolvers.URLResolver.resolve
+
+    def counting_resolve(self, path):
+        resolved.append(path)
+        return real_resolve(self, path)
+
+    resolvers.URLResolver.resolve = counting_resolve
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            again = Client().get(WARD)
+    finally:
+        resolvers.URLResolver.resolve = real_resolve
+    assert resolved == [] and len(captured) == 0, "answered before URL resolution, without a query"
+    assert again.content == first.content
+    assert sorted(again.items()) == sorted(first.items())
+
+
+def test_the_first_middleware_keeps_no_page_a_visitor_was_given_a_cookie_with(client, place, settings):
+    """A page that set a cookie (a session, a CSRF token) is not kept for the next visitor."""
+    from django.http import HttpResponse
+
+    from openward.core.pagecache import PageCacheMiddleware
+
+    def sets_a_cookie(request):
+        request._public_page = True  # as public_page marks what it served
+        response = HttpResponse("for one visitor")
+        response.set_cookie("sessionid", "secret")
+        return response
+
+    middleware = PageCacheMiddleware(sets_a_cookie)
+    from django.test import RequestFactory
+
+    assert middleware(RequestFactory().get("/somewhere/")).cookies
+    assert (
+        pagecache._local_get(f"{pagecache.current_version()}:{pagecache.page_key(RequestFactory().get('/somewhere/'))}")
+        is None
+    )
+
+
+def test_the_memory_a_process_keeps_pages_in_is_bounded_in_bytes(settings, monkeypatch):
+    monkeypatch.setattr(pagecache, "LOCAL_BYTES", 1000)
+    pagecache.clear_local()
+    for n in range(5):
+        pagecache._local_put(f"k{n}", (200, [], b"x" * 300))
+    kept = [n for n in range(5) if pagecache._local_get(f"k{n}") is not None]
+    assert kept == [2, 3, 4] and pagecache._local_bytes == 900
+    pagecache._local_put("k4", (200, [], b"y" * 100))
+    assert pagecache._local_bytes == 700
