@@ -52,7 +52,8 @@ def _check_utf8(data: bytes, first_line: int = 1) -> None:
 
 
 def _header(data: bytes) -> list[str]:
-    first = data.split(b"\n", 1)[0].rstrip(b"\r")
+    end = data.find(b"\n")
+    first = (data if end == -1 else data[:end]).rstrip(b"\r")
     if b"\r" in first:
         raise FileProblem(
             "line 1: the lines end with a carriage return alone, not a line break, so the rows cannot be told "
@@ -112,20 +113,21 @@ def read_pieces(
         yield _read_line_by_line(data, names)
         return
     header_end = data.find(b"\n") + 1
-    body = data[header_end:]
-    # Cut the body at line breaks near equal shares; each piece is parsed on its own.
-    sample = body[: 1 << 16]
+    header, body_length = data[:header_end], len(data) - header_end
+    # Cut the body at line breaks near equal shares; each piece is parsed on its own. Offsets into `data`,
+    # so that the only copy of the body made is each piece's.
+    sample = data[header_end : header_end + (1 << 16)]
     average_row = max(1, len(sample) // max(1, sample.count(b"\n")))
-    pieces = 1 if rows_per_piece is None else max(1, len(body) // (average_row * rows_per_piece))
-    start, first_line = 0, 2
-    if not body:
-        yield _read_piece(data[:header_end], body, 0, names, first_line, final=True)
+    pieces = 1 if rows_per_piece is None else max(1, body_length // (average_row * rows_per_piece))
+    start, first_line = header_end, 2
+    if not body_length:
+        yield _read_piece(header, b"", 0, names, first_line, final=True)
     for i in range(1, pieces + 1):
-        end = len(body) if i == pieces else body.find(b"\n", len(body) * i // pieces) + 1
+        end = len(data) if i == pieces else data.find(b"\n", header_end + body_length * i // pieces) + 1
         if end <= start:
             continue
-        lines = body.count(b"\n", start, end)
-        yield _read_piece(data[:header_end], body[start:end], lines, names, first_line, final=end == len(body))
+        lines = data.count(b"\n", start, end)
+        yield _read_piece(header, data[start:end], lines, names, first_line, final=end == len(data))
         first_line += lines
         start = end
 
@@ -134,7 +136,7 @@ def _checked_whole(data: bytes, expected: tuple[str, ...], what: str) -> bytes:
     """The file without a byte-order mark, once the checks that refuse it whole have passed."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    if not data.strip():
+    if not data or data.isspace():
         raise FileProblem("the file is empty: line 1 should be data.police.uk's header. Download it again.")
     _check_utf8(data[: data.find(b"\n") + 1 or len(data)])
     check_header(_header(data), expected, what)

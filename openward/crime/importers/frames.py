@@ -115,9 +115,17 @@ class Check(NamedTuple):
 
 
 def _coordinates(df: pl.DataFrame) -> tuple[pl.DataFrame, Check]:
-    """Add `latitude` and `longitude` (floats, or null for a row without a location), and their check."""
-    lat_t, lng_t = pl.col("lat_text").str.strip_chars(), pl.col("lng_text").str.strip_chars()
-    lat, lng = lat_t.cast(pl.Float64, strict=False), lng_t.cast(pl.Float64, strict=False)
+    """Add `latitude` and `longitude` (floats, or null for a row without a location), and their check.
+
+    The trimmed texts and their numbers are columns (`_lat_t`, `_lat`, ...) computed once: written as
+    expressions inside the check, each would be worked out again for every comparison."""
+    located = df.with_columns(
+        _lat_t=pl.col("lat_text").str.strip_chars(), _lng_t=pl.col("lng_text").str.strip_chars()
+    ).with_columns(
+        latitude=pl.col("_lat_t").cast(pl.Float64, strict=False),  # "" is null
+        longitude=pl.col("_lng_t").cast(pl.Float64, strict=False),
+    )
+    lat_t, lng_t, lat, lng = pl.col("_lat_t"), pl.col("_lng_t"), pl.col("latitude"), pl.col("longitude")
     south, north, west, east = UK_BOX
     one_missing = (lat_t == "") != (lng_t == "")
     not_number = ((lat_t != "") & lat.is_null()) | ((lng_t != "") & lng.is_null())
@@ -130,7 +138,6 @@ def _coordinates(df: pl.DataFrame) -> tuple[pl.DataFrame, Check]:
         .otherwise(pl.format("Latitude {}, Longitude {} is not in the United Kingdom", lat_t, lng_t))
     )
     applies = one_missing | not_number | ((lat_t != "") & outside.fill_null(True))
-    located = df.with_columns(latitude=pl.when(lat_t != "").then(lat), longitude=pl.when(lng_t != "").then(lng))
     return located, Check(applies, message)
 
 
