@@ -57,14 +57,20 @@ def get_preferences(request):
 def put_preferences(request, payload: PreferencesIn):
     if payload.frequency not in Subscriber.Frequency.values:
         raise HttpError(400, f"frequency must be one of {', '.join(Subscriber.Frequency.values)}.")
-    topics = list(topic_model().objects.filter(slug__in=payload.topics))
+    wards = [ward_or_404(code) for code in payload.wards]
+    topics = list(topic_model().objects.offered_in([w.pk for w in wards]).filter(slug__in=payload.topics))
     if len(topics) != len(set(payload.topics)):
-        raise HttpError(400, "Unknown topic; see /api/v1/engagement/topics.")
+        unknown = sorted(set(payload.topics) - {t.slug for t in topics})
+        raise HttpError(
+            400,
+            f"Not a topic of these wards' panels: {', '.join(u[:80] for u in unknown[:10])}. A ward's topics are "
+            "the standard ones (/api/v1/engagement/topics) and its panel's (/api/v1/engagement/events/{id}/topics).",
+        )
     subscriber = services.subscriber_for(request.user.email, request.user)
     services.update_preferences(
         subscriber,
         frequency=payload.frequency,
-        wards=[ward_or_404(code) for code in payload.wards],
+        wards=wards,
         topics=topics,
         receiving=payload.receiving,
         actor=request.user,

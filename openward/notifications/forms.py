@@ -15,7 +15,7 @@ class PreferencesForm(forms.Form):
         help_text="Untick a ward to stop its notices. To add a ward, open its page and choose “Get notices by email”.",
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=topic_model().objects.all(),
+        queryset=topic_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to hear about everything in your wards.",
@@ -28,6 +28,9 @@ class PreferencesForm(forms.Form):
         if subscriber.user_id:
             ids |= set(subscriber.user.memberships.values_list("ward_id", flat=True))
         self.fields["wards"].queryset = Ward.objects.filter(pk__in=ids).select_related("borough").order_by("name")
+        # The topics those wards' panels meet under, and any this address already follows.
+        chosen = topic_model().objects.filter(pk__in=subscriber.subscriptions.values("topics"))
+        self.fields["topics"].queryset = (topic_model().objects.offered_in(ids) | chosen).distinct()
 
 
 class SubscribeForm(forms.Form):
@@ -40,8 +43,12 @@ class SubscribeForm(forms.Form):
         error_messages={"required": "Choose how often you want email."},
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=topic_model().objects.all(),
+        queryset=topic_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to hear about everything in the ward.",
     )
+
+    def __init__(self, *args, ward=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = topic_model().objects.offered_in([ward.pk] if ward is not None else [])

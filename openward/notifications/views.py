@@ -97,7 +97,7 @@ def subscribe(request):
     ward = ward_or_404(code) if code else None
     if not request.user.is_authenticated:
         return render(request, "notifications/subscribe_sign_in.html", {"ward": ward, "next": request.get_full_path()})
-    form = SubscribeForm(request.POST or None, initial={"ward": code})
+    form = SubscribeForm(request.POST or None, initial={"ward": code}, ward=ward)
     if request.method == "POST" and ward is not None and form.is_valid():
         services.subscribe(
             request.user, ward, topics=form.cleaned_data["topics"], frequency=form.cleaned_data["frequency"]

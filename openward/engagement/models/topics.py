@@ -7,6 +7,19 @@ from django.db import models
 from openward.areas.models import Cluster, Ward
 
 
+class TopicQuerySet(models.QuerySet):
+    def offered_in(self, ward_ids):
+        """The topics a resident of these wards can follow: the standard topics of panel meetings (a monitoring
+        group's own headings are its meetings', not a ward's) and those the wards' panels and their clusters'
+        panels added (not every panel's in the country)."""
+        ward_ids = list(ward_ids)
+        return self.filter(
+            models.Q(is_standard=True, meetings__in=[Topic.Meetings.PANELS, Topic.Meetings.ALL])
+            | models.Q(added_for_ward__in=ward_ids)
+            | models.Q(added_for_cluster__in=Cluster.objects.filter(wards__in=ward_ids).values("pk"))
+        )
+
+
 class Topic(models.Model):
     """A minutes heading and a topic of interest: the standard lists plus topics a panel adds. A standard
     topic is offered to the meetings `meetings` names (vocabulary.py); a panel's own, to that panel."""
@@ -23,6 +36,8 @@ class Topic(models.Model):
     meetings = models.CharField(max_length=16, choices=Meetings.choices, default=Meetings.PANELS)
     added_for_ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     added_for_cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

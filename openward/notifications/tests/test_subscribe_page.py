@@ -85,3 +85,51 @@ def test_preferences_cost_the_same_queries_with_one_ward_to_review_or_three(clie
     assert three == one
     for ward in (places.ward_a, places.ward_a2, places.ward_b):
         assert f"You follow {ward.name} ({ward.gss_code})" in html
+
+
+def test_the_topics_offered_are_those_of_the_wards_panels_not_a_monitoring_groups_or_other_wards(client):
+    """A resident chooses among the standard panel topics and those their own ward's (or cluster's) panel
+    added: not a stop-and-search monitoring group's headings, nor topics other panels added."""
+    from openward.areas.models import Cluster
+    from openward.engagement.models import Topic
+
+    places = make_places()
+    own = Topic.objects.create(slug="moped-thefts", name="Moped thefts", added_for_ward=places.ward_a)
+    cluster = Cluster.objects.create(name="North cluster", slug="north", borough=places.ward_a.borough)
+    cluster.wards.add(places.ward_a)
+    of_cluster = Topic.objects.create(slug="canal-path", name="Canal path", added_for_cluster=cluster)
+    Topic.objects.create(slug="school-gates", name="School gates", added_for_ward=places.ward_b)
+    person = make_resident("fay@example.org", places.ward_a)
+    sign_in(client, person)
+
+    html = client.get(f"/notifications/subscribe/?ward={places.ward_a.gss_code}").content.decode()
+    offered = set(re.findall(r'name="topics" value="(\d+)"', html))
+    expected = {
+        str(pk)
+        for pk in Topic.objects.filter(is_standard=True, meetings__in=["panels", "all"]).values_list("pk", flat=True)
+    } | {str(own.pk), str(of_cluster.pk)}
+    assert offered == expected
+    assert "Body-worn video" not in html and "School gates" not in html and "Moped thefts" in html
+
+    monitoring = Topic.objects.get(slug="body-worn-video")
+    refused = client.post(
+        "/notifications/subscribe/",
+        {"ward": places.ward_a.gss_code, "frequency": "weekly", "topics": [monitoring.pk]},
+    )
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not Subscription.objects.exists()
+
+    api = client.put(
+        "/api/v1/notifications/preferences",
+        {"frequency": "weekly", "wards": [places.ward_a.gss_code], "topics": ["school-gates", "moped-thefts"]},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "school-gates" in api.json()["detail"]
+    api = client.put(
+        "/api/v1/notifications/preferences",
+        {"frequency": "weekly", "wards": [places.ward_a.gss_code], "topics": ["canal-path", "moped-thefts"]},
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["topics"] == ["canal-path", "moped-thefts"]
+    prefs = client.get("/notifications/preferences/").content.decode()
+    assert set(re.findall(r'name="topics" value="(\d+)"', prefs)) == expected
