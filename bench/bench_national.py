@@ -183,7 +183,8 @@ def explain_pages(ward_code: str, borough_code: str) -> list[str]:
                 plan = [r[0] for r in cursor.fetchall()]
             nodes = [p.strip() for p in plan if re.search(r"Scan|Execution Time", p)]
             out.append("  " + re.sub(r'"', "", sql)[:150])
-            shown = nodes[:6] + ([f"… {len(nodes) - 7} more scans, one per partition"] if len(nodes) > 7 else [])
+            # The plan's first scans, then its execution time (the last line), each once.
+            shown = nodes[:-1] if len(nodes) <= 7 else [*nodes[:6], f"… {len(nodes) - 7} more scans, one per partition"]
             out.extend(f"      {n[:150]}" for n in shown + nodes[-1:])
     return out
 
@@ -253,7 +254,7 @@ def explain_indexes(ward_code: str, borough_code: str) -> list[str]:
             plan = [r[0] for r in cursor.fetchall()]
             out.append(f"  {label}")
             nodes = [p.rstrip() for p in plan if re.search(r"Scan|Execution Time|Append|Limit", p)]
-            shown = nodes[:5] + ([f"      … {len(nodes) - 6} more, one per partition"] if len(nodes) > 6 else [])
+            shown = nodes[:-1] if len(nodes) <= 6 else [*nodes[:5], f"      … {len(nodes) - 6} more, one per partition"]
             out.extend(f"    {n[:150]}" for n in shown + nodes[-1:])
     cache.data_version()
     return out
