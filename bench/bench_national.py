@@ -16,10 +16,10 @@ loopback, DEBUG off) and measures:
 - cold pages, one client: each ward's crime page on its first visit (distinct wards), each
   borough's, and the force's (a distinct query string each time, so nothing of the page is
   cached; what every page shares per import, such as the months loaded, stays warm); p50/p95;
-- crimes-street (one mile around a ward centre, the latest month), cold, p50/p95;
+- crimes-street (one mile around a ward centre, the latest month) and ten boroughs' hot spots, cold, p50/p95;
 - warm throughput and p50/p95 with wrk (C, 2 threads, 16 connections), each as a ratio to
   /api/v1/health measured the same way in the same run: the ward page, the ward's crime page,
-  the borough and force crime pages, crimes-street.
+  the borough and force crime pages, crimes-street, a borough's hot spots.
 Every request says "Accept-Encoding: gzip, deflate", as browsers and HTTP libraries do.
 Goals (issue 14): cold ward p95 <= 300 ms; warm ward, crime and crimes-street >= 0.5x health.
 """
@@ -392,6 +392,7 @@ def serve(args, url: str, var_dir: Path, tmp: Path) -> dict:
             "cold: borough crime page": cold(port, [f"/crime/boroughs/{b}/" for b in boroughs]),
             "cold: force crime page": cold(port, [f"/crime/forces/metropolitan/?cold={i}" for i in range(10)]),
             "cold: crimes-street, 1 mile": cold(port, street[:60]),
+            "cold: borough hot spots": cold(port, [f"/crime/hotspots/boroughs/{b}/" for b in boroughs[:10]]),
         }
         ward_crime = [f"/crime/wards/{c}/" for c, _, _ in sample[:60]]
         ward_pages = [f"/wards/{c}/" for c, _, _ in sample[60:]]
@@ -402,6 +403,7 @@ def serve(args, url: str, var_dir: Path, tmp: Path) -> dict:
             "borough crime page": [f"/crime/boroughs/{b}/" for b in boroughs],
             "force crime page": ["/crime/forces/metropolitan/"],
             "crimes-street, 1 mile": street[:60],
+            "borough hot spots": [f"/crime/hotspots/boroughs/{b}/" for b in boroughs[:10]],
         }
         # The load is reniced so that other work on the machine goes on; cold requests above were not.
         subprocess.run(["renice", "-n", "10", "-g", str(os.getpgid(server.pid))], capture_output=True, check=False)
