@@ -1,4 +1,7 @@
-"""Hot-spot pages (map, tables, CSV, GeoJSON) for any area, and demand per officer for a borough."""
+"""Hot-spot pages (map, tables, CSV, GeoJSON) for any area, and demand per officer for a borough.
+
+Each is kept whole for anonymous visitors until the data changes (`public_page`): the figures are cached
+already, but drawing the map and the tables of a borough's cells took half a second a visit."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from openward.core import access, deadline
+from openward.core.pagecache import public_page
 
 from .analytics import demand as demand_module
 from .analytics import hotspot_export
@@ -88,26 +92,31 @@ def _problem(request, message: str, status: int):
 
 
 @access.public
+@public_page
 def ward_hot_spots(request, code: str):
     return _page(request, f"ward|{code}", lambda: ward_scope(code))
 
 
 @access.public
+@public_page
 def borough_hot_spots(request, code: str):
     return _page(request, f"borough|{code}", lambda: borough_scope(code))
 
 
 @access.public
+@public_page
 def cluster_hot_spots(request, slug: str):
     return _page(request, f"cluster|{slug}", lambda: cluster_scope(slug))
 
 
 @access.public
+@public_page
 def force_hot_spots(request, slug: str):
     return _page(request, f"force|{slug}", lambda: force_scope(slug))
 
 
 @access.public
+@public_page
 def drawn_area_hot_spots(request):
     """A drawn polygon (`poly=lat,lng:lat,lng:…`), by GET or, for long ones, a POST form."""
     poly = request.POST.get("poly") if request.method == "POST" else request.GET.get("poly")
@@ -117,6 +126,7 @@ def drawn_area_hot_spots(request):
 
 
 @access.public
+@public_page
 def borough_demand(request, code: str):
     """Crime and harm per ward per officer of the ward's team, for a borough."""
     try:

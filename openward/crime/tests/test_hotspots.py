@@ -187,6 +187,37 @@ def test_page_api_csv_and_geojson_tell_the_same_story(client, planted_ward):
     assert len(cells) == len(api["cells"])
 
 
+def test_a_hot_spot_page_is_kept_whole_until_the_data_changes(client, planted_ward):
+    """Drawing a borough's map and tables took half a second a visit (bench_national): the page is kept whole
+    for anonymous visitors, and a new import shows on the next visit."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from openward.crime.tests.factories import import_run
+    from openward.crime.tests.hotspot_data import plant
+
+    path = f"/crime/hotspots/wards/{planted_ward.gss_code}/?from=2024-01&to=2024-06"
+    first = client.get(path).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(path).content.decode()
+    assert again == first and len(queries) == 0
+    csv_path = path + "&format=csv"
+    download = client.get(csv_path)
+    kept = Client().get(csv_path)
+    assert kept.content == download.content and kept["Content-Disposition"] == download["Content-Disposition"]
+
+    import datetime as dt
+
+    from openward.crime.tests.hotspot_data import CENTRE
+
+    plant(planted_ward, dt.date(2024, 6, 1), [(CENTRE[0] - 0.004, CENTRE[1] + 0.004, 60)])
+    import_run()
+    with CaptureQueriesContext(connection) as queries:
+        after = Client().get(path).content.decode()
+    assert len(queries) > 0 and after != first
+
+
 def _scope(ward):
     from openward.crime.analytics.scope import scope_for_ward
 
