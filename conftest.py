@@ -158,6 +158,18 @@ def browser():
         b.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request):
+    """After a browser test, close every context it opened (its pages' keep-alive connections with them), while
+    the live server still shares the test database with its request threads: a connection the browser closed
+    only at the end of the session ended its thread after the server had stopped sharing the database, and
+    the thread's clean-up failed (PytestUnhandledThreadExceptionWarning)."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser page; `page.base_url` is the live server."""
