@@ -198,3 +198,36 @@ def test_an_import_reads_the_primary_when_the_replica_lacks_the_last_import(tmp_
         assert placed == expected == {west.pk: 3, east.pk: 2}
         # Pages still read the replica, which has not replayed the import yet.
         assert Crime.objects.count() == 0
+
+
+@both_databases
+def test_no_page_is_kept_while_the_replica_lacks_the_newest_import(client, router_on):
+    """An import moves the page cache's version when it commits on the primary; pages read the replica. A page
+    rendered before the replica replays the import shows the old figures, so it is not kept under the new
+    version: the next visit renders again, and once the replica has the import, the page is kept."""
+    from django.test import Client
+
+    from openward.crime.tests.factories import import_run
+
+    ward = populate_ward()
+    import_run()
+    path = f"/crime/wards/{ward.gss_code}/"
+
+    def visit() -> int:
+        with (
+            CaptureQueriesContext(connections[db_router.REPLICA]) as replica,
+            CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as primary,
+        ):
+            assert Client().get(path).status_code == 200
+        return len(replica.captured_queries) + len(primary.captured_queries)
+
+    with lagging_replica():
+        assert not db_router.replica_behind()
+        import_run()  # on the primary only: the replica has not replayed it
+        assert db_router.replica_behind()
+        assert visit() > 0
+        assert visit() > 0, "a page rendered from the lagging replica was kept"
+    # The replica caught up (the mirror of the primary again).
+    assert not db_router.replica_behind()
+    assert visit() > 0
+    assert visit() == 0

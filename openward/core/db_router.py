@@ -62,6 +62,21 @@ def in_use() -> bool:
     return any(isinstance(r, ReplicaRouter) for r in router.routers)
 
 
+def replica_behind() -> bool:
+    """Whether the replica has not yet replayed the newest import the primary recorded (False without a
+    replica). An import records its run after its rows commit, so a replica holding the run holds the rows:
+    the whole-page cache keeps no page until then (it would keep the old figures under the new version)."""
+    if not in_use():
+        return False
+    from .models import ImportRun
+
+    newest = [
+        ImportRun.objects.using(alias).order_by("-pk").values_list("pk", flat=True).first()
+        for alias in (DEFAULT_DB_ALIAS, REPLICA)
+    ]
+    return newest[0] != newest[1]
+
+
 class ReplicaRouter:
     """DATABASE_ROUTERS entry, set by the settings only when DATABASE_REPLICA_URL is."""
 

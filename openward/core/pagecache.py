@@ -9,6 +9,8 @@ pages that show the time of day ("coming up", "open until") are kept PAGE_SECOND
 version lives in the shared cache, so a write in one process (a worker, an import on the command
 line) reaches every web process within VERSION_SECONDS.
 `kept` holds single figures every request needs (the newest month of crime) under the same version.
+With a read replica, no page is kept while the replica has not replayed the newest import the primary
+recorded (`db_router.replica_behind`): pages read the replica, and the import has already moved the version.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
 
-from . import process_caches
+from . import db_router, process_caches
 
 VERSION_KEY = "pagecache:version"
 PAGE_SECONDS = 60
@@ -194,7 +196,7 @@ def public_page(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if _storable(request, response):
+        if _storable(request, response) and not db_router.replica_behind():
             headers = [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)]
             cache.set(key, (response.status_code, headers, response.content), PAGE_SECONDS)
             request._public_page = True
