@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from openward.areas.models import Borough, Cluster, Ward
 
@@ -234,7 +235,7 @@ class BulletinForm(forms.Form):
         queryset=Borough.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Subscribers who follow only some topics get it if one of these is theirs.",
@@ -253,6 +254,12 @@ class BulletinForm(forms.Form):
                 continue
             self.fields[name].queryset = queryset
             self.fields[name].help_text = f"Choose none to send it to all your places: {everywhere}."
+        # The topics residents of these places can follow (the standard ones and their panels' own), and any
+        # the bulletin already has.
+        in_places = Ward.objects.filter(Q(pk__in=wards) | Q(clusters__in=clusters) | Q(borough__in=boroughs))
+        chosen = [t.pk for t in self.initial.get("topics") or ()]
+        offered = Topic.objects.offered_in(in_places.values_list("pk", flat=True)) | Topic.objects.filter(pk__in=chosen)
+        self.fields["topics"].queryset = offered.distinct()
 
     def clean(self):
         data = super().clean()

@@ -99,6 +99,10 @@ def _bulletin_fields(request, payload: BulletinIn | BulletinRevisionIn) -> bulle
         if not has_role(request.user, places.TEAM_ROLES, area):
             raise HttpError(403, f"You do not have a team role for {area.name}.")
     topics = list(Topic.objects.filter(slug__in=payload.topics))
+    if unknown := sorted(set(payload.topics) - {t.slug for t in topics}):
+        raise HttpError(
+            400, f"Unknown topics: {', '.join(u[:80] for u in unknown[:10])}. See /api/v1/engagement/topics."
+        )
     return bulletins_services.BulletinFields.of({**payload.dict(), **areas, "topics": topics})
 
 

@@ -231,3 +231,37 @@ def test_publishing_and_correcting_check_the_same_fields_through_the_service_the
     assert blank.value.messages == ["Give the bulletin a title."]
     kept = bulletins_services.bulletin_fields(Bulletin.objects.get())
     assert (kept.title, kept.body_markdown, list(kept.wards)) == ("Appeal", "x", [ward])
+
+
+def test_an_officer_tags_a_bulletin_with_the_topics_of_their_places_and_unknown_ones_are_refused(
+    ward, other_ward, borough, officer, client
+):
+    """The topics offered are those residents of the officer's places can follow: the standard panel topics and
+    their panels' own, not a monitoring group's headings or another borough's panel topics. The API refuses a
+    slug it does not know instead of dropping it."""
+    import re
+
+    from openward.areas.models import Borough, Ward
+
+    elsewhere = Ward.objects.create(
+        gss_code="E05000001",
+        name="Far ward",
+        slug="far",
+        borough=Borough.objects.create(gss_code="E09000002", name="Far", slug="far"),
+    )
+    own = Topic.objects.create(slug="moped-thefts", name="Moped thefts", added_for_ward=ward)
+    Topic.objects.create(slug="school-gates", name="School gates", added_for_ward=elsewhere)
+    sign_in(client, officer)
+    html_text = client.get(reverse("engagement:bulletin-new")).content.decode()
+    offered = {int(pk) for pk in re.findall(r'name="topics" value="(\d+)"', html_text)}
+    standard = set(Topic.objects.filter(is_standard=True, meetings__in=["panels", "all"]).values_list("pk", flat=True))
+    assert offered == standard | {own.pk}
+    assert "Body-worn video" not in html_text and "School gates" not in html_text
+
+    refused = client.post(
+        "/api/v1/engagement/bulletins",
+        {"title": "x", "body_html": "<p>x</p>", "wards": [ward.gss_code], "topics": ["fraud", "no-such-topic"]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "no-such-topic" in refused.json()["detail"]
+    assert not Bulletin.objects.exists()
