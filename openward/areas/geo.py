@@ -96,14 +96,20 @@ class WardIndex:
         )
 
     def locate(self, lats, lngs) -> np.ndarray:
-        """Ward id for each point (0 where no ward contains it); a point on a shared edge goes to the lower id."""
-        points = shapely.points(np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float))
-        out = np.zeros(len(points), dtype=np.int64)
+        """Ward id for each point (0 where no ward contains it); a point on a shared edge goes to the lower id.
+
+        Only the points inside the wards' joint bounding box become geometries: a national month holds
+        hundreds of thousands of points outside London's wards, and making each a shapely point cost more than
+        finding the ward of the rest."""
+        lngs, lats = np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float)
+        out = np.zeros(len(lngs), dtype=np.int64)
         if not len(self.ward_ids):
             return out
-        point_idx, geom_idx = self.tree.query(points, predicate="intersects")
+        west, south, east, north = shapely.total_bounds(self.geometries)
+        near = np.flatnonzero((lngs >= west) & (lngs <= east) & (lats >= south) & (lats <= north))
+        point_idx, geom_idx = self.tree.query(shapely.points(lngs[near], lats[near]), predicate="intersects")
         # Reverse so that, for points on a boundary, the first ward found wins when assigned last.
-        out[point_idx[::-1]] = self.ward_ids[geom_idx[::-1]]
+        out[near[point_idx[::-1]]] = self.ward_ids[geom_idx[::-1]]
         return out
 
 

@@ -52,6 +52,26 @@ def test_vectorised_lookup_matches_single_lookups(two_generations):
     assert list(ids) == [west.pk, east.pk, 0]
 
 
+def test_vectorised_lookup_of_many_points_in_and_around_the_wards_matches_each_wards_own_test(two_generations):
+    """Points outside the wards' joint bounds are never made geometries; every answer is still what testing
+    each ward's boundary in turn gives (a point on the shared edge or the outer edge included: lowest id)."""
+    import numpy as np
+    import shapely
+
+    west, east, _ = two_generations
+    rng = np.random.default_rng(14)
+    lats = np.concatenate([rng.uniform(51.49, 51.52, 400), [51.505, 51.5, 51.51, np.nan]])
+    lngs = np.concatenate([rng.uniform(-0.03, 0.01, 400), [-0.01, -0.02, 0.0, -0.01]])
+    ids = geo.locate_ward_ids(lats, lngs, on=dt.date(2024, 1, 1))
+    shapes = [(w.pk, shapely.from_geojson(w.boundary)) for w in sorted([west, east], key=lambda w: w.pk)]
+    expected = [
+        next((pk for pk, shape in shapes if shape.intersects(shapely.Point(lng, lat))), 0)
+        for lat, lng in zip(lats, lngs, strict=True)
+    ]
+    assert list(ids) == expected
+    assert 0 < sum(expected.count(w.pk) for w in (west, east)) < len(expected)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_index_is_rebuilt_after_boundaries_change(two_generations):
     west, east, _ = two_generations
