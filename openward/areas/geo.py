@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -76,6 +76,11 @@ class WardIndex:
     codes: list[str]
     geometries: np.ndarray
     tree: shapely.STRtree
+    bounds: np.ndarray = field(init=False)  # the wards' joint (west, south, east, north)
+
+    def __post_init__(self) -> None:
+        # A generation without boundaries has no bounds (and `locate` places nothing in it).
+        self.bounds = shapely.total_bounds(self.geometries) if len(self.geometries) else np.full(4, np.nan)
 
     @classmethod
     def build(cls, generation_id: int | None) -> WardIndex:
@@ -105,7 +110,7 @@ class WardIndex:
         out = np.zeros(len(lngs), dtype=np.int64)
         if not len(self.ward_ids):
             return out
-        west, south, east, north = shapely.total_bounds(self.geometries)
+        west, south, east, north = self.bounds
         near = np.flatnonzero((lngs >= west) & (lngs <= east) & (lats >= south) & (lats <= north))
         point_idx, geom_idx = self.tree.query(shapely.points(lngs[near], lats[near]), predicate="intersects")
         # Reverse so that, for points on a boundary, the first ward found wins when assigned last.

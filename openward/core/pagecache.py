@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -55,7 +55,23 @@ LOCAL_PAGE_BYTES = 4 * 1024 * 1024
 _local_bytes = 0
 VERSION_SECONDS = 1.0
 _version_memo: tuple[float, int] = (float("-inf"), 0)
-_local: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+
+
+class Page(NamedTuple):
+    """A kept page: what a response is made again from."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+_local: OrderedDict[str, tuple[float, Page]] = OrderedDict()
 _local_lock = threading.Lock()
 _batch = threading.local()
 
@@ -188,17 +204,13 @@ def public_page(view):
         hit = cache.get(key)
         if hit is not None:
             request._public_page = True
-            status, headers, content = hit
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return response
+            return Page(*hit).response()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if _storable(request, response) and not db_router.replica_behind():
             headers = [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)]
-            cache.set(key, (response.status_code, headers, response.content), PAGE_SECONDS)
+            cache.set(key, Page(response.status_code, headers, response.content), PAGE_SECONDS)
             request._public_page = True
         return response
 
@@ -223,20 +235,15 @@ class PageCacheMiddleware:
         key = f"{current_version()}:{page_key(request)}"
         hit = _local_get(key)
         if hit is not None:
-            status, headers, content = hit
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return response
+            return hit.response()
         response = self.get_response(request)
+        # As it leaves: the same rules as `public_page`'s (a cookie or a CSRF token set on the way out counts).
         if (
             getattr(request, "_public_page", False)
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
+            and _storable(request, response)
             and len(response.content) <= LOCAL_PAGE_BYTES
         ):
-            _local_put(key, (response.status_code, list(response.items()), response.content))
+            _local_put(key, Page(response.status_code, list(response.items()), response.content))
         return response
 
 
@@ -256,7 +263,7 @@ def page_key(request) -> str:
     return hashlib.sha1("\n".join(varies).encode()).hexdigest()
 
 
-def _local_get(key: str) -> tuple | None:
+def _local_get(key: str) -> Page | None:
     global _local_bytes
     with _local_lock:
         found = _local.get(key)
@@ -265,23 +272,22 @@ def _local_get(key: str) -> tuple | None:
         expires, page = found
         if expires < time.monotonic():
             del _local[key]
-            _local_bytes -= len(page[2])
+            _local_bytes -= len(page.content)
             return None
         _local.move_to_end(key)
         return page
 
 
-def _local_put(key: str, page: tuple) -> None:
+def _local_put(key: str, page: Page) -> None:
     global _local_bytes
     with _local_lock:
-        old = _local.pop(key, None)
-        if old is not None:
-            _local_bytes -= len(old[1][2])
+        if (old := _local.pop(key, None)) is not None:
+            _local_bytes -= len(old[1].content)
         _local[key] = (time.monotonic() + PAGE_SECONDS, page)
-        _local_bytes += len(page[2])
+        _local_bytes += len(page.content)
         while len(_local) > LOCAL_PAGES or _local_bytes > LOCAL_BYTES:
             _, (_, dropped) = _local.popitem(last=False)
-            _local_bytes -= len(dropped[2])
+            _local_bytes -= len(dropped.content)
 
 
 def clear_local() -> None:

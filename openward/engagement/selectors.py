@@ -41,7 +41,7 @@ def topics_for(event: Event):
     """The topics a meeting's record is written under: the standard topics for its kind of meeting (a
     monitoring group's own, or the panels'), those this event's panel added, and any its record already uses."""
     own = Topic.Meetings.MONITORING if event.kind == Event.Kind.MONITORING_GROUP else Topic.Meetings.PANELS
-    q = Q(is_standard=True, meetings__in=[own, Topic.Meetings.ALL])
+    q = Topic.standard_for(own)
     if event.ward_id:
         q |= Q(added_for_ward=event.ward_id)
     if event.cluster_id:

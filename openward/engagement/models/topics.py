@@ -14,7 +14,7 @@ class TopicQuerySet(models.QuerySet):
         panels added (not every panel's in the country)."""
         ward_ids = list(ward_ids)
         return self.filter(
-            models.Q(is_standard=True, meetings__in=[Topic.Meetings.PANELS, Topic.Meetings.ALL])
+            Topic.standard_for(Topic.Meetings.PANELS)
             | models.Q(added_for_ward__in=ward_ids)
             | models.Q(added_for_cluster__in=Cluster.objects.filter(wards__in=ward_ids).values("pk"))
         )
@@ -44,3 +44,8 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def standard_for(cls, meetings: str) -> models.Q:
+        """The standard topics offered to `meetings` (panels or monitoring), as a filter to combine with others."""
+        return models.Q(is_standard=True, meetings__in=[meetings, cls.Meetings.ALL])

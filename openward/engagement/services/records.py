@@ -25,7 +25,7 @@ def add_topic(actor, name: str, *, ward=None, cluster=None) -> Topic:
         raise ValidationError("Give the topic a name.")
     # The same name already offered to this panel is that topic; a name only another panel or a monitoring
     # group uses becomes this panel's own (else the panel would never see the topic it added).
-    offered = Q(is_standard=True, meetings__in=[Topic.Meetings.PANELS, Topic.Meetings.ALL])
+    offered = Topic.standard_for(Topic.Meetings.PANELS)
     if ward is not None:
         offered |= Q(added_for_ward=ward)
     if cluster is not None:
