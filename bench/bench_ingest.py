@@ -10,7 +10,8 @@ process per database:
   monthly, outcome and snap-point counts, record the run), and
 - the bare load of the very rows the import stored (read back, untimed, from the crime table)
   into an unindexed table with the same columns: SQLite `executemany` in one transaction,
-  PostgreSQL `COPY` of an in-memory CSV (the rows come from a throwaway import).
+  PostgreSQL `COPY` of an in-memory CSV (the rows come from a throwaway import); reported beside it, not
+  as the goal's baseline, a binary `COPY` of the same rows, the format the import sends crime rows in.
 Each round times the bare load, the import (a first load: the tables are emptied before) and the
 bare load again, with a PostgreSQL checkpoint between steps so that none pays for the writes of the
 one before; a round's baseline is the mean of its two bare loads, so machine load hits both alike.
@@ -131,6 +132,7 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str, repeat: i
             statements.append((time.perf_counter() - started, " ".join(sql.split())[:90]))
 
     rounds = []
+    binary: list[float] = []  # PostgreSQL: a binary COPY of the same rows, once a round
     for _ in range(repeat):
         _empty_crime_tables()
         _settle()
@@ -143,6 +145,9 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str, repeat: i
         import_seconds = time.perf_counter() - started
         _settle()
         bare_after = _bare_load(rows, vendor)
+        if vendor == "postgresql":
+            _settle()
+            binary.append(_bare_load(rows, vendor, "binary"))
         rounds.append((import_seconds, bare_before, bare_after))
     ratios = sorted((i / ((b + a) / 2), n) for n, (i, b, a) in enumerate(rounds))
     median = rounds[ratios[len(ratios) // 2][1]]
@@ -154,6 +159,7 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str, repeat: i
         "import_seconds": median[0],
         "bare_seconds": (median[1] + median[2]) / 2,
         "bare_runs": [round(median[1], 2), round(median[2], 2)],
+        "binary_bare_seconds": binary[ratios[len(ratios) // 2][1]] if binary else None,
         "rounds": [[round(x, 2) for x in r] for r in rounds],
         "bare_rows": rows.height,
         "rows_stored": stored,
@@ -213,12 +219,16 @@ def _empty_crime_tables() -> None:
         ImportRun.objects.all().delete()
 
 
-def _bare_load(rows, vendor: str) -> float:
-    """Seconds to load `rows` into a new table with the crime table's columns and no index, key or constraint."""
+def _bare_load(rows, vendor: str, form: str = "csv") -> float:
+    """Seconds to load `rows` into a new table with the crime table's columns and no index, key or constraint.
+
+    On PostgreSQL, `form` is the COPY's format: "csv" (the baseline of the goal) or "binary" (the format the
+    import sends its crime rows in, reported beside it)."""
     import io
 
     from django.db import connection, transaction
 
+    from openward.crime.importers import pgbinary
     from openward.crime.models import Crime
 
     columns = ", ".join(rows.columns)
@@ -226,13 +236,18 @@ def _bare_load(rows, vendor: str) -> float:
         cursor.execute("DROP TABLE IF EXISTS bare_load")
         if vendor == "postgresql":
             cursor.execute(f"CREATE TABLE bare_load AS SELECT {columns} FROM {Crime._meta.db_table} WITH NO DATA")
-            buffer = io.BytesIO()
-            rows.write_csv(buffer, include_header=False, null_value="\\N")
-            payload = buffer.getvalue()
+            if form == "binary":
+                encoder = pgbinary.encoder_for(pgbinary.column_types(cursor, "bare_load"), rows.columns)
+                payload = encoder.encode(rows) + encoder.finish()
+                options = "FORMAT binary"
+            else:
+                buffer = io.BytesIO()
+                rows.write_csv(buffer, include_header=False, null_value="\\N")
+                payload = buffer.getvalue()
+                options = "FORMAT csv, NULL '\\N'"
             started = time.perf_counter()
             with transaction.atomic():
-                sql = f"COPY bare_load ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-                with cursor.cursor.copy(sql) as copy:
+                with cursor.cursor.copy(f"COPY bare_load ({columns}) FROM STDIN WITH ({options})") as copy:
                     copy.write(payload)
             seconds = time.perf_counter() - started
         else:
@@ -339,7 +354,9 @@ def main() -> None:
                 continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
             ratio = r["import_seconds"] / r["bare_seconds"]
-            bare = "executemany into an unindexed table" if r["vendor"] == "sqlite" else "COPY into an unindexed table"
+            bare = (
+                "executemany into an unindexed table" if r["vendor"] == "sqlite" else "CSV COPY into an unindexed table"
+            )
             print(
                 f"{r['vendor']:<10} import {r['import_seconds']:6.2f} s ({r['rows_stored']:,} rows stored, "
                 f"{r['rows_placed_in_a_ward']:,} placed in {r['wards']} wards; {r['monthly_count_rows']:,} monthly, "
@@ -348,7 +365,14 @@ def main() -> None:
                 f"({r['bare_rows']:,} rows) "
                 f"| ratio {ratio:.2f}x (goal <= 2x), the median of {len(r['rounds'])} rounds "
                 f"(import, bare before, bare after: {r['rounds']})\n"
-                f"           import phases (s): {', '.join(f'{k} {v}' for k, v in r['phases'].items())}\n"
+                + (
+                    f"           beside it: a binary COPY of the same rows (the import's format for crime rows) "
+                    f"{r['binary_bare_seconds']:.2f} s in the median round; import / binary bare load "
+                    f"{r['import_seconds'] / r['binary_bare_seconds']:.2f}x\n"
+                    if r["binary_bare_seconds"]
+                    else ""
+                )
+                + f"           import phases (s): {', '.join(f'{k} {v}' for k, v in r['phases'].items())}\n"
                 + "".join(f"           {t:6.2f} s  {sql}\n" for t, sql in r["slowest"]),
                 flush=True,
             )

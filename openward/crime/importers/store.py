@@ -188,8 +188,9 @@ def csv_payload(rows: pl.DataFrame) -> bytes:
         [pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S+00") for c, t in rows.schema.items() if isinstance(t, pl.Datetime)]
     )
     buffer = io.BytesIO()
-    # With NULL '\N', an empty unquoted field is the empty string, as our NOT NULL text columns need.
-    rows.write_csv(buffer, include_header=False, null_value="\\N")
+    # With NULL '\N', only an unquoted \N is a missing value: every text is quoted, so that a text that reads
+    # \N stays one, and an empty text stays the empty string our NOT NULL text columns need.
+    rows.write_csv(buffer, include_header=False, null_value="\\N", quote_style="non_numeric")
     return buffer.getvalue()
 
 

@@ -56,6 +56,16 @@ def test_stops_are_placed_by_their_point_and_bst_dates_stay_in_the_file_month(tm
     ]
 
 
+def test_a_stop_s_text_that_reads_backslash_n_is_stored_as_text(tmp_path):
+    """On PostgreSQL stops go in by a CSV COPY, where an unquoted \\N is a missing value: text must be quoted."""
+    areas.force("metropolitan")
+    row = stop().split(",")
+    row[3] = "\\N"  # the policing operation's name
+    path = write(tmp_path, "2018-04-metropolitan-stop-and-search.csv", ",".join(row), header=STOP_HEADER)
+    PoliceUkImporter(path, commit=True).run()
+    assert Stop.objects.get().operation_name == "\\N"
+
+
 def test_gzipped_stop_file_is_read(tmp_path):
     areas.force("metropolitan")
     path = tmp_path / "2018-04-metropolitan-stop-and-search.csv.gz"
