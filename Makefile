@@ -42,8 +42,8 @@ browser:
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests."; fi; }
 
 lock:
-	$(VENV)/bin/uv pip compile --python-version 3.11 requirements/base.in -o requirements/base.lock
-	$(VENV)/bin/uv pip compile --python-version 3.11 requirements/dev.in -o requirements/dev.lock
+	$(VENV)/bin/uv pip compile --universal --python-version 3.11 requirements/base.in -o requirements/base.lock
+	$(VENV)/bin/uv pip compile --universal --python-version 3.11 requirements/dev.in -o requirements/dev.lock
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -8,13 +8,18 @@ writing CSV (0.9 against 0.6 s for 1M rows), on the other core.
 
 Binary values must have the column's exact type (an int4 column takes 4 bytes, not 8), so the
 frame is cast to the table's own column types, read from the catalogue; a table with a column of a
-type not listed here is written as CSV instead (`encoder_for` returns None).
+type not listed here is written as CSV instead (`encoder_for` returns None), as is everything where
+pgpq has no wheel (Linux on ARM).
 """
 
 from __future__ import annotations
 
-import pgpq
 import polars as pl
+
+try:
+    import pgpq
+except ImportError:  # no wheel for Linux on ARM (requirements/base.in): months go in as CSV there
+    pgpq = None  # type: ignore[assignment]
 
 # PostgreSQL's type (as information_schema names it) -> the polars type whose Arrow form pgpq
 # encodes as that type's binary representation.
@@ -66,7 +71,8 @@ class BinaryEncoder:
 
 
 def encoder_for(types: dict[str, str], columns: list[str]) -> BinaryEncoder | None:
-    """A binary encoder for `columns` of a table with column `types`, or None if one has a type not mapped."""
-    if any(types.get(column) not in POLARS_TYPES for column in columns):
+    """A binary encoder for `columns` of a table with column `types`, or None if one has a type not mapped (or
+    pgpq is not installed)."""
+    if pgpq is None or any(types.get(column) not in POLARS_TYPES for column in columns):
         return None
     return BinaryEncoder({column: POLARS_TYPES[types[column]] for column in columns})

@@ -226,10 +226,14 @@ def test_crime_ids_come_from_the_sequence_a_thousand_at_a_time_and_stay_unique(t
 TRICKY_TEXT = ['On or near "Quoted" Street', "On or near Mile End, Bow", "\\N", "Ünïcødé Straße ✓", "back\\slash\\"]
 
 
-def test_text_and_numbers_are_stored_as_the_file_has_them(tmp_path, city):
-    """Whatever the database is sent (PostgreSQL: a binary COPY for crimes, CSV for the precomputed counts), a
-    field's text comes back as the file had it: quotes, commas, backslashes, non-ASCII letters and the
-    two characters \\N, which a CSV COPY with NULL '\\N' would take for a missing value."""
+@pytest.mark.parametrize("pgpq_installed", [True, False])
+def test_text_and_numbers_are_stored_as_the_file_has_them(tmp_path, city, monkeypatch, pgpq_installed):
+    """Whatever the database is sent (PostgreSQL: a binary COPY for crimes, or CSV where pgpq is not installed;
+    CSV for the precomputed counts), a field's text comes back as the file had it: quotes, commas, backslashes,
+    non-ASCII letters and the two characters \\N, which a CSV COPY with NULL '\\N' takes for a missing value
+    unless quoted."""
+    if not pgpq_installed:
+        monkeypatch.setattr(pgbinary, "pgpq", None)
     rows = []
     for i, text in enumerate(TRICKY_TEXT):
         longitude = f"{-0.0912345678901 - i / 1000:.13f}"
