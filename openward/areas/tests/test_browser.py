@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.personas import horizontal_overflow
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -51,5 +53,5 @@ def test_ward_page_fits_a_phone_screen(browser, live_server, place):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto("/wards/E05013807/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert horizontal_overflow(page) == 0
     context.close()

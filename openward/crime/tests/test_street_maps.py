@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests.personas import VIEWPORTS
+from tests.personas import VIEWPORTS, horizontal_overflow
 
 from .factories import populate_ward
 from .test_area_choice import CENTRE, area_with_crime, planted_within
@@ -95,7 +95,7 @@ def test_crime_map_over_streets_and_the_svg_when_tiles_fail(page, tiles, size):
         == page.evaluate("JSON.parse(document.getElementById('map-data').textContent).points.length")
         > 0
     )
-    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    assert horizontal_overflow(page) == 0
 
     tiles.failing = True
     page.goto(f"/crime/wards/{ward.gss_code}/")
@@ -136,7 +136,7 @@ def test_drawing_an_area_by_keyboard_and_by_clicking(page, tiles, size):
     page.get_by_role("button", name="Undo the last corner").click()
     assert len(page.get_by_label("Corners of the area").input_value().split(":")) == 2
     page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.8)
-    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    assert horizontal_overflow(page) == 0
     page.get_by_role("button", name="Show crime in this area").click()
     page.get_by_role("heading", name="Crime in the area you drew").wait_for()
 
@@ -219,7 +219,7 @@ def test_with_tiles_unreachable_a_person_draws_on_ward_boundaries_by_keyboard(pa
     # Up and then right: a triangle north and north-east of the centre, holding the 12 burglaries 150 m north
     # and 60 m east of it and not those 400 m east.
     assert crimes_inside(drawn) == planted_within(250) == 12
-    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
+    assert horizontal_overflow(page) == 0
     page.get_by_role("button", name="Show crime in this area").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Crime in the area you drew")
@@ -246,7 +246,7 @@ def test_with_tiles_unreachable_a_person_chooses_the_area_around_a_postcode_by_k
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Crime in the area within 250 m of EC1A 9ZZ")
     expect(page.locator(".crime-headline")).to_contain_text(f"{planted_within(250)} crimes")
-    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
+    assert horizontal_overflow(page) == 0
     # A postcode we do not know: the error summary takes the focus and names the field.
     page.goto("/crime/area/?postcode=ZZ9+9ZZ&radius=500")
     expect(page.locator("[data-error-summary]")).to_be_focused()

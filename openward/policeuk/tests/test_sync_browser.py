@@ -17,6 +17,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from openward.areas.models import TeamMember
+from tests.personas import horizontal_overflow
 
 from .standin import Answer, StandIn
 
@@ -129,7 +130,7 @@ def test_after_the_sync_a_resident_finds_their_wards_team_and_crime(browser, liv
         "Catalytic converter theft From police.uk Agreed 12 October 2026. Latest action (2 November 2026): "
         "Marking kits given out."
     )
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert horizontal_overflow(page) == 0
     page.evaluate(AXE)
     found = page.evaluate(
         "axe.run({include: ['#policeuk-events', '#policeuk-priorities']}, {resultTypes: ['violations']})"
