@@ -300,7 +300,7 @@ class _CopyStream:
         self._copy: Any = None
 
     def write(self, rows: pl.DataFrame) -> None:
-        constant = {c: rows[c][0] for c in rows.columns if _constant(rows[c])}
+        constant = {c: rows[c][0] for c in rows.columns if store.is_constant(rows[c])}
         if len(constant) == len(rows.columns):
             constant.pop(rows.columns[0])  # a COPY needs a column (a piece of one row is all constants)
         if self._copy is not None and any(c not in constant or constant[c] != v for c, v in self.defaults.items()):
@@ -352,10 +352,3 @@ class _CopyStream:
         """Close the COPY and leave the table with no default of ours (it keeps its id's)."""
         self.close()
         self._set_defaults({})
-
-
-def _constant(column: pl.Series) -> bool:
-    first = column[0]
-    if first is None:
-        return column.null_count() == len(column)
-    return not column.null_count() and bool((column == first).all())
