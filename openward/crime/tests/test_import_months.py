@@ -264,3 +264,29 @@ def test_a_month_of_crimes_goes_in_as_a_binary_copy_and_stops_as_csv():
         stops = pgbinary.column_types(cursor, Stop._meta.db_table)
     assert pgbinary.encoder_for(crimes, list(CRIME_COLUMNS)) is not None
     assert pgbinary.encoder_for(stops, list(STOP_COLUMNS)) is None
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "constant"),
+    [
+        (["Moor Lane"] * 3, pl.String, True),
+        (["Moor Lane", "Moor Lane", "Moor Lane "], pl.String, False),
+        ([None, None], pl.String, True),
+        (["", None], pl.String, False),
+        ([None, ""], pl.String, False),
+        ([51.5, 51.5], pl.Float64, True),
+        ([51.5, float("nan")], pl.Float64, False),
+        ([float("nan"), float("nan")], pl.Float64, True),
+        ([7], pl.Int64, True),
+        ([], pl.Int64, False),
+    ],
+)
+def test_a_column_is_written_once_as_a_constant_only_when_every_value_is_the_same(values, dtype, constant):
+    """Both writers leave a constant column out of the rows (a literal in SQLite's INSERT, a default in the
+    COPY): wrongly taken for one, a column would store its first value in every row. The answers are the
+    count of distinct values (nulls and NaN each one value), as polars counts them."""
+    from openward.crime.importers import store
+
+    column = pl.Series(values, dtype=dtype)
+    assert store.is_constant(column) is constant
+    assert constant == (column.n_unique() == 1)
