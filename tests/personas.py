@@ -18,6 +18,7 @@ import itertools
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -260,3 +261,20 @@ def horizontal_overflow(page) -> int:
     widens the page although no one ever sees it so (the browser paints only once the sheets are in)."""
     page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+# axe-core, served to the page by the test (tests/vendor): the accessibility rules every page is checked against.
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is shown (measured once its style sheets
+    are in, as `horizontal_overflow` is: colour contrast depends on them)."""
+    page.wait_for_load_state("load")
+    page.evaluate(AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))")
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['help']}"
+        for v in json.loads(result)
+        if v["impact"] in ("serious", "critical")
+    ]

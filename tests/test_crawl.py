@@ -19,19 +19,17 @@ persona saw it (CSRF tokens aside) is not checked again.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from openward.core import access
+from tests.personas import serious_axe_violations
 
-AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 WIDTHS = (390, 320)
 PAGE = "text/html"
 CSV = "text/csv"
@@ -393,16 +391,6 @@ def world(db, settings, tmp_path):
     return build()
 
 
-def _serious(page) -> list[str]:
-    page.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))")
-    return [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['help']}"
-        for v in json.loads(result)
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def _rule(url: str) -> access.Rule:
     return getattr(resolve(url.split("?")[0]).func, "access_rule", access.Rule("public"))
 
@@ -428,7 +416,7 @@ def _check_page(page, who: str, url: str) -> list[str]:
                 width,
             )
             problems.append(f"{who} {url}: {scroll} px wide at {width} px ({widest})")
-    problems += [f"{who} {url}: {v}" for v in _serious(page)]
+    problems += [f"{who} {url}: {v}" for v in serious_axe_violations(page)]
     page.set_viewport_size({"width": 390, "height": 800})
     return problems
 

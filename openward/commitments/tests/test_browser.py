@@ -18,9 +18,9 @@ from tests.personas import (
     horizontal_overflow,
     make_places,
     make_staff,
+    serious_axe_violations,
     signed_in_context,
 )
-from tests.test_crawl import _serious as serious_axe_violations
 
 PHONE, DESK = VIEWPORTS["phone"], VIEWPORTS["desktop"]
 

@@ -19,8 +19,7 @@ from openward.accounts.models import Role, User
 from openward.crime.tests.factories import small_ward
 from openward.engagement.models import Event
 from openward.monitoring.models import GroundsText, MonitoringGroup, ReviewSample, StopReview
-from tests.personas import browser_page_for, horizontal_overflow, make_staff
-from tests.test_crawl import _serious as serious_axe_violations
+from tests.personas import browser_page_for, horizontal_overflow, make_staff, serious_axe_violations
 
 NOTE = "BROWSER-SECRET-NOTE the officer's reasons were thin"
 GROUNDS = "BROWSER-SECRET-GROUNDS smell of cannabis"

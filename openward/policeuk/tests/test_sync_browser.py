@@ -9,20 +9,17 @@ police.uk API of this server answers the synced team.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from openward.areas.models import TeamMember
-from tests.personas import horizontal_overflow
+from tests.personas import AXE, horizontal_overflow
 
 from .standin import Answer, StandIn
 
 MONTH = "2026-09"
-AXE = (Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text()
 EVENT = {
     "title": "Meet your team at the library",
     "description": "<p>Bring your bike for <b>free</b> marking.</p>",
