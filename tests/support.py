@@ -5,8 +5,10 @@ The root conftest uses these around every test; people and places are in tests/p
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -26,6 +28,34 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class LoopbackServer:
+    """A stand-in HTTP server on 127.0.0.1 (a free port) for a browser test: each GET, in a thread of its own,
+    is answered with `answer(path)` -> (status, content type, body). `origin` is its address."""
+
+    def __init__(self, answer: Callable[[str], tuple[int, str, bytes]]):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                status, kind, body = answer(self.path)
+                self.send_response(status)
+                if kind:
+                    self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def forget_process_caches() -> None:

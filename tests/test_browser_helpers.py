@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.personas import horizontal_overflow
+from tests.support import LoopbackServer
 
 PHONE = {"width": 390, "height": 844}
 FORM = b'<!doctype html><form action="/wide"><button>Show the table</button></form>'
@@ -26,33 +26,18 @@ class LateStyles:
 
     def __init__(self):
         self.release = threading.Event()
-        owner = self
+        self._server = LoopbackServer(self._answer)
+        self.url = self._server.origin
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path.startswith("/late.css"):
-                    owner.release.wait(30)
-                    body, kind = b".wrap { overflow-x: auto; }", "text/css"
-                else:
-                    body, kind = (WIDE if self.path.startswith("/wide") else FORM), "text/html"
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def _answer(self, path: str) -> tuple[int, str, bytes]:
+        if path.startswith("/late.css"):
+            self.release.wait(30)
+            return 200, "text/css", b".wrap { overflow-x: auto; }"
+        return 200, "text/html", WIDE if path.startswith("/wide") else FORM
 
     def close(self):
         self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.close()
 
 
 @pytest.mark.browser

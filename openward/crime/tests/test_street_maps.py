@@ -8,14 +8,13 @@ clicking, or by keyboard ("Add the centre as a corner"), and the text box fills 
 from __future__ import annotations
 
 import copy
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 
 from tests.personas import VIEWPORTS, horizontal_overflow
+from tests.support import LoopbackServer
 
 from .factories import populate_ward
 from .test_area_choice import CENTRE, area_with_crime, planted_within
@@ -28,33 +27,17 @@ class TileServer:
     """Serves the same small PNG for every tile, or 404 for all of them when `failing`."""
 
     def __init__(self):
-        owner = self
         self.requests = []
         self.failing = False
+        self._server = LoopbackServer(self._answer)
+        self.origin = self._server.origin
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                owner.requests.append(self.path)
-                if owner.failing:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "image/png")
-                self.send_header("Content-Length", str(len(PNG)))
-                self.end_headers()
-                self.wfile.write(PNG)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def _answer(self, path: str) -> tuple[int, str, bytes]:
+        self.requests.append(path)
+        return (404, "", b"") if self.failing else (200, "image/png", PNG)
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.close()
 
 
 @pytest.fixture
