@@ -210,16 +210,16 @@ def pytest_collection_modifyitems(config, items):
     crawl when the rest is done. The order within a file is kept.
 
     Tests marked `postgresql` check what only PostgreSQL has (month partitions, its constraints): on SQLite they
-    are left out as deselected, not skipped, so that a skip in CI still means a test that should have run."""
+    are left out as deselected, not skipped, so that a skip in CI still means a test that should have run. Tests
+    marked `sqlite` (its import stage) are left out the same way on PostgreSQL."""
     from django.conf import settings
 
     slow_files = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow_files)
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
+    other = "sqlite" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "postgresql"
     kept, left = [], []
     for item in items:
-        (left if item.get_closest_marker("postgresql") else kept).append(item)
+        (left if item.get_closest_marker(other) else kept).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

@@ -11,7 +11,8 @@ process per database:
 - the bare load of the very rows the import stored (read back, untimed, from the crime table)
   into an unindexed table with the same columns: SQLite `executemany` in one transaction,
   PostgreSQL `COPY` of an in-memory CSV (the rows come from a throwaway import); reported beside it, not
-  as the goal's baseline, a binary `COPY` of the same rows, the format the import sends crime rows in.
+  as the goal's baseline, the way the import itself writes crime rows: on PostgreSQL a binary `COPY`
+  of the same rows, on SQLite an ADBC ingest of them into a new file (the import's stage).
 Each round times the bare load, the import (a first load: the tables are emptied before) and the
 bare load again, with a PostgreSQL checkpoint between steps so that none pays for the writes of the
 one before; a round's baseline is the mean of its two bare loads, so machine load hits both alike.
@@ -33,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 MONTH = "2023-07"
+OWN_WAY = {"postgresql": "a binary COPY", "sqlite": "an ADBC ingest into a new file"}
 
 
 def build_csv(shared: Path, folder: Path, rows: int) -> Path:
@@ -132,7 +134,7 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str, repeat: i
             statements.append((time.perf_counter() - started, " ".join(sql.split())[:90]))
 
     rounds = []
-    binary: list[float] = []  # PostgreSQL: a binary COPY of the same rows, once a round
+    binary: list[float] = []  # the import's own way of writing the same rows (binary COPY, ADBC), once a round
     for _ in range(repeat):
         _empty_crime_tables()
         _settle()
@@ -145,9 +147,8 @@ def _measure(csv_path: Path, shared: Path, workdir: Path, vendor: str, repeat: i
         import_seconds = time.perf_counter() - started
         _settle()
         bare_after = _bare_load(rows, vendor)
-        if vendor == "postgresql":
-            _settle()
-            binary.append(_bare_load(rows, vendor, "binary"))
+        _settle()
+        binary.append(_bare_load(rows, vendor, "binary" if vendor == "postgresql" else "adbc"))
         rounds.append((import_seconds, bare_before, bare_after))
     ratios = sorted((i / ((b + a) / 2), n) for n, (i, b, a) in enumerate(rounds))
     median = rounds[ratios[len(ratios) // 2][1]]
@@ -223,7 +224,8 @@ def _bare_load(rows, vendor: str, form: str = "csv") -> float:
     """Seconds to load `rows` into a new table with the crime table's columns and no index, key or constraint.
 
     On PostgreSQL, `form` is the COPY's format: "csv" (the baseline of the goal) or "binary" (the format the
-    import sends its crime rows in, reported beside it)."""
+    import sends its crime rows in, reported beside it). On SQLite, "csv" (the name of the baseline) is
+    `executemany`, and "adbc" an ADBC ingest into a new file as the import's stage writes it."""
     import io
 
     from django.db import connection, transaction
@@ -250,6 +252,8 @@ def _bare_load(rows, vendor: str, form: str = "csv") -> float:
                 with cursor.cursor.copy(f"COPY bare_load ({columns}) FROM STDIN WITH ({options})") as copy:
                     copy.write(payload)
             seconds = time.perf_counter() - started
+        elif form == "adbc":
+            return _adbc_load(rows)
         else:
             cursor.execute(f"CREATE TABLE bare_load AS SELECT {columns} FROM {Crime._meta.db_table} WHERE 0")
             values = list(rows.iter_rows())
@@ -264,13 +268,29 @@ def _bare_load(rows, vendor: str, form: str = "csv") -> float:
     return seconds
 
 
+def _adbc_load(rows) -> float:
+    """Seconds to write `rows` with the import's stage (ADBC, in a new file), waiting for the last of them."""
+    from openward.crime.importers import sqlitestage
+
+    stage = sqlitestage.Stage()
+    try:
+        started = time.perf_counter()
+        stage.write("bare_load", rows)
+        stage.finish_writing()
+        seconds = time.perf_counter() - started
+    finally:
+        stage.close()
+    return seconds
+
+
 def _time_phases() -> dict[str, float]:
     """Wrap the importer's steps with timers, so the report says where the time goes.
 
-    The steps overlap: the database takes in one piece of the file (COPY) while the importer reads,
-    checks and places the next, so they add up to more than the import's time. "store: wait and
-    indexes" is the time the importer waits at the end of each month for the database to finish the
-    COPY, then builds the month's indexes.
+    The steps overlap: the database takes in one piece of the file (COPY, or SQLite's stage) while the
+    importer reads, checks and places the next, so they add up to more than the import's time. On
+    PostgreSQL, "store: wait and indexes" is the time the importer waits at the end of each month for the
+    database to finish the COPY, then builds the month's indexes; on SQLite the rows are moved in from the
+    stage and the indexes built at the end of the import ("move in").
     """
     from openward.crime import placement
     from openward.crime.importers import months, policeuk, store
@@ -309,9 +329,9 @@ def _time_phases() -> dict[str, float]:
     policeuk.read_pieces = read_pieces
     timed(policeuk.PoliceUkImporter, "_checked", "check rows")
     timed(placement.Placer, "place", "place")
-    timed(months.MonthLoad, "add", "store: encode and send")
-    timed(months.MonthLoad, "finish", "store: wait and indexes")
-    timed(months.MonthLoad, "swap_in", "store: swap in")
+    timed(months.MonthLoad, "add", "store: encode and send (or stage)")
+    timed(months.MonthLoad, "finish", "store: wait and indexes (PostgreSQL), shrink check")
+    timed(months, "swap_in", "store: move in (SQLite) or swap in")
     timed(store, "replace_monthly_counts", "precomputed counts")
     return totals
 
@@ -366,8 +386,8 @@ def main() -> None:
                 f"| ratio {ratio:.2f}x (goal <= 2x), the median of {len(r['rounds'])} rounds "
                 f"(import, bare before, bare after: {r['rounds']})\n"
                 + (
-                    f"           beside it: a binary COPY of the same rows (the import's format for crime rows) "
-                    f"{r['binary_bare_seconds']:.2f} s in the median round; import / binary bare load "
+                    f"           beside it: {OWN_WAY[r['vendor']]} of the same rows (the import's way of writing crime "
+                    f"rows) {r['binary_bare_seconds']:.2f} s in the median round; import / that load "
                     f"{r['import_seconds'] / r['binary_bare_seconds']:.2f}x\n"
                     if r["binary_bare_seconds"]
                     else ""

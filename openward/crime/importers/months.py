@@ -15,13 +15,14 @@ month's partition holds far more rows than the import replaces (one small force 
 a national month), rebuilding it would copy much more than it writes, so the slices are replaced in
 place instead (delete, insert, the indexes updated row by row), as everywhere else.
 
-SQLite (or a crime table not partitioned), and a month replaced in place: each force's slice is
-deleted when its first rows arrive and the rows are inserted piece by piece as they come, so the
-database writes one piece while the importer reads and checks the next. A load that at least
-doubles the table (a first load) drops its indexes before its first piece and builds them after
-the last, each once, by sorting; until the pieces add up to the table's size the importer holds
-them back, as that decision must come before the first insert. A month that would shrink is found
-at the end, and the import's transaction takes its deletes back.
+SQLite: the month is written as it is read into a stage, a database file of its own (`sqlitestage`),
+and once every month of the import is read, each force's slice is deleted and the month's rows are moved
+in by one INSERT … SELECT (`swap_in`). A load that at least doubles the table (a first load) drops its
+indexes before and builds them after, each once, by sorting. Whether any force's month would shrink is
+found before anything is written.
+
+PostgreSQL, a month replaced in place: each force's slice is deleted when its first rows arrive and the
+rows are copied in piece by piece as they come.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from ..models import Crime
-from . import pgbinary, store
+from . import pgbinary, sqlitestage, store
 from .frames import CRIME_COLUMNS
 
 TABLE = Crime._meta.db_table
@@ -45,8 +46,6 @@ DEFAULT_PARTITION = f"{TABLE}_default"
 # Rebuild a month's partition, copying the rows it keeps, unless it keeps more than this many times
 # the rows the import replaces: copying costs about as much per row as loading.
 KEEP_IN_PLACE_RATIO = 4
-# Rows of the table counted (at most) to decide whether a load in place at least doubles it.
-COUNTED_UP_TO = 4_000_000
 # Partial indexes that the rows of a data.police.uk CSV never enter (demo rows only; police.uk's own street
 # ids only): made before the rows are written, they cost each row a test of its condition and nothing more,
 # where building one after would read the whole new month once for an index with nothing in it.
@@ -88,11 +87,20 @@ class MonthLoad:
 
     `add` rows as they are read (of any of the month's forces); `finish` checks that no force's
     month shrinks (raising store.MonthWouldShrink) and builds the month; `swap_in`, once every
-    month of the import is finished, makes it the stored month. `pause` ends the open COPY so that
-    the importer can query the database; `abort` ends a load the import gave up.
+    month of the import is finished, makes them the stored months. `pause` ends the open COPY so that
+    the importer can query the database; `abort` ends a load the import gave up. On SQLite the rows go
+    to the import's `stage`.
     """
 
-    def __init__(self, month: dt.date, forces: set[int], *, is_demo: bool, allow_shrink: bool):
+    def __init__(
+        self,
+        month: dt.date,
+        forces: set[int],
+        *,
+        is_demo: bool,
+        allow_shrink: bool,
+        stage: sqlitestage.Stage | None = None,
+    ):
         self.month = month
         self.expected_forces = forces
         self.is_demo = is_demo
@@ -106,13 +114,10 @@ class MonthLoad:
         self.swap: bool | None = None  # decided when the first rows arrive
         self._old_partition: str | None = None
         self._stream: _CopyStream | None = None
-        # In place: the forces whose slice is deleted; the table's rows before (None: never a bulk load);
-        # the pieces held back until the bulk decision; the indexes dropped for a bulk load.
-        self._cleared: set[int] = set()
-        self._table_rows: int | None = None
-        self._held: list[pl.DataFrame] = []
-        self._dropped: store.DroppedIndexes | None = None
+        self._cleared: set[int] = set()  # in place: the forces whose slice is deleted
         self._staging = f"{partition_name(month)}_new"
+        self.stage = stage
+        self.stage_table = f"m{month:%Y%m}"
 
     # -- while reading -------------------------------------------------------------------------
     def add(self, rows: pl.DataFrame) -> None:
@@ -129,6 +134,8 @@ class MonthLoad:
         if self.swap:
             assert self._stream is not None
             self._stream.write(rows)
+        elif self.stage is not None:
+            self.stage.write(self.stage_table, rows)
         else:
             self._add_in_place(rows)
 
@@ -141,20 +148,7 @@ class MonthLoad:
                 )
                 self.stored[force_id] = cursor.rowcount
                 self._cleared.add(force_id)
-            if self._table_rows is None or self._dropped is not None:
-                store.insert(cursor, TABLE, rows, rebuild_indexes=False)
-                return
-            self._held.append(rows)
-            held = sum(piece.height for piece in self._held)
-            remaining = self._table_rows - sum(self.stored[f] for f in self._cleared)
-            if held >= store.BULK_LOAD_ROWS and held >= remaining:
-                self._dropped = store.drop_indexes(cursor, TABLE, keep=KEPT_WHILE_LOADING)
-                self._write_held(cursor)
-
-    def _write_held(self, cursor) -> None:
-        if self._held:
-            store.insert(cursor, TABLE, pl.concat(self._held, how="vertical_relaxed"), rebuild_indexes=False)
-            self._held = []
+            store.insert(cursor, TABLE, rows, rebuild_indexes=False)
 
     def pause(self) -> None:
         if self._stream is not None:
@@ -166,9 +160,9 @@ class MonthLoad:
 
     def _start(self) -> None:
         if not is_partitioned():
+            if self.stage is None:
+                raise ValueError("a month of crimes on SQLite is written to the import's stage")
             self.swap = False
-            with connection.cursor() as cursor:
-                self._table_rows = store.table_rows_up_to(cursor, TABLE, COUNTED_UP_TO)
             return
         with connection.cursor() as cursor:
             cursor.execute(
@@ -218,11 +212,15 @@ class MonthLoad:
                 )
                 self._build_indexes(cursor, before_rows=False)
             else:
+                if self.stage is not None:  # nothing of the month written yet: moved in by `swap_in`
+                    cursor.execute(
+                        f"SELECT force_id, COUNT(*) FROM {TABLE} WHERE month = %s AND is_demo = %s AND force_id IN "
+                        f"({', '.join(['%s'] * len(forces))}) GROUP BY force_id",
+                        [self.month, self.is_demo, *forces],
+                    )
+                    self.stored = dict(cursor.fetchall())
                 self._check_shrink()
-                self._write_held(cursor)
-                if self._dropped is not None:
-                    self._dropped.rebuild(cursor)
-                self.replaced = sum(self.stored[f] for f in self._cleared)
+                self.replaced = sum(self.stored.get(f, 0) for f in forces)
                 other = Crime.objects.filter(month=self.month, is_demo=not self.is_demo, force_id__in=forces)
                 self.other_kind = set(other.values_list("force_id", flat=True).distinct().order_by())
             store.hold_references(cursor, self.ward_ids, set(forces), self.category_ids)
@@ -253,8 +251,8 @@ class MonthLoad:
                 cursor.execute(re.sub(r"^CREATE INDEX \S+ ON (ONLY )?\S+ ", on_staging, definition))
 
     def swap_in(self) -> None:
-        """Make the month built aside the stored one: drop the old partition (or the month's rows in the
-        default partition) and attach the new table. Takes the crime table's strongest lock only until the
+        """PostgreSQL: make the month built aside the stored one: drop the old partition (or the month's rows in
+        the default partition) and attach the new table. Takes the crime table's strongest lock only until the
         import commits, which it does next."""
         if not self.swap:
             return
@@ -276,6 +274,28 @@ class MonthLoad:
                 f"ALTER TABLE {TABLE} ATTACH PARTITION {final} FOR VALUES FROM (%s) TO (%s)",
                 [self.month, next_month(self.month)],
             )
+
+
+def swap_in(loads: list[MonthLoad]) -> None:
+    """Make the months an import built aside the stored ones, once every month is finished (see the module
+    docstring): PostgreSQL swaps in each month's new partition; SQLite deletes the slices the import replaces
+    and moves the staged months in, dropping the table's indexes first when that at least doubles it."""
+    staged = [load for load in loads if load.stage is not None and load.swap is False]
+    if staged:
+        with connection.cursor() as cursor:
+            for load in staged:
+                for force_id in sorted(load.incoming):
+                    cursor.execute(
+                        f"DELETE FROM {TABLE} WHERE force_id = %s AND month = %s AND is_demo = %s",
+                        [force_id, load.month, load.is_demo],
+                    )
+            incoming = sum(load.incoming.total() for load in staged)
+            with store.indexes_rebuilt_after_if_larger(cursor, TABLE, incoming, keep=KEPT_WHILE_LOADING):
+                for load in staged:
+                    assert load.stage is not None
+                    load.stage.insert_into(cursor, TABLE, load.stage_table)
+    for load in loads:
+        load.swap_in()
 
 
 class _CopyStream:

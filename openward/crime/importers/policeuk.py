@@ -12,6 +12,7 @@ from typing import NamedTuple, TypedDict
 
 import numpy as np
 import polars as pl
+from django.db import connection
 
 from openward.areas.models import Force
 from openward.core.importers import BaseImporter
@@ -21,7 +22,7 @@ from openward.core.values import Month
 
 from ..models import CrimeCategory, DroppedDuplicate
 from ..placement import Placer
-from . import frames, months, store
+from . import frames, months, sqlitestage, store
 from .categories import CATEGORY_NAMES
 from .csvtable import PIECE_ROWS, FileProblem, read_pieces
 from .sources import API_STOPS, API_STREET, NAMING_HELP, OUTCOMES, STOPS, STREET, SourceFile, Unreadable, find_sources
@@ -102,6 +103,21 @@ class PoliceUkImporter(BaseImporter):
         bar = iter(self.bar(groups, total=len(groups), desc="force-months"))
         loads: list[months.MonthLoad] = []
         placer = Placer(before_query=lambda: loads[-1].pause() if loads else None)
+        # SQLite: the import's crime rows are staged in a file of their own as they are read (`sqlitestage`).
+        stage = sqlitestage.Stage() if connection.vendor == "sqlite" else None
+        try:
+            self._write_months(groups, loads, placer, stage, category_ids, bar)
+        finally:
+            if stage is not None:
+                stage.close()
+        recount = {(force_id, load.month) for load in loads for force_id in load.other_kind}
+        for (force_id, month_start), counted in sorted(self.month_counts.items(), key=str):
+            self.counts["monthly_counts"] += store.replace_monthly_counts(
+                force_id, month_start, counted, recount=(force_id, month_start) in recount
+            )
+        store.update_category_months()
+
+    def _write_months(self, groups, loads: list[months.MonthLoad], placer: Placer, stage, category_ids, bar) -> None:
         try:
             for (table, month), month_groups in groupby(groups, key=lambda group: group[0][:2]):
                 in_month = list(month_groups)
@@ -111,7 +127,11 @@ class PoliceUkImporter(BaseImporter):
                         forces.add(self.forces[BTP])  # BTP's records come inside other forces' API responses
                     loads.append(
                         months.MonthLoad(
-                            frames.month_start(month), forces, is_demo=self.is_demo, allow_shrink=self.allow_shrink
+                            frames.month_start(month),
+                            forces,
+                            is_demo=self.is_demo,
+                            allow_shrink=self.allow_shrink,
+                            stage=stage,
                         )
                     )
                     self._store_crime_month(loads[-1], in_month, placer, category_ids, bar)
@@ -128,14 +148,7 @@ class PoliceUkImporter(BaseImporter):
             raise
         # Last, so that the crime table's strongest lock (a month's old partition detached) is held only
         # until the import commits, which it does next.
-        for load in loads:
-            load.swap_in()
-        recount = {(force_id, load.month) for load in loads for force_id in load.other_kind}
-        for (force_id, month_start), counted in sorted(self.month_counts.items(), key=str):
-            self.counts["monthly_counts"] += store.replace_monthly_counts(
-                force_id, month_start, counted, recount=(force_id, month_start) in recount
-            )
-        store.update_category_months()
+        months.swap_in(loads)
 
     def _group_key(self, src: SourceFile) -> tuple[str, Month, str]:
         return (src.table, src.month, src.force or self.force or "")

@@ -144,7 +144,7 @@ def insert(cursor, db_table: str, rows: pl.DataFrame, *, rebuild_indexes: bool =
     if not rebuild_indexes:
         _write(cursor, db_table, rows)
         return
-    with _indexes_rebuilt_after_if_larger(cursor, db_table, rows.height):
+    with indexes_rebuilt_after_if_larger(cursor, db_table, rows.height):
         _write(cursor, db_table, rows)
 
 
@@ -279,12 +279,13 @@ def drop_indexes(cursor, db_table: str, *, keep: tuple[str, ...] = ()) -> Droppe
 
 
 @contextmanager
-def _indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int):
-    """A load of `incoming` rows that at least doubles the table drops its indexes and builds them after."""
+def indexes_rebuilt_after_if_larger(cursor, db_table: str, incoming: int, *, keep: tuple[str, ...] = ()):
+    """A load of `incoming` rows that at least doubles the table drops its indexes (but those in `keep`) and
+    builds them after."""
     if incoming < BULK_LOAD_ROWS or table_rows_up_to(cursor, db_table, incoming + 1) > incoming:
         yield
         return
-    dropped = drop_indexes(cursor, db_table)
+    dropped = drop_indexes(cursor, db_table, keep=keep)
     yield
     dropped.rebuild(cursor)
 
