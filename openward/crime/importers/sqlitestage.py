@@ -48,6 +48,7 @@ _serial = 0
 def detach_finished() -> None:
     """Detach and delete the stages whose transaction has ended (on the current connection) or whose connection
     has been closed since."""
+    connection.ensure_connection()
     raw = connection.connection
     for entry in list(_attached):
         if entry.raw is raw:
@@ -56,7 +57,7 @@ def detach_finished() -> None:
                     cursor.execute(f"DETACH DATABASE {entry.alias}")
             except OperationalError:  # "database … is locked": read in a transaction still open
                 continue
-        elif raw is not None and entry.raw is not None and _is_open(entry.raw):
+        elif _is_open(entry.raw):
             continue  # another thread's connection: its own imports detach it
         _attached.remove(entry)
         entry.folder.cleanup()
@@ -85,7 +86,6 @@ class Stage:
 
     def __init__(self) -> None:
         detach_finished()
-        connection.ensure_connection()
         with connection.cursor() as cursor:
             # The connection's limit, not SQLite's compiled default: setlimit can lower it.
             limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
