@@ -195,7 +195,8 @@ class MonthLoad:
 
     # -- at the end of the month ---------------------------------------------------------------
     def finish(self) -> None:
-        """Check no force's month shrinks, then store the month (in place) or build its table (swap)."""
+        """Check no force's month shrinks, then store the month (PostgreSQL, in place) or build its table (swap); on
+        SQLite, where nothing of the month is written yet, only the check (`swap_in` moves the month in)."""
         if self.swap is None:
             return  # no rows: the stored month is left as it is
         forces = sorted(self.incoming)
