@@ -104,12 +104,15 @@ class PoliceUkImporter(BaseImporter):
         loads: list[months.MonthLoad] = []
         placer = Placer(before_query=lambda: loads[-1].pause() if loads else None)
         # SQLite: the import's crime rows are staged in a file of their own as they are read (`sqlitestage`).
-        stage = sqlitestage.Stage() if connection.vendor == "sqlite" else None
         try:
-            self._write_months(groups, loads, placer, stage, category_ids, bar)
-        finally:
-            if stage is not None:
-                stage.close()
+            stage = sqlitestage.Stage() if connection.vendor == "sqlite" else None
+            try:
+                self._write_months(groups, loads, placer, stage, category_ids, bar)
+            finally:
+                if stage is not None:
+                    stage.close()
+        except sqlitestage.StageFailed as exc:
+            self.fail(str(self.path), str(exc))
         recount = {(force_id, load.month) for load in loads for force_id in load.other_kind}
         for (force_id, month_start), counted in sorted(self.month_counts.items(), key=str):
             self.counts["monthly_counts"] += store.replace_monthly_counts(

@@ -20,6 +20,7 @@ as they were before the stage, with the same result.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,6 +33,10 @@ from django.db import OperationalError, connection, transaction
 from . import store
 
 ALIAS_PREFIX = "openward_stage_"
+
+
+class StageFailed(Exception):
+    """The stage's file could not be written (its folder full or not writable): the import stops, nothing stored."""
 
 
 class _Attached(NamedTuple):
@@ -90,7 +95,10 @@ class Stage:
             # The connection's limit, not SQLite's compiled default: setlimit can lower it.
             limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
             self.in_file = _attached_now(cursor) < limit
-        self._folder = tempfile.TemporaryDirectory(prefix="openward-stage-")
+        try:
+            self._folder = tempfile.TemporaryDirectory(prefix="openward-stage-")
+        except OSError as exc:
+            raise StageFailed(_unwritable(tempfile.gettempdir(), exc)) from exc
         self.path = Path(self._folder.name) / "stage.sqlite3"
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage") if self.in_file else None
         self._pending: Future | None = None
@@ -127,9 +135,15 @@ class Stage:
             cursor.adbc_ingest(table, rows, mode="append")
 
     def _wait(self) -> None:
+        """Wait for the piece in flight; the writer's error, if any, is raised here."""
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            pending.result()  # the writer's error, if any, is raised here
+            import adbc_driver_manager
+
+            try:
+                pending.result()
+            except (OSError, adbc_driver_manager.Error) as exc:
+                raise StageFailed(_unwritable(self._folder.name, exc)) from exc
 
     # -- at the end of the import -------------------------------------------------------------
     def insert_into(self, cursor, db_table: str, table: str) -> int:
@@ -182,6 +196,19 @@ class Stage:
         self._held.clear()
         if self._alias is None:
             self._folder.cleanup()
+
+
+def _unwritable(folder: str, exc: Exception) -> str:
+    try:
+        free = f"; {shutil.disk_usage(folder).free / 1e6:,.0f} MB free there"
+    except OSError:
+        free = ""
+    return (
+        f"the import's temporary copy of the rows could not be written in {folder} "
+        f"({str(exc).splitlines()[0]}{free}). "
+        "It needs about 240 MB of free space a million rows there: free some, or set TMPDIR to a folder with "
+        "room, and import the files again. Nothing was imported."
+    )
 
 
 def _as_stored(rows: pl.DataFrame) -> pl.DataFrame:

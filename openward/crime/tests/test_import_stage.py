@@ -131,3 +131,30 @@ def test_a_refused_month_leaves_no_stage_behind(tmp_path, city, stage_dir):
         PoliceUkImporter(month_file(tmp_path / "b", [line(i) for i in range(2)]), commit=True).run()
     assert stored_rows() == kept
     assert set(stage_dir.iterdir()) == leftover  # the refused import's stage, never attached, is gone
+
+
+@pytest.mark.django_db
+def test_a_stage_that_cannot_be_written_stops_the_import_in_words(tmp_path, city, stage_dir, monkeypatch):
+    """SQLite's own "database or disk is full", raised by a stage file allowed three pages: the import stops with
+    a reason a person can act on, the stored month is kept, and the stage's file is gone."""
+    import adbc_driver_sqlite.dbapi
+
+    PoliceUkImporter(month_file(tmp_path / "a", [line(i) for i in range(10)]), commit=True).run()
+    kept = stored_rows()
+    leftover = set(stage_dir.iterdir())
+    connect = adbc_driver_sqlite.dbapi.connect
+
+    def cramped(*args, **kwargs):
+        made = connect(*args, **kwargs)
+        with made.cursor() as cursor:
+            cursor.execute("PRAGMA max_page_count = 3")
+        return made
+
+    monkeypatch.setattr(adbc_driver_sqlite.dbapi, "connect", cramped)
+    with pytest.raises(ImportFailed) as failed:
+        PoliceUkImporter(month_file(tmp_path / "b", varied_rows()), commit=True).run()
+    message = str(failed.value.problems[0])
+    assert "temporary copy of the rows could not be written" in message and "TMPDIR" in message
+    assert str(stage_dir) in message and "MB free there" in message and "Nothing was imported" in message
+    assert stored_rows() == kept
+    assert set(stage_dir.iterdir()) == leftover
