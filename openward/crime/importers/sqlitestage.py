@@ -20,6 +20,7 @@ as they were before the stage, with the same result.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 import tempfile
@@ -47,7 +48,7 @@ class _Attached(NamedTuple):
 
 # Stages attached to a connection and not yet detached (this process's connections: one per thread).
 _attached: list[_Attached] = []
-_serial = 0
+_serials = itertools.count(1)
 
 
 def detach_finished() -> None:
@@ -178,10 +179,8 @@ class Stage:
             self._writer = None
 
     def _attach(self, cursor) -> str:
-        global _serial
         if self._alias is None:
-            _serial += 1
-            self._alias = f"{ALIAS_PREFIX}{_serial}"
+            self._alias = f"{ALIAS_PREFIX}{next(_serials)}"
             cursor.execute(f"ATTACH DATABASE %s AS {self._alias}", [str(self.path)])
             _attached.append(_Attached(connection.connection, self._alias, self._folder))
             transaction.on_commit(detach_finished)
