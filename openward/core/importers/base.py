@@ -108,6 +108,10 @@ class BaseImporter:
         """Store the records (inside the run's transaction), adding to `self.counts`."""
         raise NotImplementedError
 
+    def after_transaction(self) -> None:
+        """Called once the run's transaction has ended, committed, rolled back (a dry run) or failed: for what a
+        subclass must tidy up outside it."""
+
     # -- helpers --------------------------------------------------------------------
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -153,6 +157,7 @@ class BaseImporter:
                     transaction.set_rollback(True)
         except ImportFailed as exc:
             failure = exc
+        self.after_transaction()
         status = (
             ImportRun.Status.FAILED
             if failure

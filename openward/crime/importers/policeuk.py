@@ -120,6 +120,12 @@ class PoliceUkImporter(BaseImporter):
             )
         store.update_category_months()
 
+    def after_transaction(self) -> None:
+        # SQLite: a stage read in the transaction could not be detached before it ended (a dry run or a failure
+        # leaves it attached, as no commit detaches it).
+        if connection.vendor == "sqlite":
+            sqlitestage.detach_finished()
+
     def _write_months(self, groups, loads: list[months.MonthLoad], placer: Placer, stage, category_ids, bar) -> None:
         try:
             for (table, month), month_groups in groupby(groups, key=lambda group: group[0][:2]):

@@ -122,6 +122,13 @@ def test_a_stage_is_detached_and_deleted_when_the_import_commits(tmp_path, city,
     assert Crime.objects.count() == 60
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_dry_run_leaves_no_stage_behind(tmp_path, city, stage_dir):
+    run = PoliceUkImporter(month_file(tmp_path / "a", [line(i) for i in range(20)])).run()  # not committed
+    assert run.counts["crime_rows"] == 20 and Crime.objects.count() == 0
+    assert attached() == [] and list(stage_dir.iterdir()) == []
+
+
 @pytest.mark.django_db
 def test_a_refused_month_leaves_no_stage_behind(tmp_path, city, stage_dir):
     PoliceUkImporter(month_file(tmp_path / "a", [line(i) for i in range(10)]), commit=True).run()
