@@ -109,6 +109,8 @@ def test_a_panel_chair_consults_reviews_and_sets_a_priority(page, borough, conce
 
     # And it is on "You said, we did", with the reviewed one among past priorities.
     page.get_by_role("link", name=ward.name).first.click()
+    # all_inner_texts does not wait: read the ward's page once it is there, not the priority's still shown.
+    page.locator("h2:has-text('Current priorities')").wait_for()
     current = page.locator("h2:has-text('Current priorities') ~ .priority").all_inner_texts()
     assert any("Tackle burglary" in t for t in current)
     past = page.locator(".priority--past").all_inner_texts()
