@@ -2,6 +2,7 @@
 meeting's record says it cannot be written yet; the record of last month's meeting is written by topic and
 published; an action is agreed with the ward's priority chosen by its title."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -37,6 +38,8 @@ def test_chair_writes_minutes_by_topic_and_agrees_an_action_for_a_priority(
     cp.goto("/accounts/staff/")
     cp.locator("#meetings").get_by_role("link", name="Aldersgate panel, December").click()
     cp.get_by_role("link", name="Write the meeting record").click()
+    # The meeting's own page has a first heading too: wait for the new page's before reading it.
+    cp.wait_for_url(re.compile(r"/record/$"))
     assert cp.get_by_role("heading", level=1).inner_text() == "This meeting has not happened yet"
     assert cp.locator("textarea").count() == 0
 
