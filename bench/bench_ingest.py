@@ -272,15 +272,11 @@ def _adbc_load(rows) -> float:
     """Seconds to write `rows` with the import's stage (ADBC, in a new file), waiting for the last of them."""
     from openward.crime.importers import sqlitestage
 
-    stage = sqlitestage.Stage()
-    try:
+    with sqlitestage.Stage() as stage:
         started = time.perf_counter()
         stage.write("bare_load", rows)
         stage.finish_writing()
-        seconds = time.perf_counter() - started
-    finally:
-        stage.close()
-    return seconds
+        return time.perf_counter() - started
 
 
 def _time_phases() -> dict[str, float]:

@@ -7,6 +7,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import nullcontext
 from itertools import groupby
 from typing import NamedTuple, TypedDict
 
@@ -105,12 +106,8 @@ class PoliceUkImporter(BaseImporter):
         placer = Placer(before_query=lambda: loads[-1].pause() if loads else None)
         # SQLite: the import's crime rows are staged in a file of their own as they are read (`sqlitestage`).
         try:
-            stage = sqlitestage.Stage() if connection.vendor == "sqlite" else None
-            try:
+            with sqlitestage.Stage() if connection.vendor == "sqlite" else nullcontext() as stage:
                 self._write_months(groups, loads, placer, stage, category_ids, bar)
-            finally:
-                if stage is not None:
-                    stage.close()
         except sqlitestage.StageFailed as exc:
             self.fail(str(self.path), str(exc))
         recount = {(force_id, load.month) for load in loads for force_id in load.other_kind}

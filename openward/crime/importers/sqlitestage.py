@@ -86,8 +86,9 @@ class Stage:
     """Crime rows staged for one import, a table per month (see the module docstring).
 
     `write` rows as they are read (in the order they are to be stored); once every month is read, `insert_into`
-    moves a month's rows into the crime table on the import's connection; `close` ends the stage (the file
-    goes when its connection detaches it, or at once if it was never attached).
+    moves a month's rows into the crime table on the import's connection. Used as a context manager, which
+    ends the stage (`close`): the file goes when its connection detaches it, or at once if it was never
+    attached.
     """
 
     def __init__(self) -> None:
@@ -104,7 +105,7 @@ class Stage:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage") if self.in_file else None
         self._pending: Future | None = None
         self._adbc: Any = None
-        self._tables: set[str] = set()
+        self._columns: dict[str, list[str]] = {}  # each staged table's columns, in the writer's thread
         self._held: dict[str, list[pl.DataFrame]] = {}
         self._alias: str | None = None
 
@@ -130,9 +131,9 @@ class Stage:
                 cursor.execute("PRAGMA journal_mode = OFF")  # a throwaway file: no journal, no waiting for disk
                 cursor.execute("PRAGMA synchronous = OFF")
         with self._adbc.cursor() as cursor:
-            if table not in self._tables:
+            if table not in self._columns:
                 cursor.execute(f"CREATE TABLE {table} ({', '.join(rows.columns)})")
-                self._tables.add(table)
+                self._columns[table] = rows.columns
             cursor.adbc_ingest(table, rows, mode="append")
 
     def _wait(self) -> None:
@@ -147,22 +148,18 @@ class Stage:
                 raise StageFailed(_unwritable(self._folder.name, exc)) from exc
 
     # -- at the end of the import -------------------------------------------------------------
-    def insert_into(self, cursor, db_table: str, table: str) -> int:
+    def insert_into(self, cursor, db_table: str, table: str) -> None:
         """Move the staged `table`'s rows into `db_table` (in the order written) on the import's connection."""
         if not self.in_file:
-            frames = self._held.pop(table, [])
-            rows = pl.concat(frames, how="vertical_relaxed") if frames else None
-            if rows is not None and rows.height:
-                store.insert(cursor, db_table, rows, rebuild_indexes=False)
-            return rows.height if rows is not None else 0
+            if frames := self._held.pop(table, []):
+                store.insert(cursor, db_table, pl.concat(frames, how="vertical_relaxed"), rebuild_indexes=False)
+            return
         self.finish_writing()
-        if table not in self._tables:
-            return 0
+        if table not in self._columns:
+            return
         alias = self._attach(cursor)
-        cursor.execute(f"PRAGMA {alias}.table_info({table})")
-        columns = ", ".join(row[1] for row in cursor.fetchall())
+        columns = ", ".join(self._columns[table])
         cursor.execute(f"INSERT INTO {db_table} ({columns}) SELECT {columns} FROM {alias}.{table} ORDER BY rowid")
-        return cursor.rowcount
 
     def finish_writing(self) -> None:
         """Wait until every row written is in the stage's file (raising the writer's error, if any); the stage
@@ -185,6 +182,12 @@ class Stage:
             _attached.append(_Attached(connection.connection, self._alias, self._folder))
             transaction.on_commit(detach_finished)
         return self._alias
+
+    def __enter__(self) -> Stage:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     def close(self) -> None:
         """End the stage: stop its writer (waiting for a piece in flight), and delete its file unless attached."""
@@ -211,10 +214,8 @@ def _unwritable(folder: str, exc: Exception) -> str:
 
 
 def _as_stored(rows: pl.DataFrame) -> pl.DataFrame:
-    """Values as the crime table stores them on SQLite (Django's forms for dates and times) and as ADBC can send
-    them (a column that is only missing values has no Arrow type ADBC binds: it goes as missing text)."""
-    return rows.with_columns(
-        [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in rows.schema.items() if t == pl.Date]
-        + [pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S") for c, t in rows.schema.items() if isinstance(t, pl.Datetime)]
-        + [pl.col(c).cast(pl.String) for c, t in rows.schema.items() if t == pl.Null]
+    """Values as the crime table stores them on SQLite (`store.sqlite_dates`) and as ADBC can send them (a column
+    that is only missing values has no Arrow type ADBC binds: it goes as missing text)."""
+    return store.sqlite_dates(rows).with_columns(
+        pl.col(c).cast(pl.String) for c, t in rows.schema.items() if t == pl.Null
     )

@@ -165,13 +165,18 @@ def _sql_literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _executemany(cursor, db_table: str, rows: pl.DataFrame) -> None:
-    # Binding each value costs about a microsecond in Python's sqlite3; columns that hold one
-    # value for the whole batch (force, month, demo flag, …) are written into the SQL instead.
-    rows = rows.with_columns(
+def sqlite_dates(rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` with dates and times as text, in the forms Django stores them in on SQLite."""
+    return rows.with_columns(
         [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in rows.schema.items() if t == pl.Date]
         + [pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S") for c, t in rows.schema.items() if isinstance(t, pl.Datetime)]
     )
+
+
+def _executemany(cursor, db_table: str, rows: pl.DataFrame) -> None:
+    # Binding each value costs about a microsecond in Python's sqlite3; columns that hold one
+    # value for the whole batch (force, month, demo flag, …) are written into the SQL instead.
+    rows = sqlite_dates(rows)
     constant = [c for c in rows.columns if is_constant(rows[c])]
     varying = [c for c in rows.columns if c not in constant]
     values = ["%s"] * len(varying) + [_sql_literal(rows[c][0]) for c in constant]
